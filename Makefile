@@ -1,0 +1,57 @@
+# Two commands do everything on a fresh Debian machine with Python:
+#   make run    set up, migrate, load demo data, serve on http://$(HOST):$(PORT) (SQLite by default)
+#   make test   set up, then the whole suite on SQLite and on PostgreSQL, browser tests included
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export FLASK_APP := marketplace
+# Browser tests use Debian's Chromium; Playwright must never download its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test test-sqlite test-postgres setup system-deps migrate seed lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else echo "python3 -m venv failed: install python3-venv" >&2; exit 1; fi; }
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	@touch $@
+
+migrate: setup
+	$(VENV)/bin/flask db upgrade
+
+seed: migrate
+	$(VENV)/bin/flask seed-demo
+
+run: seed
+	@echo "Peken is starting on http://$(HOST):$(PORT) — demo logins are in README.md"
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+system-deps:
+	@bash .ci/system-deps.sh
+
+test: setup system-deps
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: setup
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+test-postgres: setup
+	TEST_DATABASE_URL="$$(bash .ci/postgres.sh start)" $(PY) -m pytest -n 2 --dist loadgroup
+
+lint: setup
+	$(VENV)/bin/ruff check marketplace tests
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) instance/peken.db

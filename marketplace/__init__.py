@@ -1,0 +1,225 @@
+"""Peken: a city-run local marketplace. `create_app` builds the Flask application."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from flask import Flask, g, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BuildError
+
+from marketplace.config import INSTANCE, Config
+from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+from marketplace.security import CSRF_EXEMPT_ENDPOINTS, bearer_token
+
+AREAS = ("accounts", "catalog", "ordering", "payments", "vendor", "payouts", "mandate", "finance")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE), template_folder="../templates",
+                static_folder="../static")
+    app.config.from_object(Config())
+    if test_config:
+        app.config.update(test_config)
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    from marketplace import i18n
+    i18n.compile_catalogs()
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_dirs())
+
+    db.init_app(app)
+    import marketplace.models  # noqa: F401  (all tables in the metadata)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), compare_type=True,
+                 render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Jakarta")
+    limiter.init_app(app)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine)
+
+    _register_auth(app)
+    _register_blueprints(app)
+    from marketplace.errors import register_error_handlers
+    register_error_handlers(app)
+    _register_templating(app)
+    _register_security_headers(app)
+    _register_cli(app)
+    return app
+
+
+def _configure_sqlite(engine) -> None:
+    """WAL, a busy timeout, and BEGIN IMMEDIATE so a read-then-write never dies on SQLITE_BUSY
+    (SQLAlchemy's pysqlite recipe for serializable transactions)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _select_locale() -> str:
+    lang = request.args.get("lang")
+    if lang in ("id", "en"):
+        session["lang"] = lang
+        return lang
+    if session.get("lang") in ("id", "en"):
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in ("id", "en"):
+        return current_user.locale
+    return "id"
+
+
+def _register_auth(app: Flask) -> None:
+    from marketplace.accounts.models import ApiToken, User
+    from marketplace.models_base import utcnow
+
+    login_manager.login_view = "accounts.login_page"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        if bearer_token(request.headers):
+            return None  # a bearer token wins over a session cookie
+        try:
+            uid, version = (int(x) for x in identity.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+    @login_manager.request_loader
+    def load_from_token(req):
+        token = bearer_token(req.headers)
+        if not token:
+            return None
+        row = db.session.query(ApiToken).filter_by(token_hash=ApiToken.hash(token)).one_or_none()
+        if row is None or row.revoked_at is not None or not row.user.active:
+            return None
+        g.api_token = row
+        return row.user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from marketplace.errors import Unauthenticated
+        raise Unauthenticated()
+
+    @app.before_request
+    def _csrf_check():
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return
+        if request.endpoint in CSRF_EXEMPT_ENDPOINTS:
+            return
+        if request.path.startswith("/api/"):
+            # Only cookie-authenticated API calls can be forged cross-site.
+            if bearer_token(request.headers) or not current_user.is_authenticated:
+                return
+        csrf.protect()
+
+    _ = utcnow
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace.api import docs_bp
+    from marketplace.core import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(docs_bp)
+    for area in AREAS:
+        module = importlib.import_module(f"marketplace.{area}")
+        app.register_blueprint(module.bp)
+    from marketplace.api import API_PREFIX
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(API_PREFIX) and rule.endpoint.endswith("stripe_webhook"):
+            CSRF_EXEMPT_ENDPOINTS.add(rule.endpoint)
+
+
+def _register_templating(app: Flask) -> None:
+    from marketplace.money import format_rupiah
+    from marketplace.timeutil import to_wib
+
+    def wib(value, fmt: str = "%d-%m-%Y %H:%M") -> str:
+        return "" if value is None else to_wib(value).strftime(fmt) + " WIB"
+
+    def nav_url(endpoint: str, **values) -> str | None:
+        """url_for that answers None for a page that does not exist (yet)."""
+        try:
+            return url_for(endpoint, **values)
+        except BuildError:
+            return None
+
+    def query_with(**updates) -> str:
+        """The current query string with some values replaced (for pagination links)."""
+        from urllib.parse import urlencode
+        args = request.args.to_dict()
+        args.update({k: v for k, v in updates.items()})
+        return urlencode({k: v for k, v in args.items() if v not in (None, "")})
+
+    from flask_babel import lazy_gettext as _l
+    status_labels = {
+        "pending_payment": _l("Menunggu pembayaran"), "paid": _l("Dibayar"),
+        "accepted": _l("Diterima toko"), "ready": _l("Siap"), "completed": _l("Selesai"),
+        "expired": _l("Kedaluwarsa"), "cancelled": _l("Dibatalkan"), "rejected": _l("Ditolak"),
+        "pending": _l("Menunggu verifikasi"), "verified": _l("Terverifikasi"),
+        "suspended": _l("Dibekukan"), "succeeded": _l("Berhasil"), "failed": _l("Gagal"),
+    }
+
+    app.jinja_env.globals["query_with"] = query_with
+    app.jinja_env.globals["status_label"] = lambda s: status_labels.get(s, s)
+    app.jinja_env.filters["rupiah"] = format_rupiah
+    app.jinja_env.filters["wib"] = wib
+    app.jinja_env.globals["nav_url"] = nav_url
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com; "
+            "connect-src 'self' https://api.stripe.com; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return resp
+
+
+def _register_cli(app: Flask) -> None:
+    """Each area may expose `COMMANDS` in `<area>/cli.py`; they become top-level commands."""
+    for area in ("core", *AREAS):
+        try:
+            module = importlib.import_module(f"marketplace.{area}.cli" if area != "core" else "marketplace.cli")
+        except ModuleNotFoundError as err:
+            if err.name and err.name.endswith("cli"):
+                continue
+            raise
+        for command in getattr(module, "COMMANDS", ()):
+            app.cli.add_command(command)

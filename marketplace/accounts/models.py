@@ -1,0 +1,104 @@
+"""Users, roles, OPDs (work units), areas (kelurahan → kecamatan) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from marketplace.extensions import db
+from marketplace.models_base import created_at_column
+
+if TYPE_CHECKING:
+    from marketplace.vendor.models import Vendor
+
+ROLES = ("civil_servant", "public", "vendor", "finance", "admin")
+BUYER_ROLES = ("civil_servant", "public")
+
+
+class Opd(db.Model):
+    """Organisasi Perangkat Daerah: a city work unit (e.g. Dinkopdag, Bappedalitbang)."""
+
+    __tablename__ = "opds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Area(db.Model):
+    """A kelurahan and the kecamatan it belongs to, used for local matching."""
+
+    __tablename__ = "areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kelurahan: Mapped[str] = mapped_column(String(100), unique=True)
+    kecamatan: Mapped[str] = mapped_column(String(100), index=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(
+        "role in ('civil_servant','public','vendor','finance','admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Civil-servant fields from the HR roster.
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
+    position: Mapped[str | None] = mapped_column(String(120))
+    kelurahan: Mapped[str | None] = mapped_column(String(100))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    # Bumped on logout/password change so old session cookies stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = created_at_column()
+
+    opd: Mapped[Opd | None] = relationship()
+    vendor: Mapped["Vendor | None"] = relationship(back_populates="owner", uselist=False)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt by default (Werkzeug 3)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # flask-login
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.role in BUYER_ROLES
+
+    @property
+    def vendor_id(self) -> int | None:
+        return self.vendor.id if self.role == "vendor" and self.vendor else None
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

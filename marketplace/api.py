@@ -1,0 +1,280 @@
+"""The API plumbing every area uses: the `endpoint` decorator, authentication, pagination and
+the OpenAPI 3 document generated from the marshmallow schemas.
+
+A route declares what it takes and returns; the decorator checks the caller's role, parses the
+query and body with the schemas (400 malformed, 422 invalid), calls the view with `args`/`data`
+and dumps the answer. The same declarations feed `/api/v1/openapi.json`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, Callable, Iterable
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_login import current_user
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import ValidationError as MarshmallowValidationError
+from sqlalchemy import func, select
+
+from marketplace.errors import BadRequest, Forbidden, Unauthenticated, ValidationFailed
+from marketplace.extensions import db
+
+API_PREFIX = "/api/v1"
+_REGISTRY: list[dict[str, Any]] = []
+
+
+# ---------------------------------------------------------------- schemas shared by all areas
+class ErrorBody(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    details = fields.Dict()
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBody, required=True)
+
+
+class PageQuery(Schema):
+    """`?page=1&per_page=20`; per_page above 100 is clamped to 100."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1))
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def page_args(args: dict[str, Any]) -> tuple[int, int]:
+    return args.get("page", 1), min(args.get("per_page", 20), 100)
+
+
+def paginate(stmt, page: int = 1, per_page: int = 20, *, scalars: bool = True) -> Page:
+    """Run `stmt` for one page and count the whole result."""
+    per_page = min(per_page, 100)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    paged = stmt.limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=total or 0)
+
+
+# ---------------------------------------------------------------- authentication helpers
+def api_user():
+    """The caller (bearer token or session), or raise 401."""
+    if not current_user.is_authenticated:
+        raise Unauthenticated()
+    return current_user._get_current_object()
+
+
+def require_role(*roles: str):
+    user = api_user()
+    if roles and user.role not in roles:
+        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+    return user
+
+
+def _load(schema: Schema, data: Any, unknown) -> Any:
+    try:
+        return schema.load(data, unknown=unknown)
+    except MarshmallowValidationError as err:
+        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        raise ValidationFailed(details=messages) from None
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; 400 if it is not one. An empty body counts as `{}`."""
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(silent=True, force=True)
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return data
+
+
+def _instance(schema):
+    if schema is None:
+        return None
+    return schema() if isinstance(schema, type) else schema
+
+
+def endpoint(
+    bp: Blueprint,
+    rule: str,
+    method: str = "GET",
+    *,
+    summary: str,
+    roles: Iterable[str] | None = None,
+    public: bool = False,
+    query: type[Schema] | Schema | None = None,
+    body: type[Schema] | Schema | None = None,
+    multipart: dict[str, str] | None = None,
+    response: type[Schema] | Schema | None = None,
+    status: int = 200,
+    paginated: bool = False,
+    many: bool = False,
+    errors: Iterable[int] = (),
+    tag: str | None = None,
+    description: str | None = None,
+    produces: Iterable[str] = (),
+):
+    """Register `rule` (relative to /api/v1) on `bp` and describe it in the OpenAPI document.
+
+    The view gets `args=` (parsed query) when `query` is given and `data=` (parsed body) when
+    `body` is given, plus its URL parameters. It returns a model/dict (dumped with `response`),
+    a `Page` (when `paginated`), a `(value, status)` pair or a ready `Response`.
+    """
+    roles = tuple(roles or ())
+    query_schema, body_schema, response_schema = _instance(query), _instance(body), _instance(response)
+    full_rule = API_PREFIX + rule
+
+    def decorator(fn: Callable):
+        @wraps(fn)
+        def view(**view_args):
+            if not public:
+                require_role(*roles)
+            kwargs = dict(view_args)
+            if query_schema is not None:
+                kwargs["args"] = _load(query_schema, request.args.to_dict(), EXCLUDE)
+            if body_schema is not None:
+                kwargs["data"] = _load(body_schema, json_body(), RAISE)
+            result = fn(**kwargs)
+            if isinstance(result, Response):
+                return result
+            code = status
+            if isinstance(result, tuple):
+                result, code = result
+            if isinstance(result, Page):
+                dumped = {
+                    "items": response_schema.dump(result.items, many=True)
+                    if response_schema else result.items,
+                    "page": result.page,
+                    "per_page": result.per_page,
+                    "total": result.total,
+                    **result.extra,
+                }
+                return jsonify(dumped), code
+            if response_schema is not None and result is not None:
+                result = response_schema.dump(result, many=many)
+            return jsonify(result), code
+
+        bp.add_url_rule(full_rule, endpoint=f"api_{fn.__name__}", view_func=view, methods=[method])
+        _REGISTRY.append(dict(
+            rule=full_rule, method=method.lower(), summary=summary, description=description or fn.__doc__,
+            roles=roles, public=public, query=query_schema, body=body_schema, multipart=multipart,
+            response=response_schema, status=status, paginated=paginated, many=many,
+            errors=tuple(errors), tag=tag or bp.name, produces=tuple(produces),
+        ))
+        return view
+
+    return decorator
+
+
+# ---------------------------------------------------------------- OpenAPI document
+_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _schema_ref(schema: Schema) -> Any:
+    return schema
+
+
+def build_openapi() -> dict[str, Any]:
+    spec = APISpec(
+        title="Peken marketplace API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "City-run local marketplace (e-Peken model). Money is integer rupiah."},
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    spec.components.schema("Error", schema=ErrorSchema)
+    paths: dict[str, dict[str, Any]] = {}
+    for item in _REGISTRY:
+        path = _PARAM.sub(r"{\2}", item["rule"])
+        op: dict[str, Any] = {"summary": item["summary"], "tags": [item["tag"]]}
+        if item["description"]:
+            op["description"] = item["description"].strip()
+        if item["roles"]:
+            op["description"] = (op.get("description", "") + f"\n\nRoles: {', '.join(item['roles'])}.").strip()
+        params: list[dict[str, Any]] = []
+        for conv, name in _PARAM.findall(item["rule"]):
+            params.append({"in": "path", "name": name, "required": True,
+                           "schema": {"type": "integer" if conv == "int" else "string"}})
+        if item["query"] is not None:
+            params.append({"in": "query", "schema": item["query"]})
+        if params:
+            op["parameters"] = params
+        if item["body"] is not None:
+            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": item["body"]}}}
+        elif item["multipart"]:
+            op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object",
+                "properties": {k: ({"type": "string", "format": "binary"} if v == "file" else {"type": v})
+                               for k, v in item["multipart"].items()},
+            }}}}
+        content: dict[str, Any] = {}
+        if item["response"] is not None:
+            schema: Any = item["response"]
+            if item["paginated"]:
+                schema = {"type": "object", "properties": {
+                    "items": {"type": "array", "items": item["response"]},
+                    "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                    "total": {"type": "integer"}}}
+            elif item["many"]:
+                schema = {"type": "array", "items": item["response"]}
+            content["application/json"] = {"schema": schema}
+        else:
+            content["application/json"] = {"schema": {"type": "object"}}
+        for mime in item["produces"]:
+            content[mime] = {"schema": {"type": "string", "format": "binary"}}
+        responses: dict[str, Any] = {str(item["status"]): {"description": "OK", "content": content}}
+        err_codes = set(item["errors"]) | ({400, 422} if item["body"] is not None else set())
+        if item["query"] is not None:
+            err_codes.add(422)
+        if not item["public"]:
+            err_codes |= {401} | ({403} if item["roles"] else set())
+        if _PARAM.search(item["rule"]):
+            err_codes.add(404)
+        for code in sorted(err_codes):
+            responses[str(code)] = {"description": "Error",
+                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        op["responses"] = responses
+        if not item["public"]:
+            op["security"] = [{"bearer": []}, {"session": []}]
+        paths.setdefault(path, {})[item["method"]] = op
+    for path, ops in sorted(paths.items()):
+        spec.path(path=path, operations=ops)
+    return spec.to_dict()
+
+
+docs_bp = Blueprint("docs", __name__)
+
+
+@docs_bp.get(API_PREFIX + "/openapi.json")
+def openapi_json():
+    """The OpenAPI 3 document of the whole API."""
+    doc = current_app.extensions.get("peken_openapi")
+    if doc is None:
+        doc = current_app.extensions["peken_openapi"] = build_openapi()
+    return jsonify(doc)
+
+
+@docs_bp.get(API_PREFIX + "/docs")
+def openapi_docs():
+    """Browsable API docs rendered on the server, so they work with no internet access."""
+    doc = current_app.extensions.get("peken_openapi") or build_openapi()
+    current_app.extensions["peken_openapi"] = doc
+    return render_template("docs/api.html", doc=doc)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("catalog", __name__)
+
+from marketplace.catalog import routes  # noqa: E402,F401

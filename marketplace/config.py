@@ -1,0 +1,102 @@
+"""Configuration read from the environment (a `.env` file is honoured).
+
+Every setting is documented in README.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("PEKEN_INSTANCE_PATH", ROOT / "instance"))
+
+load_dotenv(ROOT / ".env")
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _secret_key(production: bool) -> str:
+    """SECRET_KEY from the environment; for local use one is generated once under instance/."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("SECRET_KEY must be set when PEKEN_ENV=production")
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'peken.db'}"
+    # Heroku-style URLs and plain postgresql:// go through psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Settings for a running app; tests override with `create_app(test_config)`."""
+
+    def __init__(self) -> None:
+        self.PEKEN_ENV = os.environ.get("PEKEN_ENV", "development")
+        production = self.PEKEN_ENV == "production"
+        self.SECRET_KEY = _secret_key(production)
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", production)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+        self.WTF_CSRF_CHECK_DEFAULT = False  # checked in before_request (bearer calls skip it)
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.BABEL_DEFAULT_LOCALE = "id"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+        self.LANGUAGES = ["id", "en"]
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
+        self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+        # Payments
+        self.PAYMENT_SANDBOX_ENABLED = _bool("PAYMENT_SANDBOX_ENABLED", True)
+        self.STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+        self.STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+        self.STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+        self.STRIPE_HTTP_CLIENT = None  # tests inject a fake stripe.HTTPClient
+        self.STRIPE_MAX_NETWORK_RETRIES = _int("STRIPE_MAX_NETWORK_RETRIES", 2)
+        # Marketplace rules
+        self.ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 30)
+        self.AUTO_COMPLETE_DAYS = _int("AUTO_COMPLETE_DAYS", 3)
+        self.FAIR_SHARE_CAP = _int("FAIR_SHARE_CAP", 30_000_000)
+        self.PLATFORM_COMMISSION_BPS = _int("PLATFORM_COMMISSION_BPS", 0)
+        self.MIN_PAYMENT_AMOUNT = _int("MIN_PAYMENT_AMOUNT", 1_000)
+        self.MANDATE_REMINDER_DAYS = _int("MANDATE_REMINDER_DAYS", 5)
+        # Mail
+        self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
+        self.SMTP_PORT = _int("SMTP_PORT", 25)
+        self.SMTP_USER = os.environ.get("SMTP_USER", "")
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "Peken <no-reply@peken.local>")
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,80 @@
+"""The double-entry ledger and the spending records that feed targets and the mandate.
+
+Sign convention: debit positive, credit negative; the lines of a journal sum to zero.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.extensions import db
+from marketplace.models_base import created_at_column, money_column
+
+# Accounts. Vendor accounts carry vendor_id on the line.
+PROVIDER_CASH = "provider_cash"              # asset: money held at the payment provider / bank
+VENDOR_PENDING = "vendor_payable_pending"    # liability: paid orders not completed yet
+VENDOR_AVAILABLE = "vendor_payable_available"  # liability: completed, not paid out
+VENDOR_IN_TRANSIT = "vendor_payout_in_transit"  # liability: payout created, not confirmed paid
+VENDOR_RECEIVABLE = "vendor_receivable"      # asset: refunds after payout, netted next payout
+PLATFORM_COMMISSION = "platform_commission"  # revenue
+PROVIDER_FEES = "provider_fees"              # expense
+BUYER_REFUNDS = "buyer_refunds_payable"      # liability: refunds not yet sent by the provider
+ACCOUNTS = (PROVIDER_CASH, VENDOR_PENDING, VENDOR_AVAILABLE, VENDOR_IN_TRANSIT, VENDOR_RECEIVABLE,
+            PLATFORM_COMMISSION, PROVIDER_FEES, BUYER_REFUNDS)
+
+
+class JournalEntry(db.Model):
+    __tablename__ = "journal_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)  # payment, completion, refund, payout, fee…
+    memo: Mapped[str] = mapped_column(String(500), default="")
+    reference: Mapped[str | None] = mapped_column(String(100), index=True)  # provider id (ch_, re_, tr_…)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
+    payout_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    lines: Mapped[list["LedgerLine"]] = relationship(back_populates="journal", order_by="LedgerLine.id",
+                                                     cascade="all, delete-orphan")
+
+
+class LedgerLine(db.Model):
+    __tablename__ = "ledger_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id", ondelete="CASCADE"), index=True)
+    account: Mapped[str] = mapped_column(String(40), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"), index=True)
+    amount: Mapped[int] = money_column()
+
+    journal: Mapped[JournalEntry] = relationship(back_populates="lines")
+
+
+class SpendingRecord(db.Model):
+    """One paid order line (positive) or one refund share of it (negative).
+
+    Frozen at the time of the sale: buyer's OPD, vendor class and product flags as they were.
+    """
+
+    __tablename__ = "spending_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM in WIB
+    year: Mapped[int] = mapped_column(Integer, index=True)       # WIB
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    vendor_umk_class: Mapped[str] = mapped_column(String(10))
+    vendor_kelurahan: Mapped[str] = mapped_column(String(100))
+    is_local_vendor: Mapped[bool] = mapped_column(Boolean, default=True)  # verified, made in city
+    is_local_product: Mapped[bool] = mapped_column(Boolean)
+    is_pdn: Mapped[bool] = mapped_column(Boolean)
+    amount: Mapped[int] = money_column()
+    created_at: Mapped[datetime] = created_at_column()

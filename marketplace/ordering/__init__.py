@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("ordering", __name__)
+
+from marketplace.ordering import routes  # noqa: E402,F401

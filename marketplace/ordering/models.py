@@ -1,0 +1,176 @@
+"""Carts, checkouts (one per Idempotency-Key), orders (one per vendor) and their lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import User
+from marketplace.catalog.models import Product
+from marketplace.errors import InvalidTransition
+from marketplace.extensions import db
+from marketplace.models_base import created_at_column, money_column, utcnow
+from marketplace.vendor.models import Vendor
+
+ORDER_STATUSES = ("pending_payment", "paid", "accepted", "ready", "completed",
+                  "expired", "cancelled", "rejected")
+
+# SPEC §3: transitions only move forward; anything else is 409 invalid_transition.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "pending_payment": ("paid", "expired", "cancelled"),
+    "paid": ("accepted", "cancelled", "rejected"),
+    "accepted": ("ready",),
+    "ready": ("completed",),
+    "completed": (),
+    "expired": (),
+    "cancelled": (),
+    "rejected": (),
+}
+
+
+class CartItem(db.Model):
+    __tablename__ = "cart_items"
+    __table_args__ = (
+        UniqueConstraint("user_id", "product_id", name="uq_cart_items_user_product"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = created_at_column()
+
+    product: Mapped[Product] = relationship()
+
+
+class Checkout(db.Model):
+    """One cart turned into orders under one payment. (buyer, Idempotency-Key) is unique, and the
+    first answer is stored so a retry replays it instead of checking out twice."""
+
+    __tablename__ = "checkouts"
+    __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key", name="uq_checkouts_buyer_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    total: Mapped[int] = money_column(default=0)
+    fulfilment: Mapped[str] = mapped_column(String(20), default="pickup")
+    address: Mapped[str | None] = mapped_column(String(500))
+    payment_method: Mapped[str] = mapped_column(String(20), default="sandbox")
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = created_at_column()
+
+    buyer: Mapped[User] = relationship()
+    orders: Mapped[list["Order"]] = relationship(back_populates="checkout", order_by="Order.id")
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint("refunded_total >= 0 and refunded_total <= total", name="refund_within_total"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    checkout_id: Mapped[int] = mapped_column(ForeignKey("checkouts.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending_payment", index=True)
+    fulfilment: Mapped[str] = mapped_column(String(20), default="pickup")
+    address: Mapped[str | None] = mapped_column(String(500))
+    total: Mapped[int] = money_column()
+    vat_total: Mapped[int] = money_column(default=0)
+    commission: Mapped[int] = money_column(default=0)
+    refunded_total: Mapped[int] = money_column(default=0)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    checkout: Mapped[Checkout] = relationship(back_populates="orders")
+    buyer: Mapped[User] = relationship()
+    vendor: Mapped[Vendor] = relationship()
+    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id",
+                                                    cascade="all, delete-orphan")
+    events: Mapped[list["OrderEvent"]] = relationship(back_populates="order", order_by="OrderEvent.id",
+                                                      cascade="all, delete-orphan")
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, ())
+
+    def transition_to(self, status: str, *, actor: User | None = None, note: str | None = None) -> None:
+        """Move the order forward and record the step; raises InvalidTransition otherwise."""
+        if not self.can_transition_to(status):
+            raise InvalidTransition(
+                f"Order {self.number} cannot go from {self.status} to {status}.",
+                details={"from": self.status, "to": status})
+        previous, self.status = self.status, status
+        now = utcnow()
+        stamp = {"paid": "paid_at", "accepted": "accepted_at", "ready": "ready_at",
+                 "completed": "completed_at"}.get(status)
+        if stamp:
+            setattr(self, stamp, now)
+        if status in ("expired", "cancelled", "rejected"):
+            self.closed_at = now
+        if note:
+            self.status_reason = note
+        self.events.append(OrderEvent(from_status=previous, to_status=status,
+                                      actor_id=actor.id if actor else None, note=note, created_at=now))
+
+    @property
+    def paid_amount(self) -> int:
+        return self.total if self.paid_at else 0
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = money_column()
+    line_total: Mapped[int] = money_column()
+    vat: Mapped[int] = money_column(default=0)
+    # Frozen at checkout so reports do not change when the product is edited later.
+    is_local_product: Mapped[bool] = mapped_column(default=False)
+    is_pdn: Mapped[bool] = mapped_column(default=False)
+    vat_exempt: Mapped[bool] = mapped_column(default=False)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class OrderEvent(db.Model):
+    """The status timeline of an order."""
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class FairShareCap(db.Model):
+    """The per-vendor sales cap for one period, when an admin set one (else FAIR_SHARE_CAP)."""
+
+    __tablename__ = "fair_share_caps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), unique=True)
+    amount: Mapped[int] = money_column()
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("vendor", __name__)
+
+from marketplace.vendor import routes  # noqa: E402,F401

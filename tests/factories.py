@@ -1,0 +1,114 @@
+"""Factories: plain functions that build valid rows with sensible defaults and flush them.
+
+Every factory takes keyword overrides; none commits except where noted. Import them directly:
+`from tests.factories import make_user, make_vendor, make_product`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+
+from marketplace.accounts.models import ApiToken, Area, Opd, User
+from marketplace.catalog.models import Category, Product
+from marketplace.extensions import db
+from marketplace.vendor.models import StockMovement, Vendor
+
+PASSWORD = "peken-test-pass"
+_seq = itertools.count(1)
+
+# Password hashing with scrypt is slow by design; tests reuse one hash.
+_HASH_CACHE: dict[str, str] = {}
+
+
+def _password_hash(password: str) -> str:
+    if password not in _HASH_CACHE:
+        from werkzeug.security import generate_password_hash
+        _HASH_CACHE[password] = generate_password_hash(password, method="pbkdf2:sha256:1000")
+    return _HASH_CACHE[password]
+
+
+def make_opd(code: str | None = None, name: str | None = None) -> Opd:
+    n = next(_seq)
+    code = code or f"OPD{n:03d}"
+    existing = db.session.query(Opd).filter_by(code=code).one_or_none()
+    if existing:
+        return existing
+    opd = Opd(code=code, name=name or f"Dinas Contoh {n}")
+    db.session.add(opd)
+    db.session.flush()
+    return opd
+
+
+def make_area(kelurahan: str, kecamatan: str) -> Area:
+    existing = db.session.query(Area).filter_by(kelurahan=kelurahan).one_or_none()
+    if existing:
+        return existing
+    area = Area(kelurahan=kelurahan, kecamatan=kecamatan)
+    db.session.add(area)
+    db.session.flush()
+    return area
+
+
+def make_user(role: str = "public", *, password: str = PASSWORD, **kw) -> User:
+    n = next(_seq)
+    user = User(email=kw.pop("email", f"user{n}@test.peken.id"), name=kw.pop("name", f"Pengguna {n}"),
+                role=role, password_hash=_password_hash(password), **kw)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_civil_servant(*, opd: Opd | None = None, position: str = "Staf",
+                       kelurahan: str = "Gubeng", **kw) -> User:
+    n = next(_seq)
+    opd = opd or make_opd()
+    return make_user("civil_servant", nip=kw.pop("nip", f"{198001012006041000 + n:018d}"),
+                     opd_id=opd.id, position=position, kelurahan=kelurahan, **kw)
+
+
+def make_vendor(*, status: str = "verified", type: str = "kelontong", owner: User | None = None,
+                kelurahan: str = "Gubeng", kecamatan: str = "Gubeng", **kw) -> Vendor:
+    n = next(_seq)
+    owner = owner or make_user("vendor", name=f"Pemilik Toko {n}")
+    vendor = Vendor(owner=owner, name=kw.pop("name", f"Toko Contoh {n}"), type=type, status=status,
+                    nib=kw.pop("nib", f"{1234500000000 + n:013d}"), kelurahan=kelurahan,
+                    kecamatan=kecamatan, address=kw.pop("address", f"Jl. Contoh No. {n}"),
+                    made_in_city=kw.pop("made_in_city", True), pkp=kw.pop("pkp", False), **kw)
+    db.session.add(vendor)
+    db.session.flush()
+    return vendor
+
+
+def make_category(slug: str = "sembako", name: str = "Sembako") -> Category:
+    existing = db.session.query(Category).filter_by(slug=slug).one_or_none()
+    if existing:
+        return existing
+    category = Category(slug=slug, name=name, name_en=name)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def make_product(vendor: Vendor | None = None, *, stock: int = 10, price: int = 10_000,
+                 category: Category | None = None, **kw) -> Product:
+    n = next(_seq)
+    vendor = vendor or make_vendor()
+    product = Product(vendor=vendor, category=category or make_category(),
+                      name=kw.pop("name", f"Beras Contoh {n}"), description=kw.pop("description", ""),
+                      unit=kw.pop("unit", "kg"), price=price, stock=stock, **kw)
+    db.session.add(product)
+    db.session.flush()
+    if stock:
+        db.session.add(StockMovement(product_id=product.id, delta=stock, stock_after=stock,
+                                     kind="initial", note="factory"))
+        db.session.flush()
+    return product
+
+
+def token_for(user: User) -> str:
+    """A bearer token for `user` (committed, so other connections see it)."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), name="test"))
+    db.session.commit()
+    return token
