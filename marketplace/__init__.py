@@ -17,7 +17,8 @@ from marketplace.config import INSTANCE, Config
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.security import CSRF_EXEMPT_ENDPOINTS, bearer_token
 
-AREAS = ("accounts", "catalog", "ordering", "payments", "vendor", "payouts", "mandate", "finance")
+AREAS = ("accounts", "catalog", "ordering", "payments", "vendor", "payouts", "mandate", "finance",
+         "notifications")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

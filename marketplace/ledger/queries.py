@@ -1,0 +1,37 @@
+"""Read-only queries over spending records shared by several areas."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.ledger.models import SpendingRecord
+
+
+def vendor_sales_subquery(period: str):
+    """(vendor_id, sales) for one WIB period: paid order lines net of refunds."""
+    return (select(SpendingRecord.vendor_id.label("vendor_id"),
+                   func.coalesce(func.sum(SpendingRecord.amount), 0).label("sales"))
+            .where(SpendingRecord.period == period)
+            .group_by(SpendingRecord.vendor_id)
+            .subquery())
+
+
+def vendor_sales(vendor_id: int, period: str) -> int:
+    total = db.session.scalar(select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
+        SpendingRecord.vendor_id == vendor_id, SpendingRecord.period == period))
+    return int(total or 0)
+
+
+def cap_amount(period: str) -> int:
+    """The fair-share cap for `period`: the admin's setting for it, else FAIR_SHARE_CAP."""
+    from marketplace.ordering.models import FairShareCap
+    amount = db.session.scalar(select(FairShareCap.amount).where(FairShareCap.period == period))
+    return int(amount) if amount is not None else int(current_app.config["FAIR_SHARE_CAP"])
+
+
+def vendors_at_cap_subquery(period: str):
+    """Vendor ids whose sales in `period` reached the cap (they are not listed)."""
+    sales = vendor_sales_subquery(period)
+    return select(sales.c.vendor_id).where(sales.c.sales >= cap_amount(period))
