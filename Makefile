@@ -42,10 +42,10 @@ test: setup system-deps
 	$(MAKE) test-postgres
 
 test-sqlite: setup
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-postgres: setup
-	TEST_DATABASE_URL="$$(bash .ci/postgres.sh start)" $(PY) -m pytest -n 2 --dist loadgroup
+	TEST_DATABASE_URL="$$(bash .ci/postgres.sh start)" $(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: setup
 	$(VENV)/bin/ruff check marketplace tests
