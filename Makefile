@@ -1,13 +1,11 @@
 # Two commands do everything on a fresh Debian machine with Python:
-#   make run    set up, migrate, load demo data, serve on http://$(HOST):$(PORT) (SQLite by default)
+#   make run    set up, migrate, load demo data, serve on http://127.0.0.1:8000 (HOST/PORT override;
+#               SQLite by default, DATABASE_URL for PostgreSQL; .env is honoured)
 #   make test   set up, then the whole suite on SQLite and on PostgreSQL, browser tests included
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-HOST ?= 127.0.0.1
-PORT ?= 8000
-WORKERS ?= 2
 export FLASK_APP := marketplace
 # Browser tests use Debian's Chromium; Playwright must never download its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -31,8 +29,7 @@ seed: migrate
 	$(VENV)/bin/flask seed-demo
 
 run: seed
-	@echo "Peken is starting on http://$(HOST):$(PORT) — demo logins are in README.md"
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(PY) -m marketplace.serve
 
 system-deps:
 	@bash .ci/system-deps.sh
