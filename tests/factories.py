@@ -112,3 +112,51 @@ def token_for(user: User) -> str:
     db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), name="test"))
     db.session.commit()
     return token
+
+
+# ordering
+def make_paid_checkout(buyer: User | None = None, items=None, *, fulfilment: str = "pickup",
+                       address: str | None = None):
+    """A checkout paid in the sandbox through the real services (committed).
+
+    `items` is a list of (product, quantity); default: one new product of a new vendor. Returns the
+    Checkout (one order per vendor).
+    """
+    import uuid as _uuid
+
+    from marketplace.ordering import services as ordering
+    from marketplace.payments.models import Payment
+
+    buyer = buyer or make_civil_servant()
+    items = items if items is not None else [(make_product(), 1)]
+    for product, quantity in items:
+        ordering.add_to_cart(buyer, product.id, quantity)
+    data = {"fulfilment": fulfilment, "payment_method": "sandbox"}
+    if fulfilment == "delivery":
+        data["address"] = address or "Jl. Pemuda No. 1, Surabaya"
+    checkout = ordering.place_checkout(buyer, _uuid.uuid4().hex, data)
+    payment = db.session.query(Payment).filter_by(checkout_id=checkout.id).one()
+    ordering.confirm_sandbox_payment(buyer, payment.id, "succeeded")
+    db.session.refresh(checkout)
+    return checkout
+
+
+def make_paid_order(buyer: User | None = None, items=None, *, fulfilment: str = "pickup"):
+    """One paid order (all `items` from one vendor) via the real checkout and sandbox payment."""
+    checkout = make_paid_checkout(buyer, items, fulfilment=fulfilment)
+    if len(checkout.orders) != 1:
+        raise ValueError("items span several vendors; use make_paid_checkout")
+    return checkout.orders[0]
+
+
+def make_completed_order(buyer: User | None = None, items=None, *, fulfilment: str = "pickup"):
+    """A paid order taken through accepted → ready → completed by the real services."""
+    from marketplace.ordering import services as ordering
+
+    order = make_paid_order(buyer, items, fulfilment=fulfilment)
+    owner = order.vendor.owner
+    ordering.accept_order(owner, order.id)
+    ordering.mark_order_ready(owner, order.id)
+    ordering.confirm_receipt(order.buyer, order.id)
+    db.session.refresh(order)
+    return order

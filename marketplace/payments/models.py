@@ -43,6 +43,9 @@ class Refund(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="succeeded")
     provider_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # How the refund was split in the ledger (frozen): commission part and vendor part.
+    commission_share: Mapped[int] = money_column(default=0)
+    vendor_share: Mapped[int] = money_column(default=0)
     created_at: Mapped[datetime] = created_at_column()
 
     order: Mapped[Order] = relationship()

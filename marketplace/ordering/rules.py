@@ -1,0 +1,80 @@
+"""Ordering rules with no database: line VAT, commission, refund splits, order numbers, cap.
+
+Every amount is integer rupiah; rounding is half-up (marketplace.money) and splits sum exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from marketplace.money import allocate, percent_bps, round_half_up, vat_included
+
+MAX_CART_QUANTITY = 999
+
+
+def line_vat(line_total: int, *, vendor_pkp: bool, vat_exempt: bool) -> int:
+    """PPN contained in a tax-inclusive line: only PKP vendors charge it, sembako are exempt."""
+    if not vendor_pkp or vat_exempt:
+        return 0
+    return vat_included(line_total)
+
+
+def commission_for(total: int, bps: int) -> int:
+    """The platform commission on an order total (frozen on the order at checkout)."""
+    return percent_bps(total, bps)
+
+
+def refund_commission_share(commission: int, total: int, refunded_before: int, amount: int) -> int:
+    """The commission part of a refund of `amount` after `refunded_before` was refunded already.
+
+    Cumulative rounding: share = round(c × after / total) − round(c × before / total), so repeated
+    partial refunds add up to exactly the whole commission once the order is fully refunded.
+    """
+    if total <= 0 or commission <= 0:
+        return 0
+
+    def upto(refunded: int) -> int:
+        return round_half_up(Decimal(commission) * Decimal(refunded) / Decimal(total))
+
+    return upto(refunded_before + amount) - upto(refunded_before)
+
+
+def refund_line_shares(line_totals: list[int], order_total: int, refunded_before: int,
+                       amount: int) -> list[int]:
+    """How much of a refund of `amount` each line carries (positive numbers summing to `amount`
+    unless rounding moves a rupiah); cumulative so a full refund nets every line to exactly 0."""
+    after = allocate(refunded_before + amount, line_totals)
+    before = allocate(refunded_before, line_totals) if refunded_before else [0] * len(line_totals)
+    return [a - b for a, b in zip(after, before)]
+
+
+def vendor_cap_state(sales: int, cap: int) -> str:
+    """`open` below the cap, `reached` at or over it (a checkout may cross it once)."""
+    return "reached" if sales >= cap else "open"
+
+
+def order_number(period: str, order_id: int) -> str:
+    """Human-readable, unique: `PKN-202611-000123` (WIB month of creation + the order id)."""
+    return f"PKN-{period.replace('-', '')}-{order_id:06d}"
+
+
+def request_hash(data: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a request body (keys sorted, no spaces)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+PAYMENT_RANK = {"requires_payment": 0, "processing": 1, "failed": 1, "succeeded": 2, "canceled": 2}
+
+
+def payment_can_move(current: str, new: str) -> bool:
+    """Payment statuses only move forward: a late `failed` never undoes `succeeded`; a failed
+    attempt may still succeed later (the buyer retries on the same PaymentIntent)."""
+    if current == new:
+        return False
+    if current in ("succeeded", "canceled"):
+        return False
+    return PAYMENT_RANK[new] >= PAYMENT_RANK[current]
