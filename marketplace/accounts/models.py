@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 ROLES = ("civil_servant", "public", "vendor", "finance", "admin")
 BUYER_ROLES = ("civil_servant", "public")
+UNUSABLE_PASSWORD_PREFIX = "!"
 
 
 class Opd(db.Model):
@@ -67,7 +69,18 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)  # scrypt by default (Werkzeug 3)
 
     def check_password(self, password: str) -> bool:
+        if not self.has_usable_password:
+            return False
         return check_password_hash(self.password_hash, password)
+
+    def set_unusable_password(self) -> None:
+        """For accounts created from the HR roster: no password works until the owner sets one
+        through the emailed reset link."""
+        self.password_hash = UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(16)
+
+    @property
+    def has_usable_password(self) -> bool:
+        return not (self.password_hash or UNUSABLE_PASSWORD_PREFIX).startswith(UNUSABLE_PASSWORD_PREFIX)
 
     @property
     def is_active(self) -> bool:  # flask-login

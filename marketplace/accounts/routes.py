@@ -1,3 +1,396 @@
-"""HTTP routes of the accounts area (API and pages)."""
+"""HTTP routes of the accounts area: the accounts API and the sign-in, sign-up, profile, shop
+application and admin pages. Routes parse, call one service and answer; errors come from the
+services and are turned into JSON or a flashed message by the one handler.
+"""
 
-from marketplace.accounts import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from marshmallow import ValidationError as MarshmallowValidationError
+
+from marketplace.accounts import bp, rules, services
+from marketplace.accounts.models import Area
+from marketplace.accounts.schemas import (DecisionSchema, ImportResultSchema, RegisterSchema,
+                                          TokenRequestSchema, TokenSchema, UserSchema,
+                                          VendorApplicationSchema, VendorListQuery, VendorSchema)
+from marketplace.api import api_user, endpoint, page_args, require_role
+from marketplace.errors import ValidationFailed
+from marketplace.extensions import db, limiter
+from marketplace.security import safe_next
+
+
+# ---------------------------------------------------------------- login rate limit
+def _login_key() -> str:
+    """Failures are counted per client address and email (ASVS 6.3.1: slows guessing without
+    letting anyone lock a user out from elsewhere)."""
+    email: Any = None
+    if request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    if email is None:
+        email = request.form.get("email")
+    return f"{get_remote_address()}|{rules.normalise_email(str(email or ''))}"
+
+
+def _login_failed(response) -> bool:
+    return response.status_code == 401 or bool(g.get("login_failed"))
+
+
+def _login_limit_disabled() -> bool:
+    # The limiter object is shared by every app in the process; honour this app's setting.
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def _login_breached(_limit):
+    """On the page, show the form again with a clear message instead of a bare error page."""
+    if request.path.startswith("/api/"):
+        return None
+    flash(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam satu menit."), "error")
+    return current_app.make_response(
+        (render_template("accounts/login.html", next=request.values.get("next", ""),
+                         email=request.form.get("email", "")), 429))
+
+
+login_limit = limiter.shared_limit(
+    lambda: current_app.config.get("LOGIN_FAILURE_LIMIT") or "5 per minute", scope="login",
+    key_func=_login_key, methods=["POST"], deduct_when=_login_failed,
+    exempt_when=_login_limit_disabled, on_breach=_login_breached)
+
+
+def _start_session(user) -> None:
+    """A fresh session for the signed-in user (ASVS 7.2.4), keeping only the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+def _home_for(user) -> str:
+    if user.role == "admin":
+        return url_for("accounts.admin_home")
+    return "/"
+
+
+def _form_data(schema, data: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """Load a page form with the API schema; field errors are keyed by their visible label."""
+    try:
+        return schema.load(data)
+    except MarshmallowValidationError as err:
+        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        details = {labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
+                   for k, v in messages.items()}
+        raise ValidationFailed(_("Periksa kembali isian formulir."), details=details) from None
+
+
+# ================================================================= API
+@endpoint(bp, "/auth/token", "POST", summary="Sign in and get a bearer token", public=True,
+          body=TokenRequestSchema, response=TokenSchema, errors=[401, 429])
+@login_limit
+def create_token(data):
+    """Exchange email and password for a bearer token; 401 invalid_credentials, 429 after
+    repeated failures from one address for one email."""
+    token, user = services.sign_in_for_token(data["email"], data["password"], data.get("name"))
+    return {"token": token, "user": user}
+
+
+@endpoint(bp, "/auth/token", "DELETE", summary="Revoke the calling token", errors=[400])
+def delete_token():
+    """Revoke the bearer token this call is made with (log out an API client)."""
+    services.revoke_current_token(api_user(), g.get("api_token"))
+    return {"revoked": True}
+
+
+@endpoint(bp, "/auth/register", "POST", summary="Sign up as a member of the public", public=True,
+          body=RegisterSchema, response=UserSchema, status=201, errors=[409])
+def register(data):
+    """Create a `public` account; 409 email_taken, 422 when the password is too short or common."""
+    return services.register_user(data["email"], data["password"], data["name"])
+
+
+@endpoint(bp, "/me", summary="The calling user", response=UserSchema)
+def me():
+    """The caller's profile; ASN fields (nip, opd, position, kelurahan) and vendor_id are null
+    when they do not apply."""
+    return api_user()
+
+
+@endpoint(bp, "/admin/civil-servants/import", "POST", summary="Import the ASN roster (CSV)",
+          roles=("admin",), multipart={"file": "file"}, response=ImportResultSchema,
+          errors=[413, 422])
+def import_civil_servants():
+    """Upsert civil servants by NIP from CSV `nip,name,email,opd_code,opd_name,position,
+    kelurahan`; bad rows are reported by row number (header = 1) and never block good ones."""
+    actor = require_role("admin")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationFailed(_("Unggah berkas CSV pada kolom `file`."),
+                               details={"file": [_("Wajib diunggah.")]})
+    return services.import_civil_servants(actor, upload.stream)
+
+
+@endpoint(bp, "/vendor-applications", "POST", summary="Apply to open a shop",
+          body=VendorApplicationSchema, response=VendorSchema, status=201, errors=[403, 409])
+def apply_for_vendor(data):
+    """A `public` user applies for a shop: 201 vendor `pending`, the user becomes `vendor`;
+    403 for other roles, 409 already_has_shop."""
+    return services.apply_for_vendor(api_user(), data)
+
+
+@endpoint(bp, "/admin/vendors", summary="Shops for review", roles=("admin",),
+          query=VendorListQuery, response=VendorSchema, paginated=True)
+def list_vendors(args):
+    """Every shop, newest first, optionally by `status` and name (`q`)."""
+    page, per_page = page_args(args)
+    return services.list_vendors(status=args.get("status"), q=args.get("q"), page=page,
+                                 per_page=per_page)
+
+
+@endpoint(bp, "/admin/vendors/<int:vendor_id>", summary="One shop", roles=("admin",),
+          response=VendorSchema)
+def get_vendor(vendor_id):
+    """One shop with its registration data and status; 404 when absent."""
+    return services.get_vendor(vendor_id)
+
+
+@endpoint(bp, "/admin/vendors/<int:vendor_id>/verify", "POST", summary="Verify a shop",
+          roles=("admin",), body=DecisionSchema, response=VendorSchema, errors=[409])
+def verify_vendor(vendor_id, data):
+    """Verify a pending or suspended shop (audited); 409 invalid_transition if already verified."""
+    return services.verify_vendor(api_user(), vendor_id, data.get("reason"))
+
+
+@endpoint(bp, "/admin/vendors/<int:vendor_id>/suspend", "POST", summary="Suspend a shop",
+          roles=("admin",), body=DecisionSchema, response=VendorSchema, errors=[409])
+def suspend_vendor(vendor_id, data):
+    """Suspend a shop or reject a pending application (audited); 409 if already suspended."""
+    return services.suspend_vendor(api_user(), vendor_id, data.get("reason"))
+
+
+# ================================================================= pages: sign-in
+@bp.route("/login", methods=["GET", "POST"])
+@login_limit
+def login_page():
+    """The sign-in form; on success a fresh session and a redirect to a safe local `next`."""
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(safe_next(next_url, _home_for(current_user)))
+        return render_template("accounts/login.html", next=next_url, email="")
+    email = request.form.get("email", "")
+    user = services.check_credentials(email, request.form.get("password", ""))
+    if user is None:
+        g.login_failed = True
+        flash(_("Email atau kata sandi salah."), "error")
+        return render_template("accounts/login.html", next=next_url, email=email), 200
+    _start_session(user)
+    flash(_("Selamat datang, %(name)s.", name=user.name), "success")
+    return redirect(safe_next(next_url, _home_for(user)))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """POST ends the session everywhere (old cookies stop working); GET asks to confirm."""
+    if not current_user.is_authenticated:
+        return redirect("/")
+    if request.method == "GET":
+        return render_template("accounts/logout.html")
+    services.end_sessions(current_user._get_current_object())
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("Anda sudah keluar."), "success")
+    return redirect("/")
+
+
+_REGISTER_LABELS = {"email": "Email", "name": "Nama", "password": "Kata sandi"}
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_page():
+    """Public sign-up form; signs the new user in."""
+    if request.method == "GET":
+        return render_template("accounts/register.html")
+    form = request.form
+    data = _form_data(RegisterSchema(), {k: form.get(k, "") for k in ("email", "name", "password")},
+                      {k: _(v) for k, v in _REGISTER_LABELS.items()})
+    if form.get("password_confirm", "") != data["password"]:
+        raise ValidationFailed(_("Konfirmasi kata sandi tidak sama."))
+    user = services.register_user(data["email"], data["password"], data["name"])
+    _start_session(user)
+    flash(_("Akun Anda sudah dibuat. Selamat berbelanja!"), "success")
+    return redirect(safe_next(request.form.get("next"), "/"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@login_limit
+def forgot_password_page():
+    """Ask for a link to set a password (forgotten, or first time for imported ASN)."""
+    if request.method == "GET":
+        return render_template("accounts/password_forgot.html")
+    services.request_password_reset(request.form.get("email", ""))
+    g.login_failed = True  # every request counts against the limit: it sends email
+    flash(_("Jika email itu terdaftar, tautan untuk mengatur kata sandi sudah dikirim."), "success")
+    return redirect(url_for("accounts.login_page"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password_page(token: str):
+    """Set a new password from an emailed link; the link works once and for 24 hours."""
+    user = services.user_for_reset_token(token)
+    if request.method == "GET":
+        return render_template("accounts/password_reset.html", user=user, token=token)
+    if request.form.get("password", "") != request.form.get("password_confirm", ""):
+        raise ValidationFailed(_("Konfirmasi kata sandi tidak sama."))
+    user = services.reset_password(token, request.form.get("password", ""))
+    flash(_("Kata sandi sudah diatur. Silakan masuk."), "success")
+    return redirect(url_for("accounts.login_page"))
+
+
+# ================================================================= pages: own account
+@bp.route("/account")
+def account_page():
+    """The signed-in user's data, API tokens and password change."""
+    user = api_user()
+    return render_template("accounts/account.html", user=user, tokens=services.list_tokens(user),
+                           new_token=None)
+
+
+@bp.post("/account/tokens")
+def create_token_page():
+    """Create an API token and show it once."""
+    user = api_user()
+    name = (request.form.get("name") or "").strip()[:100] or "api"
+    token = services.issue_token(user, name)
+    flash(_("Token dibuat. Salin sekarang: token ini tidak akan ditampilkan lagi."), "success")
+    resp = current_app.make_response(render_template(
+        "accounts/account.html", user=user, tokens=services.list_tokens(user), new_token=token))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token_page(token_id: int):
+    """Revoke one of one's own API tokens (another user's answers 404)."""
+    services.revoke_token(api_user(), token_id)
+    flash(_("Token dicabut."), "success")
+    return redirect(url_for("accounts.account_page"))
+
+
+@bp.post("/account/password")
+def change_password_page():
+    """Change one's password; other sessions end, this one continues."""
+    user = api_user()
+    if request.form.get("new_password", "") != request.form.get("new_password_confirm", ""):
+        raise ValidationFailed(_("Konfirmasi kata sandi tidak sama."))
+    services.change_password(user, request.form.get("current_password", ""),
+                             request.form.get("new_password", ""))
+    _start_session(user)
+    flash(_("Kata sandi sudah diganti."), "success")
+    return redirect(url_for("accounts.account_page"))
+
+
+# ================================================================= pages: opening a shop
+_VENDOR_LABELS = {"shop_name": "Nama toko", "type": "Jenis usaha", "nib": "NIB", "npwp": "NPWP",
+                  "pkp": "PKP", "kelurahan": "Kelurahan", "kecamatan": "Kecamatan",
+                  "address": "Alamat", "made_in_city": "Diproduksi di kota"}
+
+
+@bp.route("/shop/apply", methods=["GET", "POST"])
+def vendor_application_page():
+    """A public user applies to open a shop; afterwards the page shows the shop's status."""
+    user = api_user()
+    if request.method == "GET":
+        areas = db.session.scalars(db.select(Area).order_by(Area.kelurahan)).all()
+        return render_template("accounts/vendor_application.html", user=user,
+                               vendor=user.vendor, areas=areas)
+    form = request.form
+    raw = {k: form.get(k, "") for k in ("shop_name", "type", "nib", "npwp", "kelurahan",
+                                        "kecamatan", "address")}
+    raw["pkp"] = form.get("pkp") == "on"
+    if form.get("made_in_city") in ("yes", "no"):
+        raw["made_in_city"] = form.get("made_in_city") == "yes"
+    data = _form_data(VendorApplicationSchema(), raw, {k: _(v) for k, v in _VENDOR_LABELS.items()})
+    services.apply_for_vendor(user, data)
+    flash(_("Pengajuan toko terkirim. Dinkopdag akan memverifikasi data Anda."), "success")
+    return redirect(url_for("accounts.vendor_application_page"))
+
+
+# ================================================================= pages: admin
+@bp.get("/admin")
+def admin_home():
+    """Admin dashboard: counts, shops waiting for verification, recent admin actions."""
+    require_role("admin")
+    from marketplace.audit.models import AuditLog
+    pending = services.list_vendors(status="pending", page=1, per_page=10)
+    pending.items.sort(key=lambda v: v.created_at)
+    recent = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id.desc()).limit(10)).all()
+    return render_template("accounts/admin_home.html", counts=services.admin_counts(),
+                           pending=pending, recent=recent)
+
+
+@bp.get("/admin/vendors")
+def admin_vendors():
+    """All shops with a status filter, name search and pagination."""
+    require_role("admin")
+    args = request.args
+    status = args.get("status") if args.get("status") in ("pending", "verified", "suspended") else None
+    try:
+        page = max(1, min(int(args.get("page", 1)), 1_000_000))
+    except ValueError:
+        page = 1
+    result = services.list_vendors(status=status, q=(args.get("q") or "").strip()[:100] or None,
+                                   page=page, per_page=20)
+    return render_template("accounts/admin_vendors.html", page=result, status=status,
+                           q=args.get("q", ""))
+
+
+@bp.get("/admin/vendors/<int:vendor_id>")
+def admin_vendor(vendor_id: int):
+    """One shop's registration data with the verify and suspend forms."""
+    require_role("admin")
+    return render_template("accounts/admin_vendor.html", vendor=services.get_vendor(vendor_id))
+
+
+@bp.post("/admin/vendors/<int:vendor_id>/verify")
+def admin_verify_vendor(vendor_id: int):
+    """Verify a shop from the admin pages."""
+    vendor = services.verify_vendor(require_role("admin"), vendor_id, request.form.get("reason"))
+    flash(_("Toko %(name)s terverifikasi.", name=vendor.name), "success")
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("accounts.admin_vendor", vendor_id=vendor_id)))
+
+
+@bp.post("/admin/vendors/<int:vendor_id>/suspend")
+def admin_suspend_vendor(vendor_id: int):
+    """Suspend a shop (or reject an application) from the admin pages."""
+    vendor = services.suspend_vendor(require_role("admin"), vendor_id, request.form.get("reason"))
+    flash(_("Toko %(name)s dibekukan.", name=vendor.name), "success")
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("accounts.admin_vendor", vendor_id=vendor_id)))
+
+
+@bp.route("/admin/civil-servants/import", methods=["GET", "POST"])
+def admin_import_page():
+    """Upload the ASN roster CSV and see what was created, updated and which rows failed."""
+    actor = require_role("admin")
+    if request.method == "GET":
+        return render_template("accounts/admin_import.html", result=None,
+                               columns=services.ROSTER_COLUMNS)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationFailed(_("Pilih berkas CSV terlebih dahulu."))
+    result = services.import_civil_servants(actor, upload.stream)
+    flash(_("Impor selesai: %(c)s dibuat, %(u)s diperbarui, %(e)s baris gagal.",
+            c=result.created, u=result.updated, e=len(result.errors)),
+          "success" if not result.errors else "warning")
+    return render_template("accounts/admin_import.html", result=result,
+                           columns=services.ROSTER_COLUMNS, filename=upload.filename)

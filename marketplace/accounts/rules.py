@@ -1,0 +1,100 @@
+"""Pure account rules (no database): emails, passwords, NIP, NIB and NPWP.
+
+Password rules follow OWASP ASVS 5.0 §6.2: at least 8 characters (6.2.1), long passphrases
+allowed (6.2.9, up to 128 here), very common passwords rejected (6.2.4) and no composition
+rules such as "one digit and one symbol" (6.2.5).
+"""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+NIP_LENGTH = 18
+NIB_LENGTH = 13
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_DIGITS_ONLY = re.compile(r"^\d+$")
+_NPWP_PUNCTUATION = re.compile(r"[\s.\-/]")
+
+# A short list of the passwords that top every breach list, plus the local favourites
+# (Indonesian words and this product's own name). Checked case-insensitively.
+COMMON_PASSWORDS = frozenset("""
+123456 123456789 12345678 1234567890 1234567 12345 password password1 password123 qwerty
+qwerty123 qwertyuiop 111111 11111111 000000 00000000 123123 123123123 1q2w3e4r 1q2w3e4r5t
+abc123 abcd1234 iloveyou admin admin123 administrator welcome welcome1 letmein monkey dragon
+football baseball sunshine princess master login passw0rd p@ssw0rd p@ssword trustno1 superman
+batman michael shadow 654321 987654321 666666 888888 88888888 12341234 asdfghjk asdfghjkl
+zxcvbnm zxcvbnm123 qazwsxedc 1qaz2wsx changeme secret secret123 default guest test1234
+bismillah bismillah123 indonesia indonesia123 sayang sayangku sayang123 rahasia rahasia123
+surabaya surabaya123 jakarta123 bandung123 merdeka merdeka45 garuda123 kucing kucing123
+anakku cintaku alhamdulillah katasandi katasandi123 sandi123 peken peken123 epeken epeken123
+pekensurabaya
+""".split())
+
+
+def normalise_email(email: str | None) -> str:
+    """Emails are compared and stored trimmed and lowercase."""
+    return (email or "").strip().lower()
+
+
+def is_valid_email(email: str) -> bool:
+    return len(email) <= 254 and bool(_EMAIL.match(email))
+
+
+def password_problems(password: str | None, *, email: str | None = None) -> list[str]:
+    """Indonesian messages (translated by the caller) for each rule the password breaks."""
+    password = password or ""
+    problems: list[str] = []
+    if len(password) < PASSWORD_MIN:
+        problems.append("Kata sandi minimal %d karakter." % PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        problems.append("Kata sandi maksimal %d karakter." % PASSWORD_MAX)
+    lowered = password.strip().lower()
+    if lowered in COMMON_PASSWORDS:
+        problems.append("Kata sandi ini terlalu umum; pilih yang lain.")
+    elif email and lowered and lowered in (email.lower(), email.lower().split("@")[0]):
+        problems.append("Kata sandi tidak boleh sama dengan email.")
+    return problems
+
+
+def normalise_nip(nip: str | None) -> str:
+    """HR exports sometimes group the NIP (`19800101 200604 1 001`); spaces are dropped."""
+    return re.sub(r"\s+", "", nip or "")
+
+
+def is_valid_nip(nip: str) -> bool:
+    """A civil servant's NIP (Nomor Induk Pegawai) is exactly 18 digits."""
+    return len(nip) == NIP_LENGTH and bool(_DIGITS_ONLY.match(nip))
+
+
+def is_valid_nib(nib: str) -> bool:
+    """A business's NIB (Nomor Induk Berusaha, from OSS) is exactly 13 digits."""
+    return len(nib) == NIB_LENGTH and bool(_DIGITS_ONLY.match(nib))
+
+
+def normalise_npwp(npwp: str | None) -> str | None:
+    """Digits of a tax number written with its usual punctuation (`01.234.567.8-901.000`).
+
+    NPWP has 15 digits; since 2024 the 16-digit form (NIK-based) is used too. Returns None for an
+    empty value and raises ValueError when it is neither length.
+    """
+    if npwp is None or not npwp.strip():
+        return None
+    digits = _NPWP_PUNCTUATION.sub("", npwp.strip())
+    if not _DIGITS_ONLY.match(digits) or len(digits) not in (15, 16):
+        raise ValueError("NPWP harus 15 atau 16 angka.")
+    return digits
+
+
+# Vendor status changes an admin may make: verify a pending or suspended shop, suspend a
+# pending (rejecting the application) or verified one.
+VENDOR_TRANSITIONS = {
+    "verified": ("pending", "suspended"),
+    "suspended": ("pending", "verified"),
+}
+
+
+def can_change_vendor_status(current: str, target: str) -> bool:
+    return current in VENDOR_TRANSITIONS.get(target, ())

@@ -1,0 +1,470 @@
+"""Account operations: sign-in, tokens, sign-up, the ASN roster import, shop applications and
+their verification. Each public function owns its transaction (commits once) and raises
+`marketplace.errors` classes; helpers only flush.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import IO, Any, Callable, Iterator
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from marketplace.accounts import rules
+from marketplace.accounts.models import ROLES, ApiToken, Area, Opd, User
+from marketplace.api import Page, paginate
+from marketplace.audit.models import record_audit
+from marketplace.errors import (BadRequest, Conflict, Forbidden, InvalidCredentials,
+                                InvalidTransition, NotFound, ValidationFailed)
+from marketplace.extensions import db
+from marketplace.models_base import utcnow
+from marketplace.vendor.models import Vendor
+
+log = logging.getLogger(__name__)
+
+ROSTER_COLUMNS = ("nip", "name", "email", "opd_code", "opd_name", "position", "kelurahan")
+RESET_SALT = "peken-password-reset"
+
+_dummy_hash: str | None = None
+
+
+# ---------------------------------------------------------------- sign-in and tokens
+def check_credentials(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same work either way, so the
+    answer time does not reveal which emails exist)."""
+    global _dummy_hash
+    user = db.session.scalar(select(User).where(User.email == rules.normalise_email(email)))
+    if user is None or not user.has_usable_password:
+        if _dummy_hash is None:
+            _dummy_hash = generate_password_hash(secrets.token_hex(8))
+        check_password_hash(_dummy_hash, password or "")
+        return None
+    if not user.check_password(password or "") or not user.active:
+        return None
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user for these credentials; raises InvalidCredentials (401)."""
+    user = check_credentials(email, password)
+    if user is None:
+        raise InvalidCredentials(_("Email atau kata sandi salah."))
+    return user
+
+
+def _new_token(user: User, name: str | None) -> str:
+    token = "pk_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token),
+                            name=(name or "api")[:100]))
+    db.session.flush()
+    return token
+
+
+def issue_token(user: User, name: str | None = "api") -> str:
+    """A new bearer token for `user`; the plain token is returned once, only its hash is kept."""
+    token = _new_token(user, name)
+    db.session.commit()
+    return token
+
+
+def sign_in_for_token(email: str, password: str, name: str | None = "api") -> tuple[str, User]:
+    """`POST /auth/token`: check the credentials and issue a token; 401 when they are wrong."""
+    user = authenticate(email, password)
+    return issue_token(user, name), user
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens; another user's token answers 404."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id,
+                                                   ApiToken.user_id == user.id))
+    if row is None:
+        raise NotFound(_("Token tidak ditemukan."))
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.session.commit()
+    return row
+
+
+def revoke_current_token(user: User, token: ApiToken | None) -> None:
+    """`DELETE /auth/token`: revoke the bearer token the call came with."""
+    if token is None:
+        raise BadRequest(_("Permintaan ini harus memakai token Bearer."), code="bearer_token_required")
+    revoke_token(user, token.id)
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first (revoked ones included, marked)."""
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.id.desc())))
+
+
+def end_sessions(user: User) -> None:
+    """Log out everywhere: old session cookies carry the previous version and stop working."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- sign-up and passwords
+def _check_password_rules(password: str, email: str | None = None) -> None:
+    problems = rules.password_problems(password, email=email)
+    if problems:
+        raise ValidationFailed(_("Kata sandi belum memenuhi syarat."),
+                               details={"password": [_(p) for p in problems]})
+
+
+def register_user(email: str, password: str, name: str, *, role: str = "public") -> User:
+    """Create an account (role `public` for sign-ups); 409 email_taken, 422 weak password."""
+    email = rules.normalise_email(email)
+    if not rules.is_valid_email(email):
+        raise ValidationFailed(details={"email": [_("Alamat email tidak valid.")]})
+    if role not in ROLES:
+        raise ValidationFailed(details={"role": [_("Peran tidak dikenal.")]})
+    _check_password_rules(password, email)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(details={"name": [_("Wajib diisi.")]})
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(_("Email ini sudah terdaftar."), code="email_taken")
+    user = User(email=email, name=name[:200], role=role, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same email registered at the same moment
+        db.session.rollback()
+        raise Conflict(_("Email ini sudah terdaftar."), code="email_taken") from None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """Change one's own password after re-checking the current one; ends other sessions."""
+    if not user.check_password(current or ""):
+        raise ValidationFailed(_("Kata sandi saat ini salah."),
+                               details={"current_password": [_("Kata sandi saat ini salah.")]})
+    _check_password_rules(new, user.email)
+    user.set_password(new)
+    user.session_version = (user.session_version or 1) + 1
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, new: str) -> User:
+    """Operator/CLI: set a password (rules apply) and end the user's sessions."""
+    _check_password_rules(new, user.email)
+    user.set_password(new)
+    user.session_version = (user.session_version or 1) + 1
+    db.session.commit()
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the current hash: once the password changes the link stops working (single use).
+    return ApiToken.hash(user.password_hash)[:16]
+
+
+def password_reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def request_password_reset(email: str) -> bool:
+    """Email a link to set a new password (also how roster-imported ASN set their first one).
+
+    Always behaves the same for unknown emails so the form does not reveal who has an account;
+    returns whether a link was made. Without SMTP the link is written to the log.
+    """
+    from marketplace.notifications.services import send_email
+    user = db.session.scalar(select(User).where(User.email == rules.normalise_email(email)))
+    if user is None or not user.active:
+        return False
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+        "accounts.reset_password_page", token=password_reset_token(user))
+    body = _("Buka tautan ini dalam 24 jam untuk mengatur kata sandi Peken Anda:") + f"\n\n{link}\n"
+    if not send_email(user.email, _("Atur kata sandi Peken"), body):
+        log.warning("SMTP is not configured; password link for %s: %s", user.email, link)
+    return True
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link belongs to; 404 when it is invalid, used or older than the limit."""
+    max_age = int(current_app.config.get("PASSWORD_RESET_MAX_AGE", 24 * 3600))
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        raise NotFound(_("Tautan ini tidak berlaku lagi. Minta tautan baru.")) from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("p") != _password_fingerprint(user):
+        raise NotFound(_("Tautan ini tidak berlaku lagi. Minta tautan baru."))
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password through an emailed link; the link then stops working."""
+    user = user_for_reset_token(token)
+    return set_password(user, new)
+
+
+# ---------------------------------------------------------------- the ASN roster
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def error(self, row: int, message: str) -> None:
+        self.errors.append({"row": row, "message": message})
+
+
+class _RowError(Exception):
+    pass
+
+
+def _read_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """CSV records numbered as in the file (header = 1), decoded as UTF-8 (a BOM is fine).
+
+    Excel in an Indonesian locale saves with `;` separators; the header line tells which one.
+    """
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    first = text.readline()
+    if not first.strip():
+        raise ValidationFailed(_("Berkas kosong."), details={"file": [_("Berkas kosong.")]})
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+    for number, record in enumerate(reader, start=1):
+        yield number, record
+
+
+def _upsert_civil_servant(values: dict[str, str], opds: dict[str, Opd], seen_nips: dict[str, int],
+                          seen_emails: dict[str, int], row: int) -> bool:
+    """Validate one roster row and write it; True when a user was created. Raises _RowError."""
+    missing = [c for c in ("nip", "name", "email", "opd_code", "opd_name") if not values.get(c)]
+    if missing:
+        raise _RowError(_("Kolom wajib kosong: %(cols)s.", cols=", ".join(missing)))
+    nip = rules.normalise_nip(values["nip"])
+    if not rules.is_valid_nip(nip):
+        raise _RowError(_("NIP harus 18 angka (tertulis: %(nip)s).", nip=values["nip"][:40]))
+    email = rules.normalise_email(values["email"])
+    if not rules.is_valid_email(email):
+        raise _RowError(_("Email tidak valid: %(email)s.", email=values["email"][:80]))
+    if nip in seen_nips:
+        raise _RowError(_("NIP %(nip)s sudah ada di baris %(row)s.", nip=nip, row=seen_nips[nip]))
+    if email in seen_emails:
+        raise _RowError(_("Email %(email)s sudah ada di baris %(row)s.", email=email,
+                          row=seen_emails[email]))
+    seen_nips[nip], seen_emails[email] = row, row
+
+    user = db.session.scalar(select(User).where(User.nip == nip))
+    owner = db.session.scalar(select(User).where(User.email == email))
+    if owner is not None and (user is None or owner.id != user.id):
+        raise _RowError(_("Email %(email)s sudah dipakai akun lain.", email=email))
+    if user is not None and user.role != "civil_servant":
+        raise _RowError(_("NIP %(nip)s milik akun dengan peran lain.", nip=nip))
+
+    code = values["opd_code"][:32]
+    opd = opds.get(code) or db.session.scalar(select(Opd).where(Opd.code == code))
+    if opd is None:
+        opd = Opd(code=code, name=values["opd_name"][:200])
+        db.session.add(opd)
+    elif opd.name != values["opd_name"][:200]:
+        opd.name = values["opd_name"][:200]
+    opds[code] = opd
+
+    created = user is None
+    if created:
+        user = User(nip=nip, role="civil_servant", active=True)
+        user.set_unusable_password()
+        db.session.add(user)
+    user.email = email
+    user.name = values["name"][:200]
+    user.opd = opd
+    user.position = (values.get("position") or "")[:120] or None
+    user.kelurahan = (values.get("kelurahan") or "")[:100] or None
+    db.session.flush()
+    return created
+
+
+def import_civil_servants(actor: User | None, stream: IO[bytes], *,
+                          progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Upsert the HR roster (CSV `nip,name,email,opd_code,opd_name,position,kelurahan`) by NIP.
+
+    Each good row is written inside its own SAVEPOINT, a bad row is reported with its number
+    and skipped, and everything is committed once at the end (a crash leaves nothing half
+    written). New accounts get no usable password: the ASN sets one through "Lupa kata sandi"
+    with the roster email. 422 for an empty file, missing columns or a file that is not UTF-8.
+    """
+    result = ImportResult()
+    opds: dict[str, Opd] = {}
+    seen_nips: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    header: list[str] | None = None
+    try:
+        for number, record in _read_rows(stream):
+            if header is None:
+                header = [h.strip().lower() for h in record]
+                missing = [c for c in ROSTER_COLUMNS if c not in header]
+                if missing:
+                    raise ValidationFailed(
+                        _("Kolom berikut tidak ada di baris judul: %(cols)s.", cols=", ".join(missing)),
+                        details={"file": [_("Kolom wajib: %(cols)s.", cols=",".join(ROSTER_COLUMNS))]})
+                continue
+            if progress:
+                progress(number)
+            if not any(cell.strip() for cell in record):
+                continue  # blank line
+            if len(record) > len(header):
+                result.error(number, _("Baris ini punya %(n)s kolom, judul hanya %(m)s.",
+                                       n=len(record), m=len(header)))
+                continue
+            values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
+            try:
+                with db.session.begin_nested():
+                    created = _upsert_civil_servant(values, opds, seen_nips, seen_emails, number)
+            except _RowError as err:
+                result.error(number, str(err))
+                continue
+            except IntegrityError:
+                opds.clear()  # a rolled-back OPD must be looked up again
+                result.error(number, _("Baris ini bertabrakan dengan data lain; tidak disimpan."))
+                continue
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+    except UnicodeDecodeError:
+        db.session.rollback()
+        raise ValidationFailed(
+            _("Berkas bukan UTF-8. Simpan ulang sebagai \"CSV UTF-8\" lalu unggah lagi."),
+            details={"file": [_("Berkas bukan UTF-8.")]}) from None
+    except csv.Error as err:
+        db.session.rollback()
+        raise ValidationFailed(_("Berkas CSV rusak: %(err)s", err=str(err)),
+                               details={"file": [str(err)]}) from None
+    except ValidationFailed:
+        db.session.rollback()
+        raise
+    if header is None:
+        raise ValidationFailed(_("Berkas kosong."), details={"file": [_("Berkas kosong.")]})
+    record_audit(actor, "civil_servants.import", "roster", None,
+                 after={"created": result.created, "updated": result.updated,
+                        "errors": len(result.errors)})
+    db.session.commit()
+    return result
+
+
+# ---------------------------------------------------------------- shops
+def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
+    """A `public` user opens a shop: it starts `pending` and the user becomes `vendor`.
+
+    409 already_has_shop when they have one, 403 for other roles, 422 when the kelurahan is
+    known to be in another kecamatan.
+    """
+    if db.session.scalar(select(Vendor.id).where(Vendor.owner_id == user.id)) is not None:
+        raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop")
+    if user.role != "public":
+        raise Forbidden(_("Hanya akun warga (public) yang dapat mengajukan toko."))
+    kelurahan, kecamatan = data["kelurahan"].strip(), data["kecamatan"].strip()
+    area = db.session.scalar(select(Area).where(func.lower(Area.kelurahan) == kelurahan.lower()))
+    if area is not None:
+        if area.kecamatan.lower() != kecamatan.lower():
+            raise ValidationFailed(details={"kecamatan": [
+                _("Kelurahan %(k)s ada di kecamatan %(c)s.", k=area.kelurahan, c=area.kecamatan)]})
+        kelurahan, kecamatan = area.kelurahan, area.kecamatan
+    elif db.session.scalar(select(Area.id).limit(1)) is not None:
+        raise ValidationFailed(details={"kelurahan": [_("Kelurahan tidak dikenal di kota ini.")]})
+    vendor = Vendor(owner_id=user.id, name=data["shop_name"], type=data["type"], status="pending",
+                    nib=data["nib"], npwp=rules.normalise_npwp(data.get("npwp")),
+                    pkp=bool(data.get("pkp")), kelurahan=kelurahan, kecamatan=kecamatan,
+                    address=data["address"], made_in_city=bool(data["made_in_city"]),
+                    umk_class="micro")
+    user.role = "vendor"
+    db.session.add(vendor)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a second application sent at the same moment
+        db.session.rollback()
+        raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop") from None
+    return vendor
+
+
+def get_vendor(vendor_id: int) -> Vendor:
+    """Admin view of one shop; 404 when absent."""
+    vendor = db.session.get(Vendor, vendor_id)
+    if vendor is None:
+        raise NotFound(_("Toko tidak ditemukan."))
+    return vendor
+
+
+def list_vendors(*, status: str | None = None, q: str | None = None, page: int = 1,
+                 per_page: int = 20) -> Page:
+    """Shops for the admin, pending first by age, filtered by status and name."""
+    stmt = select(Vendor)
+    if status:
+        stmt = stmt.where(Vendor.status == status)
+    if q:
+        stmt = stmt.where(func.lower(Vendor.name).contains(q.lower(), autoescape=True))
+    stmt = stmt.order_by(Vendor.created_at.desc(), Vendor.id.desc())
+    return paginate(stmt, page, per_page)
+
+
+def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Vendor:
+    from marketplace.notifications.services import notify
+    vendor = db.session.scalar(select(Vendor).where(Vendor.id == vendor_id).with_for_update())
+    if vendor is None:
+        raise NotFound(_("Toko tidak ditemukan."))
+    if not rules.can_change_vendor_status(vendor.status, target):
+        raise InvalidTransition(_("Toko berstatus %(s)s tidak dapat diubah menjadi %(t)s.",
+                                  s=vendor.status, t=target))
+    before = {"status": vendor.status}
+    vendor.status = target
+    vendor.status_reason = (reason or "").strip()[:500] or None
+    if target == "verified":
+        vendor.verified_at = utcnow()
+    record_audit(actor, f"vendor.{'verify' if target == 'verified' else 'suspend'}", "vendor",
+                 vendor.id, before=before, after={"status": target}, reason=vendor.status_reason)
+    if target == "verified":
+        title = _("Toko %(name)s sudah terverifikasi", name=vendor.name)
+        body = _("Produk aktif Anda kini tampil dan dapat dibeli.")
+    else:
+        title = _("Toko %(name)s dibekukan", name=vendor.name)
+        body = vendor.status_reason or _("Hubungi Dinkopdag untuk keterangan.")
+    notify(vendor.owner, f"vendor.{target}", title, body, "/shop/apply")
+    db.session.commit()
+    return vendor
+
+
+def verify_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Vendor:
+    """Admin verifies a pending or suspended shop (audited, owner notified); 404, 409."""
+    return _decide(actor, vendor_id, "verified", reason)
+
+
+def suspend_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Vendor:
+    """Admin suspends a shop or rejects a pending one (audited, owner notified); 404, 409."""
+    return _decide(actor, vendor_id, "suspended", reason)
+
+
+def admin_counts() -> dict[str, Any]:
+    """Numbers for the admin dashboard: users per role and shops per status."""
+    roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    statuses = dict(db.session.execute(select(Vendor.status, func.count())
+                                       .group_by(Vendor.status)).all())
+    return {"roles": {r: roles.get(r, 0) for r in ROLES},
+            "vendors": {s: statuses.get(s, 0) for s in ("pending", "verified", "suspended")},
+            "opds": db.session.scalar(select(func.count()).select_from(Opd)) or 0}
+
+
+def create_user(email: str, name: str, role: str, password: str) -> User:
+    """Operator CLI: create a user of any role (rules and 409 as for sign-up)."""
+    return register_user(email, password, name, role=role)
