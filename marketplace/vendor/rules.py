@@ -1,0 +1,95 @@
+"""Vendor rules with no database: business classes, stock adjustment kinds, image sniffing and
+the values a CSV import accepts."""
+
+from __future__ import annotations
+
+# PP 7/2021 Pasal 35: business classes by annual sales (hasil penjualan tahunan), in rupiah.
+MICRO_MAX_SALES = 2_000_000_000      # usaha mikro: up to Rp2 miliar
+SMALL_MAX_SALES = 15_000_000_000     # usaha kecil: more than Rp2 miliar up to Rp15 miliar
+MEDIUM_MAX_SALES = 50_000_000_000    # usaha menengah: more than Rp15 miliar up to Rp50 miliar
+
+CLASS_ORDER = ("micro", "small", "medium")
+
+
+def class_for_sales(amount: int) -> str:
+    """The UMK class for a year's sales. Sales above the medium ceiling stay `medium`: the
+    marketplace only knows the three classes its vendors may have (PP 7/2021 calls them large,
+    and large businesses are not eligible sellers), so the admin reviews such a shop by hand."""
+    if amount <= MICRO_MAX_SALES:
+        return "micro"
+    if amount <= SMALL_MAX_SALES:
+        return "small"
+    return "medium"
+
+
+def moved_up(old: str, new: str) -> bool:
+    """True when `new` is a higher class than `old` ("naik kelas")."""
+    return CLASS_ORDER.index(new) > CLASS_ORDER.index(old)
+
+
+# ---------------------------------------------------------------- stock
+ADJUSTMENT_KINDS = ("restock", "correction")
+
+
+def adjustment_kind(delta: int, kind: str | None = None) -> str:
+    """The movement kind of a manual adjustment: the one given, else restock for an increase and
+    correction for a decrease."""
+    if kind:
+        return kind
+    return "restock" if delta > 0 else "correction"
+
+
+def is_low_stock(stock: int, threshold: int) -> bool:
+    """A product is low on stock when what is left is at or below its threshold."""
+    return stock <= threshold
+
+
+# ---------------------------------------------------------------- images
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+IMAGE_EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp"}
+
+
+def sniff_image_type(head: bytes) -> str | None:
+    """The real type of an image from its first bytes (never trust the file name or the
+    Content-Type a browser sends): jpeg, png, webp or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+# ---------------------------------------------------------------- CSV import
+IMPORT_COLUMNS = ("sku", "name", "description", "category", "unit", "price", "stock", "is_active",
+                  "is_local_product", "is_pdn", "vat_exempt", "low_stock_threshold")
+REQUIRED_IMPORT_COLUMNS = ("sku", "name", "category", "unit", "price")
+TRUE_WORDS = {"1", "true", "yes", "y", "ya", "benar"}
+FALSE_WORDS = {"0", "false", "no", "n", "tidak", "salah"}
+
+
+def parse_bool(value: str | None) -> bool | None:
+    """`ya`/`tidak`, `1`/`0`, `true`/`false`… → bool; blank → None; anything else → ValueError."""
+    text = (value or "").strip().lower()
+    if not text:
+        return None
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(value)
+
+
+def parse_whole_number(value: str | None) -> int | None:
+    """A whole number as shopkeepers type it: `12500`, `12.500` or `Rp12.500`; blank → None."""
+    text = (value or "").strip().replace(" ", "")
+    if not text:
+        return None
+    if text.lower().startswith("rp"):
+        text = text[2:]
+    negative = text.startswith("-")
+    digits = (text[1:] if negative else text).replace(".", "")
+    if not digits.isdigit():
+        raise ValueError(value)
+    return -int(digits) if negative else int(digits)

@@ -1,0 +1,228 @@
+"""Shapes of the vendor API: the owner's view of the shop and its products, stock movements,
+sales report rows and the business class. Schemas check shape; services check rules."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from marketplace.api import PageQuery
+from marketplace.vendor.models import UMK_CLASSES
+from marketplace.vendor.rules import ADJUSTMENT_KINDS, is_low_stock
+
+_NOT_BLANK = validate.Length(min=1)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class Trimmed(fields.String):
+    """A string with surrounding spaces removed; blank counts as missing when required."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _strip(super()._deserialize(value, attr, data, **kwargs))
+
+
+# ---------------------------------------------------------------- shop
+class ShopSchema(Schema):
+    """The owner's view of their shop (includes bank details and the status reason)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    status = fields.String()
+    status_reason = fields.String(allow_none=True)
+    nib = fields.String()
+    npwp = fields.String(allow_none=True)
+    pkp = fields.Boolean()
+    kelurahan = fields.String()
+    kecamatan = fields.String()
+    address = fields.String()
+    made_in_city = fields.Boolean()
+    umk_class = fields.Function(lambda v: v.effective_umk_class)
+    description = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    bank_name = fields.String(allow_none=True)
+    bank_account_number = fields.String(allow_none=True)
+    bank_account_name = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    verified_at = fields.DateTime(allow_none=True)
+
+
+class ShopUpdateSchema(Schema):
+    """What a shopkeeper may change; status, NIB and class belong to the city."""
+
+    name = Trimmed(validate=validate.Length(min=2, max=200))
+    description = Trimmed(allow_none=True, validate=validate.Length(max=5000))
+    phone = Trimmed(allow_none=True, validate=validate.Regexp(
+        r"^(\+?\d[\d\s-]{5,28})?$", error=_l("Nomor telepon hanya angka, spasi, + atau -.")))
+    address = Trimmed(validate=validate.Length(min=5, max=500))
+    bank_name = Trimmed(allow_none=True, validate=validate.Length(max=100))
+    bank_account_number = Trimmed(allow_none=True, validate=validate.Regexp(
+        r"^\d{0,40}$", error=_l("Nomor rekening hanya angka.")))
+    bank_account_name = Trimmed(allow_none=True, validate=validate.Length(max=200))
+
+
+# ---------------------------------------------------------------- products
+class ProductOwnerSchema(Schema):
+    """The shopkeeper's view of a product: stock details, threshold and whether it is listed."""
+
+    id = fields.Integer()
+    sku = fields.String(allow_none=True)
+    name = fields.String()
+    description = fields.String()
+    category = fields.Function(lambda p: p.category.slug)
+    category_name = fields.Function(lambda p: p.category.name)
+    unit = fields.String()
+    price = fields.Integer()
+    stock = fields.Integer()
+    low_stock_threshold = fields.Integer()
+    low_stock = fields.Function(lambda p: is_low_stock(p.stock, p.low_stock_threshold))
+    is_active = fields.Boolean()
+    is_local_product = fields.Boolean()
+    is_pdn = fields.Boolean()
+    vat_exempt = fields.Boolean()
+    listed = fields.Function(lambda p: p.is_listed)
+    image_url = fields.Function(
+        lambda p: url_for("core.uploaded_file", filename=p.image_path) if p.image_path else None)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class _ProductFields(Schema):
+    name = Trimmed(validate=validate.Length(min=2, max=200))
+    description = Trimmed(validate=validate.Length(max=5000))
+    category = Trimmed(validate=_NOT_BLANK)
+    unit = Trimmed(validate=validate.Length(min=1, max=20))
+    price = fields.Integer(strict=True, validate=validate.Range(min=1, max=1_000_000_000,
+                                                                error=_l("Harga harus lebih dari 0.")))
+    sku = Trimmed(allow_none=True, validate=validate.Length(max=64))
+    is_active = fields.Boolean()
+    is_local_product = fields.Boolean()
+    is_pdn = fields.Boolean()
+    vat_exempt = fields.Boolean()
+    low_stock_threshold = fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class ProductCreateSchema(_ProductFields):
+    name = Trimmed(required=True, validate=validate.Length(min=2, max=200))
+    category = Trimmed(required=True, validate=_NOT_BLANK)
+    unit = Trimmed(required=True, validate=validate.Length(min=1, max=20))
+    price = fields.Integer(required=True, strict=True, validate=validate.Range(
+        min=1, max=1_000_000_000, error=_l("Harga harus lebih dari 0.")))
+    stock = fields.Integer(strict=True, load_default=0,
+                           validate=validate.Range(min=0, max=10_000_000,
+                                                   error=_l("Stok tidak boleh negatif.")))
+
+
+class ProductUpdateSchema(_ProductFields):
+    """Every field optional. Stock is not here: it changes only through adjustments, so each
+    change has a reason in the movement history."""
+
+    stock = fields.Raw()
+
+    @validates("stock")
+    def _no_stock(self, value, **_kw):
+        raise ValidationError(str(_l("Stok diubah lewat penyesuaian stok (stock-adjustments), "
+                                     "bukan di sini.")))
+
+
+class ProductListQuery(PageQuery):
+    q = fields.String(load_default=None)
+    active = fields.Boolean(load_default=None)
+    low_stock = fields.Boolean(load_default=None)
+
+
+# ---------------------------------------------------------------- stock
+class StockAdjustmentSchema(Schema):
+    delta = fields.Integer(required=True, strict=True,
+                           validate=validate.Range(min=-10_000_000, max=10_000_000))
+    reason = Trimmed(required=True, validate=validate.Length(
+        min=3, max=500, error=_l("Tulis alasan perubahan stok (minimal 3 huruf).")))
+    kind = fields.String(load_default=None, validate=validate.OneOf(ADJUSTMENT_KINDS))
+
+    @validates("delta")
+    def _non_zero(self, value, **_kw):
+        if value == 0:
+            raise ValidationError(str(_l("Perubahan stok tidak boleh 0.")))
+
+
+class ActorSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class StockMovementSchema(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    delta = fields.Integer()
+    stock_after = fields.Integer()
+    kind = fields.String()
+    note = fields.String(allow_none=True)
+    order_id = fields.Integer(allow_none=True)
+    actor = fields.Nested(ActorSchema, allow_none=True)
+    created_at = fields.DateTime()
+
+
+class StockAdjustmentResultSchema(Schema):
+    stock = fields.Integer()
+    movement = fields.Nested(StockMovementSchema)
+
+
+# ---------------------------------------------------------------- import
+class ImportErrorSchema(Schema):
+    row = fields.Integer()
+    message = fields.String()
+
+
+class ImportResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    errors = fields.List(fields.Nested(ImportErrorSchema))
+
+
+# ---------------------------------------------------------------- sales and class
+class SalesReportQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    group_by = fields.String(load_default="day", validate=validate.OneOf(("day", "month")))
+    date_from = fields.Date(data_key="from", load_default=None)
+    date_to = fields.Date(data_key="to", load_default=None)
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+    @validates_schema
+    def _order(self, data, **_kw):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError(str(_l("Tanggal awal harus sebelum tanggal akhir.")), "from")
+
+
+class SalesRowSchema(Schema):
+    period = fields.String()
+    orders = fields.Integer()
+    gross = fields.Integer()
+    refunds = fields.Integer()
+    net = fields.Integer()
+
+
+class SalesReportSchema(Schema):
+    group_by = fields.String()
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    rows = fields.List(fields.Nested(SalesRowSchema))
+    totals = fields.Nested(SalesRowSchema(only=("orders", "gross", "refunds", "net")))
+
+
+class BusinessClassSchema(Schema):
+    vendor_id = fields.Integer()
+    rolling_12m_sales = fields.Integer()
+    umk_class = fields.String()
+    derived_class = fields.String()
+    override = fields.String(allow_none=True)
+
+
+class BusinessClassOverrideSchema(Schema):
+    umk_class = fields.String(required=True, allow_none=True, validate=validate.OneOf(UMK_CLASSES))
+    reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))

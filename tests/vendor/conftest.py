@@ -1,0 +1,42 @@
+"""Fixtures of the vendor tests: a shop with its owner, and clients signed in as them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_category, make_product, make_vendor
+
+
+@pytest.fixture
+def shop(app):
+    """A verified shop with a `sembako` category available."""
+    make_category("sembako", "Sembako")
+    make_category("umkm", "Produk UMKM")
+    return make_vendor(name="Warung Bu Sri")
+
+
+@pytest.fixture
+def owner(shop):
+    return shop.owner
+
+
+@pytest.fixture
+def shop_api(api, owner):
+    """A bearer-token API client of the shop's owner."""
+    return api(owner)
+
+
+@pytest.fixture
+def other_shop(app):
+    return make_vendor(name="Toko Sebelah")
+
+
+@pytest.fixture
+def page_client(client, login, owner):
+    """A browser-style client signed in as the shop's owner."""
+    return login(client, owner)
+
+
+@pytest.fixture
+def product(shop):
+    return make_product(shop, stock=10, name="Beras Medium", sku="BRS-1", price=12_000)
