@@ -6,7 +6,9 @@ Add a line here when an area gets a new models module.
 from marketplace.accounts.models import ApiToken, Area, Opd, User  # noqa: F401
 from marketplace.audit.models import AuditLog  # noqa: F401
 from marketplace.catalog.models import Category, Product  # noqa: F401
+from marketplace.finance.models import ProviderFeePosting, Reconciliation, SpendingTarget  # noqa: F401
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord  # noqa: F401
+from marketplace.mandate.models import MandateReminder, MandateRule, MandateRuleLine  # noqa: F401
 from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.ordering.models import CartItem, Checkout, FairShareCap, Order, OrderEvent, OrderLine  # noqa: F401
 from marketplace.payments.models import Payment, Refund, StripeEvent  # noqa: F401

@@ -1,0 +1,71 @@
+"""Mandate rules (monthly minimum per position, kept as history) and the reminders already sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.models_base import created_at_column, money_column, utcnow
+
+
+class MandateRule(db.Model):
+    """The monthly minimum in force from `effective_from` (YYYY-MM, WIB) until the next rule.
+
+    A period is judged by the latest rule with effective_from ≤ period, so adding a rule for a
+    later period never changes what an earlier period required.
+    """
+
+    __tablename__ = "mandate_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[str] = mapped_column(String(7), unique=True)
+    default_amount: Mapped[int] = money_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list["MandateRuleLine"]] = relationship(
+        back_populates="rule", order_by="MandateRuleLine.position", cascade="all, delete-orphan")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+
+    @property
+    def by_position(self) -> dict[str, int]:
+        return {line.position: int(line.amount) for line in self.lines}
+
+    def to_dict(self) -> dict:
+        return {"effective_from": self.effective_from, "default_amount": int(self.default_amount),
+                "by_position": self.by_position}
+
+
+class MandateRuleLine(db.Model):
+    """One position's monthly minimum inside a rule. `position_key` is the trimmed, lower-cased
+    position, so the compliance query can join users to it in SQL."""
+
+    __tablename__ = "mandate_rule_lines"
+    __table_args__ = (UniqueConstraint("rule_id", "position_key", name="uq_mandate_rule_lines_rule_position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("mandate_rules.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(120))
+    position_key: Mapped[str] = mapped_column(String(120))
+    amount: Mapped[int] = money_column()
+
+    rule: Mapped[MandateRule] = relationship(back_populates="lines")
+
+
+class MandateReminder(db.Model):
+    """A reminder sent to one civil servant for one period: the unique pair makes it once only."""
+
+    __tablename__ = "mandate_reminders"
+    __table_args__ = (UniqueConstraint("user_id", "period", name="uq_mandate_reminders_user_period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    required: Mapped[int] = money_column()
+    spent: Mapped[int] = money_column()
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = created_at_column()
