@@ -1,0 +1,3 @@
+"""Payment commands for cron (none yet besides the ordering jobs)."""
+
+COMMANDS: list = []
