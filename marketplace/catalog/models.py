@@ -49,6 +49,10 @@ class Product(db.Model):
     vendor: Mapped[Vendor] = relationship()
     category: Mapped[Category] = relationship()
 
+    # Not a column: catalog.services sets it once it knows whether the shop reached the
+    # fair-share cap this period (None = not checked), so dumping needs no query per product.
+    cap_reached = None
+
     @property
     def is_listed(self) -> bool:
         """Listed = active product of a verified vendor (the cap is checked separately)."""
