@@ -13,8 +13,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Iterator
 
-from flask import current_app, url_for
-from flask_babel import gettext as _
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,13 @@ ROSTER_COLUMNS = ("nip", "name", "email", "opd_code", "opd_name", "position", "k
 RESET_SALT = "peken-password-reset"
 
 _dummy_hash: str | None = None
+
+
+def _(message: str, **values: Any) -> str:
+    """Translate for the current request; the CLI and background jobs get the Indonesian text."""
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message
 
 
 # ---------------------------------------------------------------- sign-in and tokens
