@@ -47,21 +47,23 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
     Stripe; other types are acknowledged. 400 invalid_signature / bad_request."""
     from marketplace.payments.stripe_client import construct_event
     try:
-        event = construct_event(payload, signature)
+        construct_event(payload, signature)
     except stripe.SignatureVerificationError:
         raise InvalidSignature() from None
     except ValueError:
         raise BadRequest("The webhook body is not a Stripe event.") from None
-    event_id, event_type = event.get("id"), event.get("type")
-    if not event_id or not event_type:
-        raise BadRequest("The webhook body is not a Stripe event.")
-    if db.session.get(StripeEvent, event_id) is not None:
-        return {"received": True, "duplicate": True}
     try:
         raw = json.loads(payload)
     except ValueError:
         raise BadRequest("The webhook body is not JSON.") from None
-    db.session.add(StripeEvent(id=event_id, type=event_type, account=event.get("account"), payload=raw))
+    if not isinstance(raw, dict):
+        raise BadRequest("The webhook body is not a Stripe event.")
+    event_id, event_type = raw.get("id"), raw.get("type")
+    if not isinstance(event_id, str) or not isinstance(event_type, str):
+        raise BadRequest("The webhook body is not a Stripe event.")
+    if db.session.get(StripeEvent, event_id) is not None:
+        return {"received": True, "duplicate": True}
+    db.session.add(StripeEvent(id=event_id, type=event_type, account=raw.get("account"), payload=raw))
     try:
         db.session.flush()
     except IntegrityError:  # the same event delivered twice at once: the other one applies it
