@@ -136,10 +136,11 @@ def import_civil_servants():
 
 
 @endpoint(bp, "/vendor-applications", "POST", summary="Apply to open a shop",
-          body=VendorApplicationSchema, response=VendorSchema, status=201, errors=[403, 409])
+          roles=("public", "vendor"), body=VendorApplicationSchema, response=VendorSchema,
+          status=201, errors=[403, 409])
 def apply_for_vendor(data):
     """A `public` user applies for a shop: 201 vendor `pending`, the user becomes `vendor`;
-    403 for other roles, 409 already_has_shop."""
+    403 for other roles, 409 already_has_shop for a shop owner applying again."""
     return services.apply_for_vendor(api_user(), data)
 
 

@@ -1,0 +1,89 @@
+"""Who may call what: one matrix of API endpoint × caller.
+
+Anonymous callers get 401 and callers of another role 403 on every endpoint that declares its
+roles (taken from the API registry, so endpoints other areas add are covered too). For the
+accounts endpoints the allowed roles are written out here and must get past the role check.
+"""
+
+import importlib
+import re
+
+import pytest
+
+from marketplace import AREAS
+from marketplace.accounts.models import ROLES
+from marketplace.api import _REGISTRY
+from marketplace.extensions import db
+from tests.factories import make_user
+
+for _area in AREAS:
+    importlib.import_module(f"marketplace.{_area}")
+
+ANY_USER = set(ROLES)
+PUBLIC = None  # no login needed
+
+ACCOUNTS = {
+    ("POST", "/api/v1/auth/token"): PUBLIC,
+    ("POST", "/api/v1/auth/register"): PUBLIC,
+    ("DELETE", "/api/v1/auth/token"): ANY_USER,
+    ("GET", "/api/v1/me"): ANY_USER,
+    # A shop owner gets past the role check and is told 409 already_has_shop.
+    ("POST", "/api/v1/vendor-applications"): {"public", "vendor"},
+    ("POST", "/api/v1/admin/civil-servants/import"): {"admin"},
+    ("GET", "/api/v1/admin/vendors"): {"admin"},
+    ("GET", "/api/v1/admin/vendors/<int:vendor_id>"): {"admin"},
+    ("POST", "/api/v1/admin/vendors/<int:vendor_id>/verify"): {"admin"},
+    ("POST", "/api/v1/admin/vendors/<int:vendor_id>/suspend"): {"admin"},
+}
+
+
+def _endpoints():
+    """(method, rule, allowed roles or None for public, whether allowed calls are checked)."""
+    seen = set()
+    for item in _REGISTRY:
+        key = (item["method"].upper(), item["rule"])
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in ACCOUNTS:
+            yield (*key, ACCOUNTS[key], True)
+        elif not item["public"]:
+            yield (*key, set(item["roles"]) or ANY_USER, False)
+
+
+def _cases():
+    for method, rule, allowed, check_allowed in _endpoints():
+        if allowed is PUBLIC:
+            continue
+        for caller in ("anonymous", *ROLES):
+            if caller != "anonymous" and caller in allowed and not check_allowed:
+                continue
+            yield pytest.param(method, rule, allowed, caller, id=f"{method} {rule} as {caller}")
+
+
+def test_every_accounts_endpoint_is_in_the_registry():
+    registered = {(i["method"].upper(), i["rule"]) for i in _REGISTRY}
+    assert set(ACCOUNTS) <= registered
+
+
+@pytest.mark.parametrize("method, rule, allowed, caller", list(_cases()))
+def test_access_matrix(api, method, rule, allowed, caller):
+    path = re.sub(r"<int:\w+>", "999999", rule)
+    path = re.sub(r"<(?:\w+:)?\w+>", "nothing", path)
+    client = api() if caller == "anonymous" else api(make_user(caller))
+    db.session.commit()
+    kwargs = {} if method in ("GET", "DELETE") else {"json": {}}
+    resp = getattr(client, method.lower())(path, **kwargs)
+    if caller == "anonymous":
+        assert resp.status_code == 401, resp.get_data(as_text=True)[:300]
+        assert resp.json["error"]["code"] == "not_authenticated"
+    elif caller not in allowed:
+        assert resp.status_code == 403, resp.get_data(as_text=True)[:300]
+        assert resp.json["error"]["code"] == "forbidden"
+    else:
+        assert resp.status_code not in (401, 403), resp.get_data(as_text=True)[:300]
+
+
+def test_public_endpoints_answer_anonymous_callers(api):
+    assert api().post("/api/v1/auth/register", json={}).status_code == 422
+    assert api().post("/api/v1/auth/token", json={}).status_code == 422
