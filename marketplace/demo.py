@@ -1,0 +1,414 @@
+"""Demo data: real Surabaya areas and OPDs, demo logins for every role, verified shops of each type
+with sembako and UMKM products (SPEC §6).
+
+`seed_demo()` is idempotent: rows are matched by natural keys (OPD code, kelurahan, category slug,
+email, shop owner, product SKU) and rows that already exist are left as they are (stock, status and
+passwords a demo user changed are kept). Other areas add their own demo rows without editing this
+file by appending a callable to `SEEDERS`; each runs after the core data, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from marketplace.accounts.models import Area, Opd, User
+from marketplace.catalog.models import Category, Product
+from marketplace.extensions import db
+from marketplace.models_base import utcnow
+from marketplace.vendor.models import StockMovement, Vendor
+
+DEMO_PASSWORD = "peken-demo-2026"
+
+# Other areas register `fn()` here (e.g. the mandate rule of the current period). Each one must be
+# idempotent and commit its own work.
+SEEDERS: list[Callable[[], None]] = []
+
+AREAS: dict[str, list[str]] = {
+    "Gubeng": ["Airlangga", "Baratajaya", "Gubeng", "Kertajaya", "Mojo", "Pucang Sewu"],
+    "Tegalsari": ["Dr. Soetomo", "Kedungdoro", "Keputran", "Tegalsari", "Wonorejo"],
+    "Wonokromo": ["Darmo", "Jagir", "Ngagel", "Ngagelrejo", "Sawunggaling", "Wonokromo"],
+    # Rungkut's own Wonorejo is left out: Area.kelurahan is unique and Tegalsari has one too.
+    "Rungkut": ["Kalirungkut", "Kedung Baruk", "Medokan Ayu", "Penjaringan Sari", "Rungkut Kidul"],
+    "Sukolilo": ["Gebang Putih", "Keputih", "Klampis Ngasem", "Medokan Semampir",
+                 "Menur Pumpungan", "Nginden Jangkungan", "Semolowaru"],
+    "Genteng": ["Embong Kaliasin", "Genteng", "Kapasari", "Ketabang", "Peneleh"],
+}
+
+OPDS: list[tuple[str, str]] = [
+    ("DINKOPDAG", "Dinas Koperasi Usaha Kecil dan Menengah dan Perdagangan"),
+    ("BKPSDM", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"),
+    ("DINKES", "Dinas Kesehatan"),
+    ("DISPENDIK", "Dinas Pendidikan"),
+    ("DISKOMINFO", "Dinas Komunikasi dan Informatika"),
+    ("BPKAD", "Badan Pengelolaan Keuangan dan Aset Daerah"),
+    ("BAPPEDALITBANG", "Badan Perencanaan Pembangunan Daerah, Penelitian dan Pengembangan"),
+    ("KEC-GUBENG", "Kecamatan Gubeng"),
+    ("KEC-TEGALSARI", "Kecamatan Tegalsari"),
+]
+
+CATEGORIES: list[tuple[str, str, str]] = [
+    ("sembako", "Sembako", "Staple foods"),
+    ("bumbu-dapur", "Bumbu Dapur", "Spices and condiments"),
+    ("makanan-ringan", "Makanan Ringan", "Snacks"),
+    ("minuman", "Minuman", "Drinks"),
+    ("kue-dan-roti", "Kue dan Roti", "Cakes and bread"),
+    ("kerajinan", "Kerajinan", "Crafts"),
+    ("fashion", "Fashion", "Fashion"),
+    ("kuliner-siap-saji", "Kuliner Siap Saji", "Ready-to-eat food"),
+    ("kebersihan-rumah", "Kebersihan Rumah", "Household cleaning"),
+]
+
+# NIP (18 digits): birth date YYYYMMDD, appointment YYYYMM, gender 1/2, sequence.
+CIVIL_SERVANTS: list[tuple[str, str, str, str, str]] = [
+    ("Ir. Bambang Sutrisno", "197403121998031005", "KEC-GUBENG", "Camat", "Airlangga"),
+    ("Siti Nurhaliza, S.E.", "198007142005022003", "KEC-TEGALSARI", "Lurah", "Keputran"),
+    ("Agus Prasetyo, S.Kom.", "198511202010011012", "DISKOMINFO", "Kepala Seksi", "Mojo"),
+    ("Dewi Lestari", "199203052019032008", "DINKOPDAG", "Staf", "Ngagel"),
+    ("dr. Rina Wulandari", "198309182009022004", "DINKES", "Kepala Seksi", "Darmo"),
+    ("Hendra Gunawan, S.Pd.", "199001102015031006", "DISPENDIK", "Staf", "Kedung Baruk"),
+    ("Rahmat Hidayat, S.H.", "197812252003121002", "BKPSDM", "Kepala Bidang", "Kertajaya"),
+    ("Yuliana Putri", "199506222020122011", "BPKAD", "Staf", "Keputih"),
+    ("Eko Wahyudi, S.T.", "198204162008011009", "KEC-TEGALSARI", "Sekretaris Camat", "Dr. Soetomo"),
+    ("Lilik Suryani", "198812302014022005", "KEC-GUBENG", "Staf", "Pucang Sewu"),
+    ("Moch. Arif Rahman", "198601072011011003", "BAPPEDALITBANG", "Kepala Seksi", "Ketabang"),
+    ("Nur Aini", "199707152022032001", "DINKES", "Staf", "Penjaringan Sari"),
+]
+
+
+@dataclass
+class DemoVendor:
+    owner_name: str
+    name: str
+    type: str
+    status: str
+    kelurahan: str
+    nib: str
+    address: str
+    description: str
+    pkp: bool = False
+    npwp: str | None = None
+    umk_class: str = "micro"
+    status_reason: str | None = None
+    products: list[tuple] = field(default_factory=list)
+
+
+# Product rows: (sku, name, category, unit, price, stock, description, flags). Flags override the
+# defaults: is_pdn True; is_local_product True for UMKM and food-centre goods (made in the city);
+# vat_exempt False. Basic necessities (rice, eggs, sugar, salt, meat, vegetables) are exempt from
+# PPN (PP 49/2022); cooking oil and flour are not.
+EXEMPT = {"vat_exempt": True}
+
+VENDORS: list[DemoVendor] = [
+    DemoVendor("Sri Wahyuni", "Toko Kelontong Bu Sri", "kelontong", "verified", "Airlangga",
+               "9120001234501", "Jl. Airlangga No. 23, Surabaya",
+               "Toko kelontong keluarga sejak 1998, sembako lengkap dan antar ke sekitar Gubeng.",
+               products=[
+                   ("BS-BRS-5", "Beras Premium 5 kg", "sembako", "pack", 75_000, 40,
+                    "Beras putih pulen kemasan 5 kg, panen Jawa Timur.", EXEMPT),
+                   ("BS-MYK-2", "Minyak Goreng Sawit 2 liter", "sembako", "pack", 38_000, 30,
+                    "Minyak goreng kemasan pouch 2 liter.", {}),
+                   ("BS-TLR-1", "Telur Ayam Ras 1 kg", "sembako", "kg", 29_000, 25,
+                    "Telur ayam ras segar, kurang lebih 16 butir per kg.", EXEMPT),
+                   ("BS-GLA-1", "Gula Pasir Putih 1 kg", "sembako", "kg", 18_000, 35,
+                    "Gula kristal putih lokal.", EXEMPT),
+                   ("BS-TPG-1", "Tepung Terigu Protein Sedang 1 kg", "sembako", "kg", 13_000, 20,
+                    "Untuk gorengan, kue dan roti.", {}),
+                   ("BS-GRM-1", "Garam Beryodium 250 g", "bumbu-dapur", "pack", 4_000, 50,
+                    "Garam dapur halus beryodium.", EXEMPT),
+                   ("BS-KCP-1", "Kecap Manis 520 ml", "bumbu-dapur", "botol", 24_000, 18,
+                    "Kecap manis kedelai hitam.", {}),
+                   ("BS-MIE-1", "Mi Instan Goreng (1 dus isi 40)", "sembako", "pack", 125_000, 8,
+                    "Satu dus mi instan goreng.", {}),
+                   ("BS-SBN-1", "Sabun Cuci Piring 780 ml", "kebersihan-rumah", "pack", 16_000, 20,
+                    "Sabun cuci piring jeruk nipis, isi ulang.", {}),
+                   ("BS-DTG-1", "Deterjen Bubuk 1,8 kg", "kebersihan-rumah", "pack", 42_000, 12,
+                    "Deterjen bubuk untuk mesin dan tangan.", {}),
+                   ("BS-AIR-1", "Air Mineral 600 ml (1 dus isi 24)", "minuman", "pack", 52_000, 10,
+                    "Air mineral kemasan botol.", {}),
+               ]),
+    DemoVendor("Slamet Riyadi", "Toko Barokah Jaya", "kelontong", "verified", "Keputran",
+               "9120001234502", "Jl. Keputran Pasar Kecil No. 8, Surabaya",
+               "Dekat Pasar Keputran: sayur, bumbu dapur dan tempe tahu segar setiap pagi.",
+               products=[
+                   ("BJ-BRS-5", "Beras Medium 5 kg", "sembako", "pack", 65_000, 30,
+                    "Beras medium kemasan 5 kg.", EXEMPT),
+                   ("BJ-BRS-10", "Beras Premium 10 kg", "sembako", "pack", 148_000, 12,
+                    "Beras premium kemasan karung 10 kg.", EXEMPT),
+                   ("BJ-MYK-1", "Minyak Goreng 1 liter", "sembako", "liter", 19_500, 40,
+                    "Minyak goreng kemasan botol 1 liter.", {}),
+                   ("BJ-TLR-10", "Telur Ayam Kampung (isi 10)", "sembako", "pack", 28_000, 15,
+                    "Telur ayam kampung dari peternak Lamongan.", EXEMPT),
+                   ("BJ-TMP-1", "Tempe Kedelai Papan", "sembako", "pcs", 6_000, 25,
+                    "Tempe buatan perajin Tenggilis, dibuat setiap pagi.", {"is_local_product": True}),
+                   ("BJ-TAH-1", "Tahu Putih (isi 10)", "sembako", "pack", 10_000, 20,
+                    "Tahu putih segar dari perajin tahu Surabaya.", {"is_local_product": True}),
+                   ("BJ-BWM-1", "Bawang Merah 1 kg", "bumbu-dapur", "kg", 42_000, 15,
+                    "Bawang merah Probolinggo.", EXEMPT),
+                   ("BJ-BWP-1", "Bawang Putih Kating 1 kg (impor)", "bumbu-dapur", "kg", 38_000, 15,
+                    "Bawang putih kating impor.", {"vat_exempt": True, "is_pdn": False}),
+                   ("BJ-CBE-1", "Cabai Rawit Merah 250 g", "bumbu-dapur", "pack", 15_000, 20,
+                    "Cabai rawit merah segar.", EXEMPT),
+                   ("BJ-TEH-1", "Teh Celup Melati (isi 25)", "minuman", "pack", 7_500, 30,
+                    "Teh melati wangi.", {}),
+                   ("BJ-KPI-1", "Kopi Bubuk Robusta 200 g", "minuman", "pack", 18_000, 20,
+                    "Kopi robusta Dampit, digiling halus.", {}),
+               ]),
+    DemoVendor("Handoko Wijaya", "Toko Sumber Rejeki", "kelontong", "verified", "Ngagel",
+               "9120001234503", "Jl. Ngagel Jaya Selatan No. 41, Surabaya",
+               "Toko grosir dan eceran, Pengusaha Kena Pajak (harga sudah termasuk PPN).",
+               pkp=True, npwp="01.234.567.8-614.000", umk_class="small",
+               products=[
+                   ("SR-BRS-5", "Beras Pandan Wangi 5 kg", "sembako", "pack", 82_000, 25,
+                    "Beras pandan wangi, harum dan pulen.", EXEMPT),
+                   ("SR-MYK-2", "Minyak Goreng Premium 2 liter", "sembako", "pack", 41_000, 20,
+                    "Minyak goreng dua kali penyaringan.", {}),
+                   ("SR-SUS-1", "Susu UHT Full Cream 1 liter", "minuman", "liter", 19_000, 24,
+                    "Susu UHT tanpa pengawet.", {}),
+                   ("SR-GLA-2", "Gula Pasir 2 kg", "sembako", "pack", 35_000, 20,
+                    "Gula pasir putih kemasan 2 kg.", EXEMPT),
+                   ("SR-DGN-1", "Daging Sapi Segar 500 g", "sembako", "pack", 65_000, 10,
+                    "Daging sapi has dalam, potong segar.", EXEMPT),
+                   ("SR-AYM-1", "Ayam Potong Utuh 1 kg", "sembako", "kg", 38_000, 12,
+                    "Ayam broiler potong bersih.", EXEMPT),
+                   ("SR-KRM-1", "Kurma Medjool 500 g (impor)", "makanan-ringan", "pack", 95_000, 8,
+                    "Kurma medjool impor, cocok untuk hantaran.", {"is_pdn": False}),
+                   ("SR-PEL-1", "Pembersih Lantai 800 ml", "kebersihan-rumah", "pack", 14_500, 18,
+                    "Pembersih lantai aroma sereh.", {}),
+                   ("SR-TIS-1", "Tisu Wajah 250 lembar", "kebersihan-rumah", "pack", 12_000, 30,
+                    "Tisu wajah dua lapis.", {}),
+               ]),
+    DemoVendor("Ratna Sari", "Sambal Bu Ratna Suroboyo", "umkm", "verified", "Kedung Baruk",
+               "9120001234504", "Jl. Kedung Baruk No. 17, Surabaya",
+               "Sambal rumahan dan olahan laut khas Suroboyo, dibuat di dapur sendiri di Rungkut.",
+               products=[
+                   ("RT-SBL-BW", "Sambal Bawang Bu Ratna 200 g", "bumbu-dapur", "botol", 35_000, 40,
+                    "Sambal bawang pedas gurih, tanpa pengawet.", {}),
+                   ("RT-SBL-BJ", "Sambal Bajak 200 g", "bumbu-dapur", "botol", 35_000, 30,
+                    "Sambal bajak manis pedas dengan terasi.", {}),
+                   ("RT-SBL-CK", "Sambal Cumi Asin 200 g", "bumbu-dapur", "botol", 48_000, 25,
+                    "Sambal dengan cumi asin pilihan.", {}),
+                   ("RT-SBL-TR", "Sambal Teri Pedas 200 g", "bumbu-dapur", "botol", 42_000, 25,
+                    "Sambal teri medan renyah.", {}),
+                   ("RT-PTS-1", "Petis Udang Hitam 250 g", "bumbu-dapur", "botol", 30_000, 20,
+                    "Petis udang kental untuk rujak cingur dan tahu tek.", {}),
+                   ("RT-BDG-1", "Bandeng Presto (isi 2)", "kuliner-siap-saji", "pack", 45_000, 15,
+                    "Bandeng presto duri lunak, tinggal goreng.", {}),
+                   ("RT-RMB-1", "Rempeyek Kacang 250 g", "makanan-ringan", "pack", 25_000, 20,
+                    "Rempeyek kacang tanah renyah.", {}),
+                   ("RT-KRP-1", "Kerupuk Udang Mentah 500 g", "makanan-ringan", "pack", 38_000, 20,
+                    "Kerupuk udang Sidoarjo siap goreng.", {}),
+               ]),
+    DemoVendor("Kartini Handayani", "Batik Kenanga Suroboyo", "umkm", "verified", "Keputih",
+               "9120001234505", "Jl. Keputih Tegal Timur No. 5, Surabaya",
+               "Batik tulis dan cap motif Suroboyo serta kerajinan tangan warga Keputih.",
+               products=[
+                   ("BK-KMJ-01", "Kemeja Batik Tulis Motif Suroboyo", "fashion", "pcs", 350_000, 10,
+                    "Kemeja pria lengan panjang, batik tulis motif Suro dan Boyo.", {}),
+                   ("BK-KMJ-02", "Kemeja Batik Cap Motif Semanggi", "fashion", "pcs", 225_000, 12,
+                    "Kemeja pria lengan pendek, batik cap motif daun semanggi.", {}),
+                   ("BK-BLS-01", "Blus Batik Wanita Motif Kembang Bungur", "fashion", "pcs", 195_000, 10,
+                    "Blus katun primisima, motif bunga bungur.", {}),
+                   ("BK-KAI-01", "Kain Batik Tulis 2 meter", "fashion", "pcs", 450_000, 6,
+                    "Kain batik tulis pewarna alam.", {}),
+                   ("BK-MSK-01", "Masker Kain Batik (isi 3)", "fashion", "pack", 30_000, 40,
+                    "Masker kain tiga lapis motif batik.", {}),
+                   ("BK-TAS-01", "Tas Anyaman Eceng Gondok", "kerajinan", "pcs", 150_000, 8,
+                    "Tas jinjing anyaman eceng gondok.", {}),
+                   ("BK-DMP-01", "Dompet Kulit Kombinasi Batik", "kerajinan", "pcs", 85_000, 15,
+                    "Dompet kulit sapi dengan aksen batik.", {}),
+                   ("BK-MIN-01", "Miniatur Suro dan Boyo (kayu)", "kerajinan", "pcs", 120_000, 6,
+                    "Miniatur patung Suro dan Boyo dari kayu jati.", {}),
+                   ("BK-GTC-01", "Gantungan Kunci Tugu Pahlawan (isi 6)", "kerajinan", "pack", 36_000, 25,
+                    "Oleh-oleh khas Surabaya.", {}),
+               ]),
+    DemoVendor("Dewi Anggraini", "Dapur Kue Mbak Dewi", "umkm", "verified", "Ketabang",
+               "9120001234506", "Jl. Ketabang Kali No. 12, Surabaya",
+               "Kue basah, kue kering dan oleh-oleh Surabaya, dipanggang setiap hari.",
+               products=[
+                   ("KD-ALM-01", "Almond Crispy Keju 100 g", "makanan-ringan", "pack", 45_000, 30,
+                    "Kue tipis almond renyah rasa keju, oleh-oleh khas Surabaya.", {}),
+                   ("KD-ALM-02", "Almond Crispy Cokelat 100 g", "makanan-ringan", "pack", 45_000, 30,
+                    "Kue tipis almond renyah rasa cokelat.", {}),
+                   ("KD-SPK-01", "Spiku Lapis Surabaya (1 loyang)", "kue-dan-roti", "pcs", 185_000, 5,
+                    "Lapis Surabaya tiga lapis dengan selai stroberi.", {}),
+                   ("KD-LPL-01", "Lapis Legit Prunes 20 x 20 cm", "kue-dan-roti", "pcs", 350_000, 3,
+                    "Lapis legit rempah dengan prunes.", {}),
+                   ("KD-BKA-01", "Bika Ambon Pandan", "kue-dan-roti", "pcs", 90_000, 6,
+                    "Bika ambon pandan bersarang.", {}),
+                   ("KD-OND-01", "Onde-onde Wijen (isi 10)", "kue-dan-roti", "pack", 30_000, 10,
+                    "Onde-onde isi kacang hijau.", {}),
+                   ("KD-ROT-01", "Roti Sobek Cokelat", "kue-dan-roti", "pcs", 25_000, 12,
+                    "Roti sobek lembut isi cokelat.", {}),
+                   ("KD-NST-01", "Nastar Nanas 500 g", "kue-dan-roti", "pack", 120_000, 8,
+                    "Nastar selai nanas buatan sendiri.", {}),
+                   ("KD-SUS-01", "Kue Sus Vla (1 lusin)", "kue-dan-roti", "lusin", 60_000, 8,
+                    "Kue sus isi vla vanila.", {}),
+                   ("KD-BRW-01", "Brownies Kukus Pandan", "kue-dan-roti", "pcs", 55_000, 10,
+                    "Brownies kukus dua lapis.", {}),
+               ]),
+    DemoVendor("Pengelola SWK Taman Bungkul", "Sentra Wisata Kuliner Taman Bungkul", "food_centre",
+               "verified", "Darmo", "9120001234507", "Jl. Taman Bungkul, Darmo, Surabaya",
+               "Sentra kuliner binaan Pemkot di sebelah Taman Bungkul.",
+               products=[
+                   ("TB-RCG-01", "Rujak Cingur", "kuliner-siap-saji", "porsi", 25_000, 30,
+                    "Cingur sapi, sayur rebus, buah, lontong dan bumbu petis.", {}),
+                   ("TB-LBL-01", "Lontong Balap", "kuliner-siap-saji", "porsi", 18_000, 30,
+                    "Lontong, taoge, tahu goreng, lentho dan sate kerang.", {}),
+                   ("TB-RWN-01", "Rawon Daging", "kuliner-siap-saji", "porsi", 32_000, 25,
+                    "Rawon kluwek dengan daging sapi, telur asin dan kerupuk.", {}),
+                   ("TB-SOT-01", "Soto Ayam Lamongan", "kuliner-siap-saji", "porsi", 20_000, 30,
+                    "Soto ayam kuah kuning dengan koya.", {}),
+                   ("TB-TKT-01", "Tahu Tek", "kuliner-siap-saji", "porsi", 17_000, 25,
+                    "Tahu goreng, lontong, telur, bumbu kacang petis.", {}),
+                   ("TB-DWT-01", "Es Dawet Siwalan", "minuman", "porsi", 10_000, 40,
+                    "Dawet dengan buah siwalan dan santan.", {}),
+                   ("TB-CIN-01", "Es Cincau Hijau", "minuman", "porsi", 8_000, 40,
+                    "Cincau hijau, santan dan gula merah.", {}),
+               ]),
+    DemoVendor("Pengelola SWK Pucang Anom", "Sentra Wisata Kuliner Pucang Anom", "food_centre",
+               "verified", "Pucang Sewu", "9120001234508", "Jl. Pucang Anom Timur, Surabaya",
+               "Sentra kuliner malam warga Pucang: sego sambel, lontong kupang dan jamu.",
+               products=[
+                   ("PA-SGS-01", "Sego Sambel Ikan Pe", "kuliner-siap-saji", "porsi", 15_000, 30,
+                    "Nasi, ikan pe goreng, tahu tempe dan sambal bajak.", {}),
+                   ("PA-LKP-01", "Lontong Kupang", "kuliner-siap-saji", "porsi", 20_000, 20,
+                    "Lontong dengan kupang, lentho dan petis.", {}),
+                   ("PA-BBK-01", "Nasi Bebek Madura", "kuliner-siap-saji", "porsi", 30_000, 20,
+                    "Bebek goreng dengan bumbu hitam khas Madura.", {}),
+                   ("PA-SMG-01", "Pecel Semanggi Suroboyo", "kuliner-siap-saji", "porsi", 15_000, 20,
+                    "Daun semanggi, taoge, bumbu ubi dan kerupuk puli.", {}),
+                   ("PA-TCP-01", "Tahu Campur", "kuliner-siap-saji", "porsi", 20_000, 20,
+                    "Tahu, lentho, daging, mi dan kuah petis.", {}),
+                   ("PA-JMU-01", "Jamu Beras Kencur 350 ml", "minuman", "botol", 12_000, 30,
+                    "Jamu beras kencur segar tanpa pengawet.", {}),
+                   ("PA-KLP-01", "Es Kelapa Muda", "minuman", "porsi", 12_000, 25,
+                    "Kelapa muda dengan sirup gula aren.", {}),
+                   ("PA-KSA-01", "Kopi Susu Gula Aren 250 ml", "minuman", "botol", 18_000, 30,
+                    "Kopi susu gula aren dalam botol.", {}),
+               ]),
+    DemoVendor("Joko Susilo", "Toko Makmur Menur", "kelontong", "pending", "Menur Pumpungan",
+               "9120001234509", "Jl. Menur Pumpungan No. 30, Surabaya",
+               "Toko kelontong yang baru mendaftar, menunggu verifikasi Dinkopdag.",
+               products=[
+                   ("MM-BRS-5", "Beras Premium 5 kg", "sembako", "pack", 76_000, 20,
+                    "Beras premium kemasan 5 kg.", EXEMPT),
+                   ("MM-MYK-2", "Minyak Goreng 2 liter", "sembako", "pack", 38_500, 20,
+                    "Minyak goreng kemasan pouch.", {}),
+               ]),
+    DemoVendor("Darto Wiyono", "Kerupuk Pak Darto", "umkm", "suspended", "Peneleh",
+               "9120001234510", "Jl. Peneleh Gg. VII No. 4, Surabaya",
+               "Kerupuk rumahan.", status_reason="Produk belum lolos kurasi ulang Dinkopdag.",
+               products=[
+                   ("PD-KRB-1", "Kerupuk Bawang 500 g", "makanan-ringan", "pack", 22_000, 15,
+                    "Kerupuk bawang mentah.", {}),
+                   ("PD-KRI-1", "Kerupuk Ikan Tenggiri 250 g", "makanan-ringan", "pack", 30_000, 15,
+                    "Kerupuk ikan tenggiri mentah.", {}),
+               ]),
+]
+
+
+@dataclass
+class SeedResult:
+    """How many rows of each kind were created (0 everywhere on a second run)."""
+
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, created: bool) -> None:
+        self.created.setdefault(kind, 0)
+        if created:
+            self.created[kind] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def _get_or_create(model, key: dict[str, Any], values: dict[str, Any]):
+    """The row matching `key`, or a new one with `key` and `values` (flushed). Existing rows are
+    left untouched so a demo user's changes survive a second seed."""
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is not None:
+        return row, False
+    row = model(**key, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row, True
+
+
+def _noop(_message: str) -> None:
+    return None
+
+
+def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
+    """Load the demo data (idempotent) and run the registered `SEEDERS`; commits once for the
+    core data. `echo` receives one progress line per step."""
+    result = SeedResult()
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # Werkzeug's default (scrypt)
+
+    echo("Wilayah (kecamatan dan kelurahan)…")
+    for kecamatan, kelurahans in AREAS.items():
+        for kelurahan in kelurahans:
+            _, created = _get_or_create(Area, {"kelurahan": kelurahan}, {"kecamatan": kecamatan})
+            result.add("areas", created)
+    kecamatan_of = dict(db.session.execute(select(Area.kelurahan, Area.kecamatan)).all())
+
+    echo("Perangkat daerah (OPD)…")
+    opds = {}
+    for code, name in OPDS:
+        opds[code], created = _get_or_create(Opd, {"code": code}, {"name": name})
+        result.add("opds", created)
+
+    echo("Kategori…")
+    categories = {}
+    for slug, name, name_en in CATEGORIES:
+        categories[slug], created = _get_or_create(Category, {"slug": slug},
+                                                   {"name": name, "name_en": name_en})
+        result.add("categories", created)
+
+    echo("Akun admin, keuangan, ASN dan warga…")
+
+    def user(email: str, **values) -> User:
+        row, created = _get_or_create(User, {"email": email}, {"password_hash": password_hash, **values})
+        result.add("users", created)
+        return row
+
+    user("admin@demo.peken.id", name="Admin Dinkopdag", role="admin", opd_id=opds["DINKOPDAG"].id)
+    user("finance@demo.peken.id", name="Staf Keuangan BPKAD", role="finance", opd_id=opds["BPKAD"].id)
+    for n, (name, nip, opd_code, position, kelurahan) in enumerate(CIVIL_SERVANTS, start=1):
+        user(f"asn{n}@demo.peken.id", name=name, role="civil_servant", nip=nip,
+             opd_id=opds[opd_code].id, position=position, kelurahan=kelurahan)
+    user("warga1@demo.peken.id", name="Budi Santoso", role="public", kelurahan="Mojo")
+
+    echo("Toko dan produk…")
+    for n, spec in enumerate(VENDORS, start=1):
+        owner = user(f"warung{n}@demo.peken.id", name=spec.owner_name, role="vendor")
+        vendor, created = _get_or_create(Vendor, {"owner_id": owner.id}, {
+            "name": spec.name, "type": spec.type, "status": spec.status, "nib": spec.nib,
+            "npwp": spec.npwp, "pkp": spec.pkp, "kelurahan": spec.kelurahan,
+            "kecamatan": kecamatan_of[spec.kelurahan], "address": spec.address,
+            "made_in_city": True, "umk_class": spec.umk_class, "description": spec.description,
+            "status_reason": spec.status_reason,
+            "verified_at": utcnow() if spec.status == "verified" else None,
+        })
+        result.add("vendors", created)
+        local_maker = spec.type in ("umkm", "food_centre")
+        for sku, name, slug, unit, price, stock, description, flags in spec.products:
+            values = {"name": name, "category_id": categories[slug].id, "unit": unit, "price": price,
+                      "stock": stock, "description": description, "is_active": True,
+                      "is_local_product": local_maker, "is_pdn": True, "vat_exempt": False, **flags}
+            product, created = _get_or_create(Product, {"vendor_id": vendor.id, "sku": sku}, values)
+            result.add("products", created)
+            if created and stock:
+                db.session.add(StockMovement(product_id=product.id, delta=stock, stock_after=stock,
+                                             kind="initial", note="data demo", actor_id=owner.id))
+    db.session.commit()
+    echo("  " + ", ".join(f"{kind}: +{count}" for kind, count in result.created.items()))
+
+    for seeder in SEEDERS:
+        echo(f"{getattr(seeder, '__doc__', None) or seeder.__name__}".strip().splitlines()[0] + "…")
+        seeder()
+    return result

@@ -1,0 +1,102 @@
+"""The demo data: loads on an empty database, twice without changes, with working demo logins."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace import demo
+from marketplace.accounts.models import Area, Opd, User
+from marketplace.catalog import services
+from marketplace.catalog.models import Category, Product
+from marketplace.extensions import db
+from marketplace.vendor.models import StockMovement, Vendor
+
+pytestmark = pytest.mark.usefixtures("app")
+
+MODELS = (Area, Opd, Category, User, Vendor, Product, StockMovement)
+
+
+def _counts() -> dict[str, int]:
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+
+def test_seeding_twice_changes_nothing_the_second_time():
+    first = demo.seed_demo()
+    counts = _counts()
+
+    second = demo.seed_demo()
+
+    assert first.total > 0
+    assert second.total == 0
+    assert _counts() == counts
+
+
+def test_seed_lists_at_least_sixty_products_with_sembako_and_local_products():
+    demo.seed_demo()
+
+    listed = services.search_products({"page": 1, "per_page": 100}, None)
+    sembako = services.search_products({"page": 1, "per_page": 100, "category": "sembako"}, None)
+    local = services.search_products({"page": 1, "per_page": 100, "local_only": True}, None)
+
+    assert listed.total >= 60
+    assert sembako.total >= 10 and all(p.vendor.type == "kelontong" for p in sembako.items)
+    assert local.total >= 20
+    beras = db.session.scalar(select(Product).where(Product.name == "Beras Premium 5 kg",
+                                                    Product.sku == "BS-BRS-5"))
+    assert (beras.price, beras.vat_exempt, beras.is_pdn) == (75_000, True, True)
+
+
+def test_seed_has_verified_vendors_of_each_type_and_one_pending_and_one_suspended():
+    demo.seed_demo()
+
+    rows = db.session.execute(select(Vendor.type, Vendor.status)).all()
+    verified_types = {t for t, s in rows if s == "verified"}
+
+    assert sum(1 for _, s in rows if s == "verified") >= 6
+    assert verified_types == {"kelontong", "umkm", "food_centre"}
+    assert sorted(s for _, s in rows if s != "verified") == ["pending", "suspended"]
+
+
+def test_demo_logins_exist_with_the_demo_password():
+    demo.seed_demo()
+
+    expected = {"admin@demo.peken.id": "admin", "finance@demo.peken.id": "finance",
+                "asn1@demo.peken.id": "civil_servant", "asn12@demo.peken.id": "civil_servant",
+                "warung1@demo.peken.id": "vendor", "warga1@demo.peken.id": "public"}
+    for email, role in expected.items():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user is not None and user.role == role, email
+        assert user.check_password(demo.DEMO_PASSWORD), email
+
+
+def test_demo_civil_servants_have_nips_opds_positions_and_known_kelurahan():
+    demo.seed_demo()
+
+    servants = db.session.scalars(select(User).where(User.role == "civil_servant")).all()
+    kelurahan = set(db.session.scalars(select(Area.kelurahan)))
+
+    assert len(servants) == 12
+    assert all(len(u.nip) == 18 and u.nip.isdigit() for u in servants)
+    assert all(u.opd_id and u.kelurahan in kelurahan for u in servants)
+    assert {"Camat", "Lurah", "Kepala Seksi", "Staf"} <= {u.position for u in servants}
+    assert len({u.opd_id for u in servants}) >= 5
+
+
+def test_registered_seeders_run_after_the_core_data(monkeypatch):
+    seen = []
+    monkeypatch.setattr(demo, "SEEDERS", [lambda: seen.append(
+        db.session.scalar(select(func.count()).select_from(Product)))])
+
+    demo.seed_demo()
+
+    assert seen and seen[0] >= 60
+
+
+def test_seed_demo_command_reports_progress_and_is_idempotent(runner):
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+
+    assert first.exit_code == 0, first.output
+    assert "Toko dan produk" in first.output and "baris baru" in first.output
+    assert second.exit_code == 0 and "tidak ada yang diubah" in second.output
