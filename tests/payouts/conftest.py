@@ -1,0 +1,21 @@
+import pytest
+
+from tests.factories import make_user, make_vendor
+
+
+@pytest.fixture
+def finance(app):
+    return make_user("finance", name="Bendahara Kota")
+
+
+@pytest.fixture
+def banked_vendor(app):
+    """`banked_vendor(**kw)` → a verified shop with complete bank details."""
+
+    def factory(**kw):
+        kw.setdefault("bank_name", "Bank Jatim")
+        kw.setdefault("bank_account_number", "0011223344")
+        kw.setdefault("bank_account_name", "Siti Aminah")
+        return make_vendor(**kw)
+
+    return factory
