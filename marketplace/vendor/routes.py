@@ -15,13 +15,13 @@ from marketplace.vendor import bp, rules, services
 from marketplace.vendor.schemas import (
     BusinessClassOverrideSchema,
     BusinessClassSchema,
-    ImportResultSchema,
+    ProductImportResultSchema,
     ProductCreateSchema,
     ProductListQuery,
     ProductOwnerSchema,
     ProductUpdateSchema,
-    SalesReportQuery,
-    SalesReportSchema,
+    ShopSalesReportQuery,
+    ShopSalesReportSchema,
     ShopSchema,
     ShopUpdateSchema,
     StockAdjustmentResultSchema,
@@ -110,7 +110,7 @@ def list_stock_movements(product_id, args):
 
 
 @endpoint(bp, "/vendor/products/import", "POST", summary="Import products from CSV", roles=VENDOR,
-          multipart={"file": "file"}, response=ImportResultSchema, errors=[422], tag="vendor")
+          multipart={"file": "file"}, response=ProductImportResultSchema, errors=[422], tag="vendor")
 def import_products():
     """Multipart CSV `file` (columns as in the template) → {created, updated, errors}; rows are
     matched by SKU so a re-import updates; bad rows are reported and never block good ones."""
@@ -125,7 +125,7 @@ def import_template():
 
 
 @endpoint(bp, "/vendor/sales-report", summary="My sales per day or month", roles=VENDOR,
-          query=SalesReportQuery, response=SalesReportSchema, produces=["text/csv"], tag="vendor")
+          query=ShopSalesReportQuery, response=ShopSalesReportSchema, produces=["text/csv"], tag="vendor")
 def sales_report(args):
     """Paid order lines net of refunds per WIB day or month (`?format=csv` downloads it)."""
     report = services.sales_report(api_user(), args["group_by"], args.get("date_from"),

@@ -149,7 +149,7 @@ class StockAdjustmentSchema(Schema):
             raise ValidationError(str(_l("Perubahan stok tidak boleh 0.")))
 
 
-class ActorSchema(Schema):
+class StockActorSchema(Schema):
     id = fields.Integer()
     name = fields.String()
 
@@ -162,7 +162,7 @@ class StockMovementSchema(Schema):
     kind = fields.String()
     note = fields.String(allow_none=True)
     order_id = fields.Integer(allow_none=True)
-    actor = fields.Nested(ActorSchema, allow_none=True)
+    actor = fields.Nested(StockActorSchema, allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -172,19 +172,19 @@ class StockAdjustmentResultSchema(Schema):
 
 
 # ---------------------------------------------------------------- import
-class ImportErrorSchema(Schema):
+class ProductImportErrorSchema(Schema):
     row = fields.Integer()
     message = fields.String()
 
 
-class ImportResultSchema(Schema):
+class ProductImportResultSchema(Schema):
     created = fields.Integer()
     updated = fields.Integer()
-    errors = fields.List(fields.Nested(ImportErrorSchema))
+    errors = fields.List(fields.Nested(ProductImportErrorSchema))
 
 
 # ---------------------------------------------------------------- sales and class
-class SalesReportQuery(Schema):
+class ShopSalesReportQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
@@ -199,7 +199,7 @@ class SalesReportQuery(Schema):
             raise ValidationError(str(_l("Tanggal awal harus sebelum tanggal akhir.")), "from")
 
 
-class SalesRowSchema(Schema):
+class ShopSalesRowSchema(Schema):
     period = fields.String()
     orders = fields.Integer()
     gross = fields.Integer()
@@ -207,12 +207,19 @@ class SalesRowSchema(Schema):
     net = fields.Integer()
 
 
-class SalesReportSchema(Schema):
+class ShopSalesTotalsSchema(Schema):
+    orders = fields.Integer()
+    gross = fields.Integer()
+    refunds = fields.Integer()
+    net = fields.Integer()
+
+
+class ShopSalesReportSchema(Schema):
     group_by = fields.String()
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
-    rows = fields.List(fields.Nested(SalesRowSchema))
-    totals = fields.Nested(SalesRowSchema(only=("orders", "gross", "refunds", "net")))
+    rows = fields.List(fields.Nested(ShopSalesRowSchema))
+    totals = fields.Nested(ShopSalesTotalsSchema)
 
 
 class BusinessClassSchema(Schema):

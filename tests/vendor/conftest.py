@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from marketplace.extensions import db
+
 from tests.factories import make_category, make_product, make_vendor
 
 
@@ -12,7 +14,9 @@ def shop(app):
     """A verified shop with a `sembako` category available."""
     make_category("sembako", "Sembako")
     make_category("umkm", "Produk UMKM")
-    return make_vendor(name="Warung Bu Sri")
+    vendor = make_vendor(name="Warung Bu Sri")
+    db.session.commit()  # an API error rolls the session back; committed rows survive it
+    return vendor
 
 
 @pytest.fixture
@@ -28,7 +32,9 @@ def shop_api(api, owner):
 
 @pytest.fixture
 def other_shop(app):
-    return make_vendor(name="Toko Sebelah")
+    vendor = make_vendor(name="Toko Sebelah")
+    db.session.commit()
+    return vendor
 
 
 @pytest.fixture
@@ -39,4 +45,6 @@ def page_client(client, login, owner):
 
 @pytest.fixture
 def product(shop):
-    return make_product(shop, stock=10, name="Beras Medium", sku="BRS-1", price=12_000)
+    made = make_product(shop, stock=10, name="Beras Medium", sku="BRS-1", price=12_000)
+    db.session.commit()
+    return made
