@@ -2,4 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("finance", __name__)
 
-from marketplace.finance import routes  # noqa: E402,F401
+# Load every model first: the audit guard binds to AuditLog, and importing the audit module on
+# its own would enter the accounts package halfway through its import.
+import marketplace.models  # noqa: E402,F401
+from marketplace.finance import audit_guard, routes  # noqa: E402,F401

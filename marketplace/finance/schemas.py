@@ -1,0 +1,228 @@
+"""Shapes of the finance API: what it takes (checked here) and what it answers.
+
+Schemas check shape only; rules that need the database (does this OPD exist?) live in services.
+"""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from marketplace.api import PageQuery
+from marketplace.finance import rules
+from marketplace.timeutil import is_period
+
+_REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
+_AMOUNT_ERRORS = {**_REQUIRED, "invalid": "Harus bilangan bulat rupiah."}
+# A city's yearly spending is in the trillions; BIGINT holds far more, this only stops nonsense.
+MAX_TARGET = 10**15
+
+
+def _amount(required: bool = True) -> fields.Integer:
+    return fields.Integer(required=required, strict=True, error_messages=_AMOUNT_ERRORS,
+                          validate=validate.Range(min=0, max=MAX_TARGET,
+                                                  error="Harus antara {min} dan {max} rupiah."))
+
+
+def _year_field(**kw) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=rules.MIN_YEAR, max=rules.MAX_YEAR,
+                                                  error="Tahun harus antara {min} dan {max}."),
+                          error_messages={"invalid": "Tahun tidak valid."}, **kw)
+
+
+# ---------------------------------------------------------------- requests
+class TargetAmountsSchema(Schema):
+    class Meta:
+        unknown = "raise"
+
+    umk = _amount()
+    pdn = _amount()
+    local = _amount()
+
+
+class TargetsSchema(TargetAmountsSchema):
+    by_opd = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=32)),
+                         values=fields.Nested(TargetAmountsSchema), load_default=dict,
+                         allow_none=False)
+
+
+class SpendingQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = _year_field(load_default=None)
+    group_by = fields.String(load_default="month", validate=validate.OneOf(
+        rules.GROUP_BYS, error="Pilih salah satu: {choices}."))
+    format = fields.String(load_default="json", validate=validate.OneOf(
+        ("json", "csv", "xlsx"), error="Pilih salah satu: {choices}."))
+
+
+class PeriodField(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not is_period(value):
+            raise ValidationError("Periode harus berbentuk YYYY-MM.")
+        return value
+
+
+class WatchQuery(PageQuery):
+    period = PeriodField(load_default=None)
+
+
+class JournalsQuery(PageQuery):
+    kind = fields.String(load_default=None, validate=validate.Length(max=30))
+
+
+class AuditQuery(PageQuery):
+    actor = fields.String(load_default=None, validate=validate.Length(max=254))
+    action = fields.String(load_default=None, validate=validate.Length(max=60))
+    target_type = fields.String(load_default=None, validate=validate.Length(max=40))
+    from_ = fields.Date(data_key="from", load_default=None,
+                        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+    to = fields.Date(load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+
+    @pre_load
+    def _blank_is_none(self, data, **_kw):
+        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+
+    @validates_schema
+    def _ordered(self, data, **_kw):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Tanggal akhir harus sesudah tanggal awal.", "to")
+
+
+class StripeReconcileSchema(Schema):
+    class Meta:
+        unknown = "raise"
+
+    source = fields.String(required=True, error_messages=_REQUIRED,
+                           validate=validate.OneOf(("stripe",), error="Hanya {choices}."))
+    from_ = fields.Date(data_key="from", required=True,
+                        error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+    to = fields.Date(required=True, error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+
+    @validates_schema
+    def _ordered(self, data, **_kw):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Tanggal akhir harus sesudah tanggal awal.", "to")
+
+
+class ReconcileUploadForm(Schema):
+    """Optional period fields sent with a CSV upload (multipart)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    from_ = fields.Date(data_key="from", load_default=None,
+                        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+    to = fields.Date(load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+
+    @pre_load
+    def _blank_is_none(self, data, **_kw):
+        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+
+    @validates_schema
+    def _ordered(self, data, **_kw):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Tanggal akhir harus sesudah tanggal awal.", "to")
+
+
+# ---------------------------------------------------------------- answers
+class TargetsOut(Schema):
+    year = fields.Integer()
+    umk = fields.Integer()
+    pdn = fields.Integer()
+    local = fields.Integer()
+    by_opd = fields.Dict(keys=fields.String(), values=fields.Dict())
+    is_set = fields.Boolean()
+    updated_at = fields.DateTime(allow_none=True)
+
+
+class JournalLineOut(Schema):
+    account = fields.String()
+    vendor_id = fields.Integer(allow_none=True)
+    amount = fields.Integer()
+
+
+class JournalOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    memo = fields.String()
+    reference = fields.String(allow_none=True)
+    order_id = fields.Integer(allow_none=True)
+    payment_id = fields.Integer(allow_none=True)
+    refund_id = fields.Integer(allow_none=True)
+    payout_id = fields.Integer(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    lines = fields.List(fields.Nested(JournalLineOut))
+
+
+class AuditActorOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+
+
+class AuditOut(Schema):
+    id = fields.Integer()
+    actor = fields.Nested(AuditActorOut, allow_none=True)
+    action = fields.String()
+    target_type = fields.String()
+    target_id = fields.String(allow_none=True)
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+    reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ReconciliationSummaryOut(Schema):
+    id = fields.Integer()
+    source = fields.String()
+    filename = fields.String(allow_none=True)
+    actor = fields.Nested(AuditActorOut, allow_none=True)
+    period_from = fields.DateTime(allow_none=True)
+    period_to = fields.DateTime(allow_none=True)
+    rows = fields.Integer()
+    counts = fields.Method("_counts")
+    created_at = fields.DateTime()
+
+    def _counts(self, obj):
+        return {"matched": obj.matched_count, "missing_in_ledger": obj.missing_in_ledger_count,
+                "missing_at_provider": obj.missing_at_provider_count,
+                "amount_mismatches": obj.amount_mismatches_count, "fees_posted": obj.fees_posted}
+
+
+class ReconciliationOut(ReconciliationSummaryOut):
+    matched = fields.Method("_group_matched")
+    missing_in_ledger = fields.Method("_group_missing_in_ledger")
+    missing_at_provider = fields.Method("_group_missing_at_provider")
+    amount_mismatches = fields.Method("_group_amount_mismatches")
+    fees = fields.Method("_fees")
+    ignored = fields.Method("_ignored")
+    errors = fields.Method("_errors")
+
+    def _group(self, obj, name):
+        group = (obj.result or {}).get(name) or {"count": 0, "items": []}
+        return group
+
+    def _group_matched(self, obj):
+        return self._group(obj, "matched")
+
+    def _group_missing_in_ledger(self, obj):
+        return self._group(obj, "missing_in_ledger")
+
+    def _group_missing_at_provider(self, obj):
+        return self._group(obj, "missing_at_provider")
+
+    def _group_amount_mismatches(self, obj):
+        return self._group(obj, "amount_mismatches")
+
+    def _fees(self, obj):
+        return (obj.result or {}).get("fees") or {"posted": 0, "already_posted": 0, "amount_posted": 0}
+
+    def _ignored(self, obj):
+        return (obj.result or {}).get("ignored") or []
+
+    def _errors(self, obj):
+        return (obj.result or {}).get("errors") or []

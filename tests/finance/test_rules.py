@@ -1,0 +1,72 @@
+"""Finance rules with no database."""
+
+import pytest
+
+from marketplace.finance import rules
+
+
+def test_only_micro_and_small_vendors_count_as_umk():
+    assert rules.is_umk("micro") and rules.is_umk("small")
+    assert not rules.is_umk("medium")
+    assert rules.classify(1000, "medium", True, False) == {"umk": 0, "pdn": 1000, "local": 0, "total": 1000}
+    assert rules.classify(-500, "small", False, True) == {"umk": -500, "pdn": 0, "local": -500, "total": -500}
+
+
+def test_progress_is_basis_points_rounded_half_up_and_none_without_target():
+    assert rules.progress_bps(1, 3) == 3333
+    assert rules.progress_bps(2, 3) == 6667
+    assert rules.progress_bps(500, 0) is None
+    assert rules.share_bps(40, 100) == 4000
+    assert rules.share_bps(10, 0) is None
+
+
+def test_basis_points_are_shown_with_an_indonesian_decimal_comma():
+    assert rules.format_bps(4520) == "45,2%"
+    assert rules.format_bps(9999) == "100,0%"
+    assert rules.format_bps(None) == "–"
+
+
+def test_cumulative_sums_run_in_row_order():
+    rows = rules.with_cumulative([{"umk": 1, "pdn": 2, "local": 3, "total": 4},
+                                  {"umk": 10, "pdn": 0, "local": -3, "total": 10}])
+    assert rows[1]["cumulative_umk"] == 11
+    assert rows[1]["cumulative_local"] == 0
+    assert rows[1]["cumulative_total"] == 14
+
+
+def test_near_cap_threshold_is_eighty_percent_of_the_cap():
+    assert rules.near_cap_threshold(30_000_000) == 24_000_000
+
+
+@pytest.mark.parametrize("before, after, up", [("micro", "small", True), ("small", "medium", True),
+                                               ("micro", "medium", True), ("small", "micro", False),
+                                               ("small", "small", False), (None, "small", False)])
+def test_moving_up_a_class_means_a_higher_pp7_class(before, after, up):
+    assert rules.moved_up(before, after) is up
+
+
+@pytest.mark.parametrize("category, type_, expected", [
+    ("charge", "charge", "charge"), (None, "payment", "charge"), ("refund", "refund", "refund"),
+    ("", "payment_refund", "refund"), ("transfer", "transfer", "transfer"), ("payout", "payout", "payout"),
+    ("fee", "stripe_fee", "fee"), ("", "adjustment", "other")])
+def test_provider_rows_are_grouped_by_reporting_category_first(category, type_, expected):
+    assert rules.provider_category(category, type_) == expected
+
+
+@pytest.mark.parametrize("text, rupiah", [("150000.00", 150000), ("-1,500.00", -1500), ("", 0), ("42", 42)])
+def test_report_amounts_in_major_units_become_whole_rupiah(text, rupiah):
+    assert rules.parse_major_amount(text) == rupiah
+
+
+@pytest.mark.parametrize("text", ["12.50", "abc", "NaN"])
+def test_amounts_with_sen_or_not_numbers_are_refused(text):
+    with pytest.raises(ValueError):
+        rules.parse_major_amount(text)
+
+
+def test_journal_kinds_map_to_provider_categories():
+    assert rules.journal_category("payment") == "charge"
+    assert rules.journal_category("refund") == "refund"
+    assert rules.journal_category("payout", "tr_1") == "transfer"
+    assert rules.journal_category("payout", "po_1") == "payout"
+    assert rules.journal_category("completion") is None
