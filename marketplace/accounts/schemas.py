@@ -10,7 +10,11 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from marketplace.accounts import rules
 from marketplace.api import PageQuery
-from marketplace.vendor.models import VENDOR_STATUSES, VENDOR_TYPES
+
+# The same values as marketplace.vendor.models (checked by a test); not imported from there
+# because loading another area's package from here makes an import cycle.
+VENDOR_TYPES = ("kelontong", "umkm", "food_centre")
+VENDOR_STATUSES = ("pending", "verified", "suspended")
 
 _REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 

@@ -11,7 +11,7 @@ import itertools
 import logging
 import secrets
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext
@@ -23,14 +23,22 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from marketplace.accounts import rules
 from marketplace.accounts.models import ROLES, ApiToken, Area, Opd, User
 from marketplace.api import Page, paginate
-from marketplace.audit.models import record_audit
 from marketplace.errors import (BadRequest, Conflict, Forbidden, InvalidCredentials,
                                 InvalidTransition, NotFound, ValidationFailed)
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
-from marketplace.vendor.models import Vendor
+
+if TYPE_CHECKING:
+    from marketplace.vendor.models import Vendor
 
 log = logging.getLogger(__name__)
+
+
+def record_audit(*args: Any, **kwargs: Any):
+    # Other areas are imported on use: their packages load their routes, which may import
+    # accounts.models and so this module (a cycle whichever area is imported first).
+    from marketplace.audit.models import record_audit as record
+    return record(*args, **kwargs)
 
 ROSTER_COLUMNS = ("nip", "name", "email", "opd_code", "opd_name", "position", "kelurahan")
 RESET_SALT = "peken-password-reset"
@@ -378,6 +386,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
     409 already_has_shop when they have one, 403 for other roles, 422 when the kelurahan is
     known to be in another kecamatan.
     """
+    from marketplace.vendor.models import Vendor
     if db.session.scalar(select(Vendor.id).where(Vendor.owner_id == user.id)) is not None:
         raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop")
     if user.role != "public":
@@ -408,6 +417,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
 
 def get_vendor(vendor_id: int) -> Vendor:
     """Admin view of one shop; 404 when absent."""
+    from marketplace.vendor.models import Vendor
     vendor = db.session.get(Vendor, vendor_id)
     if vendor is None:
         raise NotFound(_("Toko tidak ditemukan."))
@@ -416,7 +426,8 @@ def get_vendor(vendor_id: int) -> Vendor:
 
 def list_vendors(*, status: str | None = None, q: str | None = None, page: int = 1,
                  per_page: int = 20) -> Page:
-    """Shops for the admin, pending first by age, filtered by status and name."""
+    """Shops for the admin, newest first, filtered by status and name."""
+    from marketplace.vendor.models import Vendor
     stmt = select(Vendor)
     if status:
         stmt = stmt.where(Vendor.status == status)
@@ -427,6 +438,7 @@ def list_vendors(*, status: str | None = None, q: str | None = None, page: int =
 
 
 def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Vendor:
+    from marketplace.vendor.models import Vendor
     from marketplace.notifications.services import notify
     vendor = db.session.scalar(select(Vendor).where(Vendor.id == vendor_id).with_for_update())
     if vendor is None:
@@ -464,6 +476,7 @@ def suspend_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Ve
 
 def admin_counts() -> dict[str, Any]:
     """Numbers for the admin dashboard: users per role and shops per status."""
+    from marketplace.vendor.models import Vendor
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     statuses = dict(db.session.execute(select(Vendor.status, func.count())
                                        .group_by(Vendor.status)).all())

@@ -86,3 +86,11 @@ def test_npwp_of_other_lengths_or_with_letters_is_rejected(raw):
 ])
 def test_vendor_status_changes_only_between_allowed_states(current, target, allowed):
     assert rules.can_change_vendor_status(current, target) is allowed
+
+
+def test_vendor_choices_in_the_accounts_schemas_match_the_vendor_model():
+    from marketplace.accounts import schemas
+    from marketplace.vendor import models
+
+    assert schemas.VENDOR_TYPES == models.VENDOR_TYPES
+    assert schemas.VENDOR_STATUSES == models.VENDOR_STATUSES
