@@ -6,8 +6,8 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app
-from flask_babel import gettext as _
+from flask import current_app, has_request_context
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 
 from marketplace.api import Page, paginate
@@ -17,6 +17,14 @@ from marketplace.models_base import utcnow
 from marketplace.notifications.models import Notification
 
 log = logging.getLogger(__name__)
+
+
+def _(text: str, **kwargs) -> str:
+    """gettext that also works outside a request (CLI, tests, signal receivers): Indonesian."""
+    if has_request_context():
+        return gettext(text, **kwargs)
+    with force_locale("id"):
+        return gettext(text, **kwargs)
 
 
 def send_email(to: str, subject: str, body: str) -> bool:

@@ -59,7 +59,7 @@ class PayoutListQuery(PageQuery):
     run_id = fields.Integer(validate=validate.Range(min=1))
 
 
-class VendorRefSchema(Schema):
+class PayoutVendorSchema(Schema):
     id = fields.Integer()
     name = fields.String()
 
@@ -69,7 +69,7 @@ class PayoutSchema(Schema):
 
     id = fields.Integer()
     run_id = fields.Integer()
-    vendor = fields.Nested(VendorRefSchema)
+    vendor = fields.Nested(PayoutVendorSchema)
     adapter = fields.String()
     status = fields.String()
     amount = fields.Integer()

@@ -15,8 +15,9 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -39,6 +40,20 @@ from marketplace.vendor.models import Vendor
 log = logging.getLogger(__name__)
 
 PAYOUT_KINDS = ("payout", "payout_reversal")
+
+
+def _(text: str, **kwargs) -> str:
+    """gettext that also works outside a request (CLI, tests, signal receivers): Indonesian."""
+    if has_request_context():
+        return gettext(text, **kwargs)
+    with force_locale("id"):
+        return gettext(text, **kwargs)
+
+
+def _stored(text: str, **kwargs) -> str:
+    """Text saved in a row is in the default language; pages translate by its code."""
+    with force_locale("id"):
+        return gettext(text, **kwargs)
 
 
 # ================================================================= balances
@@ -140,7 +155,7 @@ def run_payouts(actor, *, as_of: datetime | None = None, adapter: str = "manual"
             if available > 0 and debt >= available:
                 flagged.append({"vendor_id": vendor.id, "vendor_name": vendor.name,
                                 "reason": "debt_exceeds_available", "amount": available - debt,
-                                "message": _("Utang toko (%(debt)s) menutup seluruh saldo tersedia.",
+                                "message": _stored("Utang toko (%(debt)s) menutup seluruh saldo tersedia.",
                                              debt=format_rupiah(debt))})
             continue
         if adapter == "manual":
@@ -150,7 +165,7 @@ def run_payouts(actor, *, as_of: datetime | None = None, adapter: str = "manual"
                 flagged.append({"vendor_id": vendor.id, "vendor_name": vendor.name,
                                 "reason": "missing_bank_details", "amount": split.amount,
                                 "missing": missing,
-                                "message": _("Rekening bank toko belum lengkap; saldo %(amount)s "
+                                "message": _stored("Rekening bank toko belum lengkap; saldo %(amount)s "
                                              "tetap tersedia untuk pembayaran berikutnya.",
                                              amount=format_rupiah(split.amount))})
                 continue
