@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("vendor", __name__)
 
-from marketplace.vendor import routes  # noqa: E402,F401
+from marketplace.vendor import routes  # noqa: F401

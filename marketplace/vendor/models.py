@@ -52,7 +52,7 @@ class Vendor(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    owner: Mapped["User"] = relationship(back_populates="vendor")
+    owner: Mapped[User] = relationship(back_populates="vendor")
 
     @property
     def effective_umk_class(self) -> str:
@@ -80,4 +80,4 @@ class StockMovement(db.Model):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     created_at: Mapped[datetime] = created_at_column()
 
-    actor: Mapped["User | None"] = relationship()
+    actor: Mapped[User | None] = relationship()

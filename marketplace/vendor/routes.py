@@ -15,8 +15,8 @@ from marketplace.vendor import bp, rules, services
 from marketplace.vendor.schemas import (
     BusinessClassOverrideSchema,
     BusinessClassSchema,
-    ProductImportResultSchema,
     ProductCreateSchema,
+    ProductImportResultSchema,
     ProductListQuery,
     ProductOwnerSchema,
     ProductUpdateSchema,
@@ -33,75 +33,148 @@ VENDOR = ("vendor",)
 
 
 # ================================================================ API
-@endpoint(bp, "/vendor/shop", summary="My shop profile", roles=VENDOR, response=ShopSchema, tag="vendor")
+@endpoint(
+    bp, "/vendor/shop", summary="My shop profile", roles=VENDOR, response=ShopSchema, tag="vendor"
+)
 def get_shop():
     """The caller's shop, with bank details and status; 404 when the vendor has no shop."""
     return services.get_shop(api_user())
 
 
-@endpoint(bp, "/vendor/shop", "PATCH", summary="Edit my shop profile", roles=VENDOR,
-          body=ShopUpdateSchema, response=ShopSchema, tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/shop",
+    "PATCH",
+    summary="Edit my shop profile",
+    roles=VENDOR,
+    body=ShopUpdateSchema,
+    response=ShopSchema,
+    tag="vendor",
+)
 def patch_shop(data):
     """Change name, description, phone, address and bank details; status, NIB and class are
     the city's and are refused as unknown fields (422)."""
     return services.update_shop(api_user(), data)
 
 
-@endpoint(bp, "/vendor/products", summary="My products", roles=VENDOR, query=ProductListQuery,
-          response=ProductOwnerSchema, paginated=True, tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products",
+    summary="My products",
+    roles=VENDOR,
+    query=ProductListQuery,
+    response=ProductOwnerSchema,
+    paginated=True,
+    tag="vendor",
+)
 def list_products(args):
     """A page of the caller's products; `q` searches name and SKU, `active` and `low_stock`
     filter."""
     page, per_page = page_args(args)
-    return services.list_products(api_user(), q=args.get("q"), active=args.get("active"),
-                                  low_stock=args.get("low_stock"), page=page, per_page=per_page)
+    return services.list_products(
+        api_user(),
+        q=args.get("q"),
+        active=args.get("active"),
+        low_stock=args.get("low_stock"),
+        page=page,
+        per_page=per_page,
+    )
 
 
-@endpoint(bp, "/vendor/products", "POST", summary="Add a product", roles=VENDOR,
-          body=ProductCreateSchema, response=ProductOwnerSchema, status=201, errors=[409],
-          tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products",
+    "POST",
+    summary="Add a product",
+    roles=VENDOR,
+    body=ProductCreateSchema,
+    response=ProductOwnerSchema,
+    status=201,
+    errors=[409],
+    tag="vendor",
+)
 def create_product(data):
     """Create a product in the caller's shop; initial stock becomes an `initial` movement.
     422 unknown category; 409 `sku_taken`."""
     return services.create_product(api_user(), data)
 
 
-@endpoint(bp, "/vendor/products/<int:product_id>", summary="One of my products", roles=VENDOR,
-          response=ProductOwnerSchema, tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products/<int:product_id>",
+    summary="One of my products",
+    roles=VENDOR,
+    response=ProductOwnerSchema,
+    tag="vendor",
+)
 def get_product(product_id):
     """A product of the caller's shop; 404 for another shop's."""
     return services.get_own_product(api_user(), product_id)
 
 
-@endpoint(bp, "/vendor/products/<int:product_id>", "PATCH", summary="Edit one of my products",
-          roles=VENDOR, body=ProductUpdateSchema, response=ProductOwnerSchema, errors=[409],
-          tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products/<int:product_id>",
+    "PATCH",
+    summary="Edit one of my products",
+    roles=VENDOR,
+    body=ProductUpdateSchema,
+    response=ProductOwnerSchema,
+    errors=[409],
+    tag="vendor",
+)
 def patch_product(product_id, data):
     """Edit fields of a product (is_active=false deactivates it); stock is refused here (422):
     use stock adjustments."""
     return services.update_product(api_user(), product_id, data)
 
 
-@endpoint(bp, "/vendor/products/<int:product_id>/image", "POST", summary="Upload a product photo",
-          roles=VENDOR, multipart={"image": "file"}, response=ProductOwnerSchema, errors=[422],
-          tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products/<int:product_id>/image",
+    "POST",
+    summary="Upload a product photo",
+    roles=VENDOR,
+    multipart={"image": "file"},
+    response=ProductOwnerSchema,
+    errors=[422],
+    tag="vendor",
+)
 def upload_product_image(product_id):
     """Multipart `image`: JPEG, PNG or WebP (checked by its bytes), at most 2 MB."""
     return services.save_product_image(api_user(), product_id, request.files.get("image"))
 
 
-@endpoint(bp, "/vendor/products/<int:product_id>/stock-adjustments", "POST",
-          summary="Restock or correct stock", roles=VENDOR, body=StockAdjustmentSchema,
-          response=StockAdjustmentResultSchema, status=201, errors=[409], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products/<int:product_id>/stock-adjustments",
+    "POST",
+    summary="Restock or correct stock",
+    roles=VENDOR,
+    body=StockAdjustmentSchema,
+    response=StockAdjustmentResultSchema,
+    status=201,
+    errors=[409],
+    tag="vendor",
+)
 def adjust_stock(product_id, data):
     """Add (restock) or remove (correction) stock with a reason; 409 `insufficient_stock` when
     the result would be below zero, and nothing changes."""
-    return services.adjust_stock(api_user(), product_id, data["delta"], data["reason"],
-                                 data.get("kind"))
+    return services.adjust_stock(
+        api_user(), product_id, data["delta"], data["reason"], data.get("kind")
+    )
 
 
-@endpoint(bp, "/vendor/products/<int:product_id>/stock-movements", summary="Stock history",
-          roles=VENDOR, query=PageQuery, response=StockMovementSchema, paginated=True, tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products/<int:product_id>/stock-movements",
+    summary="Stock history",
+    roles=VENDOR,
+    query=PageQuery,
+    response=StockMovementSchema,
+    paginated=True,
+    tag="vendor",
+)
 def list_stock_movements(product_id, args):
     """Every change of a product's stock (sales, releases, restocks, corrections, imports) with
     who, why and when, newest first."""
@@ -109,52 +182,95 @@ def list_stock_movements(product_id, args):
     return services.list_stock_movements(api_user(), product_id, page, per_page)
 
 
-@endpoint(bp, "/vendor/products/import", "POST", summary="Import products from CSV", roles=VENDOR,
-          multipart={"file": "file"}, response=ProductImportResultSchema, errors=[422], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products/import",
+    "POST",
+    summary="Import products from CSV",
+    roles=VENDOR,
+    multipart={"file": "file"},
+    response=ProductImportResultSchema,
+    errors=[422],
+    tag="vendor",
+)
 def import_products():
     """Multipart CSV `file` (columns as in the template) → {created, updated, errors}; rows are
     matched by SKU so a re-import updates; bad rows are reported and never block good ones."""
     return services.import_products(api_user(), request.files.get("file"))
 
 
-@endpoint(bp, "/vendor/products/import-template", summary="CSV template for product import",
-          roles=VENDOR, produces=["text/csv"], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/products/import-template",
+    summary="CSV template for product import",
+    roles=VENDOR,
+    produces=["text/csv"],
+    tag="vendor",
+)
 def import_template():
     """The import CSV header with one example row."""
     return _csv_download(services.import_template_csv(), "peken-produk-template.csv")
 
 
-@endpoint(bp, "/vendor/sales-report", summary="My sales per day or month", roles=VENDOR,
-          query=ShopSalesReportQuery, response=ShopSalesReportSchema, produces=["text/csv"], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/sales-report",
+    summary="My sales per day or month",
+    roles=VENDOR,
+    query=ShopSalesReportQuery,
+    response=ShopSalesReportSchema,
+    produces=["text/csv"],
+    tag="vendor",
+)
 def sales_report(args):
     """Paid order lines net of refunds per WIB day or month (`?format=csv` downloads it)."""
-    report = services.sales_report(api_user(), args["group_by"], args.get("date_from"),
-                                   args.get("date_to"))
+    report = services.sales_report(
+        api_user(), args["group_by"], args.get("date_from"), args.get("date_to")
+    )
     if args["format"] == "csv":
-        return _csv_download(services.sales_report_csv(report),
-                             f"penjualan-{report['date_from']}-{report['date_to']}.csv")
+        return _csv_download(
+            services.sales_report_csv(report),
+            f"penjualan-{report['date_from']}-{report['date_to']}.csv",
+        )
     return report
 
 
-@endpoint(bp, "/vendor/business-class", summary="My business class", roles=VENDOR,
-          response=BusinessClassSchema, tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/business-class",
+    summary="My business class",
+    roles=VENDOR,
+    response=BusinessClassSchema,
+    tag="vendor",
+)
 def business_class():
     """Rolling 12-month sales, the class in force, the class they imply and any override."""
     return services.get_business_class(api_user())
 
 
-@endpoint(bp, "/admin/vendors/<int:vendor_id>/business-class", "PUT",
-          summary="Override a shop's business class", roles=("admin",),
-          body=BusinessClassOverrideSchema, response=BusinessClassSchema, tag="admin")
+@endpoint(
+    bp,
+    "/admin/vendors/<int:vendor_id>/business-class",
+    "PUT",
+    summary="Override a shop's business class",
+    roles=("admin",),
+    body=BusinessClassOverrideSchema,
+    response=BusinessClassSchema,
+    tag="admin",
+)
 def override_business_class(vendor_id, data):
     """Set the class by hand (micro, small, medium) or clear the override with null; audited."""
-    return services.override_business_class(api_user(), vendor_id, data["umk_class"],
-                                            data.get("reason"))
+    return services.override_business_class(
+        api_user(), vendor_id, data["umk_class"], data.get("reason")
+    )
 
 
 def _csv_download(text: str, filename: str) -> Response:
-    return Response("\ufeff" + text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 # ================================================================ pages
@@ -204,8 +320,9 @@ def profile_page():
         except ValidationFailed as err:
             # Re-render with what was typed: retyping on a phone is what shopkeepers hate most.
             errors = err.details
-            return render_template("vendor/profile.html", vendor=vendor, values=request.form,
-                                   errors=errors), 422
+            return render_template(
+                "vendor/profile.html", vendor=vendor, values=request.form, errors=errors
+            ), 422
         flash(_("Profil toko disimpan."), "success")
         return redirect(url_for("vendor.profile_page"))
     return render_template("vendor/profile.html", vendor=vendor, values=None, errors=errors)
@@ -219,11 +336,20 @@ def products_page():
     filter_ = request.args.get("filter", "")
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     result = services.list_products(
-        user, q=q, page=page, per_page=20,
+        user,
+        q=q,
+        page=page,
+        per_page=20,
         active={"active": True, "inactive": False}.get(filter_),
-        low_stock=True if filter_ == "low" else None)
-    return render_template("vendor/products.html", page=result, q=q or "", filter=filter_,
-                           vendor=services.get_shop(user))
+        low_stock=True if filter_ == "low" else None,
+    )
+    return render_template(
+        "vendor/products.html",
+        page=result,
+        q=q or "",
+        filter=filter_,
+        vendor=services.get_shop(user),
+    )
 
 
 @bp.route("/shop/products/new", methods=["GET", "POST"])
@@ -232,16 +358,27 @@ def product_new_page():
     user = _shopkeeper()
     if request.method == "POST":
         try:
-            data = services.parse_form_with(ProductCreateSchema(),
-                                            _product_form(request.form, with_stock=True))
+            data = services.parse_form_with(
+                ProductCreateSchema(), _product_form(request.form, with_stock=True)
+            )
             product = services.create_product(user, data)
         except ValidationFailed as err:
-            return render_template("vendor/product_form.html", product=None, values=request.form,
-                                   errors=err.details, categories=services.list_categories()), 422
+            return render_template(
+                "vendor/product_form.html",
+                product=None,
+                values=request.form,
+                errors=err.details,
+                categories=services.list_categories(),
+            ), 422
         flash(_("Produk %(name)s ditambahkan.", name=product.name), "success")
         return redirect(url_for("vendor.product_edit_page", product_id=product.id))
-    return render_template("vendor/product_form.html", product=None, values=None, errors={},
-                           categories=services.list_categories())
+    return render_template(
+        "vendor/product_form.html",
+        product=None,
+        values=None,
+        errors={},
+        categories=services.list_categories(),
+    )
 
 
 @bp.route("/shop/products/<int:product_id>/edit", methods=["GET", "POST"])
@@ -251,16 +388,27 @@ def product_edit_page(product_id: int):
     product = services.get_own_product(user, product_id)
     if request.method == "POST":
         try:
-            data = services.parse_form_with(ProductUpdateSchema(),
-                                            _product_form(request.form, with_stock=False))
+            data = services.parse_form_with(
+                ProductUpdateSchema(), _product_form(request.form, with_stock=False)
+            )
             services.update_product(user, product_id, data)
         except ValidationFailed as err:
-            return render_template("vendor/product_form.html", product=product, values=request.form,
-                                   errors=err.details, categories=services.list_categories()), 422
+            return render_template(
+                "vendor/product_form.html",
+                product=product,
+                values=request.form,
+                errors=err.details,
+                categories=services.list_categories(),
+            ), 422
         flash(_("Produk disimpan."), "success")
         return redirect(url_for("vendor.product_edit_page", product_id=product_id))
-    return render_template("vendor/product_form.html", product=product, values=None, errors={},
-                           categories=services.list_categories())
+    return render_template(
+        "vendor/product_form.html",
+        product=product,
+        values=None,
+        errors={},
+        categories=services.list_categories(),
+    )
 
 
 @bp.post("/shop/products/<int:product_id>/image")
@@ -278,10 +426,17 @@ def product_active_page(product_id: int):
     user = _shopkeeper()
     active = request.form.get("active") == "1"
     product = services.update_product(user, product_id, {"is_active": active})
-    flash(_("%(name)s ditampilkan lagi.", name=product.name) if active
-          else _("%(name)s dinonaktifkan.", name=product.name), "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/shop")
-                    else url_for("vendor.products_page"))
+    flash(
+        _("%(name)s ditampilkan lagi.", name=product.name)
+        if active
+        else _("%(name)s dinonaktifkan.", name=product.name),
+        "success",
+    )
+    return redirect(
+        request.form.get("next")
+        if request.form.get("next", "").startswith("/shop")
+        else url_for("vendor.products_page")
+    )
 
 
 @bp.route("/shop/products/<int:product_id>/stock", methods=["GET", "POST"])
@@ -297,15 +452,20 @@ def stock_page(product_id: int):
         except ValueError:
             pass
         data = services.parse_form_with(StockAdjustmentSchema(), raw)
-        result = services.adjust_stock(user, product_id, data["delta"], data["reason"],
-                                       data.get("kind"))
+        result = services.adjust_stock(
+            user, product_id, data["delta"], data["reason"], data.get("kind")
+        )
         flash(_("Stok sekarang %(n)s.", n=result.stock), "success")
         return redirect(url_for("vendor.stock_page", product_id=product_id))
     product = services.get_own_product(user, product_id)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     movements = services.list_stock_movements(user, product_id, page, 20)
-    return render_template("vendor/stock.html", product=product, movements=movements,
-                           low=rules.is_low_stock(product.stock, product.low_stock_threshold))
+    return render_template(
+        "vendor/stock.html",
+        product=product,
+        movements=movements,
+        low=rules.is_low_stock(product.stock, product.low_stock_threshold),
+    )
 
 
 @bp.route("/shop/products/import", methods=["GET", "POST"])
@@ -315,9 +475,15 @@ def import_page():
     result = None
     if request.method == "POST":
         result = services.import_products(user, request.files.get("file"))
-        flash(_("%(c)s produk baru, %(u)s diperbarui, %(e)s baris gagal.", c=result["created"],
-                u=result["updated"], e=len(result["errors"])),
-              "warning" if result["errors"] else "success")
+        flash(
+            _(
+                "%(c)s produk baru, %(u)s diperbarui, %(e)s baris gagal.",
+                c=result["created"],
+                u=result["updated"],
+                e=len(result["errors"]),
+            ),
+            "warning" if result["errors"] else "success",
+        )
     return render_template("vendor/import.html", result=result, columns=rules.IMPORT_COLUMNS)
 
 
@@ -329,20 +495,27 @@ def orders_page():
     if tab not in services.SHOP_ORDER_TABS:
         tab = "paid"
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    return render_template("vendor/orders.html", tab=tab, tabs=services.SHOP_ORDER_TABS,
-                           counts=services.shop_order_counts(user),
-                           page=services.list_shop_orders(user, tab, page))
+    return render_template(
+        "vendor/orders.html",
+        tab=tab,
+        tabs=services.SHOP_ORDER_TABS,
+        counts=services.shop_order_counts(user),
+        page=services.list_shop_orders(user, tab, page),
+    )
 
 
 def _back_to_orders(default_tab: str):
     tab = request.form.get("tab") or default_tab
-    return redirect(url_for("vendor.orders_page", tab=tab if tab in services.SHOP_ORDER_TABS else None))
+    return redirect(
+        url_for("vendor.orders_page", tab=tab if tab in services.SHOP_ORDER_TABS else None)
+    )
 
 
 @bp.post("/shop/orders/<int:order_id>/accept")
 def accept_order_page(order_id: int):
     """Accept a paid order (ordering's state machine; 409 flashes when not allowed)."""
     from marketplace.ordering.services import accept_order
+
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
     order = accept_order(user, order_id)
@@ -354,14 +527,18 @@ def accept_order_page(order_id: int):
 def reject_order_page(order_id: int):
     """Reject a paid order with a reason; the buyer is refunded in full by ordering."""
     from marketplace.ordering.services import reject_order
+
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
     reason = (request.form.get("reason") or "").strip()
     if len(reason) < 3:
-        raise ValidationFailed(_("Tulis alasan penolakan untuk pembeli."),
-                               details={"reason": [_("Wajib diisi.")]})
+        raise ValidationFailed(
+            _("Tulis alasan penolakan untuk pembeli."), details={"reason": [_("Wajib diisi.")]}
+        )
     order = reject_order(user, order_id, reason)
-    flash(_("Pesanan %(n)s ditolak; pembeli mendapat pengembalian dana.", n=order.number), "success")
+    flash(
+        _("Pesanan %(n)s ditolak; pembeli mendapat pengembalian dana.", n=order.number), "success"
+    )
     return _back_to_orders("paid")
 
 
@@ -369,6 +546,7 @@ def reject_order_page(order_id: int):
 def ready_order_page(order_id: int):
     """Mark an accepted order ready for pickup or delivery."""
     from marketplace.ordering.services import mark_order_ready
+
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
     order = mark_order_ready(user, order_id)
@@ -381,8 +559,9 @@ def order_slip_page(order_id: int):
     """A printable slip to pack with the order."""
     user = _shopkeeper()
     order = services.get_shop_order(user, order_id)
-    return render_template("vendor/slip.html", order=order, vendor=services.get_shop(user),
-                           printed_at=now_utc())
+    return render_template(
+        "vendor/slip.html", order=order, vendor=services.get_shop(user), printed_at=now_utc()
+    )
 
 
 @bp.get("/shop/pick-list")
@@ -390,8 +569,9 @@ def pick_list_page():
     """Products and quantities to prepare for the accepted orders, added up."""
     user = _shopkeeper()
     lines, orders = services.pick_list(user)
-    return render_template("vendor/pick_list.html", lines=lines, orders=orders,
-                           today=to_wib(now_utc()))
+    return render_template(
+        "vendor/pick_list.html", lines=lines, orders=orders, today=to_wib(now_utc())
+    )
 
 
 @bp.get("/shop/sales")
@@ -403,8 +583,9 @@ def sales_page():
         group_by = "day"
     date_from, date_to = _date_arg("from"), _date_arg("to")
     report = services.sales_report(user, group_by, date_from, date_to)
-    return render_template("vendor/sales.html", report=report,
-                           business_class=services.get_business_class(user))
+    return render_template(
+        "vendor/sales.html", report=report, business_class=services.get_business_class(user)
+    )
 
 
 def _date_arg(name: str) -> date | None:
@@ -412,7 +593,9 @@ def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
-        raise ValidationFailed(_("Tanggal tidak sah: %(v)s", v=raw), details={name: [raw]}) from None
+        raise ValidationFailed(
+            _("Tanggal tidak sah: %(v)s", v=raw), details={name: [raw]}
+        ) from None
 
 
 @bp.route("/admin/vendors/<int:vendor_id>/class", methods=["GET", "POST"])
@@ -421,8 +604,10 @@ def admin_business_class(vendor_id: int):
     admin = require_role("admin")
     if request.method == "POST":
         raw = request.form.get("umk_class") or None
-        data = services.parse_form_with(BusinessClassOverrideSchema(),
-                                        {"umk_class": raw, "reason": request.form.get("reason") or None})
+        data = services.parse_form_with(
+            BusinessClassOverrideSchema(),
+            {"umk_class": raw, "reason": request.form.get("reason") or None},
+        )
         services.override_business_class(admin, vendor_id, data["umk_class"], data.get("reason"))
         flash(_("Kelas usaha disimpan."), "success")
         return redirect(url_for("vendor.admin_business_class", vendor_id=vendor_id))

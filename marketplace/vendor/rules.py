@@ -4,9 +4,9 @@ the values a CSV import accepts."""
 from __future__ import annotations
 
 # PP 7/2021 Pasal 35: business classes by annual sales (hasil penjualan tahunan), in rupiah.
-MICRO_MAX_SALES = 2_000_000_000      # usaha mikro: up to Rp2 miliar
-SMALL_MAX_SALES = 15_000_000_000     # usaha kecil: more than Rp2 miliar up to Rp15 miliar
-MEDIUM_MAX_SALES = 50_000_000_000    # usaha menengah: more than Rp15 miliar up to Rp50 miliar
+MICRO_MAX_SALES = 2_000_000_000  # usaha mikro: up to Rp2 miliar
+SMALL_MAX_SALES = 15_000_000_000  # usaha kecil: more than Rp2 miliar up to Rp15 miliar
+MEDIUM_MAX_SALES = 50_000_000_000  # usaha menengah: more than Rp15 miliar up to Rp50 miliar
 
 CLASS_ORDER = ("micro", "small", "medium")
 
@@ -62,8 +62,20 @@ def sniff_image_type(head: bytes) -> str | None:
 
 
 # ---------------------------------------------------------------- CSV import
-IMPORT_COLUMNS = ("sku", "name", "description", "category", "unit", "price", "stock", "is_active",
-                  "is_local_product", "is_pdn", "vat_exempt", "low_stock_threshold")
+IMPORT_COLUMNS = (
+    "sku",
+    "name",
+    "description",
+    "category",
+    "unit",
+    "price",
+    "stock",
+    "is_active",
+    "is_local_product",
+    "is_pdn",
+    "vat_exempt",
+    "low_stock_threshold",
+)
 REQUIRED_IMPORT_COLUMNS = ("sku", "name", "category", "unit", "price")
 TRUE_WORDS = {"1", "true", "yes", "y", "ya", "benar"}
 FALSE_WORDS = {"0", "false", "no", "n", "tidak", "salah"}

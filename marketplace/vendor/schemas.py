@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from marketplace.api import PageQuery
 from marketplace.vendor.models import UMK_CLASSES
@@ -56,12 +64,18 @@ class ShopUpdateSchema(Schema):
 
     name = Trimmed(validate=validate.Length(min=2, max=200))
     description = Trimmed(allow_none=True, validate=validate.Length(max=5000))
-    phone = Trimmed(allow_none=True, validate=validate.Regexp(
-        r"^(\+?\d[\d\s-]{5,28})?$", error=_l("Nomor telepon hanya angka, spasi, + atau -.")))
+    phone = Trimmed(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^(\+?\d[\d\s-]{5,28})?$", error=_l("Nomor telepon hanya angka, spasi, + atau -.")
+        ),
+    )
     address = Trimmed(validate=validate.Length(min=5, max=500))
     bank_name = Trimmed(allow_none=True, validate=validate.Length(max=100))
-    bank_account_number = Trimmed(allow_none=True, validate=validate.Regexp(
-        r"^\d{0,40}$", error=_l("Nomor rekening hanya angka.")))
+    bank_account_number = Trimmed(
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{0,40}$", error=_l("Nomor rekening hanya angka.")),
+    )
     bank_account_name = Trimmed(allow_none=True, validate=validate.Length(max=200))
 
 
@@ -86,7 +100,8 @@ class ProductOwnerSchema(Schema):
     vat_exempt = fields.Boolean()
     listed = fields.Function(lambda p: p.is_listed)
     image_url = fields.Function(
-        lambda p: url_for("core.uploaded_file", filename=p.image_path) if p.image_path else None)
+        lambda p: url_for("core.uploaded_file", filename=p.image_path) if p.image_path else None
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -96,8 +111,10 @@ class _ProductFields(Schema):
     description = Trimmed(validate=validate.Length(max=5000))
     category = Trimmed(validate=_NOT_BLANK)
     unit = Trimmed(validate=validate.Length(min=1, max=20))
-    price = fields.Integer(strict=True, validate=validate.Range(min=1, max=1_000_000_000,
-                                                                error=_l("Harga harus lebih dari 0.")))
+    price = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=1_000_000_000, error=_l("Harga harus lebih dari 0.")),
+    )
     sku = Trimmed(allow_none=True, validate=validate.Length(max=64))
     is_active = fields.Boolean()
     is_local_product = fields.Boolean()
@@ -110,11 +127,16 @@ class ProductCreateSchema(_ProductFields):
     name = Trimmed(required=True, validate=validate.Length(min=2, max=200))
     category = Trimmed(required=True, validate=_NOT_BLANK)
     unit = Trimmed(required=True, validate=validate.Length(min=1, max=20))
-    price = fields.Integer(required=True, strict=True, validate=validate.Range(
-        min=1, max=1_000_000_000, error=_l("Harga harus lebih dari 0.")))
-    stock = fields.Integer(strict=True, load_default=0,
-                           validate=validate.Range(min=0, max=10_000_000,
-                                                   error=_l("Stok tidak boleh negatif.")))
+    price = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=1_000_000_000, error=_l("Harga harus lebih dari 0.")),
+    )
+    stock = fields.Integer(
+        strict=True,
+        load_default=0,
+        validate=validate.Range(min=0, max=10_000_000, error=_l("Stok tidak boleh negatif.")),
+    )
 
 
 class ProductUpdateSchema(_ProductFields):
@@ -125,8 +147,9 @@ class ProductUpdateSchema(_ProductFields):
 
     @validates("stock")
     def _no_stock(self, value, **_kw):
-        raise ValidationError(str(_l("Stok diubah lewat penyesuaian stok (stock-adjustments), "
-                                     "bukan di sini.")))
+        raise ValidationError(
+            str(_l("Stok diubah lewat penyesuaian stok (stock-adjustments), bukan di sini."))
+        )
 
 
 class ProductListQuery(PageQuery):
@@ -137,10 +160,15 @@ class ProductListQuery(PageQuery):
 
 # ---------------------------------------------------------------- stock
 class StockAdjustmentSchema(Schema):
-    delta = fields.Integer(required=True, strict=True,
-                           validate=validate.Range(min=-10_000_000, max=10_000_000))
-    reason = Trimmed(required=True, validate=validate.Length(
-        min=3, max=500, error=_l("Tulis alasan perubahan stok (minimal 3 huruf).")))
+    delta = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=-10_000_000, max=10_000_000)
+    )
+    reason = Trimmed(
+        required=True,
+        validate=validate.Length(
+            min=3, max=500, error=_l("Tulis alasan perubahan stok (minimal 3 huruf).")
+        ),
+    )
     kind = fields.String(load_default=None, validate=validate.OneOf(ADJUSTMENT_KINDS))
 
     @validates("delta")

@@ -23,7 +23,10 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
-from marketplace.catalog.models import Category, Product
+
+# A module reference, not names: catalog.models imports vendor.models, and whichever of the two
+# is imported first must not find the other half-initialised.
+from marketplace.catalog import models as catalog
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
@@ -34,6 +37,7 @@ from marketplace.vendor.models import StockMovement, Vendor
 
 log = logging.getLogger(__name__)
 
+
 def _(msgid: str, **values) -> str:
     """gettext in a request (the user's language); the Indonesian text outside one (CLI, jobs),
     where the app's locale selector has no request to read."""
@@ -42,10 +46,27 @@ def _(msgid: str, **values) -> str:
     return msgid % values if values else msgid
 
 
-SHOP_FIELDS = ("name", "description", "phone", "address", "bank_name", "bank_account_number",
-               "bank_account_name")
-PRODUCT_FIELDS = ("name", "description", "unit", "price", "sku", "is_active", "is_local_product",
-                  "is_pdn", "vat_exempt", "low_stock_threshold")
+SHOP_FIELDS = (
+    "name",
+    "description",
+    "phone",
+    "address",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_name",
+)
+PRODUCT_FIELDS = (
+    "name",
+    "description",
+    "unit",
+    "price",
+    "sku",
+    "is_active",
+    "is_local_product",
+    "is_pdn",
+    "vat_exempt",
+    "low_stock_threshold",
+)
 
 
 # ---------------------------------------------------------------- the caller's shop
@@ -80,8 +101,10 @@ def update_shop(user, data: dict[str, Any]) -> Vendor:
 
 
 # ---------------------------------------------------------------- products
-def _own_product(vendor: Vendor, product_id: int, *, lock: bool = False) -> Product:
-    stmt = select(Product).where(Product.id == product_id, Product.vendor_id == vendor.id)
+def _own_product(vendor: Vendor, product_id: int, *, lock: bool = False) -> catalog.Product:
+    stmt = select(catalog.Product).where(
+        catalog.Product.id == product_id, catalog.Product.vendor_id == vendor.id
+    )
     if lock:
         stmt = stmt.with_for_update()
     product = db.session.scalar(stmt)
@@ -90,63 +113,96 @@ def _own_product(vendor: Vendor, product_id: int, *, lock: bool = False) -> Prod
     return product
 
 
-def get_own_product(user, product_id: int) -> Product:
+def get_own_product(user, product_id: int) -> catalog.Product:
     """One product of the caller's shop; 404 when absent or another shop's."""
     return _own_product(get_own_vendor(user), product_id)
 
 
-def _category(slug: str) -> Category:
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
+def _category(slug: str) -> catalog.Category:
+    category = db.session.scalar(select(catalog.Category).where(catalog.Category.slug == slug))
     if category is None:
-        raise ValidationFailed(details={"category": [_("Kategori tidak dikenal: %(slug)s.", slug=slug)]})
+        raise ValidationFailed(
+            details={"category": [_("Kategori tidak dikenal: %(slug)s.", slug=slug)]}
+        )
     return category
 
 
 def _check_sku_free(vendor: Vendor, sku: str | None, product_id: int | None = None) -> None:
     if not sku:
         return
-    stmt = select(Product.id).where(Product.vendor_id == vendor.id, Product.sku == sku)
+    stmt = select(catalog.Product.id).where(
+        catalog.Product.vendor_id == vendor.id, catalog.Product.sku == sku
+    )
     if product_id is not None:
-        stmt = stmt.where(Product.id != product_id)
+        stmt = stmt.where(catalog.Product.id != product_id)
     if db.session.scalar(stmt) is not None:
-        raise SkuTaken(_("SKU %(sku)s sudah dipakai produk lain di toko Anda.", sku=sku),
-                       details={"sku": [_("Sudah dipakai.")]})
+        raise SkuTaken(
+            _("SKU %(sku)s sudah dipakai produk lain di toko Anda.", sku=sku),
+            details={"sku": [_("Sudah dipakai.")]},
+        )
 
 
-def _movement(product: Product, delta: int, stock_after: int, kind: str, note: str | None,
-              actor) -> StockMovement:
-    movement = StockMovement(product_id=product.id, delta=delta, stock_after=stock_after, kind=kind,
-                             note=note, actor_id=actor.id if actor else None)
+def _movement(
+    product: catalog.Product, delta: int, stock_after: int, kind: str, note: str | None, actor
+) -> StockMovement:
+    movement = StockMovement(
+        product_id=product.id,
+        delta=delta,
+        stock_after=stock_after,
+        kind=kind,
+        note=note,
+        actor_id=actor.id if actor else None,
+    )
     db.session.add(movement)
     db.session.flush()
     return movement
 
 
-def list_products(user, *, q: str | None = None, active: bool | None = None,
-                  low_stock: bool | None = None, page: int = 1, per_page: int = 20) -> Page:
+def list_products(
+    user,
+    *,
+    q: str | None = None,
+    active: bool | None = None,
+    low_stock: bool | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
     """A page of the caller's products, newest first, filtered by text, active and low stock."""
     vendor = get_own_vendor(user)
-    stmt = (select(Product).where(Product.vendor_id == vendor.id)
-            .options(selectinload(Product.category)).order_by(Product.name, Product.id))
+    stmt = (
+        select(catalog.Product)
+        .where(catalog.Product.vendor_id == vendor.id)
+        .options(selectinload(catalog.Product.category))
+        .order_by(catalog.Product.name, catalog.Product.id)
+    )
     if q and q.strip():
         like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Product.name).like(like), func.lower(Product.sku).like(like)))
+        stmt = stmt.where(
+            or_(
+                func.lower(catalog.Product.name).like(like),
+                func.lower(catalog.Product.sku).like(like),
+            )
+        )
     if active is not None:
-        stmt = stmt.where(Product.is_active.is_(active))
+        stmt = stmt.where(catalog.Product.is_active.is_(active))
     if low_stock is not None:
-        cond = Product.stock <= Product.low_stock_threshold
+        cond = catalog.Product.stock <= catalog.Product.low_stock_threshold
         stmt = stmt.where(cond if low_stock else ~cond)
     return paginate(stmt, page, per_page)
 
 
-def create_product(user, data: dict[str, Any]) -> Product:
+def create_product(user, data: dict[str, Any]) -> catalog.Product:
     """Add a product to the caller's shop; its initial stock is recorded as an `initial` movement.
     A pending shop may prepare products: they are listed once the city verifies it."""
     vendor = get_own_vendor(user)
     category = _category(data["category"])
     _check_sku_free(vendor, data.get("sku"))
-    product = Product(vendor_id=vendor.id, category_id=category.id, stock=data.get("stock", 0),
-                      description=data.get("description") or "")
+    product = catalog.Product(
+        vendor_id=vendor.id,
+        category_id=category.id,
+        stock=data.get("stock", 0),
+        description=data.get("description") or "",
+    )
     for key in PRODUCT_FIELDS:
         if key in data and key != "description":
             setattr(product, key, data[key])
@@ -159,7 +215,7 @@ def create_product(user, data: dict[str, Any]) -> Product:
     return product
 
 
-def update_product(user, product_id: int, data: dict[str, Any]) -> Product:
+def update_product(user, product_id: int, data: dict[str, Any]) -> catalog.Product:
     """Edit a product of the caller's shop (deactivate with is_active=false); stock is not here."""
     vendor = get_own_vendor(user)
     product = _own_product(vendor, product_id)
@@ -179,7 +235,7 @@ def update_product(user, product_id: int, data: dict[str, Any]) -> Product:
     return product
 
 
-def save_product_image(user, product_id: int, upload) -> Product:
+def save_product_image(user, product_id: int, upload) -> catalog.Product:
     """Store a product photo (JPEG, PNG or WebP by its real bytes, at most 2 MB) under a random
     name in UPLOAD_FOLDER; the old photo is removed."""
     product = get_own_product(user, product_id)
@@ -187,12 +243,15 @@ def save_product_image(user, product_id: int, upload) -> Product:
         raise ValidationFailed(_("Pilih foto produk."), details={"image": [_("Wajib diisi.")]})
     content = upload.stream.read(rules.MAX_IMAGE_BYTES + 1)
     if len(content) > rules.MAX_IMAGE_BYTES:
-        raise ValidationFailed(_("Foto terlalu besar (maksimal 2 MB)."),
-                               details={"image": [_("Maksimal 2 MB.")]})
+        raise ValidationFailed(
+            _("Foto terlalu besar (maksimal 2 MB)."), details={"image": [_("Maksimal 2 MB.")]}
+        )
     kind = rules.sniff_image_type(content[:16])
     if kind is None:
-        raise ValidationFailed(_("Foto harus berupa JPEG, PNG atau WebP."),
-                               details={"image": [_("Harus JPEG, PNG atau WebP.")]})
+        raise ValidationFailed(
+            _("Foto harus berupa JPEG, PNG atau WebP."),
+            details={"image": [_("Harus JPEG, PNG atau WebP.")]},
+        )
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
     name = f"p{product.id}-{secrets.token_hex(12)}{rules.IMAGE_EXTENSIONS[kind]}"
@@ -209,15 +268,16 @@ def save_product_image(user, product_id: int, upload) -> Product:
 
 
 # ---------------------------------------------------------------- stock
-def _apply_stock_delta(product: Product, delta: int) -> int | None:
+def _apply_stock_delta(product: catalog.Product, delta: int) -> int | None:
     """Add `delta` to the product's stock only if the result stays ≥ 0, in one conditional
     UPDATE, so it is safe against concurrent checkouts. The new stock, or None if refused."""
     new_stock = db.session.execute(
-        update(Product)
-        .where(Product.id == product.id, Product.stock + delta >= 0)
-        .values(stock=Product.stock + delta)
-        .returning(Product.stock)
-        .execution_options(synchronize_session=False)).scalar_one_or_none()
+        update(catalog.Product)
+        .where(catalog.Product.id == product.id, catalog.Product.stock + delta >= 0)
+        .values(stock=catalog.Product.stock + delta)
+        .returning(catalog.Product.stock)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
     if new_stock is not None:
         db.session.expire(product, ["stock", "updated_at"])
     return new_stock
@@ -229,20 +289,29 @@ class StockAdjustment:
     movement: StockMovement
 
 
-def adjust_stock(user, product_id: int, delta: int, reason: str,
-                 kind: str | None = None) -> StockAdjustment:
+def adjust_stock(
+    user, product_id: int, delta: int, reason: str, kind: str | None = None
+) -> StockAdjustment:
     """Restock or correct a product of the caller's shop and record who, why and when.
     InsufficientStock (409) when the result would be below zero; nothing changes then."""
     vendor = get_own_vendor(user)
     product = _own_product(vendor, product_id)
     new_stock = _apply_stock_delta(product, delta)
     if new_stock is None:
-        current = db.session.scalar(select(Product.stock).where(Product.id == product.id))
+        current = db.session.scalar(
+            select(catalog.Product.stock).where(catalog.Product.id == product.id)
+        )
         raise InsufficientStock(
-            _("Stok tidak cukup: sisa %(stock)s, tidak bisa dikurangi %(n)s.",
-              stock=current, n=abs(delta)),
-            details={"stock": current, "delta": delta})
-    movement = _movement(product, delta, new_stock, rules.adjustment_kind(delta, kind), reason, user)
+            _(
+                "Stok tidak cukup: sisa %(stock)s, tidak bisa dikurangi %(n)s.",
+                stock=current,
+                n=abs(delta),
+            ),
+            details={"stock": current, "delta": delta},
+        )
+    movement = _movement(
+        product, delta, new_stock, rules.adjustment_kind(delta, kind), reason, user
+    )
     db.session.commit()
     return StockAdjustment(stock=new_stock, movement=movement)
 
@@ -250,9 +319,12 @@ def adjust_stock(user, product_id: int, delta: int, reason: str,
 def list_stock_movements(user, product_id: int, page: int = 1, per_page: int = 20) -> Page:
     """Every stock change of one product of the caller's shop, newest first."""
     product = get_own_product(user, product_id)
-    stmt = (select(StockMovement).where(StockMovement.product_id == product.id)
-            .options(selectinload(StockMovement.actor))
-            .order_by(StockMovement.created_at.desc(), StockMovement.id.desc()))
+    stmt = (
+        select(StockMovement)
+        .where(StockMovement.product_id == product.id)
+        .options(selectinload(StockMovement.actor))
+        .order_by(StockMovement.created_at.desc(), StockMovement.id.desc())
+    )
     return paginate(stmt, page, per_page)
 
 
@@ -262,8 +334,22 @@ def import_template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(rules.IMPORT_COLUMNS)
-    writer.writerow(["BRS-5KG", "Beras medium 5 kg", "Beras lokal pulen", "sembako", "karung",
-                     "68000", "20", "ya", "tidak", "ya", "ya", "5"])
+    writer.writerow(
+        [
+            "BRS-5KG",
+            "Beras medium 5 kg",
+            "Beras lokal pulen",
+            "sembako",
+            "karung",
+            "68000",
+            "20",
+            "ya",
+            "tidak",
+            "ya",
+            "ya",
+            "5",
+        ]
+    )
     return out.getvalue()
 
 
@@ -276,8 +362,10 @@ def _read_csv(upload) -> tuple[list[str], list[list[str]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed(_("Berkas harus CSV dengan encoding UTF-8."),
-                               details={"file": [_("Encoding harus UTF-8.")]}) from None
+        raise ValidationFailed(
+            _("Berkas harus CSV dengan encoding UTF-8."),
+            details={"file": [_("Encoding harus UTF-8.")]},
+        ) from None
     if "\x00" in text:
         raise ValidationFailed(_("Berkas ini bukan CSV."), details={"file": [_("Bukan CSV.")]})
     try:
@@ -288,14 +376,16 @@ def _read_csv(upload) -> tuple[list[str], list[list[str]]]:
     try:
         rows = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as err:
-        raise ValidationFailed(_("Berkas CSV rusak: %(e)s", e=str(err)),
-                               details={"file": [str(err)]}) from None
+        raise ValidationFailed(
+            _("Berkas CSV rusak: %(e)s", e=str(err)), details={"file": [str(err)]}
+        ) from None
     header = [h.strip().lower() for h in rows[0]] if rows else []
     missing = [c for c in rules.REQUIRED_IMPORT_COLUMNS if c not in header]
     if missing:
         raise ValidationFailed(
             _("Kolom wajib tidak ada di baris judul: %(cols)s.", cols=", ".join(missing)),
-            details={"file": [_("Kolom hilang: %(cols)s.", cols=", ".join(missing))]})
+            details={"file": [_("Kolom hilang: %(cols)s.", cols=", ".join(missing))]},
+        )
     return header, rows[1:]
 
 
@@ -320,13 +410,17 @@ def _parse_import_row(record: dict[str, str]) -> dict[str, Any]:
     if not unit or len(unit) > 20:
         raise ValueError(_("Satuan wajib diisi (maks. 20 huruf)."))
     values["unit"] = unit
-    for key, label in (("price", _("Harga")), ("stock", _("Stok")),
-                       ("low_stock_threshold", _("Batas stok menipis"))):
+    for key, label in (
+        ("price", _("Harga")),
+        ("stock", _("Stok")),
+        ("low_stock_threshold", _("Batas stok menipis")),
+    ):
         try:
             number = rules.parse_whole_number(record.get(key))
         except ValueError:
-            raise ValueError(_("%(label)s harus bilangan bulat: %(v)s", label=label,
-                               v=record.get(key))) from None
+            raise ValueError(
+                _("%(label)s harus bilangan bulat: %(v)s", label=label, v=record.get(key))
+            ) from None
         if key == "price":
             if number is None or number <= 0:
                 raise ValueError(_("Harga harus lebih dari 0."))
@@ -340,7 +434,9 @@ def _parse_import_row(record: dict[str, str]) -> dict[str, Any]:
         try:
             flag = rules.parse_bool(record.get(key))
         except ValueError:
-            raise ValueError(_("Kolom %(col)s harus ya/tidak: %(v)s", col=key, v=record.get(key))) from None
+            raise ValueError(
+                _("Kolom %(col)s harus ya/tidak: %(v)s", col=key, v=record.get(key))
+            ) from None
         if flag is not None:
             values[key] = flag
     return values
@@ -349,17 +445,22 @@ def _parse_import_row(record: dict[str, str]) -> dict[str, Any]:
 def _import_row(user, vendor: Vendor, values: dict[str, Any], categories: dict[str, int]) -> str:
     slug = values.pop("category")
     if slug not in categories:
-        category_id = db.session.scalar(select(Category.id).where(Category.slug == slug))
+        category_id = db.session.scalar(
+            select(catalog.Category.id).where(catalog.Category.slug == slug)
+        )
         if category_id is None:
             raise ValueError(_("Kategori tidak dikenal: %(slug)s.", slug=slug))
         categories[slug] = category_id
     target_stock = values.pop("stock", None)
-    product = db.session.scalar(select(Product).where(Product.vendor_id == vendor.id,
-                                                      Product.sku == values["sku"]))
+    product = db.session.scalar(
+        select(catalog.Product).where(
+            catalog.Product.vendor_id == vendor.id, catalog.Product.sku == values["sku"]
+        )
+    )
     outcome = "updated"
     if product is None:
         outcome = "created"
-        product = Product(vendor_id=vendor.id, stock=0)
+        product = catalog.Product(vendor_id=vendor.id, stock=0)
         db.session.add(product)
     product.category_id = categories[slug]
     for key, value in values.items():
@@ -388,14 +489,21 @@ def import_products(user, upload) -> dict[str, Any]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            errors.append({"row": number, "message": _("Baris punya lebih banyak kolom dari judul.")})
+            errors.append(
+                {"row": number, "message": _("Baris punya lebih banyak kolom dari judul.")}
+            )
             continue
         record = dict(zip(header, row))
         try:
             values = _parse_import_row(record)
             if values["sku"] in seen:
-                raise ValueError(_("SKU %(sku)s sudah ada di baris %(row)s.", sku=values["sku"],
-                                   row=seen[values["sku"]]))
+                raise ValueError(
+                    _(
+                        "SKU %(sku)s sudah ada di baris %(row)s.",
+                        sku=values["sku"],
+                        row=seen[values["sku"]],
+                    )
+                )
             with db.session.begin_nested():
                 outcome = _import_row(user, vendor, values, categories)
             seen[values["sku"]] = number
@@ -404,7 +512,9 @@ def import_products(user, upload) -> dict[str, Any]:
             continue
         except IntegrityError:
             log.info("import row %s refused by a constraint", number)
-            errors.append({"row": number, "message": _("Baris ditolak oleh database (data tidak sah).")})
+            errors.append(
+                {"row": number, "message": _("Baris ditolak oleh database (data tidak sah).")}
+            )
             continue
         if outcome == "created":
             created += 1
@@ -426,9 +536,13 @@ def _tab_statuses(tab: str) -> tuple[str, ...]:
 def shop_order_counts(user) -> dict[str, int]:
     """How many of the shop's orders sit in each tab (unpaid orders are not the shop's concern)."""
     from marketplace.ordering.models import Order
+
     vendor = get_own_vendor(user)
-    rows = db.session.execute(select(Order.status, func.count()).where(Order.vendor_id == vendor.id)
-                              .group_by(Order.status)).all()
+    rows = db.session.execute(
+        select(Order.status, func.count())
+        .where(Order.vendor_id == vendor.id)
+        .group_by(Order.status)
+    ).all()
     by_status = {status: count for status, count in rows}
     return {tab: sum(by_status.get(s, 0) for s in _tab_statuses(tab)) for tab in SHOP_ORDER_TABS}
 
@@ -436,11 +550,15 @@ def shop_order_counts(user) -> dict[str, int]:
 def list_shop_orders(user, tab: str = "paid", page: int = 1, per_page: int = 20) -> Page:
     """A page of the shop's orders in one tab; oldest paid first, since those wait longest."""
     from marketplace.ordering.models import Order
+
     vendor = get_own_vendor(user)
     if tab not in SHOP_ORDER_TABS:
         tab = "paid"
-    stmt = (select(Order).where(Order.vendor_id == vendor.id, Order.status.in_(_tab_statuses(tab)))
-            .options(selectinload(Order.lines), selectinload(Order.buyer)))
+    stmt = (
+        select(Order)
+        .where(Order.vendor_id == vendor.id, Order.status.in_(_tab_statuses(tab)))
+        .options(selectinload(Order.lines), selectinload(Order.buyer))
+    )
     if tab in ("paid", "accepted", "ready"):
         stmt = stmt.order_by(Order.paid_at.asc(), Order.id.asc())
     else:
@@ -451,8 +569,11 @@ def list_shop_orders(user, tab: str = "paid", page: int = 1, per_page: int = 20)
 def get_shop_order(user, order_id: int):
     """One order of the caller's shop; 404 when absent or another shop's."""
     from marketplace.ordering.models import Order
+
     vendor = get_own_vendor(user)
-    order = db.session.scalar(select(Order).where(Order.id == order_id, Order.vendor_id == vendor.id))
+    order = db.session.scalar(
+        select(Order).where(Order.id == order_id, Order.vendor_id == vendor.id)
+    )
     if order is None:
         raise NotFound(_("Pesanan tidak ditemukan."))
     return order
@@ -470,19 +591,30 @@ class PickLine:
 def pick_list(user) -> tuple[list[PickLine], list[Any]]:
     """What to prepare now: quantities of each product over the shop's accepted orders."""
     from marketplace.ordering.models import Order, OrderLine
+
     vendor = get_own_vendor(user)
     rows = db.session.execute(
-        select(OrderLine.product_id, OrderLine.name, OrderLine.unit,
-               func.sum(OrderLine.quantity), func.count(func.distinct(OrderLine.order_id)))
+        select(
+            OrderLine.product_id,
+            OrderLine.name,
+            OrderLine.unit,
+            func.sum(OrderLine.quantity),
+            func.count(func.distinct(OrderLine.order_id)),
+        )
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.vendor_id == vendor.id, Order.status == "accepted")
         .group_by(OrderLine.product_id, OrderLine.name, OrderLine.unit)
-        .order_by(OrderLine.name)).all()
+        .order_by(OrderLine.name)
+    ).all()
     orders = db.session.scalars(
-        select(Order).where(Order.vendor_id == vendor.id, Order.status == "accepted")
+        select(Order)
+        .where(Order.vendor_id == vendor.id, Order.status == "accepted")
         .options(selectinload(Order.lines), selectinload(Order.buyer))
-        .order_by(Order.accepted_at, Order.id)).all()
-    return [PickLine(pid, name, unit, int(qty), int(n)) for pid, name, unit, qty, n in rows], list(orders)
+        .order_by(Order.accepted_at, Order.id)
+    ).all()
+    return [PickLine(pid, name, unit, int(qty), int(n)) for pid, name, unit, qty, n in rows], list(
+        orders
+    )
 
 
 # ---------------------------------------------------------------- sales
@@ -501,30 +633,45 @@ def _months_between(first: date, last: date) -> list[str]:
 MAX_REPORT_DAYS = 366
 
 
-def sales_report(user, group_by: str = "day", date_from: date | None = None,
-                 date_to: date | None = None) -> dict[str, Any]:
+def sales_report(
+    user, group_by: str = "day", date_from: date | None = None, date_to: date | None = None
+) -> dict[str, Any]:
     """The shop's sales per WIB day or month: paid order lines (gross), refunds and net, from the
     spending records. Defaults: the last 30 days, or the last 12 months."""
     vendor = get_own_vendor(user)
     today = to_wib(now_utc()).date()
     date_to = date_to or today
     if date_from is None:
-        date_from = (date_to - timedelta(days=29) if group_by == "day"
-                     else date(date_to.year - 1 + (date_to.month == 12), date_to.month % 12 + 1, 1))
+        date_from = (
+            date_to - timedelta(days=29)
+            if group_by == "day"
+            else date(date_to.year - 1 + (date_to.month == 12), date_to.month % 12 + 1, 1)
+        )
     if date_from > date_to:
         raise ValidationFailed(details={"from": [_("Tanggal awal harus sebelum tanggal akhir.")]})
     if group_by == "day" and (date_to - date_from).days >= MAX_REPORT_DAYS:
-        raise ValidationFailed(_("Laporan harian paling panjang 366 hari; pilih bulanan."),
-                               details={"from": [_("Rentang terlalu panjang.")]})
+        raise ValidationFailed(
+            _("Laporan harian paling panjang 366 hari; pilih bulanan."),
+            details={"from": [_("Rentang terlalu panjang.")]},
+        )
     start, end = _wib_day_start(date_from), _wib_day_start(date_to + timedelta(days=1))
     records = db.session.execute(
-        select(SpendingRecord.occurred_at, SpendingRecord.period, SpendingRecord.order_id,
-               SpendingRecord.amount)
-        .where(SpendingRecord.vendor_id == vendor.id, SpendingRecord.occurred_at >= start,
-               SpendingRecord.occurred_at < end)).all()
+        select(
+            SpendingRecord.occurred_at,
+            SpendingRecord.period,
+            SpendingRecord.order_id,
+            SpendingRecord.amount,
+        ).where(
+            SpendingRecord.vendor_id == vendor.id,
+            SpendingRecord.occurred_at >= start,
+            SpendingRecord.occurred_at < end,
+        )
+    ).all()
     if group_by == "day":
-        keys = [(date_from + timedelta(days=i)).isoformat()
-                for i in range((date_to - date_from).days + 1)]
+        keys = [
+            (date_from + timedelta(days=i)).isoformat()
+            for i in range((date_to - date_from).days + 1)
+        ]
     else:
         keys = _months_between(date_from, date_to)
     gross: dict[str, int] = defaultdict(int)
@@ -537,13 +684,29 @@ def sales_report(user, group_by: str = "day", date_from: date | None = None,
             orders[key].add(order_id)
         else:
             refunds[key] += -int(amount)
-    rows = [{"period": k, "orders": len(orders[k]), "gross": gross[k], "refunds": refunds[k],
-             "net": gross[k] - refunds[k]} for k in keys]
-    totals = {"orders": len(set().union(*orders.values())) if orders else 0,
-              "gross": sum(gross.values()), "refunds": sum(refunds.values())}
+    rows = [
+        {
+            "period": k,
+            "orders": len(orders[k]),
+            "gross": gross[k],
+            "refunds": refunds[k],
+            "net": gross[k] - refunds[k],
+        }
+        for k in keys
+    ]
+    totals = {
+        "orders": len(set().union(*orders.values())) if orders else 0,
+        "gross": sum(gross.values()),
+        "refunds": sum(refunds.values()),
+    }
     totals["net"] = totals["gross"] - totals["refunds"]
-    return {"group_by": group_by, "date_from": date_from, "date_to": date_to, "rows": rows,
-            "totals": totals}
+    return {
+        "group_by": group_by,
+        "date_from": date_from,
+        "date_to": date_to,
+        "rows": rows,
+        "totals": totals,
+    }
 
 
 def sales_report_csv(report: dict[str, Any]) -> str:
@@ -561,8 +724,11 @@ def sales_report_csv(report: dict[str, Any]) -> str:
 def sales_today(vendor: Vendor) -> int:
     """Net sales of the shop since midnight WIB."""
     start = _wib_day_start(to_wib(now_utc()).date())
-    total = db.session.scalar(select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
-        SpendingRecord.vendor_id == vendor.id, SpendingRecord.occurred_at >= start))
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
+            SpendingRecord.vendor_id == vendor.id, SpendingRecord.occurred_at >= start
+        )
+    )
     return int(total or 0)
 
 
@@ -570,8 +736,11 @@ def sales_today(vendor: Vendor) -> int:
 def rolling_12m_sales(vendor: Vendor, at: datetime | None = None) -> int:
     """Paid order lines net of refunds over the last 365 days (rolling, not calendar year)."""
     since = naive_utc((at or now_utc()) - timedelta(days=365))
-    total = db.session.scalar(select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
-        SpendingRecord.vendor_id == vendor.id, SpendingRecord.occurred_at >= since))
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
+            SpendingRecord.vendor_id == vendor.id, SpendingRecord.occurred_at >= since
+        )
+    )
     return int(total or 0)
 
 
@@ -582,16 +751,25 @@ def refresh_umk_class(vendor: Vendor) -> bool:
     if derived == vendor.umk_class:
         return False
     old, vendor.umk_class = vendor.umk_class, derived
-    record_audit(None, "vendor.class_changed", "vendor", vendor.id,
-                 before={"umk_class": old}, after={"umk_class": derived})
+    record_audit(
+        None,
+        "vendor.class_changed",
+        "vendor",
+        vendor.id,
+        before={"umk_class": old},
+        after={"umk_class": derived},
+    )
     db.session.flush()
     return True
 
 
 def refresh_business_classes(vendor_ids: list[int] | None = None, progress=None) -> int:
     """Refresh every shop's class (for cron); commits per batch. Returns how many changed."""
-    ids = vendor_ids if vendor_ids is not None else list(
-        db.session.scalars(select(Vendor.id).order_by(Vendor.id)))
+    ids = (
+        vendor_ids
+        if vendor_ids is not None
+        else list(db.session.scalars(select(Vendor.id).order_by(Vendor.id)))
+    )
     changed = 0
     for i, vendor_id in enumerate(ids, start=1):
         vendor = db.session.get(Vendor, vendor_id)
@@ -607,9 +785,13 @@ def refresh_business_classes(vendor_ids: list[int] | None = None, progress=None)
 
 def business_class_of(vendor: Vendor) -> dict[str, Any]:
     sales = rolling_12m_sales(vendor)
-    return {"vendor_id": vendor.id, "rolling_12m_sales": sales,
-            "umk_class": vendor.effective_umk_class, "derived_class": rules.class_for_sales(sales),
-            "override": vendor.umk_class_override}
+    return {
+        "vendor_id": vendor.id,
+        "rolling_12m_sales": sales,
+        "umk_class": vendor.effective_umk_class,
+        "derived_class": rules.class_for_sales(sales),
+        "override": vendor.umk_class_override,
+    }
 
 
 def get_business_class(user) -> dict[str, Any]:
@@ -626,43 +808,72 @@ def get_vendor_business_class(admin, vendor_id: int) -> tuple[Vendor, dict[str, 
     return vendor, business_class_of(vendor)
 
 
-def override_business_class(admin, vendor_id: int, umk_class: str | None,
-                            reason: str | None = None) -> dict[str, Any]:
+def override_business_class(
+    admin, vendor_id: int, umk_class: str | None, reason: str | None = None
+) -> dict[str, Any]:
     """Set (or clear with None) the admin's override of a shop's class, audited."""
     vendor = db.session.get(Vendor, vendor_id)
     if vendor is None:
         raise NotFound(_("Toko tidak ditemukan."))
-    before = {"umk_class_override": vendor.umk_class_override, "umk_class": vendor.effective_umk_class}
+    before = {
+        "umk_class_override": vendor.umk_class_override,
+        "umk_class": vendor.effective_umk_class,
+    }
     vendor.umk_class_override = umk_class
-    record_audit(admin, "vendor.class_override", "vendor", vendor.id, before=before,
-                 after={"umk_class_override": umk_class, "umk_class": vendor.effective_umk_class},
-                 reason=reason)
+    record_audit(
+        admin,
+        "vendor.class_override",
+        "vendor",
+        vendor.id,
+        before=before,
+        after={"umk_class_override": umk_class, "umk_class": vendor.effective_umk_class},
+        reason=reason,
+    )
     db.session.commit()
     return business_class_of(vendor)
 
 
-def list_categories() -> list[Category]:
+def list_categories() -> list[catalog.Category]:
     """Categories a product may be filed under (for the product form)."""
-    return list(db.session.scalars(select(Category).order_by(Category.name)))
+    return list(db.session.scalars(select(catalog.Category).order_by(catalog.Category.name)))
 
 
 # ---------------------------------------------------------------- dashboard
-def low_stock_products(vendor: Vendor, limit: int = 20) -> list[Product]:
-    return list(db.session.scalars(
-        select(Product).where(Product.vendor_id == vendor.id, Product.is_active.is_(True),
-                              Product.stock <= Product.low_stock_threshold)
-        .order_by(Product.stock, Product.name).limit(limit)))
+def low_stock_products(vendor: Vendor, limit: int = 20) -> list[catalog.Product]:
+    return list(
+        db.session.scalars(
+            select(catalog.Product)
+            .where(
+                catalog.Product.vendor_id == vendor.id,
+                catalog.Product.is_active.is_(True),
+                catalog.Product.stock <= catalog.Product.low_stock_threshold,
+            )
+            .order_by(catalog.Product.stock, catalog.Product.name)
+            .limit(limit)
+        )
+    )
 
 
 def dashboard(user) -> dict[str, Any]:
     """What a shopkeeper sees first: orders waiting per status, low stock, today's sales, class."""
     vendor = get_own_vendor(user)
-    product_count = db.session.scalar(select(func.count()).select_from(Product)
-                                      .where(Product.vendor_id == vendor.id)) or 0
-    return {"vendor": vendor, "order_counts": shop_order_counts(user),
-            "low_stock": low_stock_products(vendor), "sales_today": sales_today(vendor),
-            "product_count": product_count, "business_class": business_class_of(vendor),
-            "period": period_of(now_utc())}
+    product_count = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(catalog.Product)
+            .where(catalog.Product.vendor_id == vendor.id)
+        )
+        or 0
+    )
+    return {
+        "vendor": vendor,
+        "order_counts": shop_order_counts(user),
+        "low_stock": low_stock_products(vendor),
+        "sales_today": sales_today(vendor),
+        "product_count": product_count,
+        "business_class": business_class_of(vendor),
+        "period": period_of(now_utc()),
+    }
 
 
 def parse_form_with(schema, form: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from marketplace.extensions import db
-
 from tests.factories import make_category, make_product, make_vendor
 
 

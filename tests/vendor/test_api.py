@@ -29,9 +29,16 @@ def test_shopkeeper_reads_own_shop_profile(shop_api, shop):
 
 
 def test_shopkeeper_edits_profile_and_bank_details(shop_api, shop):
-    resp = shop_api.patch("/api/v1/vendor/shop", json={
-        "name": "Warung Bu Sri Makmur", "phone": "+62 812-3456-7890",
-        "bank_name": "Bank Jatim", "bank_account_number": "0011223344", "bank_account_name": "Sri"})
+    resp = shop_api.patch(
+        "/api/v1/vendor/shop",
+        json={
+            "name": "Warung Bu Sri Makmur",
+            "phone": "+62 812-3456-7890",
+            "bank_name": "Bank Jatim",
+            "bank_account_number": "0011223344",
+            "bank_account_name": "Sri",
+        },
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["bank_account_number"] == "0011223344"
     db.session.expire_all()
@@ -53,15 +60,26 @@ def test_a_bank_account_number_with_letters_is_refused(shop_api):
 
 
 def test_a_non_json_body_is_a_400(shop_api):
-    resp = shop_api.patch("/api/v1/vendor/shop", data="name=x",
-                          headers={"Content-Type": "text/plain"})
+    resp = shop_api.patch(
+        "/api/v1/vendor/shop", data="name=x", headers={"Content-Type": "text/plain"}
+    )
     assert resp.status_code == 400 and error_code(resp) == "bad_request"
 
 
 # ---------------------------------------------------------------- products
-NEW_PRODUCT = {"name": "Telur Ayam", "description": "Telur kampung segar", "category": "sembako",
-               "unit": "kg", "price": 28_000, "stock": 7, "sku": "TLR-1", "is_local_product": True,
-               "is_pdn": True, "vat_exempt": True, "low_stock_threshold": 3}
+NEW_PRODUCT = {
+    "name": "Telur Ayam",
+    "description": "Telur kampung segar",
+    "category": "sembako",
+    "unit": "kg",
+    "price": 28_000,
+    "stock": 7,
+    "sku": "TLR-1",
+    "is_local_product": True,
+    "is_pdn": True,
+    "vat_exempt": True,
+    "low_stock_threshold": 3,
+}
 
 
 def test_creating_a_product_answers_201_and_records_initial_stock(shop_api, shop):
@@ -69,13 +87,22 @@ def test_creating_a_product_answers_201_and_records_initial_stock(shop_api, shop
     assert resp.status_code == 201, resp.json
     body = resp.json
     assert body["category"] == "sembako" and body["stock"] == 7 and body["listed"] is True
-    moves = db.session.scalars(select(StockMovement).where(StockMovement.product_id == body["id"])).all()
+    moves = db.session.scalars(
+        select(StockMovement).where(StockMovement.product_id == body["id"])
+    ).all()
     assert [(m.kind, m.delta, m.stock_after) for m in moves] == [("initial", 7, 7)]
 
 
 def test_creating_a_product_with_bad_values_is_422_and_creates_nothing(shop_api, shop):
-    for bad in ({"price": 0}, {"price": -5}, {"price": "10000"}, {"stock": -1}, {"category": "xx"},
-                {"name": ""}, {"price": 12.5}):
+    for bad in (
+        {"price": 0},
+        {"price": -5},
+        {"price": "10000"},
+        {"stock": -1},
+        {"category": "xx"},
+        {"name": ""},
+        {"price": 12.5},
+    ):
         resp = shop_api.post("/api/v1/vendor/products", json={**NEW_PRODUCT, **bad})
         assert resp.status_code == 422, (bad, resp.json)
         assert set(resp.json["error"]) == {"code", "message", "details"}
@@ -92,7 +119,7 @@ def test_listing_products_filters_by_text_active_and_low_stock(shop_api, shop, o
     make_product(shop, name="Gula Pasir", stock=2, low_stock_threshold=5, sku="A2")
     make_product(shop, name="Beras Merah", stock=9, is_active=False, sku="A3")
     make_product(other_shop, name="Beras Tetangga", stock=1)
-    names = lambda resp: sorted(p["name"] for p in resp.json["items"])  # noqa: E731
+    names = lambda resp: sorted(p["name"] for p in resp.json["items"])
     everything = shop_api.get("/api/v1/vendor/products")
     assert everything.json["total"] == 3 and everything.json["per_page"] == 20
     assert names(shop_api.get("/api/v1/vendor/products?q=beras")) == ["Beras Merah", "Beras Pandan"]
@@ -107,8 +134,10 @@ def test_a_bad_page_number_is_422(shop_api, shop):
 
 
 def test_patching_a_product_changes_fields_and_deactivates(shop_api, product):
-    resp = shop_api.patch(f"/api/v1/vendor/products/{product.id}",
-                          json={"price": 13_500, "is_active": False, "category": "umkm"})
+    resp = shop_api.patch(
+        f"/api/v1/vendor/products/{product.id}",
+        json={"price": 13_500, "is_active": False, "category": "umkm"},
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["price"] == 13_500 and resp.json["is_active"] is False
     assert resp.json["category"] == "umkm" and resp.json["listed"] is False
@@ -134,9 +163,11 @@ def test_an_unknown_product_is_404(shop_api, shop):
 
 # ---------------------------------------------------------------- image
 def test_a_png_photo_is_stored_under_a_random_name_and_served(shop_api, product, app, client):
-    resp = shop_api.post(f"/api/v1/vendor/products/{product.id}/image",
-                         data={"image": (io.BytesIO(PNG), "../../evil.jpg")},
-                         content_type="multipart/form-data")
+    resp = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/image",
+        data={"image": (io.BytesIO(PNG), "../../evil.jpg")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 200, resp.json
     url = resp.json["image_url"]
     assert url.startswith("/uploads/p") and url.endswith(".png") and "evil" not in url
@@ -146,20 +177,33 @@ def test_a_png_photo_is_stored_under_a_random_name_and_served(shop_api, product,
 
 def test_replacing_a_photo_removes_the_old_file(shop_api, product, app):
     from pathlib import Path
-    first = shop_api.post(f"/api/v1/vendor/products/{product.id}/image",
-                          data={"image": (io.BytesIO(PNG), "a.png")}, content_type="multipart/form-data")
-    second = shop_api.post(f"/api/v1/vendor/products/{product.id}/image",
-                           data={"image": (io.BytesIO(JPEG), "b.jpg")}, content_type="multipart/form-data")
+
+    first = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/image",
+        data={"image": (io.BytesIO(PNG), "a.png")},
+        content_type="multipart/form-data",
+    )
+    second = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/image",
+        data={"image": (io.BytesIO(JPEG), "b.jpg")},
+        content_type="multipart/form-data",
+    )
     folder = Path(app.config["UPLOAD_FOLDER"])
     assert not (folder / first.json["image_url"].rsplit("/", 1)[1]).exists()
     assert (folder / second.json["image_url"].rsplit("/", 1)[1]).exists()
 
 
 def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(shop_api, product):
-    for payload, name in ((b"<svg onload=alert(1)>", "x.png"), (b"GIF89a....", "x.gif"), (b"", "x.jpg")):
-        resp = shop_api.post(f"/api/v1/vendor/products/{product.id}/image",
-                             data={"image": (io.BytesIO(payload), name)},
-                             content_type="multipart/form-data")
+    for payload, name in (
+        (b"<svg onload=alert(1)>", "x.png"),
+        (b"GIF89a....", "x.gif"),
+        (b"", "x.jpg"),
+    ):
+        resp = shop_api.post(
+            f"/api/v1/vendor/products/{product.id}/image",
+            data={"image": (io.BytesIO(payload), name)},
+            content_type="multipart/form-data",
+        )
         assert resp.status_code == 422 and "image" in resp.json["error"]["details"]
     db.session.expire_all()
     assert db.session.get(Product, product.id).image_path is None
@@ -167,21 +211,27 @@ def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(shop_api, prod
 
 def test_a_photo_over_2_mb_is_refused(shop_api, product):
     big = PNG + b"\x00" * (2 * 1024 * 1024)
-    resp = shop_api.post(f"/api/v1/vendor/products/{product.id}/image",
-                         data={"image": (io.BytesIO(big), "big.png")}, content_type="multipart/form-data")
+    resp = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/image",
+        data={"image": (io.BytesIO(big), "big.png")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 422
 
 
 def test_a_missing_image_field_is_422(shop_api, product):
-    resp = shop_api.post(f"/api/v1/vendor/products/{product.id}/image", data={},
-                         content_type="multipart/form-data")
+    resp = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/image", data={}, content_type="multipart/form-data"
+    )
     assert resp.status_code == 422
 
 
 # ---------------------------------------------------------------- stock
 def test_a_restock_answers_201_with_stock_and_movement(shop_api, product, owner):
-    resp = shop_api.post(f"/api/v1/vendor/products/{product.id}/stock-adjustments",
-                         json={"delta": 5, "reason": "Kiriman agen"})
+    resp = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/stock-adjustments",
+        json={"delta": 5, "reason": "Kiriman agen"},
+    )
     assert resp.status_code == 201, resp.json
     assert resp.json["stock"] == 15
     movement = resp.json["movement"]
@@ -191,8 +241,10 @@ def test_a_restock_answers_201_with_stock_and_movement(shop_api, product, owner)
 
 
 def test_an_adjustment_below_zero_answers_409_and_changes_nothing(shop_api, product):
-    resp = shop_api.post(f"/api/v1/vendor/products/{product.id}/stock-adjustments",
-                         json={"delta": -11, "reason": "hilang"})
+    resp = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/stock-adjustments",
+        json={"delta": -11, "reason": "hilang"},
+    )
     assert resp.status_code == 409 and error_code(resp) == "insufficient_stock"
     db.session.expire_all()
     assert db.session.get(Product, product.id).stock == 10
@@ -200,17 +252,26 @@ def test_an_adjustment_below_zero_answers_409_and_changes_nothing(shop_api, prod
 
 
 def test_an_adjustment_needs_a_non_zero_delta_and_a_reason(shop_api, product):
-    for body in ({"delta": 0, "reason": "nol"}, {"delta": 3}, {"delta": 3, "reason": "  "},
-                 {"delta": "3", "reason": "teks"}, {"delta": 1, "reason": "ok", "kind": "sale"}):
+    for body in (
+        {"delta": 0, "reason": "nol"},
+        {"delta": 3},
+        {"delta": 3, "reason": "  "},
+        {"delta": "3", "reason": "teks"},
+        {"delta": 1, "reason": "ok", "kind": "sale"},
+    ):
         resp = shop_api.post(f"/api/v1/vendor/products/{product.id}/stock-adjustments", json=body)
         assert resp.status_code == 422, body
 
 
 def test_stock_movements_list_every_change_newest_first(shop_api, product):
-    shop_api.post(f"/api/v1/vendor/products/{product.id}/stock-adjustments",
-                  json={"delta": 4, "reason": "restok"})
-    shop_api.post(f"/api/v1/vendor/products/{product.id}/stock-adjustments",
-                  json={"delta": -2, "reason": "rusak"})
+    shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/stock-adjustments",
+        json={"delta": 4, "reason": "restok"},
+    )
+    shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/stock-adjustments",
+        json={"delta": -2, "reason": "rusak"},
+    )
     resp = shop_api.get(f"/api/v1/vendor/products/{product.id}/stock-movements")
     assert resp.status_code == 200 and resp.json["total"] == 3
     assert [m["kind"] for m in resp.json["items"]] == ["correction", "restock", "initial"]
@@ -222,9 +283,12 @@ def test_a_sale_and_a_rejection_show_in_the_stock_history(shop_api, shop, produc
     resp = shop_api.post(f"/api/v1/vendor/orders/{order.id}/reject", json={"reason": "habis"})
     if resp.status_code == 404 and resp.json["error"]["message"] == "Not Found":
         from marketplace.ordering.services import reject_order
+
         reject_order(shop.owner, order.id, "habis")
-    kinds = [m["kind"] for m in shop_api.get(
-        f"/api/v1/vendor/products/{product.id}/stock-movements").json["items"]]
+    kinds = [
+        m["kind"]
+        for m in shop_api.get(f"/api/v1/vendor/products/{product.id}/stock-movements").json["items"]
+    ]
     assert kinds[:2] == ["release", "sale"]
 
 
@@ -245,50 +309,79 @@ def test_sales_report_answers_rows_and_csv(shop_api, product):
 def test_sales_report_rejects_bad_parameters(shop_api, shop):
     assert shop_api.get("/api/v1/vendor/sales-report?group_by=week").status_code == 422
     assert shop_api.get("/api/v1/vendor/sales-report?from=2026-13-01").status_code == 422
-    assert shop_api.get("/api/v1/vendor/sales-report?from=2026-05-01&to=2026-04-01").status_code == 422
+    assert (
+        shop_api.get("/api/v1/vendor/sales-report?from=2026-05-01&to=2026-04-01").status_code == 422
+    )
 
 
 def test_business_class_shows_sales_and_classes(shop_api, product):
     make_paid_order(items=[(product, 1)])
     resp = shop_api.get("/api/v1/vendor/business-class")
     assert resp.status_code == 200
-    assert resp.json == {"vendor_id": product.vendor_id, "rolling_12m_sales": 12_000,
-                         "umk_class": "micro", "derived_class": "micro", "override": None}
+    assert resp.json == {
+        "vendor_id": product.vendor_id,
+        "rolling_12m_sales": 12_000,
+        "umk_class": "micro",
+        "derived_class": "micro",
+        "override": None,
+    }
 
 
 def test_admin_overrides_a_class_and_it_is_audited(api, shop):
     admin = make_user("admin")
-    resp = api(admin).put(f"/api/v1/admin/vendors/{shop.id}/business-class",
-                          json={"umk_class": "small", "reason": "laporan keuangan"})
+    resp = api(admin).put(
+        f"/api/v1/admin/vendors/{shop.id}/business-class",
+        json={"umk_class": "small", "reason": "laporan keuangan"},
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["umk_class"] == "small" and resp.json["override"] == "small"
     log = db.session.scalars(select(AuditLog)).one()
     assert log.actor_id == admin.id and log.action == "vendor.class_override"
-    cleared = api(admin).put(f"/api/v1/admin/vendors/{shop.id}/business-class", json={"umk_class": None})
+    cleared = api(admin).put(
+        f"/api/v1/admin/vendors/{shop.id}/business-class", json={"umk_class": None}
+    )
     assert cleared.json["override"] is None
 
 
 def test_admin_override_validates_class_and_vendor(api, shop):
     client = api(make_user("admin"))
-    assert client.put(f"/api/v1/admin/vendors/{shop.id}/business-class",
-                      json={"umk_class": "large"}).status_code == 422
+    assert (
+        client.put(
+            f"/api/v1/admin/vendors/{shop.id}/business-class", json={"umk_class": "large"}
+        ).status_code
+        == 422
+    )
     assert client.put(f"/api/v1/admin/vendors/{shop.id}/business-class", json={}).status_code == 422
-    assert client.put("/api/v1/admin/vendors/99999/business-class",
-                      json={"umk_class": "small"}).status_code == 404
+    assert (
+        client.put(
+            "/api/v1/admin/vendors/99999/business-class", json={"umk_class": "small"}
+        ).status_code
+        == 404
+    )
 
 
 def test_only_admins_override_classes(api, shop, owner):
     for user in (owner, make_user("finance"), make_user("public")):
-        resp = api(user).put(f"/api/v1/admin/vendors/{shop.id}/business-class", json={"umk_class": "small"})
+        resp = api(user).put(
+            f"/api/v1/admin/vendors/{shop.id}/business-class", json={"umk_class": "small"}
+        )
         assert resp.status_code == 403
-    assert api().put(f"/api/v1/admin/vendors/{shop.id}/business-class",
-                     json={"umk_class": "small"}).status_code == 401
+    assert (
+        api()
+        .put(f"/api/v1/admin/vendors/{shop.id}/business-class", json={"umk_class": "small"})
+        .status_code
+        == 401
+    )
 
 
 def test_vendor_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("/api/v1/vendor/shop", "/api/v1/vendor/products/{product_id}/stock-adjustments",
-                 "/api/v1/vendor/products/import", "/api/v1/admin/vendors/{vendor_id}/business-class"):
+    for path in (
+        "/api/v1/vendor/shop",
+        "/api/v1/vendor/products/{product_id}/stock-adjustments",
+        "/api/v1/vendor/products/import",
+        "/api/v1/admin/vendors/{vendor_id}/business-class",
+    ):
         assert path in paths
 
 

@@ -19,7 +19,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 # (method, url template, body kind): {p} = shop B's product, {o} = shop B's paid order.
 FOREIGN_OBJECT_ENDPOINTS = [
     ("GET", "/api/v1/vendor/products/{p}", None),
-    ("PATCH", "/api/v1/vendor/products/{p}", {"price": 1, "is_active": False, "name": "Diambil alih"}),
+    (
+        "PATCH",
+        "/api/v1/vendor/products/{p}",
+        {"price": 1, "is_active": False, "name": "Diambil alih"},
+    ),
     ("POST", "/api/v1/vendor/products/{p}/image", "image"),
     ("POST", "/api/v1/vendor/products/{p}/stock-adjustments", {"delta": -3, "reason": "curang"}),
     ("GET", "/api/v1/vendor/products/{p}/stock-movements", None),
@@ -28,8 +32,11 @@ FOREIGN_OBJECT_ENDPOINTS = [
     ("POST", "/api/v1/vendor/orders/{o}/reject", {"reason": "curang"}),
     ("POST", "/api/v1/vendor/orders/{o}/ready", {}),
     ("GET", "/shop/products/{p}/edit", None),
-    ("POST", "/shop/products/{p}/edit", {"name": "Diambil alih", "price": "1", "category": "sembako",
-                                          "unit": "kg"}),
+    (
+        "POST",
+        "/shop/products/{p}/edit",
+        {"name": "Diambil alih", "price": "1", "category": "sembako", "unit": "kg"},
+    ),
     ("POST", "/shop/products/{p}/image", "image"),
     ("POST", "/shop/products/{p}/active", {"active": "0"}),
     ("GET", "/shop/products/{p}/stock", None),
@@ -53,17 +60,32 @@ def _route_exists(app, method: str, url: str) -> bool:
 def _snapshot(product_id: int, order_id: int):
     db.session.expire_all()
     product = db.session.get(Product, product_id)
-    moves = db.session.scalar(select(func.count()).select_from(StockMovement)
-                              .where(StockMovement.product_id == product_id))
+    moves = db.session.scalar(
+        select(func.count())
+        .select_from(StockMovement)
+        .where(StockMovement.product_id == product_id)
+    )
     order = db.session.get(Order, order_id)
-    return (product.name, product.price, product.stock, product.is_active, product.image_path,
-            moves, order.status, order.refunded_total)
+    return (
+        product.name,
+        product.price,
+        product.stock,
+        product.is_active,
+        product.image_path,
+        moves,
+        order.status,
+        order.refunded_total,
+    )
 
 
-@pytest.mark.parametrize("method, template, body", FOREIGN_OBJECT_ENDPOINTS,
-                         ids=[f"{m} {t}" for m, t, _ in FOREIGN_OBJECT_ENDPOINTS])
-def test_shop_a_gets_404_for_shop_b_objects_and_nothing_changes(app, api, shop, other_shop,
-                                                                method, template, body):
+@pytest.mark.parametrize(
+    "method, template, body",
+    FOREIGN_OBJECT_ENDPOINTS,
+    ids=[f"{m} {t}" for m, t, _ in FOREIGN_OBJECT_ENDPOINTS],
+)
+def test_shop_a_gets_404_for_shop_b_objects_and_nothing_changes(
+    app, api, shop, other_shop, method, template, body
+):
     theirs = make_product(other_shop, stock=8, name="Beras Tetangga", price=11_000)
     db.session.commit()
     order = make_paid_order(items=[(theirs, 2)])
@@ -74,7 +96,10 @@ def test_shop_a_gets_404_for_shop_b_objects_and_nothing_changes(app, api, shop, 
     client = api(shop.owner)
     kwargs = {}
     if body == "image":
-        kwargs = {"data": {"image": (io.BytesIO(PNG), "x.png")}, "content_type": "multipart/form-data"}
+        kwargs = {
+            "data": {"image": (io.BytesIO(PNG), "x.png")},
+            "content_type": "multipart/form-data",
+        }
     elif template.startswith("/shop") and body is not None:
         kwargs = {"data": body}
     elif body is not None:
@@ -113,7 +138,11 @@ def test_other_roles_are_forbidden_from_every_vendor_endpoint(app, api, product,
     client = api(make_user(role))
     for method, template in VENDOR_ONLY_ENDPOINTS:
         url = template.format(p=product.id)
-        kwargs = {"json": {"delta": -10, "reason": "curang"}} if template.startswith("/api") and method != "GET" else {}
+        kwargs = (
+            {"json": {"delta": -10, "reason": "curang"}}
+            if template.startswith("/api") and method != "GET"
+            else {}
+        )
         if template.startswith("/shop") and method == "POST":
             kwargs = {"data": {"delta": "-10", "reason": "curang"}}
         resp = client._call(method.lower(), url, **kwargs)

@@ -30,7 +30,10 @@ def test_dashboard_shows_new_orders_low_stock_and_todays_sales(page_client, shop
     resp = page_client.get("/shop")
     body = html(resp)
     assert resp.status_code == 200
-    assert 'data-testid="count-paid"' in body and ">1</div>" in body.split('data-testid="count-paid"')[1][:200]
+    assert (
+        'data-testid="count-paid"' in body
+        and ">1</div>" in body.split('data-testid="count-paid"')[1][:200]
+    )
     assert "Gula Pasir" in body and f"/shop/products/{low.id}/stock" in body
     assert "Rp24.000" in body  # today's sales
     assert "Kelas usaha" in body
@@ -38,6 +41,7 @@ def test_dashboard_shows_new_orders_low_stock_and_todays_sales(page_client, shop
 
 def test_a_pending_shop_is_told_its_products_are_not_listed_yet(client, login, app):
     from tests.factories import make_vendor
+
     vendor = make_vendor(status="pending")
     db.session.commit()
     login(client, vendor.owner)
@@ -46,6 +50,7 @@ def test_a_pending_shop_is_told_its_products_are_not_listed_yet(client, login, a
 
 def test_the_dashboard_speaks_english_when_asked(page_client, shop):
     from flask_babel import refresh
+
     refresh()  # the tests share one app context, where flask-babel caches the first locale
     body = html(page_client.get("/shop?lang=en"))
     assert "New orders" in body and "Pesanan baru" not in body
@@ -65,19 +70,34 @@ def test_products_page_searches_paginates_and_shows_empty_states(page_client, sh
 
 
 def test_a_product_is_created_from_the_form_with_its_initial_stock(page_client, shop):
-    resp = page_client.post("/shop/products/new", data={
-        "name": "Telur Ayam Kampung", "category": "sembako", "price": "28.000", "unit": "kg",
-        "stock": "12", "low_stock_threshold": "3", "sku": "TLR", "is_active": "on", "vat_exempt": "on"})
+    resp = page_client.post(
+        "/shop/products/new",
+        data={
+            "name": "Telur Ayam Kampung",
+            "category": "sembako",
+            "price": "28.000",
+            "unit": "kg",
+            "stock": "12",
+            "low_stock_threshold": "3",
+            "sku": "TLR",
+            "is_active": "on",
+            "vat_exempt": "on",
+        },
+    )
     assert resp.status_code == 302
     product = db.session.scalar(select(Product).where(Product.sku == "TLR"))
     assert product.price == 28_000 and product.vat_exempt and not product.is_local_product
-    moves = db.session.scalars(select(StockMovement).where(StockMovement.product_id == product.id)).all()
+    moves = db.session.scalars(
+        select(StockMovement).where(StockMovement.product_id == product.id)
+    ).all()
     assert [(m.kind, m.delta) for m in moves] == [("initial", 12)]
 
 
 def test_a_bad_product_form_keeps_what_was_typed_and_says_what_is_wrong(page_client, shop):
-    resp = page_client.post("/shop/products/new", data={
-        "name": "Kopi Bubuk Lokal", "category": "sembako", "price": "0", "unit": "pak"})
+    resp = page_client.post(
+        "/shop/products/new",
+        data={"name": "Kopi Bubuk Lokal", "category": "sembako", "price": "0", "unit": "pak"},
+    )
     body = html(resp)
     assert resp.status_code == 422
     assert 'value="Kopi Bubuk Lokal"' in body and "Harga harus lebih dari 0." in body
@@ -85,9 +105,18 @@ def test_a_bad_product_form_keeps_what_was_typed_and_says_what_is_wrong(page_cli
 
 
 def test_editing_a_product_saves_fields_but_not_stock(page_client, product):
-    resp = page_client.post(f"/shop/products/{product.id}/edit", data={
-        "name": "Beras Medium 1 kg", "category": "sembako", "price": "12500", "unit": "kg",
-        "stock": "999", "is_active": "on", "is_pdn": "on"})
+    resp = page_client.post(
+        f"/shop/products/{product.id}/edit",
+        data={
+            "name": "Beras Medium 1 kg",
+            "category": "sembako",
+            "price": "12500",
+            "unit": "kg",
+            "stock": "999",
+            "is_active": "on",
+            "is_pdn": "on",
+        },
+    )
     assert resp.status_code == 302
     saved = fresh(Product, product.id)
     assert (saved.name, saved.price, saved.stock) == ("Beras Medium 1 kg", 12_500, 10)
@@ -95,9 +124,11 @@ def test_editing_a_product_saves_fields_but_not_stock(page_client, product):
 
 def test_a_photo_is_uploaded_from_the_edit_page(page_client, product):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
-    resp = page_client.post(f"/shop/products/{product.id}/image",
-                            data={"image": (io.BytesIO(png), "foto.png")},
-                            content_type="multipart/form-data")
+    resp = page_client.post(
+        f"/shop/products/{product.id}/image",
+        data={"image": (io.BytesIO(png), "foto.png")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 302
     assert fresh(Product, product.id).image_path.endswith(".png")
     assert "/uploads/p" in html(page_client.get(f"/shop/products/{product.id}/edit"))
@@ -115,19 +146,23 @@ def test_deactivating_asks_for_confirmation_and_hides_the_product(page_client, p
 def test_quick_restock_button_adds_stock_and_shows_in_history(page_client, product):
     page = html(page_client.get(f"/shop/products/{product.id}/stock"))
     assert 'data-testid="restock-5"' in page
-    resp = page_client.post(f"/shop/products/{product.id}/stock",
-                            data={"delta": "5", "kind": "restock", "reason": "Barang masuk"},
-                            follow_redirects=True)
+    resp = page_client.post(
+        f"/shop/products/{product.id}/stock",
+        data={"delta": "5", "kind": "restock", "reason": "Barang masuk"},
+        follow_redirects=True,
+    )
     body = html(resp)
     assert fresh(Product, product.id).stock == 15
     assert "Stok sekarang 15." in body and "Barang masuk" in body and "+5" in body
 
 
 def test_a_correction_below_zero_is_refused_on_the_page_with_a_message(page_client, product):
-    resp = page_client.post(f"/shop/products/{product.id}/stock",
-                            data={"delta": "-20", "kind": "correction", "reason": "hilang"},
-                            headers={"Referer": f"/shop/products/{product.id}/stock"},
-                            follow_redirects=True)
+    resp = page_client.post(
+        f"/shop/products/{product.id}/stock",
+        data={"delta": "-20", "kind": "correction", "reason": "hilang"},
+        headers={"Referer": f"/shop/products/{product.id}/stock"},
+        follow_redirects=True,
+    )
     assert "Stok tidak cukup" in html(resp)
     assert fresh(Product, product.id).stock == 10
 
@@ -138,14 +173,22 @@ def test_a_correction_without_reason_is_refused(page_client, product):
 
 
 def test_import_page_shows_the_result_table(page_client, shop):
-    assert "/api/v1/vendor/products/import-template" in html(page_client.get("/shop/products/import"))
-    csv_text = "sku,name,category,unit,price,stock\nA1,Sabun Cuci,sembako,pcs,5000,4\nA2,Rusak,sembako,pcs,0,1\n"
-    resp = page_client.post("/shop/products/import",
-                            data={"file": (io.BytesIO(csv_text.encode()), "p.csv")},
-                            content_type="multipart/form-data")
+    assert "/api/v1/vendor/products/import-template" in html(
+        page_client.get("/shop/products/import")
+    )
+    csv_text = (
+        "sku,name,category,unit,price,stock\n"
+        "A1,Sabun Cuci,sembako,pcs,5000,4\n"
+        "A2,Rusak,sembako,pcs,0,1\n"
+    )
+    resp = page_client.post(
+        "/shop/products/import",
+        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")},
+        content_type="multipart/form-data",
+    )
     body = html(resp)
     assert resp.status_code == 200 and 'data-testid="import-result"' in body
-    assert "<td class=\"num\">3</td>" in body and "Harga harus lebih dari 0." in body
+    assert '<td class="num">3</td>' in body and "Harga harus lebih dari 0." in body
 
 
 def test_orders_page_has_tabs_with_counts_and_accepts_then_readies_an_order(page_client, product):
@@ -176,13 +219,17 @@ def test_rejecting_needs_a_reason_and_confirmation(page_client, product):
 def test_accepting_twice_flashes_the_conflict_instead_of_failing(page_client, product):
     order = make_paid_order(items=[(product, 1)])
     page_client.post(f"/shop/orders/{order.id}/accept")
-    resp = page_client.post(f"/shop/orders/{order.id}/accept",
-                            headers={"Referer": "/shop/orders"}, follow_redirects=True)
+    resp = page_client.post(
+        f"/shop/orders/{order.id}/accept",
+        headers={"Referer": "/shop/orders"},
+        follow_redirects=True,
+    )
     assert resp.status_code == 200 and "flash-error" in html(resp)
 
 
 def test_pick_list_adds_up_quantities_of_accepted_orders(page_client, shop, product):
     from marketplace.ordering.services import accept_order
+
     other = make_product(shop, name="Gula Pasir", stock=10)
     db.session.commit()
     first = make_paid_order(items=[(product, 2), (other, 1)])
@@ -192,8 +239,8 @@ def test_pick_list_adds_up_quantities_of_accepted_orders(page_client, shop, prod
     accept_order(shop.owner, second.id)
     body = html(page_client.get("/shop/pick-list"))
     table = body.split('data-testid="pick-list"')[1].split("</table>")[0]
-    assert "Beras Medium</td><td class=\"num\"><strong>5</strong>" in table
-    assert "Gula Pasir</td><td class=\"num\"><strong>1</strong>" in table
+    assert 'Beras Medium</td><td class="num"><strong>5</strong>' in table
+    assert 'Gula Pasir</td><td class="num"><strong>1</strong>' in table
     assert unaccepted.number not in body
 
 
@@ -217,11 +264,24 @@ def test_sales_page_toggles_day_and_month_and_links_the_csv(page_client, product
 
 
 def test_profile_page_saves_and_keeps_typed_values_on_error(page_client, shop):
-    resp = page_client.post("/shop/profile", data={
-        "name": "Warung Bu Sri", "address": "Jl. Kenjeran 10", "bank_account_number": "12-ab"})
+    resp = page_client.post(
+        "/shop/profile",
+        data={
+            "name": "Warung Bu Sri",
+            "address": "Jl. Kenjeran 10",
+            "bank_account_number": "12-ab",
+        },
+    )
     assert resp.status_code == 422 and 'value="12-ab"' in html(resp)
-    page_client.post("/shop/profile", data={"name": "Warung Bu Sri", "address": "Jl. Kenjeran 10",
-                                             "phone": "081234567", "bank_account_number": "998877"})
+    page_client.post(
+        "/shop/profile",
+        data={
+            "name": "Warung Bu Sri",
+            "address": "Jl. Kenjeran 10",
+            "phone": "081234567",
+            "bank_account_number": "998877",
+        },
+    )
     saved = fresh(Vendor, shop.id)
     assert (saved.address, saved.bank_account_number) == ("Jl. Kenjeran 10", "998877")
 

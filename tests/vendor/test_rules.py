@@ -6,16 +6,19 @@ import pytest
 from marketplace.vendor import rules
 
 
-@pytest.mark.parametrize("amount, expected", [
-    (0, "micro"),
-    (-5_000, "micro"),
-    (2_000_000_000, "micro"),
-    (2_000_000_001, "small"),
-    (15_000_000_000, "small"),
-    (15_000_000_001, "medium"),
-    (50_000_000_000, "medium"),
-    (50_000_000_001, "medium"),
-])
+@pytest.mark.parametrize(
+    "amount, expected",
+    [
+        (0, "micro"),
+        (-5_000, "micro"),
+        (2_000_000_000, "micro"),
+        (2_000_000_001, "small"),
+        (15_000_000_000, "small"),
+        (15_000_000_001, "medium"),
+        (50_000_000_000, "medium"),
+        (50_000_000_001, "medium"),
+    ],
+)
 def test_business_class_follows_pp_7_2021_thresholds_at_exact_boundaries(amount, expected):
     assert rules.class_for_sales(amount) == expected
 
@@ -36,22 +39,34 @@ def test_stock_at_the_threshold_is_low():
     assert not rules.is_low_stock(6, 5)
 
 
-@pytest.mark.parametrize("head, kind", [
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "png"),
-    (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "webp"),
-    (b"GIF89a\x01\x00", None),
-    (b"<svg xmlns=", None),
-    (b"RIFF\x10\x00\x00\x00WAVEfmt ", None),
-    (b"", None),
-])
+@pytest.mark.parametrize(
+    "head, kind",
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpeg"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "png"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "webp"),
+        (b"GIF89a\x01\x00", None),
+        (b"<svg xmlns=", None),
+        (b"RIFF\x10\x00\x00\x00WAVEfmt ", None),
+        (b"", None),
+    ],
+)
 def test_image_type_is_read_from_the_bytes_not_the_name(head, kind):
     assert rules.sniff_image_type(head) == kind
 
 
-@pytest.mark.parametrize("text, value", [
-    ("ya", True), ("Tidak", False), ("1", True), ("0", False), ("TRUE", True), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("ya", True),
+        ("Tidak", False),
+        ("1", True),
+        ("0", False),
+        ("TRUE", True),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_csv_yes_no_values_are_understood(text, value):
     assert rules.parse_bool(text) is value
 
@@ -61,9 +76,17 @@ def test_csv_yes_no_rejects_other_words():
         rules.parse_bool("mungkin")
 
 
-@pytest.mark.parametrize("text, value", [
-    ("12500", 12500), ("12.500", 12500), ("Rp12.500", 12500), (" 7 ", 7), ("-3", -3), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("12500", 12500),
+        ("12.500", 12500),
+        ("Rp12.500", 12500),
+        (" 7 ", 7),
+        ("-3", -3),
+        ("", None),
+    ],
+)
 def test_whole_numbers_are_read_as_shopkeepers_type_them(text, value):
     assert rules.parse_whole_number(text) == value
 

@@ -24,8 +24,11 @@ from tests.factories import make_paid_order, make_product, make_user, token_for
 
 
 def movements_of(product):
-    return db.session.scalars(select(StockMovement).where(StockMovement.product_id == product.id)
-                              .order_by(StockMovement.id)).all()
+    return db.session.scalars(
+        select(StockMovement)
+        .where(StockMovement.product_id == product.id)
+        .order_by(StockMovement.id)
+    ).all()
 
 
 def stock_in_db(product) -> int:
@@ -65,9 +68,17 @@ def test_the_decision_uses_the_stock_in_the_database_not_a_stale_copy(owner, pro
 
 
 def test_movement_history_adds_up_to_the_current_stock(owner, shop):
-    created = services.create_product(owner, {"name": "Minyak Goreng 1L", "category": "sembako",
-                                              "unit": "liter", "price": 18_000, "stock": 12,
-                                              "sku": "MYK-1"})
+    created = services.create_product(
+        owner,
+        {
+            "name": "Minyak Goreng 1L",
+            "category": "sembako",
+            "unit": "liter",
+            "price": 18_000,
+            "stock": 12,
+            "sku": "MYK-1",
+        },
+    )
     services.adjust_stock(owner, created.id, 8, "restok")
     services.adjust_stock(owner, created.id, -4, "bocor", "correction")
     csv_text = "sku,name,category,unit,price,stock\nMYK-1,Minyak Goreng 1L,sembako,liter,18000,30\n"
@@ -94,16 +105,27 @@ def test_a_vendor_user_without_a_shop_gets_not_found(app):
 
 def test_a_pending_shop_may_create_products_that_are_not_listed(app):
     from tests.factories import make_category, make_vendor
+
     make_category()
     vendor = make_vendor(status="pending")
-    created = services.create_product(vendor.owner, {"name": "Keripik Tempe", "category": "sembako",
-                                                     "unit": "pak", "price": 15_000, "stock": 3})
+    created = services.create_product(
+        vendor.owner,
+        {
+            "name": "Keripik Tempe",
+            "category": "sembako",
+            "unit": "pak",
+            "price": 15_000,
+            "stock": 3,
+        },
+    )
     assert created.id and created.stock == 3 and not created.is_listed
 
 
 def test_an_unknown_category_is_a_validation_error(owner, shop):
     with pytest.raises(ValidationFailed) as err:
-        services.create_product(owner, {"name": "X Y", "category": "nope", "unit": "kg", "price": 1})
+        services.create_product(
+            owner, {"name": "X Y", "category": "nope", "unit": "kg", "price": 1}
+        )
     assert "category" in err.value.details
 
 
@@ -118,9 +140,11 @@ def test_concurrent_corrections_never_take_stock_below_zero(app, client, owner, 
     def worker():
         c = app.test_client()
         barrier.wait()
-        resp = c.post(f"/api/v1/vendor/products/{product.id}/stock-adjustments",
-                      json={"delta": -2, "reason": "diambil"},
-                      headers={"Authorization": f"Bearer {token}"})
+        resp = c.post(
+            f"/api/v1/vendor/products/{product.id}/stock-adjustments",
+            json={"delta": -2, "reason": "diambil"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         codes.append(resp.status_code)
 
     threads = [threading.Thread(target=worker) for _ in range(10)]
@@ -139,11 +163,23 @@ def add_sale(order, amount: int, when: datetime) -> None:
     """A spending record of `amount` at `when` against a real paid order of the shop."""
     when = naive_utc(when)
     line = order.lines[0]
-    db.session.add(SpendingRecord(
-        occurred_at=when, period=period_of(when), year=year_of(when), order_id=order.id,
-        order_line_id=line.id, buyer_id=order.buyer_id, vendor_id=order.vendor_id,
-        vendor_umk_class="micro", vendor_kelurahan="Gubeng", is_local_vendor=True,
-        is_local_product=False, is_pdn=True, amount=amount))
+    db.session.add(
+        SpendingRecord(
+            occurred_at=when,
+            period=period_of(when),
+            year=year_of(when),
+            order_id=order.id,
+            order_line_id=line.id,
+            buyer_id=order.buyer_id,
+            vendor_id=order.vendor_id,
+            vendor_umk_class="micro",
+            vendor_kelurahan="Gubeng",
+            is_local_vendor=True,
+            is_local_product=False,
+            is_pdn=True,
+            amount=amount,
+        )
+    )
     db.session.flush()
 
 
@@ -156,7 +192,9 @@ def test_crossing_rp2_miliar_in_12_months_moves_the_shop_up_and_is_audited(shop,
     assert services.refresh_umk_class(shop) is True
     db.session.commit()
     assert shop.umk_class == "small"
-    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "vendor.class_changed")).one()
+    audit = db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "vendor.class_changed")
+    ).one()
     assert audit.actor_id is None and audit.target_id == str(shop.id)
     assert audit.before == {"umk_class": "micro"} and audit.after == {"umk_class": "small"}
 
@@ -186,19 +224,29 @@ def test_sales_report_groups_by_wib_day_net_of_refunds(owner, shop, product):
     add_sale(order, 20_000, datetime(2026, 11, 2, 8, 0, tzinfo=WIB))
     add_sale(order, -5_000, datetime(2026, 11, 2, 9, 0, tzinfo=WIB))
     from datetime import date
+
     report = services.sales_report(owner, "day", date(2026, 11, 1), date(2026, 11, 3))
     rows = {r["period"]: r for r in report["rows"]}
     assert list(rows) == ["2026-11-01", "2026-11-02", "2026-11-03"]
     assert rows["2026-11-01"]["net"] == 50_000
-    assert rows["2026-11-02"] == {"period": "2026-11-02", "orders": 1, "gross": 20_000,
-                                  "refunds": 5_000, "net": 15_000}
+    assert rows["2026-11-02"] == {
+        "period": "2026-11-02",
+        "orders": 1,
+        "gross": 20_000,
+        "refunds": 5_000,
+        "net": 15_000,
+    }
     assert rows["2026-11-03"]["net"] == 0
     assert report["totals"]["net"] == 65_000
     monthly = services.sales_report(owner, "month", date(2026, 10, 1), date(2026, 11, 30))
-    assert [(r["period"], r["net"]) for r in monthly["rows"]] == [("2026-10", 0), ("2026-11", 65_000)]
+    assert [(r["period"], r["net"]) for r in monthly["rows"]] == [
+        ("2026-10", 0),
+        ("2026-11", 65_000),
+    ]
 
 
 def test_a_daily_report_longer_than_a_year_is_refused(owner, shop):
     from datetime import date
+
     with pytest.raises(ValidationFailed):
         services.sales_report(owner, "day", date(2024, 1, 1), date(2026, 1, 1))
