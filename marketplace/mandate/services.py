@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale, gettext
 from sqlalchemy import BigInteger, and_, case, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
@@ -162,9 +162,11 @@ def widget_data(user) -> dict[str, Any] | None:
     Cached for the request so a page that shows it twice pays once."""
     if user is None or not getattr(user, "is_authenticated", False) or user.role != "civil_servant":
         return None
-    cached = g.get("_mandate_widget")
+    if not has_request_context():
+        return my_mandate(user)
+    cached = getattr(request, "_mandate_widget", None)
     if cached is None:
-        cached = g._mandate_widget = my_mandate(user)
+        cached = request._mandate_widget = my_mandate(user)
     return cached
 
 
