@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 def seed_demo() -> None:
     """Load the demo data: Surabaya areas and OPDs, demo logins (password peken-demo-2026), shops
     and products. Safe to run again: existing rows are kept, nothing is duplicated."""
-    from marketplace.demo import DEMO_PASSWORD, seed_demo as run
+    from marketplace.demo import DEMO_PASSWORD
+    from marketplace.demo import seed_demo as run
 
     result = run(echo=click.echo)
     if result.total:

@@ -9,8 +9,9 @@ file by appending a callable to `SEEDERS`; each runs after the core data, in ord
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -409,6 +410,6 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
     echo("  " + ", ".join(f"{kind}: +{count}" for kind, count in result.created.items()))
 
     for seeder in SEEDERS:
-        echo(f"{getattr(seeder, '__doc__', None) or seeder.__name__}".strip().splitlines()[0] + "…")
+        echo((getattr(seeder, "__doc__", None) or seeder.__name__).strip().splitlines()[0].rstrip(".") + "…")
         seeder()
     return result

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
 
-from marketplace.catalog import routes  # noqa: E402,F401
+from marketplace.catalog import routes  # noqa: F401

@@ -12,10 +12,15 @@ from marshmallow import ValidationError as MarshmallowValidationError
 
 from marketplace.api import endpoint, require_role
 from marketplace.catalog import bp, services
-from marketplace.catalog.schemas import (CategoryAdminSchema, CategoryCreateSchema, CategorySchema,
-                                         CategoryUpdateSchema, ProductQuery, ProductSchema)
+from marketplace.catalog.schemas import (
+    CategoryAdminSchema,
+    CategoryCreateSchema,
+    CategorySchema,
+    CategoryUpdateSchema,
+    ProductQuery,
+    ProductSchema,
+)
 from marketplace.errors import ValidationFailed
-
 
 VENDOR_TYPE_LABELS = {"kelontong": _l("Toko kelontong"), "umkm": _l("UMKM"),
                       "food_centre": _l("Sentra kuliner")}

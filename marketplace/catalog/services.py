@@ -23,11 +23,16 @@ from marketplace.catalog import rules
 from marketplace.catalog.models import Category, Product
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
-from marketplace.ledger.queries import cap_amount, vendor_sales, vendor_sales_subquery, vendors_at_cap_subquery
+from marketplace.ledger.queries import (
+    cap_amount,
+    vendor_sales,
+    vendor_sales_subquery,
+    vendors_at_cap_subquery,
+)
 from marketplace.timeutil import current_period
 from marketplace.vendor.models import Vendor
 
-HIGHLIGHTS = 8
+HIGHLIGHTS = 6
 
 
 def _(message: str, **values) -> str:

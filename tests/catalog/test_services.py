@@ -11,7 +11,14 @@ from marketplace.extensions import db
 from marketplace.ordering.models import FairShareCap
 from marketplace.timeutil import current_period, previous_period
 from tests.catalog.conftest import record_sale
-from tests.factories import make_area, make_category, make_civil_servant, make_product, make_user, make_vendor
+from tests.factories import (
+    make_area,
+    make_category,
+    make_civil_servant,
+    make_product,
+    make_user,
+    make_vendor,
+)
 
 pytestmark = pytest.mark.usefixtures("app")
 
