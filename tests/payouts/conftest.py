@@ -1,11 +1,15 @@
 import pytest
 
+from marketplace.extensions import db
+
 from tests.factories import make_user, make_vendor
 
 
 @pytest.fixture
 def finance(app):
-    return make_user("finance", name="Bendahara Kota")
+    user = make_user("finance", name="Bendahara Kota")
+    db.session.commit()
+    return user
 
 
 @pytest.fixture
@@ -16,6 +20,8 @@ def banked_vendor(app):
         kw.setdefault("bank_name", "Bank Jatim")
         kw.setdefault("bank_account_number", "0011223344")
         kw.setdefault("bank_account_name", "Siti Aminah")
-        return make_vendor(**kw)
+        vendor = make_vendor(**kw)
+        db.session.commit()
+        return vendor
 
     return factory
