@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("ordering", __name__)
 
-from marketplace.ordering import routes  # noqa: E402,F401
+from marketplace.ordering import routes  # noqa: F401

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -65,7 +74,7 @@ class Checkout(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     buyer: Mapped[User] = relationship()
-    orders: Mapped[list["Order"]] = relationship(back_populates="checkout", order_by="Order.id")
+    orders: Mapped[list[Order]] = relationship(back_populates="checkout", order_by="Order.id")
 
 
 class Order(db.Model):
@@ -98,9 +107,9 @@ class Order(db.Model):
     checkout: Mapped[Checkout] = relationship(back_populates="orders")
     buyer: Mapped[User] = relationship()
     vendor: Mapped[Vendor] = relationship()
-    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id",
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id",
                                                     cascade="all, delete-orphan")
-    events: Mapped[list["OrderEvent"]] = relationship(back_populates="order", order_by="OrderEvent.id",
+    events: Mapped[list[OrderEvent]] = relationship(back_populates="order", order_by="OrderEvent.id",
                                                       cascade="all, delete-orphan")
 
     def can_transition_to(self, status: str) -> bool:

@@ -11,9 +11,20 @@ from flask_babel import gettext as _
 from marketplace.api import Page, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.ordering import bp, services
-from marketplace.ordering.schemas import (BalancesSchema, CapBody, CapSchema, CartQuantityBody,
-                                          CartSchema, CheckoutBody, CheckoutSchema, OrderSchema,
-                                          OrdersQuery, ReasonBody, RefundBody, RefundSchema)
+from marketplace.ordering.schemas import (
+    BalancesSchema,
+    CapBody,
+    CapSchema,
+    CartQuantityBody,
+    CartSchema,
+    CheckoutBody,
+    CheckoutSchema,
+    OrderSchema,
+    OrdersQuery,
+    ReasonBody,
+    RefundBody,
+    RefundSchema,
+)
 from marketplace.payments.providers import available_methods
 
 BUYERS = ("civil_servant", "public")

@@ -21,20 +21,44 @@ from marketplace.accounts.models import BUYER_ROLES, User
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
 from marketplace.catalog.models import Product
-from marketplace.errors import (Forbidden, InvalidTransition, NotFound, OutOfStock,
-                                ValidationFailed, VendorCapReached)
+from marketplace.errors import (
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    OutOfStock,
+    ValidationFailed,
+    VendorCapReached,
+)
 from marketplace.extensions import db
-from marketplace.ledger.models import (ACCOUNTS, PLATFORM_COMMISSION, PROVIDER_CASH,
-                                       BUYER_REFUNDS, VENDOR_AVAILABLE, VENDOR_PENDING,
-                                       VENDOR_RECEIVABLE, SpendingRecord)
+from marketplace.ledger.models import (
+    ACCOUNTS,
+    BUYER_REFUNDS,
+    PLATFORM_COMMISSION,
+    PROVIDER_CASH,
+    VENDOR_AVAILABLE,
+    VENDOR_PENDING,
+    VENDOR_RECEIVABLE,
+    SpendingRecord,
+)
 from marketplace.ledger.queries import cap_amount, vendor_sales
 from marketplace.ledger.services import account_balances, post_journal, vendor_account_balance
 from marketplace.models_base import utcnow
 from marketplace.ordering import rules
-from marketplace.ordering.errors import (EmptyCart, IdempotencyInProgress, IdempotencyKeyRequired,
-                                         NotRefundable, ProductUnavailable)
-from marketplace.ordering.models import (CartItem, Checkout, FairShareCap, Order, OrderEvent,
-                                         OrderLine)
+from marketplace.ordering.errors import (
+    EmptyCart,
+    IdempotencyInProgress,
+    IdempotencyKeyRequired,
+    NotRefundable,
+    ProductUnavailable,
+)
+from marketplace.ordering.models import (
+    CartItem,
+    Checkout,
+    FairShareCap,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from marketplace.payments.models import Payment, Refund
 from marketplace.payments.providers import PaymentProviderError, provider_for, provider_of
 from marketplace.timeutil import current_period, period_of, year_of
@@ -804,9 +828,28 @@ def vendor_order_counts(vendor_id: int) -> dict[str, int]:
 
 
 __all__ = [
-    "get_cart", "set_cart_quantity", "add_to_cart", "remove_cart_item", "place_checkout",
-    "confirm_sandbox_payment", "get_payment", "list_orders", "list_vendor_orders", "get_order",
-    "accept_order", "mark_order_ready", "reject_order", "cancel_order", "confirm_receipt",
-    "complete_order", "expire_due_orders", "auto_complete_orders", "refund_order", "list_refunds",
-    "set_period_cap", "list_caps", "ledger_balances", "Vendor",
+    "Vendor",
+    "accept_order",
+    "add_to_cart",
+    "auto_complete_orders",
+    "cancel_order",
+    "complete_order",
+    "confirm_receipt",
+    "confirm_sandbox_payment",
+    "expire_due_orders",
+    "get_cart",
+    "get_order",
+    "get_payment",
+    "ledger_balances",
+    "list_caps",
+    "list_orders",
+    "list_refunds",
+    "list_vendor_orders",
+    "mark_order_ready",
+    "place_checkout",
+    "refund_order",
+    "reject_order",
+    "remove_cart_item",
+    "set_cart_quantity",
+    "set_period_cap",
 ]

@@ -13,8 +13,14 @@ from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ordering.models import Checkout, FairShareCap, Order
 from marketplace.timeutil import current_period
 from marketplace.vendor.models import StockMovement
-from tests.factories import (make_civil_servant, make_completed_order, make_paid_order, make_product,
-                             make_user, make_vendor)
+from tests.factories import (
+    make_civil_servant,
+    make_completed_order,
+    make_paid_order,
+    make_product,
+    make_user,
+    make_vendor,
+)
 
 SANDBOX = {"fulfilment": "pickup", "payment_method": "sandbox"}
 

@@ -99,7 +99,6 @@ def test_anonymous_cart_page_redirects_to_login(client):
 
 def test_ordering_and_payment_texts_have_english_translations(app):
     from flask_babel import force_locale, gettext
-    with app.test_request_context("/"):
-        with force_locale("en"):
-            assert gettext("Keranjang masih kosong.") == "Your cart is empty."
-            assert gettext("Bayar (sandbox)") == "Pay (sandbox)"
+    with app.test_request_context("/"), force_locale("en"):
+        assert gettext("Keranjang masih kosong.") == "Your cart is empty."
+        assert gettext("Bayar (sandbox)") == "Pay (sandbox)"

@@ -13,15 +13,26 @@ from marketplace import signals
 from marketplace.catalog.models import Product
 from marketplace.errors import InvalidTransition, NotFound
 from marketplace.extensions import db
-from marketplace.ledger.models import (VENDOR_AVAILABLE, VENDOR_PENDING, VENDOR_RECEIVABLE,
-                                       SpendingRecord)
+from marketplace.ledger.models import (
+    VENDOR_AVAILABLE,
+    VENDOR_PENDING,
+    VENDOR_RECEIVABLE,
+    SpendingRecord,
+)
 from marketplace.ledger.services import account_balances, post_journal, vendor_account_balance
 from marketplace.models_base import utcnow
 from marketplace.ordering import services
 from marketplace.payments.models import Payment
 from marketplace.vendor.models import StockMovement
-from tests.factories import (make_civil_servant, make_completed_order, make_paid_checkout,
-                             make_paid_order, make_product, make_user, make_vendor)
+from tests.factories import (
+    make_civil_servant,
+    make_completed_order,
+    make_paid_checkout,
+    make_paid_order,
+    make_product,
+    make_user,
+    make_vendor,
+)
 
 pytestmark = pytest.mark.usefixtures("app")
 
