@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
@@ -33,7 +35,7 @@ def import_civil_servants_command(file: str) -> None:
     Good rows are saved even when others fail; the exit status is 2 when any row failed."""
     total = _count_records(file)
     with open(file, "rb") as stream, click.progressbar(length=total, label="Importing",
-                                                       file=click.get_text_stream("stderr")) as bar:
+                                                       file=sys.stderr) as bar:
         last = [1]
 
         def progress(row: int) -> None:
