@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema
+from marshmallow import EXCLUDE, Schema
 from marshmallow import ValidationError as MarshmallowValidationError
 
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
@@ -124,9 +124,9 @@ def retry_payout(payout_id):
 # ================================================================= pages
 def _form(schema: Schema, labels: dict[str, str]) -> dict[str, Any]:
     """Load a page form with the API schema; field errors are keyed by their visible label."""
-    data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+    data = {k: v for k, v in request.form.items() if v != ""}
     try:
-        return schema.load(data)
+        return schema.load(data, unknown=EXCLUDE)  # csrf_token, next…
     except MarshmallowValidationError as err:
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
         details = {labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]

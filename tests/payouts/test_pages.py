@@ -59,7 +59,8 @@ def test_finance_runs_payouts_from_the_page_and_marks_one_paid(app, client, logi
     db.session.expire_all()
     assert db.session.get(Payout, payout.id).status == "pending"
 
-    ok = client.post(f"/finance/payouts/{payout.id}/mark-paid", data={"bank_reference": "JTM-55"},
+    ok = client.post(f"/finance/payouts/{payout.id}/mark-paid",
+                     data={"bank_reference": "JTM-55", "next": "/finance/payouts?status=open"},
                      follow_redirects=True)
     assert f"Pembayaran PKN-PO-{payout.id} ditandai sudah dibayar." in ok.get_data(as_text=True)
     db.session.expire_all()
