@@ -9,6 +9,7 @@ import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from marketplace import create_app
@@ -64,9 +65,26 @@ def test_config(database_url, tmp_path_factory, **overrides):
     return config
 
 
+class FreshGlobalsClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production.
+
+    Tests keep an app context pushed, and Flask reuses it for the requests they make, so without
+    this the logged-in user (Flask-Login) and the locale (Flask-Babel) cached on `g` by one
+    request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask.globals import _cv_app
+        ctx = _cv_app.get(None)
+        if ctx is not None and ctx.app is self.application:
+            ctx.g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app(database_url, tmp_path_factory):
     app = create_app(test_config(database_url, tmp_path_factory))
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -107,6 +125,7 @@ def make_app(database_url, tmp_path_factory):
 
     def factory(**overrides):
         application = create_app(test_config(database_url, tmp_path_factory, **overrides))
+        application.test_client_class = FreshGlobalsClient
         built.append(application)
         return application
 
