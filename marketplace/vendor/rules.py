@@ -29,6 +29,8 @@ def moved_up(old: str, new: str) -> bool:
 
 # ---------------------------------------------------------------- stock
 ADJUSTMENT_KINDS = ("restock", "correction")
+# A ceiling far above any shop's shelf that keeps `stock + delta` inside the INTEGER column.
+MAX_STOCK = 10_000_000
 
 
 def adjustment_kind(delta: int, kind: str | None = None) -> str:

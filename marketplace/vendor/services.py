@@ -269,11 +269,16 @@ def save_product_image(user, product_id: int, upload) -> catalog.Product:
 
 # ---------------------------------------------------------------- stock
 def _apply_stock_delta(product: catalog.Product, delta: int) -> int | None:
-    """Add `delta` to the product's stock only if the result stays ≥ 0, in one conditional
-    UPDATE, so it is safe against concurrent checkouts. The new stock, or None if refused."""
+    """Add `delta` to the product's stock only if the result stays within 0…MAX_STOCK, in one
+    conditional UPDATE, so it is safe against concurrent checkouts. The new stock, or None if
+    refused."""
     new_stock = db.session.execute(
         update(catalog.Product)
-        .where(catalog.Product.id == product.id, catalog.Product.stock + delta >= 0)
+        .where(
+            catalog.Product.id == product.id,
+            catalog.Product.stock + delta >= 0,
+            catalog.Product.stock + delta <= rules.MAX_STOCK,
+        )
         .values(stock=catalog.Product.stock + delta)
         .returning(catalog.Product.stock)
         .execution_options(synchronize_session=False)
@@ -301,6 +306,11 @@ def adjust_stock(
         current = db.session.scalar(
             select(catalog.Product.stock).where(catalog.Product.id == product.id)
         )
+        if delta > 0:
+            raise ValidationFailed(
+                _("Stok paling banyak %(max)s.", max=rules.MAX_STOCK),
+                details={"delta": [_("Stok paling banyak %(max)s.", max=rules.MAX_STOCK)]},
+            )
         raise InsufficientStock(
             _(
                 "Stok tidak cukup: sisa %(stock)s, tidak bisa dikurangi %(n)s.",

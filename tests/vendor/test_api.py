@@ -389,3 +389,11 @@ def test_refresh_business_classes_command_runs(runner, shop):
     result = runner.invoke(args=["refresh-business-classes"])
     assert result.exit_code == 0, result.output
     assert "1" in result.output
+
+
+def test_a_restock_past_the_stock_ceiling_is_422_not_an_overflow(shop_api, product):
+    url = f"/api/v1/vendor/products/{product.id}/stock-adjustments"
+    resp = shop_api.post(url, json={"delta": 10_000_000, "reason": "salah ketik"})
+    assert resp.status_code == 422 and "delta" in resp.json["error"]["details"]
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).stock == 10

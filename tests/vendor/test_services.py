@@ -131,8 +131,9 @@ def test_an_unknown_category_is_a_validation_error(owner, shop):
 
 @pytest.mark.postgres_only
 def test_concurrent_corrections_never_take_stock_below_zero(app, client, owner, product):
-    """Ten shop assistants remove one unit each from five at the same moment: five win."""
+    """Ten requests each take two of the ten units at the same moment: exactly five win."""
     token = token_for(owner)
+    product_id = product.id
     db.session.commit()
     barrier = threading.Barrier(10)
     codes: list[int] = []
@@ -141,7 +142,7 @@ def test_concurrent_corrections_never_take_stock_below_zero(app, client, owner, 
         c = app.test_client()
         barrier.wait()
         resp = c.post(
-            f"/api/v1/vendor/products/{product.id}/stock-adjustments",
+            f"/api/v1/vendor/products/{product_id}/stock-adjustments",
             json={"delta": -2, "reason": "diambil"},
             headers={"Authorization": f"Bearer {token}"},
         )
