@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
+from marketplace.ledger.models import SpendingRecord
 from marketplace.models_base import created_at_column, money_column, utcnow
 
 
@@ -69,3 +70,10 @@ class MandateReminder(db.Model):
     spent: Mapped[int] = money_column()
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime] = created_at_column()
+
+
+# The compliance report sums one period's counted spending per buyer for ~13 000 ASN. This covering
+# index lets the database read exactly that period's (buyer, flag, amount) in buyer order, with no
+# table lookups and no sort (bench/mandate_compliance.py: ~4x faster on SQLite at 100k records).
+Index("ix_spending_records_period_buyer_local_amount", SpendingRecord.period, SpendingRecord.buyer_id,
+      SpendingRecord.is_local_vendor, SpendingRecord.amount)

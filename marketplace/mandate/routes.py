@@ -131,7 +131,7 @@ def compliance_page():
     report = services.compliance_report(user, args["period"], opd=args["opd"],
                                         compliant=args["compliant"], sort=args["sort"],
                                         page=args["page"], per_page=min(args["per_page"], 100))
-    by_opd = services.compliance_by_opd(user, report.extra["period"])
+    by_opd = services.compliance_by_opd(user, report.extra["period"], with_summary=False)
     download = {k: v for k, v in {"period": report.extra["period"], "opd": args["opd"],
                                   "compliant": args["compliant"], "sort": args["sort"]}.items()
                 if v is not None}

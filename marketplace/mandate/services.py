@@ -280,12 +280,17 @@ def compliance_report(actor: User, period: str | None = None, *, opd: str | None
     if actor.role not in ("finance", "admin"):
         raise Forbidden()
     period = period or current_period()
+    per_page = min(per_page, 100)
     base, rule = _compliance_base(period, opd)
-    result = paginate(_filtered(base, compliant, sort), page, per_page, scalars=False)
-    result.items = [_row(r) for r in result.items]
-    result.extra.update(period=period, summary=_summary(base),
-                        rule_effective_from=rule.effective_from if rule else None)
-    return result
+    summary = _summary(base)
+    # The summary already counted the rows, so the page needs no separate COUNT query.
+    total = {None: summary["civil_servants"], True: summary["compliant"],
+             False: summary["not_compliant"]}[compliant]
+    rows = db.session.execute(_filtered(base, compliant, sort).limit(per_page)
+                              .offset((page - 1) * per_page)).all()
+    return Page(items=[_row(r) for r in rows], page=page, per_page=per_page, total=total,
+                extra={"period": period, "summary": summary,
+                       "rule_effective_from": rule.effective_from if rule else None})
 
 
 def compliance_rows(actor: User, period: str | None = None, *, opd: str | None = None,
@@ -298,8 +303,9 @@ def compliance_rows(actor: User, period: str | None = None, *, opd: str | None =
     return period, [_row(r) for r in db.session.execute(_filtered(base, compliant, sort))]
 
 
-def compliance_by_opd(actor: User, period: str | None = None) -> dict[str, Any]:
-    """Finance/admin: per-OPD counts, rate and amounts for `period`, lowest rate first."""
+def compliance_by_opd(actor: User, period: str | None = None, *, with_summary: bool = True) -> dict[str, Any]:
+    """Finance/admin: per-OPD counts, rate and amounts for `period`, lowest rate first (plus the
+    city-wide summary unless the caller already has it)."""
     if actor.role not in ("finance", "admin"):
         raise Forbidden()
     period = period or current_period()
@@ -319,7 +325,7 @@ def compliance_by_opd(actor: User, period: str | None = None) -> dict[str, Any]:
                       "required": int(r.required or 0)})
     items.sort(key=lambda item: (item["rate_bps"], item["opd_name"] or ""))
     return {"period": period, "rule_effective_from": rule.effective_from if rule else None,
-            "items": items, "summary": _summary(base)}
+            "items": items, "summary": _summary(base) if with_summary else None}
 
 
 def opd_choices() -> list[tuple[str, str]]:
