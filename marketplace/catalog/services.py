@@ -91,9 +91,9 @@ def get_listed_product(product_id: int) -> Product:
 
 def is_purchasable(product: Product, period: str | None = None) -> bool:
     """True when `product` can be bought now: listed, in stock and its shop below the cap.
-    Remembers the cap answer on the product (`cap_reached`) for the API's `purchasable`."""
-    if product.cap_reached is None:
-        product.cap_reached = vendor_at_cap(product.vendor_id, period)
+    Always asks the database (a cached answer could predate a sale); leaves the cap answer on
+    the product (`cap_reached`) for the API's `purchasable`."""
+    product.cap_reached = vendor_at_cap(product.vendor_id, period)
     return rules.is_purchasable(is_active=product.is_active, vendor_status=product.vendor.status,
                                 stock=product.stock, at_cap=product.cap_reached)
 

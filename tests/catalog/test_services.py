@@ -86,6 +86,17 @@ def test_a_product_of_a_vendor_at_the_cap_is_found_but_not_purchasable():
     assert services.is_purchasable(found) is False
 
 
+def test_is_purchasable_sees_a_sale_that_reaches_the_cap_after_a_first_check():
+    db.session.add(FairShareCap(period=current_period(), amount=50_000))
+    vendor = make_vendor()
+    product = services.get_listed_product(make_product(vendor, stock=5).id)
+    assert services.is_purchasable(product) is True
+
+    record_sale(vendor, 50_000)
+
+    assert services.is_purchasable(product) is False
+
+
 def test_is_purchasable_needs_stock():
     in_stock, sold_out = make_product(stock=3), make_product(stock=0)
 
