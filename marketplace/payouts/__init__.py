@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("payouts", __name__)
 
-from marketplace.payouts import routes  # noqa: E402,F401
+from marketplace.payouts import routes  # noqa: F401

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import stripe
 
@@ -56,7 +57,7 @@ class PayoutAdapter:
     def send(self, request: TransferRequest) -> SendResult | None:
         raise NotImplementedError
 
-    def bank_file(self, payouts: Iterable["Payout"]) -> str:
+    def bank_file(self, payouts: Iterable[Payout]) -> str:
         raise ValidationFailed("Pembayaran lewat Stripe tidak memakai berkas transfer bank.",
                                code="no_bank_file", details={"adapter": [self.name]})
 
@@ -70,7 +71,7 @@ class ManualBankFile(PayoutAdapter):
     def send(self, request: TransferRequest) -> None:
         return None
 
-    def bank_file(self, payouts: Iterable["Payout"]) -> str:
+    def bank_file(self, payouts: Iterable[Payout]) -> str:
         """One row per payout: vendor, bank, account number and name, amount, PKN-PO-<id>."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")

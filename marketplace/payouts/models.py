@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -35,7 +44,7 @@ class PayoutRun(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     actor: Mapped[User | None] = relationship()
-    payouts: Mapped[list["Payout"]] = relationship(back_populates="run", order_by="Payout.id")
+    payouts: Mapped[list[Payout]] = relationship(back_populates="run", order_by="Payout.id")
 
     @property
     def payout_count(self) -> int:

@@ -14,9 +14,16 @@ from marketplace.api import PageQuery, api_user, endpoint, page_args, require_ro
 from marketplace.errors import ValidationFailed
 from marketplace.money import format_rupiah
 from marketplace.payouts import bp, rules, services
-from marketplace.payouts.schemas import (BalanceSchema, CancelSchema, MarkPaidSchema,
-                                         PayoutListQuery, PayoutRunCreateSchema, PayoutRunSchema,
-                                         PayoutSchema, ShopPayoutSchema)
+from marketplace.payouts.schemas import (
+    BalanceSchema,
+    CancelSchema,
+    MarkPaidSchema,
+    PayoutListQuery,
+    PayoutRunCreateSchema,
+    PayoutRunSchema,
+    PayoutSchema,
+    ShopPayoutSchema,
+)
 from marketplace.security import safe_next
 
 VENDOR = ("vendor",)

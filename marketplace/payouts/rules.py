@@ -99,7 +99,7 @@ def parse_as_of(value: str) -> datetime:
         raise ValueError("empty")
     if _DATE_RE.match(value):
         return naive_utc(datetime.combine(date.fromisoformat(value), time(0), tzinfo=WIB))
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    parsed = datetime.fromisoformat(value)  # Python 3.11+ reads a trailing Z
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=WIB)
     return naive_utc(parsed)

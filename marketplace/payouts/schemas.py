@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from typing import ClassVar
+
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from marketplace.api import PageQuery
 from marketplace.payouts import rules
@@ -11,7 +13,7 @@ from marketplace.payouts import rules
 class AsOfField(fields.Field):
     """ISO date or datetime → naive UTC cut-off (a date is the start of that day in WIB)."""
 
-    default_error_messages = {"invalid": "Not a valid ISO date or datetime."}
+    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Not a valid ISO date or datetime."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):

@@ -16,8 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context
-from flask_babel import force_locale
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -25,9 +24,15 @@ from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
 from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
-from marketplace.ledger.models import (PROVIDER_CASH, VENDOR_AVAILABLE, VENDOR_IN_TRANSIT,
-                                       VENDOR_PENDING, VENDOR_RECEIVABLE, JournalEntry,
-                                       LedgerLine)
+from marketplace.ledger.models import (
+    PROVIDER_CASH,
+    VENDOR_AVAILABLE,
+    VENDOR_IN_TRANSIT,
+    VENDOR_PENDING,
+    VENDOR_RECEIVABLE,
+    JournalEntry,
+    LedgerLine,
+)
 from marketplace.ledger.services import post_journal
 from marketplace.models_base import utcnow
 from marketplace.money import format_rupiah

@@ -12,6 +12,7 @@ import email
 import socketserver
 import threading
 from email import policy
+from typing import Self
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -74,7 +75,7 @@ class SmtpSink:
             self.messages.append(msg)
             self.recipients.append(rcpts)
 
-    def __enter__(self) -> "SmtpSink":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

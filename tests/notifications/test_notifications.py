@@ -8,7 +8,13 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import notify
-from tests.factories import make_completed_order, make_paid_order, make_product, make_user, make_vendor
+from tests.factories import (
+    make_completed_order,
+    make_paid_order,
+    make_product,
+    make_user,
+    make_vendor,
+)
 from tests.notifications.smtp_sink import SmtpSink
 
 

@@ -1,7 +1,6 @@
 import pytest
 
 from marketplace.extensions import db
-
 from tests.factories import make_user, make_vendor
 
 

@@ -7,8 +7,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.ledger.models import (PROVIDER_CASH, VENDOR_AVAILABLE, VENDOR_PENDING,
-                                       VENDOR_RECEIVABLE, JournalEntry, LedgerLine)
+from marketplace.ledger.models import (
+    PROVIDER_CASH,
+    VENDOR_AVAILABLE,
+    VENDOR_PENDING,
+    VENDOR_RECEIVABLE,
+    JournalEntry,
+    LedgerLine,
+)
 from marketplace.ledger.services import post_journal
 
 

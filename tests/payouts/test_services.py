@@ -13,8 +13,13 @@ from sqlalchemy import select
 from marketplace.audit.models import AuditLog
 from marketplace.errors import InvalidTransition
 from marketplace.extensions import db
-from marketplace.ledger.models import (PROVIDER_CASH, VENDOR_AVAILABLE, VENDOR_IN_TRANSIT,
-                                       VENDOR_RECEIVABLE, JournalEntry)
+from marketplace.ledger.models import (
+    PROVIDER_CASH,
+    VENDOR_AVAILABLE,
+    VENDOR_IN_TRANSIT,
+    VENDOR_RECEIVABLE,
+    JournalEntry,
+)
 from marketplace.ledger.services import account_balances, vendor_account_balance
 from marketplace.models_base import utcnow
 from marketplace.notifications.models import Notification
@@ -149,7 +154,7 @@ def _run_in_thread(app, finance_id, results, barrier):
         try:
             run = services.run_payouts(actor)
             results.append(sum(p.amount for p in run.payouts))
-        except Exception as err:  # pragma: no cover - shows up in the assertion
+        except Exception as err:  # noqa: BLE001 - any error shows up in the assertion
             results.append(err)
         finally:
             db.session.remove()
@@ -349,8 +354,8 @@ def test_manual_payouts_cannot_be_retried_and_stripe_ones_cannot_be_marked_paid(
 
 # ================================================================= end to end with real orders
 def test_a_completed_order_is_paid_out_and_a_later_refund_is_netted(app, finance, banked_vendor):
-    from tests.factories import make_completed_order
     from marketplace.ordering import services as ordering
+    from tests.factories import make_completed_order
 
     vendor = banked_vendor()
     product = make_product(vendor, price=25_000, stock=20)
