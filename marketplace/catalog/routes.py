@@ -108,7 +108,8 @@ def product_page(product_id: int):
     """One listed product with price, stock, shop, badges and the add-to-cart form; 404 unlisted."""
     product = services.get_product_detail(product_id)
     return render_template("catalog/product.html", product=product,
-                           purchasable=services.is_purchasable(product))
+                           purchasable=services.is_purchasable(product),
+                           proximity=services.proximity_to(_viewer(), product.vendor))
 
 
 @bp.get("/shops/<int:vendor_id>")

@@ -116,6 +116,15 @@ def _origin(viewer) -> tuple[str, str | None] | None:
     return kelurahan.strip(), kecamatan
 
 
+def proximity_to(viewer, vendor: Vendor) -> int | None:
+    """How near `vendor` is to the caller's home (rules.SAME_KELURAHAN, SAME_KECAMATAN or
+    ELSEWHERE); None when the caller has no home kelurahan."""
+    origin = _origin(viewer)
+    if origin is None:
+        return None
+    return rules.proximity_rank(origin[0], origin[1], vendor.kelurahan, vendor.kecamatan)
+
+
 def _name_hits(terms: list[str]):
     """How many search words the name contains (names outrank descriptions)."""
     return sum((case((Product.name.icontains(t, autoescape=True), 1), else_=0) for t in terms),

@@ -141,6 +141,21 @@ def test_product_page_shows_rupiah_price_stock_badges_and_shop(client):
     assert f"/shops/{vendor.id}" in html and "Toko Bu Sri" in html
 
 
+def test_product_page_tells_a_buyer_the_shop_is_in_their_kelurahan(client, login):
+    make_area("Airlangga", "Gubeng")
+    make_area("Mojo", "Gubeng")
+    same = make_product(make_vendor(kelurahan="Airlangga", kecamatan="Gubeng"))
+    nearby = make_product(make_vendor(kelurahan="Mojo", kecamatan="Gubeng"))
+    far = make_product(make_vendor(kelurahan="Darmo", kecamatan="Wonokromo"))
+    buyer = make_civil_servant(kelurahan="Airlangga")
+    db.session.commit()
+    login(client, buyer)
+
+    assert "Sekelurahan dengan rumah Anda" in _html(client.get(f"/products/{same.id}"))
+    assert "Sekecamatan dengan rumah Anda" in _html(client.get(f"/products/{nearby.id}"))
+    assert 'data-testid="near-badge"' not in _html(client.get(f"/products/{far.id}"))
+
+
 def test_anonymous_visitor_is_asked_to_log_in_to_buy(client):
     product = make_product()
     db.session.commit()
