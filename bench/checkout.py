@@ -93,6 +93,21 @@ def floor_loop(port, stop, results):
         results.append((resp.status, time.perf_counter() - t0))
 
 
+def wait_until_warm(port: int, workers: int) -> None:
+    """gunicorn binds before its workers have booted the app: wait until every worker answers."""
+    deadline = time.time() + 120
+    answered = 0
+    while answered < workers * 4 and time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                answered += 1
+            conn.close()
+        except OSError:
+            time.sleep(0.2)
+
+
 def run_phase(target, args_list, duration):
     stop = threading.Event()
     results: list[tuple[int, float]] = []
@@ -138,12 +153,7 @@ def main() -> int:
                                f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
                               cwd=ROOT, env=env, start_new_session=True)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_warm(port, args.workers)
         print(f"floor: GET /healthz for {args.duration:.0f}s…", flush=True)
         floor = run_phase(floor_loop, [(port,)] * args.clients, args.duration)
         print(f"rush: {args.clients} buyers checking out for {args.duration:.0f}s…", flush=True)
