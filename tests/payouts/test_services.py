@@ -386,3 +386,14 @@ def test_a_paid_but_not_completed_order_is_pending_not_available(app, finance, b
     assert balance["pending"] == order.total - order.commission and balance["available"] == 0
     assert services.run_payouts(finance).payouts == []
     _ = make_user
+
+
+def test_cli_runs_payouts_for_a_scheduler(app, runner, finance, banked_vendor):
+    vendor = banked_vendor()
+    earn(vendor, 33_000)
+    result = runner.invoke(args=["payouts-run", "--actor-email", finance.email])
+    assert result.exit_code == 0, result.output
+    assert "1 payouts, total Rp33.000" in result.output
+    assert services.vendor_balance(vendor.id)["in_transit"] == 33_000
+    bad = runner.invoke(args=["payouts-run", "--as-of", "besok"])
+    assert bad.exit_code != 0 and "not an ISO date" in bad.output
