@@ -17,11 +17,14 @@ def _locale() -> str:
 
 
 class Trimmed(fields.String):
-    """A string with surrounding spaces removed."""
+    """A string with surrounding spaces removed. A NUL character is refused (PostgreSQL cannot
+    store or compare it, so it would otherwise surface as a server error)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        return value.strip() if isinstance(value, str) else value
+        if "\x00" in value:
+            raise ValidationError(_l("Tidak boleh berisi karakter NUL."))
+        return value.strip()
 
 
 # ---------------------------------------------------------------- query

@@ -227,7 +227,9 @@ def list_categories() -> list[Category]:
 
 def get_category(slug: str) -> Category:
     """One category by slug; CategoryNotFound (404)."""
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    category = None
+    if rules.is_valid_slug(slug):  # a malformed slug (even a NUL byte) is simply not found
+        category = db.session.scalar(select(Category).where(Category.slug == slug))
     if category is None:
         raise CategoryNotFound(_("Kategori tidak ditemukan."))
     return category

@@ -121,6 +121,9 @@ def test_anonymous_nearest_falls_back_to_newest(api):
     ("in_stock=2", "in_stock"),
     ("vendor_id=abc", "vendor_id"),
     ("page=0", "page"),
+    ("q=beras%00", "q"),
+    ("kelurahan=%00", "kelurahan"),
+    ("q=" + "x" * 201, "q"),
 ])
 def test_bad_list_parameters_answer_422_with_the_field(api, query, field):
     resp = api().get(f"/api/v1/products?{query}")
@@ -218,6 +221,12 @@ def test_invalid_category_bodies_are_422(api, body):
     assert resp.status_code == 422
 
 
+def test_a_nul_character_in_a_category_name_is_422(api):
+    resp = api(make_user("admin")).post("/api/v1/admin/categories", json={"slug": "ok", "name": "A\x00B"})
+
+    assert resp.status_code == 422 and "name" in resp.get_json()["error"]["details"]
+
+
 def test_a_non_json_body_is_400(api):
     resp = api(make_user("admin")).post("/api/v1/admin/categories", data="slug=x",
                                         headers={"Content-Type": "text/plain"})
@@ -235,6 +244,13 @@ def test_admin_renames_a_category_and_changes_its_slug(api):
     assert resp.status_code == 200
     assert resp.get_json()["slug"] == "minuman-segar" and resp.get_json()["name_en"] == "Fresh drinks"
     assert api(admin).patch("/api/v1/admin/categories/minuman", json={"name": "X Y"}).status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["tidak-ada", "bad%00slug", "UPPER"])
+def test_patching_an_unknown_or_malformed_slug_is_404(api, slug):
+    resp = api(make_user("admin")).patch(f"/api/v1/admin/categories/{slug}", json={"name": "Nama"})
+
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "category_not_found"
 
 
 def test_renaming_to_a_taken_slug_is_409(api):
