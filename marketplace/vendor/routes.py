@@ -279,6 +279,11 @@ BOOL_FIELDS = ("is_active", "is_local_product", "is_pdn", "vat_exempt")
 PRODUCT_TEXT_FIELDS = ("name", "description", "category", "unit", "sku")
 
 
+def _page_number() -> int:
+    """`?page=` of a page view, kept within 1…1 000 000 like the API's PageQuery."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 1_000_000)
+
+
 def _shopkeeper():
     return require_role(*VENDOR)
 
@@ -334,7 +339,7 @@ def products_page():
     user = _shopkeeper()
     q = request.args.get("q") or None
     filter_ = request.args.get("filter", "")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = _page_number()
     result = services.list_products(
         user,
         q=q,
@@ -424,6 +429,8 @@ def product_image_page(product_id: int):
 def product_active_page(product_id: int):
     """Deactivate (hide from buyers) or reactivate a product; asked for confirmation first."""
     user = _shopkeeper()
+    if request.form.get("active") not in ("0", "1"):
+        raise ValidationFailed(details={"active": [_("Wajib diisi.")]})
     active = request.form.get("active") == "1"
     product = services.update_product(user, product_id, {"is_active": active})
     flash(
@@ -458,7 +465,7 @@ def stock_page(product_id: int):
         flash(_("Stok sekarang %(n)s.", n=result.stock), "success")
         return redirect(url_for("vendor.stock_page", product_id=product_id))
     product = services.get_own_product(user, product_id)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = _page_number()
     movements = services.list_stock_movements(user, product_id, page, 20)
     return render_template(
         "vendor/stock.html",
@@ -494,7 +501,7 @@ def orders_page():
     tab = request.args.get("tab", "paid")
     if tab not in services.SHOP_ORDER_TABS:
         tab = "paid"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = _page_number()
     return render_template(
         "vendor/orders.html",
         tab=tab,

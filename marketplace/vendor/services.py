@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app, has_request_context
 from flask_babel import gettext
 from marshmallow import ValidationError as MarshmallowValidationError
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -641,22 +641,14 @@ def _months_between(first: date, last: date) -> list[str]:
 
 
 MAX_REPORT_DAYS = 366
+MAX_REPORT_MONTHS = 120
+REPORT_DATES = (date(2000, 1, 1), date(2100, 12, 31))
 
 
-def sales_report(
-    user, group_by: str = "day", date_from: date | None = None, date_to: date | None = None
-) -> dict[str, Any]:
-    """The shop's sales per WIB day or month: paid order lines (gross), refunds and net, from the
-    spending records. Defaults: the last 30 days, or the last 12 months."""
-    vendor = get_own_vendor(user)
-    today = to_wib(now_utc()).date()
-    date_to = date_to or today
-    if date_from is None:
-        date_from = (
-            date_to - timedelta(days=29)
-            if group_by == "day"
-            else date(date_to.year - 1 + (date_to.month == 12), date_to.month % 12 + 1, 1)
-        )
+def _check_report_range(group_by: str, date_from: date, date_to: date) -> None:
+    for key, value in (("from", date_from), ("to", date_to)):
+        if not REPORT_DATES[0] <= value <= REPORT_DATES[1]:
+            raise ValidationFailed(details={key: [_("Tanggal di luar rentang 2000–2100.")]})
     if date_from > date_to:
         raise ValidationFailed(details={"from": [_("Tanggal awal harus sebelum tanggal akhir.")]})
     if group_by == "day" and (date_to - date_from).days >= MAX_REPORT_DAYS:
@@ -664,19 +656,85 @@ def sales_report(
             _("Laporan harian paling panjang 366 hari; pilih bulanan."),
             details={"from": [_("Rentang terlalu panjang.")]},
         )
-    start, end = _wib_day_start(date_from), _wib_day_start(date_to + timedelta(days=1))
+    if group_by == "month" and len(_months_between(date_from, date_to)) > MAX_REPORT_MONTHS:
+        raise ValidationFailed(
+            _("Laporan bulanan paling panjang 120 bulan."),
+            details={"from": [_("Rentang terlalu panjang.")]},
+        )
+
+
+def _sales_by_key(vendor: Vendor, group_by: str, start: datetime, end: datetime):
+    """(key, gross, refunds, order ids) per WIB day or month. Months are grouped in SQL on the
+    stored WIB period; days need the WIB date of each UTC instant, so they are added up here
+    (at most 366 days of one shop)."""
+    in_range = (
+        SpendingRecord.vendor_id == vendor.id,
+        SpendingRecord.occurred_at >= start,
+        SpendingRecord.occurred_at < end,
+    )
+    gross: dict[str, int] = defaultdict(int)
+    refunds: dict[str, int] = defaultdict(int)
+    orders: dict[str, set[int]] = defaultdict(set)
+    if group_by == "month":
+        signed = db.session.execute(
+            select(
+                SpendingRecord.period,
+                func.coalesce(
+                    func.sum(case((SpendingRecord.amount > 0, SpendingRecord.amount), else_=0)), 0
+                ),
+                func.coalesce(
+                    func.sum(case((SpendingRecord.amount < 0, -SpendingRecord.amount), else_=0)), 0
+                ),
+            )
+            .where(*in_range)
+            .group_by(SpendingRecord.period)
+        ).all()
+        positive_orders = db.session.execute(
+            select(SpendingRecord.period, SpendingRecord.order_id)
+            .where(*in_range, SpendingRecord.amount > 0)
+            .distinct()
+        ).all()
+        for period, order_id in positive_orders:
+            orders[period].add(order_id)
+        for period, plus, minus in signed:
+            gross[period], refunds[period] = int(plus), int(minus)
+        return gross, refunds, orders
     records = db.session.execute(
-        select(
-            SpendingRecord.occurred_at,
-            SpendingRecord.period,
-            SpendingRecord.order_id,
-            SpendingRecord.amount,
-        ).where(
-            SpendingRecord.vendor_id == vendor.id,
-            SpendingRecord.occurred_at >= start,
-            SpendingRecord.occurred_at < end,
+        select(SpendingRecord.occurred_at, SpendingRecord.order_id, SpendingRecord.amount).where(
+            *in_range
         )
     ).all()
+    for occurred_at, order_id, amount in records:
+        key = to_wib(occurred_at).date().isoformat()
+        if amount >= 0:
+            gross[key] += int(amount)
+            orders[key].add(order_id)
+        else:
+            refunds[key] += -int(amount)
+    return gross, refunds, orders
+
+
+def sales_report(
+    user, group_by: str = "day", date_from: date | None = None, date_to: date | None = None
+) -> dict[str, Any]:
+    """The shop's sales per WIB day or month: paid order lines (gross), refunds and net, from the
+    spending records. Defaults: the last 30 days, or the last 12 months. 422 for ranges outside
+    2000–2100, longer than 366 days (daily) or 120 months (monthly)."""
+    vendor = get_own_vendor(user)
+    today = to_wib(now_utc()).date()
+    date_to = date_to or today
+    for key, value in (("from", date_from), ("to", date_to)):
+        if value is not None and not REPORT_DATES[0] <= value <= REPORT_DATES[1]:
+            raise ValidationFailed(details={key: [_("Tanggal di luar rentang 2000–2100.")]})
+    if date_from is None:
+        date_from = (
+            date_to - timedelta(days=29)
+            if group_by == "day"
+            else date(date_to.year - 1 + (date_to.month == 12), date_to.month % 12 + 1, 1)
+        )
+    _check_report_range(group_by, date_from, date_to)
+    start, end = _wib_day_start(date_from), _wib_day_start(date_to + timedelta(days=1))
+    gross, refunds, orders = _sales_by_key(vendor, group_by, start, end)
     if group_by == "day":
         keys = [
             (date_from + timedelta(days=i)).isoformat()
@@ -684,16 +742,6 @@ def sales_report(
         ]
     else:
         keys = _months_between(date_from, date_to)
-    gross: dict[str, int] = defaultdict(int)
-    refunds: dict[str, int] = defaultdict(int)
-    orders: dict[str, set[int]] = defaultdict(set)
-    for occurred_at, period, order_id, amount in records:
-        key = to_wib(occurred_at).date().isoformat() if group_by == "day" else period
-        if amount >= 0:
-            gross[key] += int(amount)
-            orders[key].add(order_id)
-        else:
-            refunds[key] += -int(amount)
     rows = [
         {
             "period": k,

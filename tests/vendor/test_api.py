@@ -397,3 +397,14 @@ def test_a_restock_past_the_stock_ceiling_is_422_not_an_overflow(shop_api, produ
     assert resp.status_code == 422 and "delta" in resp.json["error"]["details"]
     db.session.expire_all()
     assert db.session.get(Product, product.id).stock == 10
+
+
+def test_sales_report_ranges_outside_2000_to_2100_or_too_long_are_422(shop_api, shop):
+    for query in (
+        "to=0001-01-01",
+        "group_by=day&from=9999-12-31",
+        "group_by=month&from=0001-01-01&to=9999-12-31",
+        "group_by=month&from=2001-01-01&to=2026-12-31",
+    ):
+        resp = shop_api.get(f"/api/v1/vendor/sales-report?{query}")
+        assert resp.status_code == 422, query

@@ -298,3 +298,12 @@ def test_admin_sets_a_class_override_on_the_admin_page(client, login, shop):
 
 def test_shopkeepers_cannot_open_the_admin_class_page(page_client, shop):
     assert page_client.get(f"/admin/vendors/{shop.id}/class").status_code == 403
+
+
+def test_the_active_switch_needs_an_explicit_value(page_client, product):
+    page_client.post(f"/shop/products/{product.id}/active", data={})
+    assert fresh(Product, product.id).is_active is True
+
+
+def test_a_huge_page_number_is_clamped_not_a_server_error(page_client, shop):
+    assert page_client.get("/shop/products?page=99999999999999999999").status_code == 200
