@@ -22,9 +22,11 @@ def _short_rupiah(amount: int) -> str:
     return f"{sign}{value}"
 
 
-def cumulative_chart(rows: list[dict], key: str, target: int, title: str, labels: dict[str, str]) -> Markup:
+def cumulative_chart(rows: list[dict], key: str, target: int, title: str, labels: dict[str, str],
+                     until: str | None = None) -> Markup:
     """Bars of cumulative realisation per month with the yearly target (dashed) and the even
-    monthly pace towards it (dotted). `rows` are the month rows of the spending report."""
+    monthly pace towards it (dotted). `rows` are the month rows of the spending report; months
+    after `until` (YYYY-MM, e.g. the current period) have no bar yet."""
     width, height, left, right, top, bottom = 360, 220, 46, 8, 24, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [int(r.get(f"cumulative_{key}", 0)) for r in rows]
@@ -46,9 +48,10 @@ def cumulative_chart(rows: list[dict], key: str, target: int, title: str, labels
                      f'fill="{MUTED}">{escape(_short_rupiah(int(peak * frac)))}</text>')
     for i, (row, value) in enumerate(zip(rows, values)):
         x = left + i * slot + (slot - bar_w) / 2
-        parts.append(f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{bar_w:.1f}" '
-                     f'height="{top + plot_h - y(value):.1f}" fill="{GREEN}">'
-                     f"<title>{escape(row.get('label', ''))}: {escape(format_rupiah(value))}</title></rect>")
+        if not (until and str(row.get("period", "")) > until):
+            parts.append(f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{bar_w:.1f}" '
+                         f'height="{top + plot_h - y(value):.1f}" fill="{GREEN}">'
+                         f"<title>{escape(row.get('label', ''))}: {escape(format_rupiah(value))}</title></rect>")
         month = str(row.get("period", row.get("label", "")))[-2:]
         parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 14}" font-size="10" '
                      f'text-anchor="middle" fill="{MUTED}">{escape(month)}</text>')

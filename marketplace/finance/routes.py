@@ -169,7 +169,7 @@ def dashboard():
               "local": _("Produk lokal")}
     cumulative = [(kind, titles[kind], charts.cumulative_chart(
         months["rows"], kind, months["targets"][kind],
-        _("Realisasi kumulatif %(k)s %(y)s", k=titles[kind], y=year), labels))
+        _("Realisasi kumulatif %(k)s %(y)s", k=titles[kind], y=year), labels, until=current_period()))
         for kind in rules.TARGET_KINDS]
     opd_chart = charts.opd_bars(by_opd["rows"], _("Realisasi per OPD %(y)s", y=year), labels)
     this_year = services.current_year()

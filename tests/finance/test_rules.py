@@ -70,3 +70,24 @@ def test_journal_kinds_map_to_provider_categories():
     assert rules.journal_category("payout", "tr_1") == "transfer"
     assert rules.journal_category("payout", "po_1") == "payout"
     assert rules.journal_category("completion") is None
+
+
+def test_cumulative_chart_is_an_svg_with_one_bar_per_month_up_to_now_and_escaped_labels():
+    from marketplace.finance import charts
+    rows = rules.with_cumulative([{"period": f"2026-{m:02d}", "label": f"2026-{m:02d}", "umk": 10, "pdn": 0,
+                                   "local": 0, "total": 10} for m in range(1, 13)])
+    svg = str(charts.cumulative_chart(rows, "umk", 200, "<UMK & co>", {"realised": "R", "target": "T"},
+                                      until="2026-03"))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count("<rect") == 3
+    assert "&lt;UMK &amp; co&gt;" in svg and "<UMK" not in svg
+    assert "stroke-dasharray" in svg  # the target line is drawn
+
+
+def test_opd_bars_draw_one_total_and_one_umk_bar_per_opd():
+    from marketplace.finance import charts
+    svg = str(charts.opd_bars([{"opd_code": "DINKOP", "label": "Dinkop", "total": 100, "umk": 40,
+                                "target_umk": 80},
+                               {"opd_code": None, "label": "Umum", "total": 0, "umk": 0, "target_umk": 0}],
+                              "OPD", {}))
+    assert svg.count("<rect") == 2 and "DINKOP" in svg and "Umum" not in svg
