@@ -38,8 +38,8 @@ def cumulative_chart(rows: list[dict], key: str, target: int, title: str, labels
     def y(v: int) -> float:
         return top + plot_h - (max(v, 0) / peak) * plot_h
 
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" data-chart="cumulative-{key}">',
+    parts = [(f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" data-chart="cumulative-{key}">'),
              f"<title>{escape(title)}</title>"]
     for frac in (0, 0.5, 1):
         gy = top + plot_h - frac * plot_h
@@ -77,12 +77,12 @@ def opd_bars(rows: list[dict], title: str, labels: dict[str, str], limit: int = 
     height = top + max(len(rows), 1) * (bar_h + gap) + 4
     peak = max([1, *(int(r.get("total", 0)) for r in rows), *(int(r.get("target_umk", 0)) for r in rows)])
     plot_w = width - label_w - 60
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" data-chart="opd-bars">',
+    parts = [(f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" data-chart="opd-bars">'),
              f"<title>{escape(title)}</title>",
-             f'<text x="0" y="14" font-size="11" fill="{INK}"><tspan fill="{GREEN_LIGHT}">■</tspan> '
-             f'{escape(labels.get("total", ""))} <tspan fill="{GREEN}">■</tspan> {escape(labels.get("umk", ""))}'
-             f' <tspan fill="{WARN}">|</tspan> {escape(labels.get("target", ""))}</text>']
+             (f'<text x="0" y="14" font-size="11" fill="{INK}"><tspan fill="{GREEN_LIGHT}">■</tspan> '
+              f'{escape(labels.get("total", ""))} <tspan fill="{GREEN}">■</tspan> {escape(labels.get("umk", ""))}'
+              f' <tspan fill="{WARN}">|</tspan> {escape(labels.get("target", ""))}</text>')]
     for i, row in enumerate(rows):
         y = top + i * (bar_h + gap)
         name = str(row.get("opd_code") or row.get("label") or "-")

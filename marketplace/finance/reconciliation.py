@@ -14,9 +14,10 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 import stripe
 from sqlalchemy import select
@@ -149,7 +150,7 @@ def parse_stripe_csv(content: bytes) -> tuple[list[ProviderRow], list[dict]]:
             if not any(v.strip() for v in values):
                 continue
 
-            def get(col: str) -> str:
+            def get(col: str, values: list[str] = values) -> str:
                 i = columns.get(col)
                 return values[i].strip() if i is not None and i < len(values) else ""
 
@@ -275,12 +276,6 @@ def _load_ledger(rows: list[ProviderRow], start: datetime | None, end: datetime 
     journals: dict[int, JournalEntry] = {}
     by_ref: dict[str, set[int]] = defaultdict(set)
     load = select(JournalEntry).options(selectinload(JournalEntry.lines))
-
-    def add(entries, ref_for=None):
-        for j in entries:
-            journals[j.id] = j
-            if ref_for is not None:
-                by_ref[ref_for(j)].add(j.id)
 
     for chunk in _chunks(refs):
         for j in db.session.scalars(load.where(JournalEntry.reference.in_(chunk))):

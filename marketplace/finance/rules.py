@@ -3,8 +3,8 @@ series, business-class moves, and how a provider's reporting category maps to ou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
 
 from marketplace.money import percent_bps, round_half_up
 

@@ -5,7 +5,15 @@ Schemas check shape only; rules that need the database (does this OPD exist?) li
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from marketplace.api import PageQuery
 from marketplace.finance import rules

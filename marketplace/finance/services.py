@@ -25,7 +25,15 @@ from marketplace.finance.models import CITY_SCOPE, SpendingTarget
 from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ledger.queries import cap_amount, vendor_sales_subquery
 from marketplace.ledger.services import account_balances
-from marketplace.timeutil import WIB, current_period, naive_utc, now_utc, period_bounds, year_bounds, year_of
+from marketplace.timeutil import (
+    WIB,
+    current_period,
+    naive_utc,
+    now_utc,
+    period_bounds,
+    year_bounds,
+    year_of,
+)
 from marketplace.vendor.models import Vendor
 
 SR = SpendingRecord

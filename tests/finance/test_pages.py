@@ -1,6 +1,5 @@
 """Finance pages: access, charts, forms, empty states, uploads and the English translation."""
 
-from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 

@@ -201,3 +201,20 @@ def test_reconciliations_are_kept_and_listed_newest_first(ledger, api):
     assert detail["filename"] == "balance_history.csv"
     assert api(ledger["finance"]).get("/api/v1/finance/reconciliations/999").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(ProviderFeePosting)) == 3
+
+
+def test_the_reconcile_command_fetches_a_day_and_fails_loudly_on_differences(ledger, app, runner):
+    fake = FakeStripeHTTP()
+    fake.on("GET", r"/v1/balance_transactions", lambda req: {
+        "object": "list", "url": "/v1/balance_transactions", "has_more": False,
+        "data": [_bt("txn_a", 150_000, 4_350, "charge", "ch_3PkA1Peken0001", MARCH)]})
+    _configure(app, fake)
+    result = runner.invoke(args=["reconcile-stripe", "--actor", ledger["finance"].email, "--from", "2026-03-10"])
+    assert "1 matched" in result.output
+    assert result.exit_code == 1  # the ledger holds journals Stripe did not report that day
+    assert db.session.scalar(select(func.count()).select_from(Reconciliation)) == 1
+
+
+def test_the_reconcile_command_needs_a_finance_user(app, runner):
+    result = runner.invoke(args=["reconcile-stripe", "--actor", "nobody@example.org"])
+    assert result.exit_code == 2 and "finance user" in result.output

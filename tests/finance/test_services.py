@@ -200,3 +200,15 @@ def test_journals_are_listed_newest_first_with_their_lines_and_filter_by_kind(ap
     assert sum(line.amount for line in page.items[0].lines) == 0
     assert services.list_journals("refund").total == 0
     assert services.ledger_balances()["total"] == 0
+
+
+def test_a_real_paid_checkout_shows_up_in_the_realisation(app):
+    from marketplace.timeutil import year_of
+    from tests.factories import make_paid_order
+    order = make_paid_order()
+    year = year_of(order.paid_at)
+    report = services.spending_report(year, "opd")
+    recorded = db.session.scalar(select(func.sum(SpendingRecord.amount)).where(SpendingRecord.order_id == order.id))
+    assert recorded == order.total
+    assert report["realised"]["total"] == order.total
+    assert [r["opd_code"] for r in report["rows"]] == [order.buyer.opd.code]
