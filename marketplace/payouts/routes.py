@@ -149,13 +149,13 @@ def _page_number() -> int:
 def finance_payouts():
     """Finance: run payouts now, the runs so far and the payouts still waiting for action."""
     user = require_role(*FINANCE_READ)
-    status = request.args.get("status") or "open"
-    open_payouts = services.list_payouts(status=status if status in rules.STATUSES else None,
-                                         page=1, per_page=100)
-    if status == "open":
-        open_payouts.items = [p for p in open_payouts.items if p.status in rules.OPEN_STATUSES]
+    status = request.args.get("status")
+    if status not in rules.STATUSES:
+        status = "open"
+    wanted = rules.OPEN_STATUSES if status == "open" else status
+    payouts = services.list_payouts(status=wanted, page=1, per_page=100)
     return render_template("payouts/finance_payouts.html", runs=services.list_runs(_page_number(), 10),
-                           payouts=open_payouts, status=status, can_act=user.role == "finance",
+                           payouts=payouts, status=status, can_act=user.role == "finance",
                            statuses=rules.STATUSES)
 
 

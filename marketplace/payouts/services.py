@@ -218,11 +218,13 @@ def get_run(run_id: int) -> PayoutRun:
 
 
 # ================================================================= payouts
-def list_payouts(*, status: str | None = None, vendor_id: int | None = None,
+def list_payouts(*, status: str | tuple[str, ...] | None = None, vendor_id: int | None = None,
                  run_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """Payouts for finance, newest first, filtered by status, vendor and run."""
+    """Payouts for finance, newest first, filtered by status (one or several), vendor and run."""
     stmt = select(Payout).options(joinedload(Payout.vendor)).order_by(Payout.id.desc())
-    if status:
+    if isinstance(status, tuple):
+        stmt = stmt.where(Payout.status.in_(status))
+    elif status:
         stmt = stmt.where(Payout.status == status)
     if vendor_id:
         stmt = stmt.where(Payout.vendor_id == vendor_id)

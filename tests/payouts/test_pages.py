@@ -144,3 +144,17 @@ def test_shop_page_is_available_in_english(app, client, login):
 def test_finance_cannot_open_the_shop_page(app, client, login, finance):
     login(client, finance)
     assert client.get("/shop/payouts").status_code == 403
+
+
+def test_finance_page_filters_payouts_by_status(app, client, login, finance, banked_vendor):
+    from marketplace.payouts import services
+    paid_vendor, open_vendor = banked_vendor(name="Toko Lunas"), banked_vendor(name="Toko Menunggu")
+    earn(paid_vendor, 10_000)
+    earn(open_vendor, 20_000)
+    run = services.run_payouts(finance)
+    services.mark_payout_paid(finance, next(p.id for p in run.payouts if p.vendor_id == paid_vendor.id), "R")
+    login(client, finance)
+    needs_action = client.get("/finance/payouts").get_data(as_text=True).split("Putaran pembayaran")[0]
+    assert "Toko Menunggu" in needs_action and "Toko Lunas" not in needs_action
+    paid = client.get("/finance/payouts?status=paid").get_data(as_text=True).split("Putaran pembayaran")[0]
+    assert "Toko Lunas" in paid and "Toko Menunggu" not in paid
