@@ -262,9 +262,26 @@ def _read_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
         yield number, record
 
 
-def _upsert_civil_servant(values: dict[str, str], opds: dict[str, Opd], seen_nips: dict[str, int],
-                          seen_emails: dict[str, int], row: int) -> bool:
-    """Validate one roster row and write it; True when a user was created. Raises _RowError."""
+IMPORT_BATCH = 500
+
+
+@dataclass
+class _ImportState:
+    opds: dict[str, Opd] = field(default_factory=dict)
+    seen_nips: dict[str, int] = field(default_factory=dict)
+    seen_emails: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, str]
+    nip: str
+    email: str
+
+
+def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row:
+    """The checks one row needs no database for; raises _RowError."""
     missing = [c for c in ("nip", "name", "email", "opd_code", "opd_name") if not values.get(c)]
     if missing:
         raise _RowError(_("Kolom wajib kosong: %(cols)s.", cols=", ".join(missing)))
@@ -274,57 +291,122 @@ def _upsert_civil_servant(values: dict[str, str], opds: dict[str, Opd], seen_nip
     email = rules.normalise_email(values["email"])
     if not rules.is_valid_email(email):
         raise _RowError(_("Email tidak valid: %(email)s.", email=values["email"][:80]))
-    if nip in seen_nips:
-        raise _RowError(_("NIP %(nip)s sudah ada di baris %(row)s.", nip=nip, row=seen_nips[nip]))
-    if email in seen_emails:
+    if nip in state.seen_nips:
+        raise _RowError(_("NIP %(nip)s sudah ada di baris %(row)s.", nip=nip, row=state.seen_nips[nip]))
+    if email in state.seen_emails:
         raise _RowError(_("Email %(email)s sudah ada di baris %(row)s.", email=email,
-                          row=seen_emails[email]))
-    seen_nips[nip], seen_emails[email] = row, row
+                          row=state.seen_emails[email]))
+    state.seen_nips[nip], state.seen_emails[email] = number, number
+    return _Row(number, values, nip, email)
 
-    user = db.session.scalar(select(User).where(User.nip == nip))
-    owner = db.session.scalar(select(User).where(User.email == email))
-    if owner is not None and (user is None or owner.id != user.id):
-        raise _RowError(_("Email %(email)s sudah dipakai akun lain.", email=email))
+
+def _prefetch(rows: list[_Row], state: _ImportState) -> tuple[dict[str, User], dict[str, User]]:
+    """Users with the rows' NIPs or emails and the rows' OPDs, in three queries."""
+    by_nip = {u.nip: u for u in db.session.scalars(
+        select(User).where(User.nip.in_([r.nip for r in rows])))}
+    by_email = {u.email: u for u in db.session.scalars(
+        select(User).where(User.email.in_([r.email for r in rows])))}
+    codes = {r.values["opd_code"][:32] for r in rows} - set(state.opds)
+    if codes:
+        for opd in db.session.scalars(select(Opd).where(Opd.code.in_(codes))):
+            state.opds[opd.code] = opd
+    return by_nip, by_email
+
+
+def _write_row(row: _Row, state: _ImportState, by_nip: dict[str, User],
+               by_email: dict[str, User]) -> bool:
+    """Check the row against existing accounts, then write it (no query, no flush); True when a
+    user is created. Raises _RowError before writing anything."""
+    user, owner = by_nip.get(row.nip), by_email.get(row.email)
+    if owner is not None and owner is not user:
+        raise _RowError(_("Email %(email)s sudah dipakai akun lain.", email=row.email))
     if user is not None and user.role != "civil_servant":
-        raise _RowError(_("NIP %(nip)s milik akun dengan peran lain.", nip=nip))
-
-    code = values["opd_code"][:32]
-    opd = opds.get(code) or db.session.scalar(select(Opd).where(Opd.code == code))
+        raise _RowError(_("NIP %(nip)s milik akun dengan peran lain.", nip=row.nip))
+    values = row.values
+    code, opd_name = values["opd_code"][:32], values["opd_name"][:200]
+    opd = state.opds.get(code)
     if opd is None:
-        opd = Opd(code=code, name=values["opd_name"][:200])
+        opd = state.opds[code] = Opd(code=code, name=opd_name)
         db.session.add(opd)
-    elif opd.name != values["opd_name"][:200]:
-        opd.name = values["opd_name"][:200]
-    opds[code] = opd
-
+    elif opd.name != opd_name:
+        opd.name = opd_name
     created = user is None
     if created:
-        user = User(nip=nip, role="civil_servant", active=True)
+        user = by_nip[row.nip] = User(nip=row.nip, role="civil_servant", active=True)
         user.set_unusable_password()
         db.session.add(user)
-    user.email = email
+    elif user.email != row.email:
+        by_email.pop(user.email, None)
+    by_email[row.email] = user
+    user.email = row.email
     user.name = values["name"][:200]
     user.opd = opd
     user.position = (values.get("position") or "")[:120] or None
     user.kelurahan = (values.get("kelurahan") or "")[:100] or None
-    db.session.flush()
     return created
+
+
+def _import_batch(batch: list[tuple[int, dict[str, str]]], state: _ImportState,
+                  result: ImportResult) -> None:
+    """Write a batch of rows under one SAVEPOINT; if the database still refuses it (a row raced
+    with another change), write the batch again one SAVEPOINT per row so only that row fails."""
+    errors: list[tuple[int, str]] = []
+    rows: list[_Row] = []
+    for number, values in batch:
+        try:
+            rows.append(_check_row(number, values, state))
+        except _RowError as err:
+            errors.append((number, str(err)))
+    created = updated = 0
+    try:
+        with db.session.begin_nested():
+            by_nip, by_email = _prefetch(rows, state) if rows else ({}, {})
+            with db.session.no_autoflush:
+                for row in rows:
+                    try:
+                        if _write_row(row, state, by_nip, by_email):
+                            created += 1
+                        else:
+                            updated += 1
+                    except _RowError as err:
+                        errors.append((row.number, str(err)))
+    except IntegrityError:
+        state.opds.clear()  # OPDs added in the rolled-back savepoint are gone
+        errors = [e for e in errors if e[0] not in {r.number for r in rows}]
+        created = updated = 0
+        for row in rows:
+            try:
+                with db.session.begin_nested():
+                    by_nip, by_email = _prefetch([row], state)
+                    if _write_row(row, state, by_nip, by_email):
+                        created += 1
+                    else:
+                        updated += 1
+            except _RowError as err:
+                errors.append((row.number, str(err)))
+            except IntegrityError:
+                state.opds.clear()
+                errors.append((row.number, _("Baris ini bertabrakan dengan data lain; tidak disimpan.")))
+    result.created += created
+    result.updated += updated
+    for number, message in sorted(errors):
+        result.error(number, message)
 
 
 def import_civil_servants(actor: User | None, stream: IO[bytes], *,
                           progress: Callable[[int], None] | None = None) -> ImportResult:
     """Upsert the HR roster (CSV `nip,name,email,opd_code,opd_name,position,kelurahan`) by NIP.
 
-    Each good row is written inside its own SAVEPOINT, a bad row is reported with its number
-    and skipped, and everything is committed once at the end (a crash leaves nothing half
-    written). New accounts get no usable password: the ASN sets one through "Lupa kata sandi"
-    with the roster email. 422 for an empty file, missing columns or a file that is not UTF-8.
+    Rows are read as a stream and written in batches, each inside a SAVEPOINT (a row the
+    database refuses is retried alone so it cannot take good rows with it). A bad row is reported
+    with its number and skipped; everything is committed once at the end, so a crash leaves
+    nothing half written. New accounts get no usable password: the ASN sets one through "Lupa
+    kata sandi" with the roster email. 422 for an empty file, missing columns or non-UTF-8.
     """
     result = ImportResult()
-    opds: dict[str, Opd] = {}
-    seen_nips: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
+    state = _ImportState()
     header: list[str] | None = None
+    batch: list[tuple[int, dict[str, str]]] = []
     try:
         for number, record in _read_rows(stream):
             if header is None:
@@ -340,24 +422,18 @@ def import_civil_servants(actor: User | None, stream: IO[bytes], *,
             if not any(cell.strip() for cell in record):
                 continue  # blank line
             if len(record) > len(header):
+                _import_batch(batch, state, result)  # keep the errors in row order
+                batch = []
                 result.error(number, _("Baris ini punya %(n)s kolom, judul hanya %(m)s.",
                                        n=len(record), m=len(header)))
                 continue
-            values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
-            try:
-                with db.session.begin_nested():
-                    created = _upsert_civil_servant(values, opds, seen_nips, seen_emails, number)
-            except _RowError as err:
-                result.error(number, str(err))
-                continue
-            except IntegrityError:
-                opds.clear()  # a rolled-back OPD must be looked up again
-                result.error(number, _("Baris ini bertabrakan dengan data lain; tidak disimpan."))
-                continue
-            if created:
-                result.created += 1
-            else:
-                result.updated += 1
+            batch.append((number, {h: (record[i].strip() if i < len(record) else "")
+                                   for i, h in enumerate(header)}))
+            if len(batch) >= IMPORT_BATCH:
+                _import_batch(batch, state, result)
+                batch = []
+        if batch:
+            _import_batch(batch, state, result)
     except UnicodeDecodeError:
         db.session.rollback()
         raise ValidationFailed(

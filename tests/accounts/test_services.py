@@ -262,3 +262,20 @@ def test_vendor_list_filters_by_status_and_name(app):
     make_vendor(status="pending", name="Toko Sembako")
     page = services.list_vendors(status="pending", q="warung")
     assert page.total == 1 and page.items[0].name == "Warung Pojok"
+
+
+def test_a_row_that_races_with_another_change_fails_alone(app, roster_file, monkeypatch):
+    make_civil_servant(nip="198001012006041002", email="asn2@surabaya.go.id")
+    real_prefetch, calls = services._prefetch, []
+
+    def stale_prefetch(rows, state):
+        # The first (batch) look-up misses the existing account, as if it was created meanwhile.
+        found = real_prefetch(rows, state)
+        calls.append(len(rows))
+        return ({}, {}) if len(calls) == 1 else found
+
+    monkeypatch.setattr(services, "_prefetch", stale_prefetch)
+    result = services.import_civil_servants(None, roster_file(good_row(1), good_row(2), good_row(3)))
+    assert (result.created, result.updated, result.errors) == (2, 1, [])
+    assert calls == [3, 1, 1, 1]
+    assert db.session.scalar(select(User.id).where(User.nip == "198001012006041003")) is not None
