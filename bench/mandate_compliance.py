@@ -181,7 +181,7 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def run(kind: str, asn: int, records: int, repeat: int) -> None:
+def run(kind: str, asn: int, records: int, repeat: int, explain: bool = False) -> None:
     url, cleanup = database(kind)
     os.environ["DATABASE_URL"] = url
     from marketplace import create_app
@@ -213,6 +213,13 @@ def run(kind: str, asn: int, records: int, repeat: int) -> None:
                 ("by OPD", *timed(lambda: services.compliance_by_opd(finance, PERIOD), repeat)),
                 ("one ASN (widget)", *timed(lambda: services.my_mandate(asn_user, PERIOD), repeat)),
             ]
+            if explain:
+                from sqlalchemy import select
+                base, _ = services._compliance_base(PERIOD)
+                sql = select(base).compile(db.engine, compile_kwargs={"literal_binds": True})
+                prefix = "EXPLAIN ANALYZE " if kind == "postgres" else "EXPLAIN QUERY PLAN "
+                for line in db.session.execute(db.text(prefix + str(sql))):
+                    print("    " + " ".join(str(v) for v in line))
             for label, seconds, _ in rows:
                 print(f"  {label:<46} {seconds * 1000:8.1f} ms   ×{seconds / floor:6.1f} floor")
             page = rows[2][2]
@@ -239,12 +246,13 @@ def main() -> None:
     parser.add_argument("--asn", type=int, default=13_000)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--explain", action="store_true", help="print the query plan of the report")
     args = parser.parse_args()
     kinds = {"sqlite": ["sqlite"], "postgres": ["postgres"], "both": ["sqlite", "postgres"]}.get(
         args.db or "", ["sqlite"] + (["postgres"] if os.environ.get("BENCH_DATABASE_URL")
                                      or os.environ.get("TEST_DATABASE_URL") else []))
     for kind in kinds:
-        run(kind, args.asn, args.records, args.repeat)
+        run(kind, args.asn, args.records, args.repeat, args.explain)
 
 
 if __name__ == "__main__":
