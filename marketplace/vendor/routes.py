@@ -266,6 +266,7 @@ def override_business_class(vendor_id, data):
 
 
 def _csv_download(text: str, filename: str) -> Response:
+    """A CSV attachment with a BOM, so spreadsheet programs read UTF-8 (rupiah, names) right."""
     return Response(
         "\ufeff" + text,
         mimetype="text/csv",

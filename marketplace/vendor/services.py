@@ -167,7 +167,7 @@ def list_products(
     page: int = 1,
     per_page: int = 20,
 ) -> Page:
-    """A page of the caller's products, newest first, filtered by text, active and low stock."""
+    """A page of the caller's products by name, filtered by text, active and low stock."""
     vendor = get_own_vendor(user)
     stmt = (
         select(catalog.Product)
@@ -842,6 +842,7 @@ def refresh_business_classes(vendor_ids: list[int] | None = None, progress=None)
 
 
 def business_class_of(vendor: Vendor) -> dict[str, Any]:
+    """Rolling sales, the class in force, the class the sales imply and the override."""
     sales = rolling_12m_sales(vendor)
     return {
         "vendor_id": vendor.id,
@@ -898,6 +899,7 @@ def list_categories() -> list[catalog.Category]:
 
 # ---------------------------------------------------------------- dashboard
 def low_stock_products(vendor: Vendor, limit: int = 20) -> list[catalog.Product]:
+    """Active products at or below their low-stock threshold, emptiest first."""
     return list(
         db.session.scalars(
             select(catalog.Product)
