@@ -536,7 +536,9 @@ def import_products(user, upload) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- orders (read side for pages)
 SHOP_ORDER_TABS = ("paid", "accepted", "ready", "completed", "closed")
-CLOSED_STATUSES = ("cancelled", "rejected", "expired")
+# Orders that were never paid (expired, or cancelled before paying) are not the shop's concern:
+# every tab only shows orders with a payment.
+CLOSED_STATUSES = ("cancelled", "rejected")
 
 
 def _tab_statuses(tab: str) -> tuple[str, ...]:
@@ -550,7 +552,7 @@ def shop_order_counts(user) -> dict[str, int]:
     vendor = get_own_vendor(user)
     rows = db.session.execute(
         select(Order.status, func.count())
-        .where(Order.vendor_id == vendor.id)
+        .where(Order.vendor_id == vendor.id, Order.paid_at.is_not(None))
         .group_by(Order.status)
     ).all()
     by_status = {status: count for status, count in rows}
@@ -566,7 +568,11 @@ def list_shop_orders(user, tab: str = "paid", page: int = 1, per_page: int = 20)
         tab = "paid"
     stmt = (
         select(Order)
-        .where(Order.vendor_id == vendor.id, Order.status.in_(_tab_statuses(tab)))
+        .where(
+            Order.vendor_id == vendor.id,
+            Order.status.in_(_tab_statuses(tab)),
+            Order.paid_at.is_not(None),
+        )
         .options(selectinload(Order.lines), selectinload(Order.buyer))
     )
     if tab in ("paid", "accepted", "ready"):

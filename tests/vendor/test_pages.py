@@ -307,3 +307,24 @@ def test_the_active_switch_needs_an_explicit_value(page_client, product):
 
 def test_a_huge_page_number_is_clamped_not_a_server_error(page_client, shop):
     assert page_client.get("/shop/products?page=99999999999999999999").status_code == 200
+
+
+def test_unpaid_orders_are_not_in_any_tab(page_client, product):
+    import uuid
+
+    from marketplace.ordering import services as ordering
+    from tests.factories import make_civil_servant
+
+    buyer = make_civil_servant()
+    ordering.add_to_cart(buyer, product.id, 1)
+    checkout = ordering.place_checkout(
+        buyer, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "sandbox"}
+    )
+    unpaid = checkout.orders[0]
+    assert unpaid.status == "pending_payment"
+    for tab in ("paid", "accepted", "ready", "completed", "closed"):
+        body = html(page_client.get(f"/shop/orders?tab={tab}"))
+        assert unpaid.number not in body
+    assert 'data-testid="tab-paid">Baru <span class="count">0</span>' in html(
+        page_client.get("/shop/orders")
+    )
