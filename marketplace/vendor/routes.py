@@ -538,7 +538,7 @@ def reject_order_page(order_id: int):
 
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
-    reason = (request.form.get("reason") or "").strip()
+    reason = (request.form.get("reason") or "").replace("\x00", "").strip()[:1000]
     if len(reason) < 3:
         raise ValidationFailed(
             _("Tulis alasan penolakan untuk pembeli."), details={"reason": [_("Wajib diisi.")]}

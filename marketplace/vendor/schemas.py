@@ -27,10 +27,14 @@ def _strip(value):
 
 
 class Trimmed(fields.String):
-    """A string with surrounding spaces removed; blank counts as missing when required."""
+    """A string with surrounding spaces removed; blank counts as missing when required. NUL
+    characters are refused here: PostgreSQL cannot store them and would answer with an error."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return _strip(super()._deserialize(value, attr, data, **kwargs))
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError(str(_l("Tidak boleh berisi karakter NUL.")))
+        return _strip(text)
 
 
 # ---------------------------------------------------------------- shop
@@ -153,7 +157,7 @@ class ProductUpdateSchema(_ProductFields):
 
 
 class ProductListQuery(PageQuery):
-    q = fields.String(load_default=None)
+    q = Trimmed(load_default=None, validate=validate.Length(max=200))
     active = fields.Boolean(load_default=None)
     low_stock = fields.Boolean(load_default=None)
 

@@ -175,8 +175,9 @@ def list_products(
         .options(selectinload(catalog.Product.category))
         .order_by(catalog.Product.name, catalog.Product.id)
     )
-    if q and q.strip():
-        like = f"%{q.strip().lower()}%"
+    q = (q or "").replace("\x00", "").strip()[:200]
+    if q:
+        like = f"%{q.lower()}%"
         stmt = stmt.where(
             or_(
                 func.lower(catalog.Product.name).like(like),

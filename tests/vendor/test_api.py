@@ -408,3 +408,15 @@ def test_sales_report_ranges_outside_2000_to_2100_or_too_long_are_422(shop_api, 
     ):
         resp = shop_api.get(f"/api/v1/vendor/sales-report?{query}")
         assert resp.status_code == 422, query
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(shop_api, product):
+    created = shop_api.post("/api/v1/vendor/products", json={**NEW_PRODUCT, "name": "Telur\x00"})
+    assert created.status_code == 422 and "name" in created.json["error"]["details"]
+    adjusted = shop_api.post(
+        f"/api/v1/vendor/products/{product.id}/stock-adjustments",
+        json={"delta": 1, "reason": "a\x00b"},
+    )
+    assert adjusted.status_code == 422
+    assert shop_api.get("/api/v1/vendor/products?q=be%00ras").status_code in (200, 422)
+    assert shop_api.patch("/api/v1/vendor/shop", json={"address": "Jl.\x00 1"}).status_code == 422
