@@ -6,7 +6,7 @@ from flask import Blueprint
 
 bp = Blueprint("mandate", __name__)
 
-from marketplace.mandate import routes  # noqa: E402,F401
+from marketplace.mandate import routes  # noqa: F401
 
 
 @bp.record_once

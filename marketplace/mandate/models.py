@@ -29,7 +29,7 @@ class MandateRule(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    lines: Mapped[list["MandateRuleLine"]] = relationship(
+    lines: Mapped[list[MandateRuleLine]] = relationship(
         back_populates="rule", order_by="MandateRuleLine.position", cascade="all, delete-orphan")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])

@@ -22,8 +22,8 @@ from marketplace.mandate.schemas import (
     OpdComplianceSchema,
     PeriodQuery,
     ProgressSchema,
-    RuleSchema,
     RulesBody,
+    RuleSchema,
 )
 from marketplace.timeutil import current_period, previous_period
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale, gettext
-from sqlalchemy import BigInteger, and_, case, exists, func, literal, select
+from sqlalchemy import BigInteger, and_, case, exists, func, literal, select, true
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Opd, User
@@ -85,9 +85,9 @@ def set_mandate_rules(actor: User, *, default_amount: int, by_position: dict[str
     if not is_period(effective_from):
         errors["effective_from"] = ["Periode harus berformat YYYY-MM, misalnya 2026-05."]
     elif effective_from < this_period:
-        errors["effective_from"] = [
+        errors["effective_from"] = [(
             f"Periode {effective_from} sudah lewat; aturan berlaku paling awal {this_period} "
-            "agar riwayat bulan lalu tidak berubah."]
+            "agar riwayat bulan lalu tidak berubah.")]
     clean, position_errors = rules.normalise_positions(by_position)
     if position_errors:
         errors["by_position"] = position_errors
@@ -197,7 +197,7 @@ def counted_spending_page(user: User, period: str, page: int = 1, per_page: int 
 # ---------------------------------------------------------------- compliance report
 
 
-def _compliance_base(period: str, opd: str | None = None):
+def _compliance_base(period: str, opd: str | None = None, *, cte: bool = False):
     """One row per active civil servant with `required` and `spent` for `period`, as a subquery.
 
     Spending is summed once per buyer (GROUP BY over the period's records) and the required
@@ -227,7 +227,7 @@ def _compliance_base(period: str, opd: str | None = None):
                              .label("required")))
     if opd:
         stmt = stmt.where(Opd.code == opd)
-    return stmt.subquery("compliance"), rule
+    return (stmt.cte("compliance") if cte else stmt.subquery("compliance")), rule
 
 
 def _row(r) -> dict[str, Any]:
@@ -237,20 +237,29 @@ def _row(r) -> dict[str, Any]:
             "remaining": max(required - spent, 0), "compliant": spent >= required}
 
 
-def _summary(base) -> dict[str, Any]:
+def _summary_select(base):
+    """Totals over `base`: civil servants, compliant, spent, required and the shortfall."""
     is_compliant = base.c.spent >= base.c.required
-    row = db.session.execute(select(
-        func.count(),
-        func.coalesce(func.sum(case((is_compliant, 1), else_=0)), 0),
-        func.coalesce(func.sum(base.c.spent), 0),
-        func.coalesce(func.sum(base.c.required), 0),
-        func.coalesce(func.sum(case((is_compliant, 0), else_=base.c.required - base.c.spent)), 0),
-    ).select_from(base)).one()
-    total, compliant = int(row[0]), int(row[1])
+    return select(
+        func.count().label("s_total"),
+        func.coalesce(func.sum(case((is_compliant, 1), else_=0)), 0).label("s_compliant"),
+        func.coalesce(func.sum(base.c.spent), 0).label("s_spent"),
+        func.coalesce(func.sum(base.c.required), 0).label("s_required"),
+        func.coalesce(func.sum(case((is_compliant, 0), else_=base.c.required - base.c.spent)), 0)
+        .label("s_shortfall"),
+    ).select_from(base)
+
+
+def _summary_dict(row) -> dict[str, Any]:
+    total, compliant = int(row.s_total), int(row.s_compliant)
     bps = rules.compliance_rate_bps(compliant, total)
     return {"civil_servants": total, "compliant": compliant, "not_compliant": total - compliant,
-            "rate": round(bps / 10_000, 4), "rate_bps": bps, "spent": int(row[2]),
-            "required_total": int(row[3]), "shortfall": int(row[4])}
+            "rate": round(bps / 10_000, 4), "rate_bps": bps, "spent": int(row.s_spent),
+            "required_total": int(row.s_required), "shortfall": int(row.s_shortfall)}
+
+
+def _summary(base) -> dict[str, Any]:
+    return _summary_dict(db.session.execute(_summary_select(base)).one())
 
 
 def _ordered(base, sort: str):
@@ -281,13 +290,16 @@ def compliance_report(actor: User, period: str | None = None, *, opd: str | None
         raise Forbidden()
     period = period or current_period()
     per_page = min(per_page, 100)
-    base, rule = _compliance_base(period, opd)
-    summary = _summary(base)
-    # The summary already counted the rows, so the page needs no separate COUNT query.
+    base, rule = _compliance_base(period, opd, cte=True)
+    # One statement: the page's rows joined to the summary over the same CTE, which the database
+    # computes once; the summary doubles as the row count, so there is no separate COUNT.
+    totals = _summary_select(base).subquery("summary")
+    rows = db.session.execute(_filtered(base, compliant, sort).join(totals, true())
+                              .add_columns(*totals.c).limit(per_page)
+                              .offset((page - 1) * per_page)).all()
+    summary = _summary_dict(rows[0]) if rows else _summary(base)  # past the last page
     total = {None: summary["civil_servants"], True: summary["compliant"],
              False: summary["not_compliant"]}[compliant]
-    rows = db.session.execute(_filtered(base, compliant, sort).limit(per_page)
-                              .offset((page - 1) * per_page)).all()
     return Page(items=[_row(r) for r in rows], page=page, per_page=per_page, total=total,
                 extra={"period": period, "summary": summary,
                        "rule_effective_from": rule.effective_from if rule else None})

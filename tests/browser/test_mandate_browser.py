@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from marketplace.extensions import db
-from marketplace.timeutil import current_period, now_utc, naive_utc
+from marketplace.timeutil import current_period, naive_utc, now_utc
 from tests.factories import make_civil_servant, make_opd, make_user, make_vendor
 from tests.mandate.helpers import make_spending, refund_spending, set_rule
 

@@ -17,6 +17,7 @@ from marketplace.ordering.models import Checkout, Order, OrderLine
 from marketplace.timeutil import WIB, naive_utc, period_of, year_of
 from tests.factories import make_product, make_user, make_vendor
 
+
 def wib(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     """A naive-UTC timestamp for a WIB wall-clock time (as stored)."""
     return naive_utc(datetime(year, month, day, hour, minute, tzinfo=WIB))

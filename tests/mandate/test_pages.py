@@ -117,7 +117,7 @@ def test_the_widget_renders_nothing_and_queries_nothing_for_other_roles(app, rol
     statements = []
     with app.test_request_context("/"):
         login_user(user)
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        listener = lambda *args: statements.append(args[2])
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             html = render_template_string(PAGE)

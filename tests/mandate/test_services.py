@@ -263,6 +263,18 @@ def test_compliance_is_one_grouped_query_not_one_per_civil_servant(city, finance
     assert count_queries.count <= 2  # the rule in force, then one statement for every row
 
 
+def test_a_report_page_with_its_summary_is_one_statement_after_the_rule(city, finance, count_queries):
+    count_queries.count = 0
+    page = services.compliance_report(finance, "2026-05", compliant=False, per_page=1)
+    assert count_queries.count <= 2
+    assert page.total == 2 and page.extra["summary"]["civil_servants"] == 4
+
+
+def test_a_page_past_the_end_still_has_the_summary(city, finance):
+    page = services.compliance_report(finance, "2026-05", page=9)
+    assert page.items == [] and page.total == 4 and page.extra["summary"]["compliant"] == 2
+
+
 def test_a_period_without_a_rule_requires_nothing(city, finance):
     summary = services.compliance_report(finance, "2026-03").extra["summary"]
     assert summary["required_total"] == 0 and summary["compliant"] == summary["civil_servants"] == 4
