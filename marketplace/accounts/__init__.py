@@ -13,4 +13,4 @@ def _forget_cached_user(_sender, **_extra) -> None:
 
 request_started.connect(_forget_cached_user)
 
-from marketplace.accounts import routes  # noqa: E402,F401
+from marketplace.accounts import routes  # noqa: F401

@@ -63,7 +63,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     opd: Mapped[Opd | None] = relationship()
-    vendor: Mapped["Vendor | None"] = relationship(back_populates="owner", uselist=False)
+    vendor: Mapped[Vendor | None] = relationship(back_populates="owner", uselist=False)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt by default (Werkzeug 3)

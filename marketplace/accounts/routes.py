@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -16,9 +15,17 @@ from marshmallow import ValidationError as MarshmallowValidationError
 
 from marketplace.accounts import bp, rules, services
 from marketplace.accounts.models import Area
-from marketplace.accounts.schemas import (DecisionSchema, ImportResultSchema, RegisterSchema,
-                                          TokenRequestSchema, TokenSchema, UserSchema,
-                                          VendorApplicationSchema, VendorListQuery, VendorSchema)
+from marketplace.accounts.schemas import (
+    DecisionSchema,
+    ImportResultSchema,
+    RegisterSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserSchema,
+    VendorApplicationSchema,
+    VendorListQuery,
+    VendorSchema,
+)
 from marketplace.api import api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db, limiter

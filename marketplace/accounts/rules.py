@@ -20,18 +20,21 @@ _NPWP_PUNCTUATION = re.compile(r"[\s.\-/]")
 
 # A short list of the passwords that top every breach list, plus the local favourites
 # (Indonesian words and this product's own name). Checked case-insensitively.
-COMMON_PASSWORDS = frozenset("""
-123456 123456789 12345678 1234567890 1234567 12345 password password1 password123 qwerty
-qwerty123 qwertyuiop 111111 11111111 000000 00000000 123123 123123123 1q2w3e4r 1q2w3e4r5t
-abc123 abcd1234 iloveyou admin admin123 administrator welcome welcome1 letmein monkey dragon
-football baseball sunshine princess master login passw0rd p@ssw0rd p@ssword trustno1 superman
-batman michael shadow 654321 987654321 666666 888888 88888888 12341234 asdfghjk asdfghjkl
-zxcvbnm zxcvbnm123 qazwsxedc 1qaz2wsx changeme secret secret123 default guest test1234
-bismillah bismillah123 indonesia indonesia123 sayang sayangku sayang123 rahasia rahasia123
-surabaya surabaya123 jakarta123 bandung123 merdeka merdeka45 garuda123 kucing kucing123
-anakku cintaku alhamdulillah katasandi katasandi123 sandi123 peken peken123 epeken epeken123
-pekensurabaya
-""".split())
+COMMON_PASSWORDS = frozenset([
+    "123456", "123456789", "12345678", "1234567890", "1234567", "12345", "password", "password1",
+    "password123", "qwerty", "qwerty123", "qwertyuiop", "111111", "11111111", "000000", "00000000",
+    "123123", "123123123", "1q2w3e4r", "1q2w3e4r5t", "abc123", "abcd1234", "iloveyou", "admin",
+    "admin123", "administrator", "welcome", "welcome1", "letmein", "monkey", "dragon", "football",
+    "baseball", "sunshine", "princess", "master", "login", "passw0rd", "p@ssw0rd", "p@ssword",
+    "trustno1", "superman", "batman", "michael", "shadow", "654321", "987654321", "666666",
+    "888888", "88888888", "12341234", "asdfghjk", "asdfghjkl", "zxcvbnm", "zxcvbnm123",
+    "qazwsxedc", "1qaz2wsx", "changeme", "secret", "secret123", "default", "guest", "test1234",
+    "bismillah", "bismillah123", "indonesia", "indonesia123", "sayang", "sayangku", "sayang123",
+    "rahasia", "rahasia123", "surabaya", "surabaya123", "jakarta123", "bandung123", "merdeka",
+    "merdeka45", "garuda123", "kucing", "kucing123", "anakku", "cintaku", "alhamdulillah",
+    "katasandi", "katasandi123", "sandi123", "peken", "peken123", "epeken", "epeken123",
+    "pekensurabaya",
+])
 
 
 def normalise_email(email: str | None) -> str:
@@ -48,9 +51,9 @@ def password_problems(password: str | None, *, email: str | None = None) -> list
     password = password or ""
     problems: list[str] = []
     if len(password) < PASSWORD_MIN:
-        problems.append("Kata sandi minimal %d karakter." % PASSWORD_MIN)
+        problems.append(f"Kata sandi minimal {PASSWORD_MIN} karakter.")
     if len(password) > PASSWORD_MAX:
-        problems.append("Kata sandi maksimal %d karakter." % PASSWORD_MAX)
+        problems.append(f"Kata sandi maksimal {PASSWORD_MAX} karakter.")
     lowered = password.strip().lower()
     if lowered in COMMON_PASSWORDS:
         problems.append("Kata sandi ini terlalu umum; pilih yang lain.")

@@ -10,8 +10,9 @@ import io
 import itertools
 import logging
 import secrets
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext
@@ -23,8 +24,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from marketplace.accounts import rules
 from marketplace.accounts.models import ROLES, ApiToken, Area, Opd, User
 from marketplace.api import Page, paginate
-from marketplace.errors import (BadRequest, Conflict, Forbidden, InvalidCredentials,
-                                InvalidTransition, NotFound, ValidationFailed)
+from marketplace.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidCredentials,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
 
@@ -258,8 +266,7 @@ def _read_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
         raise ValidationFailed(_("Berkas kosong."), details={"file": [_("Berkas kosong.")]})
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
-    for number, record in enumerate(reader, start=1):
-        yield number, record
+    yield from enumerate(reader, start=1)
 
 
 IMPORT_BATCH = 500
@@ -514,8 +521,8 @@ def list_vendors(*, status: str | None = None, q: str | None = None, page: int =
 
 
 def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Vendor:
-    from marketplace.vendor.models import Vendor
     from marketplace.notifications.services import notify
+    from marketplace.vendor.models import Vendor
     vendor = db.session.scalar(select(Vendor).where(Vendor.id == vendor_id).with_for_update())
     if vendor is None:
         raise NotFound(_("Toko tidak ditemukan."))

@@ -9,8 +9,15 @@ from sqlalchemy import select
 from marketplace.accounts import services
 from marketplace.accounts.models import ApiToken, Opd, User
 from marketplace.audit.models import AuditLog
-from marketplace.errors import (BadRequest, Conflict, Forbidden, InvalidCredentials,
-                                InvalidTransition, NotFound, ValidationFailed)
+from marketplace.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidCredentials,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.vendor.models import Vendor
