@@ -160,3 +160,23 @@ def test_anonymous_callers_get_401_from_the_api_and_the_login_page_from_shop_pag
             assert resp.status_code == 401 and resp.json["error"]["code"] == "not_authenticated"
         else:
             assert resp.status_code in (302, 303) and "/login" in resp.headers["Location"]
+
+
+def test_lists_and_reports_of_shop_a_never_include_shop_b(api, shop, other_shop):
+    mine = make_product(shop, name="Beras Saya", stock=5, price=10_000)
+    theirs = make_product(other_shop, name="Beras Tetangga", stock=5, price=33_000)
+    db.session.commit()
+    make_paid_order(items=[(theirs, 2)])
+    make_paid_order(items=[(mine, 1)])
+    client = api(shop.owner)
+    products = client.get("/api/v1/vendor/products").json
+    assert [p["name"] for p in products["items"]] == ["Beras Saya"]
+    assert client.get("/api/v1/vendor/products?q=tetangga").json["total"] == 0
+    report = client.get("/api/v1/vendor/sales-report").json
+    assert report["totals"]["gross"] == 10_000
+    assert client.get("/api/v1/vendor/business-class").json["rolling_12m_sales"] == 10_000
+    orders = client.get("/api/v1/vendor/orders")
+    if orders.status_code == 200:
+        assert {o["vendor"]["id"] for o in orders.json["items"]} == {shop.id}
+    assert "Beras Tetangga" not in client.get("/shop/orders").get_data(as_text=True)
+    assert "Beras Tetangga" not in client.get("/shop").get_data(as_text=True)
