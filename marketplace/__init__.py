@@ -6,12 +6,12 @@ import importlib
 import logging
 from typing import Any
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import BuildError
+from werkzeug.routing import BuildError, IntegerConverter
 
 from marketplace.config import INSTANCE, Config
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -19,11 +19,14 @@ from marketplace.security import CSRF_EXEMPT_ENDPOINTS, bearer_token
 
 AREAS = ("accounts", "catalog", "ordering", "payments", "vendor", "payouts", "mandate", "finance",
          "notifications")
+# Modules that only connect listeners (signal receivers, ORM guards); imported once at start-up.
+WIRING = ("marketplace.notifications.receivers", "marketplace.finance.audit_guard")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE), template_folder="../templates",
                 static_folder="../static")
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config())
     if test_config:
         app.config.update(test_config)
@@ -59,6 +62,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in URLs only matches ids the database can hold (INTEGER: up to 2^31 − 1), so a
+    huge number is a plain 404 instead of a database overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def _configure_sqlite(engine) -> None:
     """WAL, a busy timeout, and BEGIN IMMEDIATE so a read-then-write never dies on SQLITE_BUSY
     (SQLAlchemy's pysqlite recipe for serializable transactions)."""
@@ -79,6 +91,8 @@ def _configure_sqlite(engine) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        return "id"  # CLI commands and jobs speak the default language
     lang = request.args.get("lang")
     if lang in ("id", "en"):
         session["lang"] = lang
@@ -118,6 +132,11 @@ def _register_auth(app: Flask) -> None:
         row = db.session.query(ApiToken).filter_by(token_hash=ApiToken.hash(token)).one_or_none()
         if row is None or row.revoked_at is not None or not row.user.active:
             return None
+        now = utcnow()
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
+            # Coarse on purpose: "last used" to five minutes without a write on every request.
+            row.last_used_at = now
+            db.session.commit()
         g.api_token = row
         return row.user
 
@@ -140,8 +159,6 @@ def _register_auth(app: Flask) -> None:
                 return
         csrf.protect()
 
-    _ = utcnow
-
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace.api import docs_bp
@@ -149,9 +166,13 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(docs_bp)
+    # An area's package only defines its blueprint; its routes are imported here, so importing
+    # any area's models never drags in every other area's routes (no import cycles).
     for area in AREAS:
-        module = importlib.import_module(f"marketplace.{area}")
-        app.register_blueprint(module.bp)
+        importlib.import_module(f"marketplace.{area}.routes")
+        app.register_blueprint(importlib.import_module(f"marketplace.{area}").bp)
+    for module in WIRING:
+        importlib.import_module(module)
     from marketplace.api import API_PREFIX
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(API_PREFIX) and rule.endpoint.endswith("stripe_webhook"):

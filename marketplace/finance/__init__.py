@@ -1,8 +1,7 @@
+"""Finance: targets, realisation, watch lists, ledger views, reconciliation and the audit log.
+
+audit_guard.py (append-only audit log) is wired by create_app."""
+
 from flask import Blueprint
 
 bp = Blueprint("finance", __name__)
-
-# Load every model first: the audit guard binds to AuditLog, and importing the audit module on
-# its own would enter the accounts package halfway through its import.
-import marketplace.models  # noqa: F401
-from marketplace.finance import audit_guard, routes  # noqa: F401

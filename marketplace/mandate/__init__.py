@@ -6,8 +6,6 @@ from flask import Blueprint
 
 bp = Blueprint("mandate", __name__)
 
-from marketplace.mandate import routes  # noqa: F401
-
 
 @bp.record_once
 def _register_demo_seeder(_state) -> None:

@@ -1,8 +1,5 @@
+"""Notifications: in-app inbox and email. Signal receivers live in receivers.py (wired by create_app)."""
+
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
-
-from marketplace.notifications import (
-    receivers,  # noqa: F401  (connects the signal receivers)
-    routes,  # noqa: F401
-)

@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from tests.factories import make_user
 
 for _area in AREAS:
-    importlib.import_module(f"marketplace.{_area}")
+    importlib.import_module(f"marketplace.{_area}.routes")  # routes fill the API registry
 
 ANY_USER = set(ROLES)
 PUBLIC = None  # no login needed
