@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,8 @@ def error_response(err: MarketplaceError):
                 flash(f"{field}: {' '.join(str(m) for m in messages)}", "error")
         return redirect(request.referrer or request.path)
     if err.status == 401:
-        return redirect("/login?next=" + request.full_path.rstrip("?"))
+        from urllib.parse import quote
+        return redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/"))
     return render_template("error.html", error=err), err.status
 
 
@@ -140,6 +142,16 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and wants_json():
             return jsonify(wrapped.to_dict()), 405
         return error_response(wrapped)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _out_of_range(err: Exception):
+        # The database refused a value (a number out of range, text too long for a column):
+        # that is bad input the schemas let through, so a 422 — never a 500.
+        db.session.rollback()
+        log.warning("database refused a value on %s %s: %s", request.method, request.path, err)
+        return error_response(ValidationFailed("A value is out of the allowed range.",
+                                               code="value_out_of_range"))
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
