@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
 from marketplace.vendor import services
 from marketplace.vendor.models import Vendor
@@ -22,4 +23,33 @@ def refresh_business_classes_command():
     click.echo(f"{len(ids)} shops checked, {changed} changed class.")
 
 
-COMMANDS = [refresh_business_classes_command]
+@click.command("import-products")
+@click.option("--shop", "owner_email", required=True, help="Email of the shop owner.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_products_command(owner_email: str, csv_file: str):
+    """Create or update a shop's products from a CSV (same columns as the download template;
+    matched by SKU, so re-running updates). Bad rows are listed with their row number."""
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.accounts.models import User
+
+    owner = db.session.scalar(select(User).where(User.email == owner_email.strip().lower()))
+    if owner is None or owner.role != "vendor" or owner.vendor is None:
+        raise click.ClickException(f"{owner_email} is not a shop owner.")
+    with open(csv_file, "rb") as f:
+        rows = max(f.read().count(b"\n") - 1, 0)
+    with open(csv_file, "rb") as f, click.progressbar(length=rows, label="Impor produk") as bar:
+        upload = FileStorage(stream=f, filename=csv_file)
+        try:
+            result = services.import_products(owner, upload, progress=bar.update)
+        except MarketplaceError as err:
+            raise click.ClickException(err.message) from None
+    click.echo(f"created {result['created']}, updated {result['updated']}, errors {len(result['errors'])}")
+    for error in result["errors"]:
+        click.echo(f"  row {error['row']}: {error['message']}", err=True)
+    if result["errors"]:
+        raise SystemExit(2)
+
+
+COMMANDS = [refresh_business_classes_command, import_products_command]

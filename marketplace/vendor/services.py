@@ -4,6 +4,8 @@ NotFound. Services commit once; helpers (`_…`, `refresh_umk_class`) only flush
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import csv
 import io
 import logging
@@ -486,7 +488,7 @@ def _import_row(user, vendor: Vendor, values: dict[str, Any], categories: dict[s
     return outcome
 
 
-def import_products(user, upload) -> dict[str, Any]:
+def import_products(user, upload, progress: Callable[[int], Any] | None = None) -> dict[str, Any]:
     """Create or update the caller's products from a CSV, matched by SKU within the shop. Each
     row runs in its own savepoint: bad rows are reported (header = row 1) and good rows kept.
     A file that is not UTF-8 CSV or lacks required columns is refused whole (422)."""
@@ -497,6 +499,8 @@ def import_products(user, upload) -> dict[str, Any]:
     categories: dict[str, int] = {}
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
+        if progress is not None:
+            progress(1)
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
