@@ -121,6 +121,13 @@ def vendor_orders(args):
                                        page=page, per_page=per_page)
 
 
+@endpoint(bp, "/vendor/orders/<int:order_id>", summary="One of the shop's orders",
+          roles=("vendor",), response=OrderSchema, errors=[404], tag="vendor")
+def vendor_order(order_id):
+    """One order of the caller's shop; another shop's order → 404."""
+    return services.get_order(require_role("vendor"), order_id)
+
+
 @endpoint(bp, "/vendor/orders/<int:order_id>/accept", "POST", summary="Accept a paid order",
           roles=("vendor",), response=OrderSchema, errors=[409], tag="vendor")
 def vendor_accept(order_id):
