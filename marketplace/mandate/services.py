@@ -471,7 +471,11 @@ def deliver_mandate_reminders(plan: ReminderPlan, recipients: Iterable[dict[str,
 
 
 def seed_mandate_rule(*_args, **_kwargs) -> MandateRule:
-    """Demo data: a rule in force for the current period (idempotent)."""
+    """Aturan kewajiban belanja ASN untuk periode berjalan
+
+    Demo data (idempotent): a mandate rule in force for the current period. The first docstring
+    line is what `flask seed-demo` prints.
+    """
     period = current_period()
     rule = rule_for_period(period)
     if rule is not None:
