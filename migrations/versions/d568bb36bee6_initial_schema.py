@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6ac360f1d9e0
+Revision ID: d568bb36bee6
 Revises: 
-Create Date: 2026-11-23 09:09:57.462369
+Create Date: 2026-11-23 09:48:03.756098
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6ac360f1d9e0'
+revision = 'd568bb36bee6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -180,6 +180,64 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_notifications_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifications_user_id'), ['user_id'], unique=False)
 
+    op.create_table('payout_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('adapter', sa.String(length=10), nullable=False),
+    sa.Column('as_of', sa.DateTime(), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('total', sa.BigInteger(), nullable=False),
+    sa.Column('flagged', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("adapter in ('manual','stripe')", name=op.f('ck_payout_runs_adapter')),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_payout_runs_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payout_runs'))
+    )
+    with op.batch_alter_table('payout_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payout_runs_created_at'), ['created_at'], unique=False)
+
+    op.create_table('reconciliations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=True),
+    sa.Column('period_from', sa.DateTime(), nullable=True),
+    sa.Column('period_to', sa.DateTime(), nullable=True),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('matched_count', sa.Integer(), nullable=False),
+    sa.Column('missing_in_ledger_count', sa.Integer(), nullable=False),
+    sa.Column('missing_at_provider_count', sa.Integer(), nullable=False),
+    sa.Column('amount_mismatches_count', sa.Integer(), nullable=False),
+    sa.Column('fees_posted', sa.Integer(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_reconciliations_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reconciliations'))
+    )
+    with op.batch_alter_table('reconciliations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reconciliations_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reconciliations_created_at'), ['created_at'], unique=False)
+
+    op.create_table('spending_targets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=40), nullable=False),
+    sa.Column('opd_id', sa.Integer(), nullable=True),
+    sa.Column('umk', sa.BigInteger(), nullable=False),
+    sa.Column('pdn', sa.BigInteger(), nullable=False),
+    sa.Column('local', sa.BigInteger(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['opd_id'], ['opds.id'], name=op.f('fk_spending_targets_opd_id_opds')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_spending_targets_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spending_targets')),
+    sa.UniqueConstraint('year', 'scope', name='uq_spending_targets_year_scope')
+    )
+    with op.batch_alter_table('spending_targets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_spending_targets_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_spending_targets_opd_id'), ['opd_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_spending_targets_year'), ['year'], unique=False)
+
     op.create_table('vendors',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=False),
@@ -307,6 +365,47 @@ def upgrade():
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payments_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_status'), ['status'], unique=False)
+
+    op.create_table('payouts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('vendor_id', sa.Integer(), nullable=False),
+    sa.Column('adapter', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('debt_netted', sa.BigInteger(), nullable=False),
+    sa.Column('bank_name', sa.String(length=100), nullable=True),
+    sa.Column('bank_account_number', sa.String(length=40), nullable=True),
+    sa.Column('bank_account_name', sa.String(length=200), nullable=True),
+    sa.Column('stripe_account_id', sa.String(length=64), nullable=True),
+    sa.Column('provider_ref', sa.String(length=100), nullable=True),
+    sa.Column('bank_reference', sa.String(length=100), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('key_seq', sa.Integer(), nullable=False),
+    sa.Column('failure_code', sa.String(length=60), nullable=True),
+    sa.Column('failure_message', sa.Text(), nullable=True),
+    sa.Column('cancel_reason', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('exported_at', sa.DateTime(), nullable=True),
+    sa.Column('paid_at', sa.DateTime(), nullable=True),
+    sa.Column('failed_at', sa.DateTime(), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("adapter in ('manual','stripe')", name=op.f('ck_payouts_adapter')),
+    sa.CheckConstraint("status in ('pending','exported','paid','failed','cancelled')", name=op.f('ck_payouts_status')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_payouts_amount_positive')),
+    sa.CheckConstraint('debt_netted >= 0', name=op.f('ck_payouts_debt_not_negative')),
+    sa.ForeignKeyConstraint(['run_id'], ['payout_runs.id'], name=op.f('fk_payouts_run_id_payout_runs')),
+    sa.ForeignKeyConstraint(['vendor_id'], ['vendors.id'], name=op.f('fk_payouts_vendor_id_vendors')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payouts')),
+    sa.UniqueConstraint('provider_ref', name=op.f('uq_payouts_provider_ref')),
+    sa.UniqueConstraint('run_id', 'vendor_id', name='uq_payouts_run_vendor')
+    )
+    with op.batch_alter_table('payouts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payouts_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payouts_run_id'), ['run_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payouts_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payouts_vendor_id'), ['vendor_id'], unique=False)
 
     op.create_table('products',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -496,6 +595,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_spending_records_opd_id'), ['opd_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_spending_records_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_spending_records_period'), ['period'], unique=False)
+        batch_op.create_index('ix_spending_records_period_buyer_local_amount', ['period', 'buyer_id', 'is_local_vendor', 'amount'], unique=False)
         batch_op.create_index(batch_op.f('ix_spending_records_vendor_id'), ['vendor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_spending_records_year'), ['year'], unique=False)
 
@@ -514,11 +614,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_ledger_lines_journal_id'), ['journal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_lines_vendor_id'), ['vendor_id'], unique=False)
 
+    op.create_table('provider_fee_postings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('balance_transaction_id', sa.String(length=100), nullable=False),
+    sa.Column('journal_id', sa.Integer(), nullable=False),
+    sa.Column('reconciliation_id', sa.Integer(), nullable=True),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['journal_id'], ['journal_entries.id'], name=op.f('fk_provider_fee_postings_journal_id_journal_entries')),
+    sa.ForeignKeyConstraint(['reconciliation_id'], ['reconciliations.id'], name=op.f('fk_provider_fee_postings_reconciliation_id_reconciliations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_provider_fee_postings')),
+    sa.UniqueConstraint('balance_transaction_id', name=op.f('uq_provider_fee_postings_balance_transaction_id'))
+    )
+    with op.batch_alter_table('provider_fee_postings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_provider_fee_postings_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_provider_fee_postings_journal_id'), ['journal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_provider_fee_postings_reconciliation_id'), ['reconciliation_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('provider_fee_postings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_provider_fee_postings_reconciliation_id'))
+        batch_op.drop_index(batch_op.f('ix_provider_fee_postings_journal_id'))
+        batch_op.drop_index(batch_op.f('ix_provider_fee_postings_created_at'))
+
+    op.drop_table('provider_fee_postings')
     with op.batch_alter_table('ledger_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_lines_vendor_id'))
         batch_op.drop_index(batch_op.f('ix_ledger_lines_journal_id'))
@@ -528,6 +651,7 @@ def downgrade():
     with op.batch_alter_table('spending_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spending_records_year'))
         batch_op.drop_index(batch_op.f('ix_spending_records_vendor_id'))
+        batch_op.drop_index('ix_spending_records_period_buyer_local_amount')
         batch_op.drop_index(batch_op.f('ix_spending_records_period'))
         batch_op.drop_index(batch_op.f('ix_spending_records_order_id'))
         batch_op.drop_index(batch_op.f('ix_spending_records_opd_id'))
@@ -580,6 +704,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_products_category_id'))
 
     op.drop_table('products')
+    with op.batch_alter_table('payouts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payouts_vendor_id'))
+        batch_op.drop_index(batch_op.f('ix_payouts_status'))
+        batch_op.drop_index(batch_op.f('ix_payouts_run_id'))
+        batch_op.drop_index(batch_op.f('ix_payouts_created_at'))
+
+    op.drop_table('payouts')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payments_status'))
         batch_op.drop_index(batch_op.f('ix_payments_created_at'))
@@ -613,6 +744,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_vendors_created_at'))
 
     op.drop_table('vendors')
+    with op.batch_alter_table('spending_targets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_spending_targets_year'))
+        batch_op.drop_index(batch_op.f('ix_spending_targets_opd_id'))
+        batch_op.drop_index(batch_op.f('ix_spending_targets_created_at'))
+
+    op.drop_table('spending_targets')
+    with op.batch_alter_table('reconciliations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reconciliations_created_at'))
+        batch_op.drop_index(batch_op.f('ix_reconciliations_actor_id'))
+
+    op.drop_table('reconciliations')
+    with op.batch_alter_table('payout_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payout_runs_created_at'))
+
+    op.drop_table('payout_runs')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifications_user_id'))
         batch_op.drop_index(batch_op.f('ix_notifications_kind'))
