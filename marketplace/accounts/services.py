@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -54,11 +54,8 @@ RESET_SALT = "peken-password-reset"
 _dummy_hash: str | None = None
 
 
-def _(message: str, **values: Any) -> str:
-    """Translate for the current request; the CLI and background jobs get the Indonesian text."""
-    if has_request_context():
-        return gettext(message, **values)
-    return message % values if values else message
+# Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
+_ = gettext
 
 
 # ---------------------------------------------------------------- sign-in and tokens

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -35,12 +34,8 @@ from marketplace.vendor.models import Vendor
 HIGHLIGHTS = 6
 
 
-def _(message: str, **values) -> str:
-    """gettext in a request; the Indonesian message itself elsewhere (CLI, tests, jobs), where
-    the app's locale selector has no request to read."""
-    if has_request_context():
-        return gettext(message, **values)
-    return message % values if values else message
+# Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
+_ = gettext
 
 
 class ProductNotFound(NotFound):

@@ -6,8 +6,8 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale, gettext
+from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 
 from marketplace.api import Page, paginate
@@ -19,12 +19,8 @@ from marketplace.notifications.models import Notification
 log = logging.getLogger(__name__)
 
 
-def _(text: str, **kwargs) -> str:
-    """gettext that also works outside a request (CLI, tests, signal receivers): Indonesian."""
-    if has_request_context():
-        return gettext(text, **kwargs)
-    with force_locale("id"):
-        return gettext(text, **kwargs)
+# Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
+_ = gettext
 
 
 def send_email(to: str, subject: str, body: str) -> bool:

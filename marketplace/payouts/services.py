@@ -15,7 +15,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from flask import has_request_context
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -47,12 +46,8 @@ log = logging.getLogger(__name__)
 PAYOUT_KINDS = ("payout", "payout_reversal")
 
 
-def _(text: str, **kwargs) -> str:
-    """gettext that also works outside a request (CLI, tests, signal receivers): Indonesian."""
-    if has_request_context():
-        return gettext(text, **kwargs)
-    with force_locale("id"):
-        return gettext(text, **kwargs)
+# Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
+_ = gettext
 
 
 def _stored(text: str, **kwargs) -> str:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, has_request_context
+from flask import current_app
 from flask_babel import gettext
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import case, func, or_, select, update
@@ -40,12 +40,8 @@ from marketplace.vendor.models import StockMovement, Vendor
 log = logging.getLogger(__name__)
 
 
-def _(msgid: str, **values) -> str:
-    """gettext in a request (the user's language); the Indonesian text outside one (CLI, jobs),
-    where the app's locale selector has no request to read."""
-    if has_request_context():
-        return gettext(msgid, **values)
-    return msgid % values if values else msgid
+# Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
+_ = gettext
 
 
 SHOP_FIELDS = (
