@@ -318,10 +318,10 @@ class SeedResult:
 
     created: dict[str, int] = field(default_factory=dict)
 
-    def add(self, kind: str, created: bool) -> None:
+    def add(self, kind: str, created: bool | int) -> None:
+        """Count one row when `created` is True, or `created` rows when it is a number."""
         self.created.setdefault(kind, 0)
-        if created:
-            self.created[kind] += 1
+        self.created[kind] += int(created)
 
     @property
     def total(self) -> int:
@@ -412,4 +412,72 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
     for seeder in SEEDERS:
         echo((getattr(seeder, "__doc__", None) or seeder.__name__).strip().splitlines()[0].rstrip(".") + "…")
         seeder()
+
+    echo("Belanja contoh (pesanan, pembayaran sandbox, penerimaan, satu refund)…")
+    orders = seed_demo_purchases()
+    result.add("orders", orders)
+    if orders:
+        echo(f"  orders: +{orders}")
     return result
+
+
+# Which demo buyers buy what: (buyer email, [(vendor owner email, product sku, quantity)], how far
+# the orders go). Real services do the work, so stock, ledger, spending records and mandate
+# progress are exactly what a real purchase leaves behind.
+DEMO_PURCHASES = (
+    ("asn1@demo.peken.id", 0, "completed"),
+    ("asn2@demo.peken.id", 1, "completed"),
+    ("asn3@demo.peken.id", 2, "ready"),
+    ("asn4@demo.peken.id", 3, "accepted"),
+    ("asn5@demo.peken.id", 4, "paid"),
+    ("warga1@demo.peken.id", 5, "completed"),
+)
+
+
+def seed_demo_purchases() -> int:
+    """A few purchases through the real checkout, so dashboards, balances and progress bars have
+    something to show. Idempotent: each demo checkout has a fixed Idempotency-Key."""
+    from marketplace.ordering import services as ordering
+    from marketplace.ordering.models import Checkout
+    from marketplace.payments.models import Payment
+
+    finance = db.session.scalar(select(User).where(User.email == "finance@demo.peken.id"))
+    listed = db.session.scalars(
+        select(Product).join(Vendor).where(Vendor.status == "verified", Product.is_active,
+                                           Product.stock > 10)
+        .order_by(Vendor.id, Product.id)).all()
+    by_vendor: dict[int, list[Product]] = {}
+    for product in listed:
+        by_vendor.setdefault(product.vendor_id, []).append(product)
+    vendor_ids = sorted(by_vendor)
+    if len(vendor_ids) < 2 or finance is None:
+        return 0
+    created = 0
+    for email, n, goal in DEMO_PURCHASES:
+        buyer = db.session.scalar(select(User).where(User.email == email))
+        key = f"demo-purchase-{n}"
+        if buyer is None or db.session.scalar(select(Checkout.id).where(
+                Checkout.buyer_id == buyer.id, Checkout.idempotency_key == key)):
+            continue
+        # two shops per buyer, rotating, so orders spread over the shops
+        for vendor_id in (vendor_ids[n % len(vendor_ids)], vendor_ids[(n + 1) % len(vendor_ids)]):
+            products = by_vendor[vendor_id]
+            ordering.add_to_cart(buyer, products[n % len(products)].id, 1 + n % 3)
+        checkout = ordering.place_checkout(buyer, key, {"fulfilment": "pickup",
+                                                        "payment_method": "sandbox"})
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
+        ordering.confirm_sandbox_payment(buyer, payment.id, "succeeded")
+        for order in list(checkout.orders):
+            owner = order.vendor.owner
+            if goal in ("accepted", "ready", "completed"):
+                ordering.accept_order(owner, order.id)
+            if goal in ("ready", "completed"):
+                ordering.mark_order_ready(owner, order.id)
+            if goal == "completed":
+                ordering.confirm_receipt(buyer, order.id)
+        created += len(checkout.orders)
+        if n == 1:  # one partial refund, so finance sees one in the ledger and reports
+            first = checkout.orders[0]
+            ordering.refund_order(finance, first.id, min(5_000, first.total),
+                                  "Satu barang rusak saat diterima (data demo)")
+    return created

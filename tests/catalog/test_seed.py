@@ -100,3 +100,18 @@ def test_seed_demo_command_reports_progress_and_is_idempotent(runner):
     assert first.exit_code == 0, first.output
     assert "Toko dan produk" in first.output and "baris baru" in first.output
     assert second.exit_code == 0 and "tidak ada yang diubah" in second.output
+
+
+def test_demo_purchases_leave_real_orders_a_refund_and_a_balanced_ledger():
+    from marketplace.ledger.services import account_balances
+    from marketplace.ordering.models import Order
+    from marketplace.payments.models import Refund
+
+    demo.seed_demo()
+    statuses = set(db.session.scalars(db.select(Order.status)))
+    assert {"paid", "accepted", "ready", "completed"} <= statuses
+    assert db.session.scalar(db.select(db.func.count()).select_from(Refund)) == 1
+    assert sum(account_balances().values()) == 0
+    orders_before = db.session.scalar(db.select(db.func.count()).select_from(Order))
+    demo.seed_demo()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Order)) == orders_before
