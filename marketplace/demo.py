@@ -413,6 +413,8 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
         echo((getattr(seeder, "__doc__", None) or seeder.__name__).strip().splitlines()[0].rstrip(".") + "…")
         seeder()
 
+    echo("Target belanja UMK/PDN/lokal tahun ini…")
+    result.add("targets", seed_demo_targets())
     echo("Belanja contoh (pesanan, pembayaran sandbox, penerimaan, satu refund)…")
     orders = seed_demo_purchases()
     result.add("orders", orders)
@@ -432,6 +434,24 @@ DEMO_PURCHASES = (
     ("asn5@demo.peken.id", 4, "paid"),
     ("warga1@demo.peken.id", 5, "completed"),
 )
+
+
+def seed_demo_targets() -> bool:
+    """This year's spending targets (city-wide and for three OPDs), unless finance set some."""
+    from marketplace.finance import services as finance
+    from marketplace.timeutil import now_utc, year_of
+
+    year = year_of(now_utc())
+    actor = db.session.scalar(select(User).where(User.email == "finance@demo.peken.id"))
+    if actor is None or finance.get_targets(year)["is_set"]:
+        return False
+    finance.set_targets(actor, year, {
+        "umk": 40_000_000, "pdn": 50_000_000, "local": 20_000_000,
+        "by_opd": {code: {"umk": 8_000_000, "pdn": 10_000_000, "local": 4_000_000}
+                   for code in ("DINKOPDAG", "BPKAD", "KEC-GUBENG")
+                   if db.session.scalar(select(Opd.id).where(Opd.code == code))},
+    })
+    return True
 
 
 def seed_demo_purchases() -> int:

@@ -112,6 +112,10 @@ def test_demo_purchases_leave_real_orders_a_refund_and_a_balanced_ledger():
     assert {"paid", "accepted", "ready", "completed"} <= statuses
     assert db.session.scalar(db.select(db.func.count()).select_from(Refund)) == 1
     assert sum(account_balances().values()) == 0
+    from marketplace.finance.services import get_targets
+    from marketplace.timeutil import now_utc, year_of
+    targets = get_targets(year_of(now_utc()))
+    assert targets["is_set"] and targets["umk"] > 0 and "DINKOPDAG" in targets["by_opd"]
     orders_before = db.session.scalar(db.select(db.func.count()).select_from(Order))
     demo.seed_demo()
     assert db.session.scalar(db.select(db.func.count()).select_from(Order)) == orders_before
