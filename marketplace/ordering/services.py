@@ -15,6 +15,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace import signals
 from marketplace.accounts.models import BUYER_ROLES, User
@@ -40,7 +42,7 @@ from marketplace.ledger.models import (
     VENDOR_RECEIVABLE,
     SpendingRecord,
 )
-from marketplace.ledger.queries import cap_amount, vendor_sales
+from marketplace.ledger.queries import cap_amount, vendor_sales, vendors_sales
 from marketplace.ledger.services import account_balances, post_journal, vendor_account_balance
 from marketplace.models_base import utcnow
 from marketplace.ordering import rules
@@ -89,6 +91,25 @@ def _vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
     return rules.vendor_cap_state(vendor_sales(vendor_id, period), cap_amount(period)) == "reached"
 
 
+def _vendors_at_cap(vendor_ids, period: str | None = None) -> set[int]:
+    """The ids among `vendor_ids` whose shop reached the cap of `period`: two statements
+    whatever the number of shops (a cart or checkout spanning many shops is no N+1)."""
+    vendor_ids = set(vendor_ids)
+    if not vendor_ids:
+        return set()
+    period = period or current_period()
+    cap = cap_amount(period)
+    sales = vendors_sales(vendor_ids, period)
+    return {v for v in vendor_ids if rules.vendor_cap_state(sales.get(v, 0), cap) == "reached"}
+
+
+def _cart_items(user_id: int, order_by):
+    """The buyer's cart lines with their product and shop loaded in the same statement."""
+    return db.session.scalars(select(CartItem).where(CartItem.user_id == user_id)
+                              .options(joinedload(CartItem.product).joinedload(Product.vendor))
+                              .order_by(order_by)).all()
+
+
 def _dump_order(order: Order) -> dict[str, Any]:
     from marketplace.ordering.schemas import OrderSchema
     return OrderSchema().dump(order)
@@ -114,11 +135,10 @@ def get_cart(user: User) -> dict[str, Any]:
     """The buyer's cart grouped by vendor, with warnings for lines that can no longer be bought."""
     _require_buyer(user)
     expire_due_orders()
-    items = db.session.scalars(select(CartItem).where(CartItem.user_id == user.id)
-                               .order_by(CartItem.id)).all()
+    items = _cart_items(user.id, CartItem.id)
     lines, warnings, vendors = [], [], OrderedDict()
-    period = current_period()
-    capped: dict[int, bool] = {}
+    capped = _vendors_at_cap(item.product.vendor_id for item in items
+                             if _is_listed(item.product) and item.quantity <= item.product.stock)
     total = 0
     for item in items:
         product = item.product
@@ -127,11 +147,8 @@ def get_cart(user: User) -> dict[str, Any]:
             warning = "unavailable"
         elif item.quantity > product.stock:
             warning = "out_of_stock"
-        else:
-            if product.vendor_id not in capped:
-                capped[product.vendor_id] = _vendor_at_cap(product.vendor_id, period)
-            if capped[product.vendor_id]:
-                warning = "vendor_cap_reached"
+        elif product.vendor_id in capped:
+            warning = "vendor_cap_reached"
         line_total = product.price * item.quantity
         lines.append({"product_id": product.id, "name": product.name, "unit": product.unit,
                       "vendor_id": product.vendor_id, "vendor_name": product.vendor.name,
@@ -163,7 +180,7 @@ def set_cart_quantity(user: User, product_id: int, quantity: int) -> dict[str, A
             db.session.delete(item)
             db.session.commit()
         return get_cart(user)
-    product = db.session.get(Product, product_id)
+    product = db.session.get(Product, product_id, options=[joinedload(Product.vendor)])
     if not _is_listed(product):
         raise NotFound("Produk tidak ditemukan atau tidak dijual lagi.")
     if quantity > product.stock:
@@ -223,11 +240,22 @@ def _replay(checkout: Checkout, request_hash: str) -> Checkout:
     return checkout
 
 
+def _load_orders(checkout: Checkout) -> list[Order]:
+    """The checkout's orders with their shop, lines and events in three statements (not three
+    per order), set as `checkout.orders` so dumping them issues no lazy loads."""
+    orders = list(db.session.scalars(
+        select(Order).where(Order.checkout_id == checkout.id).order_by(Order.id)
+        .options(selectinload(Order.vendor), selectinload(Order.lines),
+                 selectinload(Order.events))).all())
+    set_committed_value(checkout, "orders", orders)
+    return orders
+
+
 def checkout_body(checkout: Checkout, payment: Payment) -> dict[str, Any]:
     pay = {"id": payment.id, "provider": payment.provider, "status": payment.status}
     if payment.client_secret:
         pay["client_secret"] = payment.client_secret
-    return {"id": checkout.id, "orders": [_dump_order(o) for o in checkout.orders],
+    return {"id": checkout.id, "orders": [_dump_order(o) for o in _load_orders(checkout)],
             "total": checkout.total, "payment": pay}
 
 
@@ -279,15 +307,19 @@ def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any
         return checkout
     payment.provider_ref = result.ref
     payment.client_secret = result.client_secret
+    body = checkout_body(checkout, payment)
     checkout.response_status = 201
-    checkout.response_body = checkout_body(checkout, payment)
+    checkout.response_body = body
     db.session.commit()
+    # The route answers with these two columns: keep them loaded instead of re-reading the row
+    # (on SQLite that read would open a write-locking transaction just to fetch what we wrote).
+    set_committed_value(checkout, "response_status", 201)
+    set_committed_value(checkout, "response_body", body)
     return checkout
 
 
 def _create_orders(buyer: User, checkout: Checkout) -> Payment:
-    items = db.session.scalars(select(CartItem).where(CartItem.user_id == buyer.id)
-                               .order_by(CartItem.product_id)).all()
+    items = _cart_items(buyer.id, CartItem.product_id)
     if not items:
         raise EmptyCart("Keranjang masih kosong.")
     for item in items:
@@ -297,10 +329,9 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     by_vendor: OrderedDict[int, list[CartItem]] = OrderedDict()
     for item in sorted(items, key=lambda i: (i.product.vendor_id, i.product_id)):
         by_vendor.setdefault(item.product.vendor_id, []).append(item)
-    period = current_period()
-    cap = cap_amount(period)
+    capped = _vendors_at_cap(by_vendor)
     for vendor_id, vitems in by_vendor.items():
-        if rules.vendor_cap_state(vendor_sales(vendor_id, period), cap) == "reached":
+        if vendor_id in capped:
             vendor = vitems[0].product.vendor
             raise VendorCapReached(f"{vendor.name} sudah mencapai batas penjualan periode ini.",
                                    details={"vendor_id": vendor_id, "vendor": vendor.name})
