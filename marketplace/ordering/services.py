@@ -419,10 +419,14 @@ def _abandon_checkout(checkout: Checkout, payment: Payment, err: PaymentProvider
 
 # ================================================================= stock and locking
 def _lock_orders(order_ids: list[int]) -> list[Order]:
+    """Lock the orders in id order; their shop, lines and events come in one statement each
+    (the callers transition them, post their lines and record spending)."""
     if not order_ids:
         return []
     return list(db.session.scalars(_locked(select(Order).where(Order.id.in_(order_ids))
-                                           .order_by(Order.id))).all())
+                                           .order_by(Order.id))
+                                   .options(selectinload(Order.vendor), selectinload(Order.lines),
+                                            selectinload(Order.events))).all())
 
 
 def _release_stock(order: Order, actor: User | None) -> None:
@@ -446,7 +450,8 @@ def _mark_orders_paid(payment: Payment, actor: User | None = None) -> list[Order
     Flush only; returns the orders that became paid."""
     payment.status = "succeeded"
     payment.failure_message = None
-    orders = _lock_orders([o.id for o in payment.checkout.orders])
+    orders = _lock_orders(list(db.session.scalars(
+        select(Order.id).where(Order.checkout_id == payment.checkout_id)).all()))
     paid = [o for o in orders if o.status == "pending_payment"]
     stale = [o for o in orders if o not in paid]
     for order in paid:
