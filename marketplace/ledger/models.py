@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
@@ -61,6 +61,10 @@ class SpendingRecord(db.Model):
     """
 
     __tablename__ = "spending_records"
+    # A shop's sales this period decide the fair-share cap on every listing, cart and checkout
+    # (`vendor_sales_subquery`, `vendors_sales`): (period, vendor_id, amount) answers both the
+    # per-shop sum and the per-period GROUP BY vendor from the index alone.
+    __table_args__ = (Index("ix_spending_records_period_vendor_amount", "period", "vendor_id", "amount"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM in WIB

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -82,6 +83,9 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint("total >= 0", name="total_not_negative"),
         CheckConstraint("refunded_total >= 0 and refunded_total <= total", name="refund_within_total"),
+        # expire_due_orders() runs before every cart, checkout and order list: "pending_payment
+        # and expires_at <= now" must be an index range, not a scan over every order ever paid.
+        Index("ix_orders_status_expires_at", "status", "expires_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
