@@ -62,10 +62,13 @@ def page_args(args: dict[str, Any]) -> tuple[int, int]:
     return args.get("page", 1), min(args.get("per_page", 20), 100)
 
 
-def paginate(stmt, page: int = 1, per_page: int = 20, *, scalars: bool = True) -> Page:
-    """Run `stmt` for one page and count the whole result."""
+def paginate(stmt, page: int = 1, per_page: int = 20, *, scalars: bool = True,
+             count_stmt=None) -> Page:
+    """Run `stmt` for one page and count the whole result (or `count_stmt`: the same rows without
+    the joins that only serve the ordering, which the count would otherwise compute for nothing)."""
     per_page = min(per_page, 100)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    counted = (stmt if count_stmt is None else count_stmt).order_by(None)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
     paged = stmt.limit(per_page).offset((page - 1) * per_page)
     rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()
     return Page(items=list(rows), page=page, per_page=per_page, total=total or 0)

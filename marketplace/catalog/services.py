@@ -26,7 +26,7 @@ from marketplace.ledger.queries import (
     cap_amount,
     vendor_sales,
     vendor_sales_subquery,
-    vendors_at_cap_subquery,
+    vendors_at_cap_ids,
 )
 from marketplace.timeutil import current_period
 from marketplace.vendor.models import Vendor
@@ -58,11 +58,16 @@ class SlugTaken(Conflict):
 def listed_products_query(period: str | None = None, *, include_capped: bool = False) -> Select:
     """`select(Product)` joined to its Vendor, limited to listed products: active, of a verified
     shop, and (unless `include_capped`) of a shop below the fair-share cap of `period`
-    (default: the current WIB period). Add filters and ordering to it; it does not run."""
+    (default: the current WIB period). Add filters and ordering to it; it does not run the
+    listing (it reads the cap and the ids of the shops at the cap)."""
     stmt = (select(Product).join(Product.vendor)
             .where(Product.is_active.is_(True), Vendor.status == "verified"))
     if not include_capped:
-        stmt = stmt.where(Product.vendor_id.not_in(vendors_at_cap_subquery(period or current_period())))
+        # The capped shops are read once here (a handful of ids) instead of being a subquery that
+        # the count and the page would each re-aggregate over the whole period's sales.
+        capped = vendors_at_cap_ids(period or current_period())
+        if capped:
+            stmt = stmt.where(Product.vendor_id.not_in(capped))
     return stmt
 
 
@@ -174,7 +179,7 @@ def search_products(args: dict[str, Any], viewer=None) -> Page:
         stmt = stmt.where(Product.stock > 0)
     origin = _origin(viewer) if args.get("sort") == "nearest" else None
     sort = rules.effective_sort(args.get("sort"), has_terms=bool(terms), has_origin=origin is not None)
-    page = paginate(_ordering(stmt, sort, terms, origin, period), *page_args(args))
+    page = paginate(_ordering(stmt, sort, terms, origin, period), *page_args(args), count_stmt=stmt)
     for product in page.items:
         product.cap_reached = False  # the listing already left out shops at the cap
     page.extra["sort"] = sort

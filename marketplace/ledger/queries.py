@@ -43,6 +43,16 @@ def cap_amount(period: str) -> int:
     return int(amount) if amount is not None else int(current_app.config["FAIR_SHARE_CAP"])
 
 
+def vendors_at_cap_ids(period: str) -> list[int]:
+    """Ids of the shops whose sales in `period` reached the cap, read once (one aggregate over
+    the period's records) so a listing's count and page do not each recompute it."""
+    stmt = (select(SpendingRecord.vendor_id).where(SpendingRecord.period == period)
+            .group_by(SpendingRecord.vendor_id)
+            .having(func.coalesce(func.sum(SpendingRecord.amount), 0) >= cap_amount(period))
+            .order_by(SpendingRecord.vendor_id))
+    return list(db.session.scalars(stmt).all())
+
+
 def vendors_at_cap_subquery(period: str):
     """Vendor ids whose sales in `period` reached the cap (they are not listed)."""
     sales = vendor_sales_subquery(period)
