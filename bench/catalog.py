@@ -31,14 +31,14 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkout import free_port, run_phase, wait_until_warm, floor_loop  # noqa: E402
+from checkout import floor_loop, free_port, run_phase, wait_until_warm
 
 WORDS = ["Beras", "Minyak Goreng", "Telur Ayam", "Gula Pasir", "Tepung Terigu", "Kopi Bubuk",
          "Sambal Bawang", "Kerupuk Udang", "Batik Tulis", "Tas Anyaman"]
@@ -64,6 +64,7 @@ def seed(database_url: str) -> str:
     from marketplace.catalog.models import Category, Product
     from marketplace.extensions import db
     from marketplace.ledger.models import SpendingRecord
+    from marketplace.models_base import utcnow
     from marketplace.ordering.models import Checkout, Order, OrderLine
     from marketplace.timeutil import current_period
     from marketplace.vendor.models import Vendor
@@ -75,7 +76,7 @@ def seed(database_url: str) -> str:
         db.drop_all()
         db.create_all()
         s = db.session
-        now = datetime.utcnow().replace(microsecond=0)
+        now = utcnow().replace(microsecond=0)
         period = current_period()
         s.execute(insert(Area), [{"kelurahan": f"Kelurahan {k}-{j}", "kecamatan": f"Kecamatan {k}"}
                                  for k in range(1, 11) for j in range(1, 5)])
@@ -198,6 +199,7 @@ def main() -> int:
         base = os.environ.get("BENCH_DATABASE_URL") or subprocess.check_output(
             ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True).strip()
         from sqlalchemy import create_engine, text
+
         from tests.conftest import _pg_url
         name = f"peken_bench_{uuid.uuid4().hex[:6]}"
         admin = create_engine(_pg_url(base, "postgres"), isolation_level="AUTOCOMMIT")

@@ -72,7 +72,7 @@ def test_product_detail_is_a_handful_of_statements(app, api):
 
 
 def test_cart_update_does_not_grow_with_the_lines_in_the_cart(app, api):
-    vendors, products, buyer = _catalog(8, n_vendors=4)
+    _, products, buyer = _catalog(8, n_vendors=4)
     client = api(buyer)
     one_line = _count(lambda: client.put(f"/api/v1/cart/items/{products[0].id}", json={"quantity": 1}))
     for p in products[1:6]:  # five more lines from four shops
