@@ -45,6 +45,7 @@ from marketplace.ledger.models import (
 from marketplace.ledger.queries import cap_amount, vendor_sales, vendors_sales
 from marketplace.ledger.services import account_balances, post_journal, vendor_account_balance
 from marketplace.models_base import utcnow
+from marketplace.money import format_rupiah
 from marketplace.ordering import rules
 from marketplace.ordering.errors import (
     EmptyCart,
@@ -483,7 +484,7 @@ def _void_stale(payment: Payment, stale: list[Order]) -> None:
                  memo=f"Dikembalikan: pesanan {numbers} sudah kedaluwarsa", reference=ref,
                  payment_id=payment.id)
     payment.failure_message = (f"Pesanan {numbers} sudah kedaluwarsa sebelum pembayaran masuk; "
-                               f"Rp{amount:,} dikembalikan.".replace(",", "."))
+                               f"{format_rupiah(amount)} dikembalikan.")
     log.warning("payment %s arrived after orders %s closed; %s refunded", payment.id, numbers, amount)
 
 
