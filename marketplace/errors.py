@@ -113,7 +113,8 @@ def error_response(err: MarketplaceError):
         for field, messages in err.details.items():
             if isinstance(messages, list):
                 flash(f"{field}: {' '.join(str(m) for m in messages)}", "error")
-        return redirect(request.referrer or request.path)
+        from marketplace.security import safe_referrer
+        return redirect(safe_referrer(request.referrer, request.host, request.path))
     if err.status == 401:
         from urllib.parse import quote
         return redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/"))

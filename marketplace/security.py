@@ -26,3 +26,16 @@ def bearer_token(headers) -> str | None:
     if value[:7].lower() == "bearer ":
         return value[7:].strip() or None
     return None
+
+
+def safe_referrer(referrer: str | None, host: str, default: str = "/") -> str:
+    """The path of a same-site Referer header, else `default`: a forged or off-site Referer
+    must never send the user elsewhere (ASVS 3.7.2)."""
+    if not referrer:
+        return default
+    parts = urlsplit(referrer.strip())
+    if parts.scheme not in ("", "http", "https") or (parts.netloc and parts.netloc != host):
+        return default
+    if not parts.netloc and parts.scheme:
+        return default
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""), default)

@@ -221,6 +221,7 @@ def _export_columns(rows: list[dict]) -> list[str]:
 
 def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
     """The report's rows as CSV or XLSX: (content, mimetype, filename)."""
+    from marketplace.exports import safe_cell
     rows = report["rows"]
     columns = _export_columns(rows)
     filename = f"realisasi-{report['year']}-{report['group_by']}.{fmt}"
@@ -229,7 +230,7 @@ def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
         writer = csv.writer(buf)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+            writer.writerow(["" if row.get(c) is None else safe_cell(row.get(c)) for c in columns])
         # BOM so spreadsheet programs read the UTF-8 names of kelurahan correctly.
         return ("\ufeff" + buf.getvalue()).encode("utf-8"), EXPORT_MIMETYPES["csv"], filename
     from openpyxl import Workbook
@@ -238,7 +239,7 @@ def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
     ws.title = f"Realisasi {report['year']}"
     ws.append(columns)
     for row in rows:
-        ws.append([row.get(c) for c in columns])
+        ws.append([safe_cell(row.get(c)) for c in columns])
     summary = wb.create_sheet("Ringkasan")
     summary.append(["", "target", "realised", "progress_bps", "share_bps"])
     for k in rules.TARGET_KINDS:

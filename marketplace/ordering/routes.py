@@ -26,6 +26,7 @@ from marketplace.ordering.schemas import (
     RefundSchema,
 )
 from marketplace.payments.providers import available_methods
+from marketplace.security import safe_referrer
 
 BUYERS = ("civil_servant", "public")
 ALL_ORDER_ROLES = ("civil_servant", "public", "vendor", "finance", "admin")
@@ -198,7 +199,7 @@ def cart_add(product_id):
     user = require_role(*BUYERS)
     services.add_to_cart(user, product_id, _int_field("quantity", 1, minimum=1))
     flash(_("Ditambahkan ke keranjang."), "success")
-    return redirect(request.referrer or url_for("ordering.cart_page"))
+    return redirect(safe_referrer(request.referrer, request.host, url_for("ordering.cart_page")))
 
 
 @bp.post("/cart/items/<int:product_id>/quantity")
