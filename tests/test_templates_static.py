@@ -14,8 +14,8 @@ TEMPLATES = ROOT / "templates"
 ALL = sorted(TEMPLATES.rglob("*.html"))
 NAMES = [str(p.relative_to(TEMPLATES)) for p in ALL]
 
-FORM = re.compile(r"<form\b[^>]*>", re.I | re.S)
-POST = re.compile(r"""method\s*=\s*["']?post\b""", re.I)
+FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE | re.DOTALL)
+POST = re.compile(r"""method\s*=\s*["']?post\b""", re.IGNORECASE)
 CSRF = re.compile(r"csrf_token\(\)|\bm\.csrf\(\)|\bcsrf\(\)")
 
 
@@ -49,9 +49,9 @@ def test_every_post_form_carries_a_csrf_token(name):
 
 def test_the_csrf_macros_put_the_token_in_the_form():
     macros = _source("macros.html")
-    csrf = re.search(r"macro csrf\(\).*?endmacro", macros, re.S).group(0)
+    csrf = re.search(r"macro csrf\(\).*?endmacro", macros, re.DOTALL).group(0)
     assert 'name="csrf_token"' in csrf and "csrf_token()" in csrf
-    confirm = re.search(r"macro confirm_button\(.*?endmacro", macros, re.S).group(0)
+    confirm = re.search(r"macro confirm_button\(.*?endmacro", macros, re.DOTALL).group(0)
     assert 'name="csrf_token"' in confirm and "data-confirm=" in confirm
 
 
@@ -82,10 +82,10 @@ def test_chart_labels_from_user_data_are_escaped():
 @pytest.mark.parametrize("name", NAMES)
 def test_no_inline_script_or_event_handler_since_the_csp_forbids_them(name):
     text = _source(name)
-    inline = [_line(text, m.start()) for m in re.finditer(r"<script\b[^>]*>", text, re.I)
+    inline = [_line(text, m.start()) for m in re.finditer(r"<script\b[^>]*>", text, re.IGNORECASE)
               if "src=" not in m.group(0)]
-    handlers = [_line(text, m.start()) for m in re.finditer(r"""\son[a-z]+\s*=\s*["']""", text, re.I)]
-    js_urls = [_line(text, m.start()) for m in re.finditer(r"javascript:", text, re.I)]
+    handlers = [_line(text, m.start()) for m in re.finditer(r"""\son[a-z]+\s*=\s*["']""", text, re.IGNORECASE)]
+    js_urls = [_line(text, m.start()) for m in re.finditer(r"javascript:", text, re.IGNORECASE)]
     assert not inline and not handlers and not js_urls, (name, inline, handlers, js_urls)
 
 
@@ -98,7 +98,7 @@ def test_most_templates_are_pages_that_extend_the_base():
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_sets_a_non_empty_title(name):
-    match = re.search(r"\{%-?\s*block title\s*-?%\}(.*?)\{%-?\s*endblock", _source(name), re.S)
+    match = re.search(r"\{%-?\s*block title\s*-?%\}(.*?)\{%-?\s*endblock", _source(name), re.DOTALL)
     assert match, f"{name} extends base.html without a title block"
     assert match.group(1).strip(), f"{name} has an empty title block"
 
