@@ -1,0 +1,302 @@
+"""Every page, as each kind of user meets it on a phone (SPEC §5).
+
+The demo data (plus a pending payment, a cancelled and a paid order, a cart line, a payout run and a
+reconciliation) makes list pages non-empty and gives each role objects of its own. For each role,
+Chromium signs in through /login and visits every GET page the app serves that the role may use,
+checking: no server error, no 404 on the role's own objects, no horizontal scrolling at 390px,
+`<html lang="id">`, a title, and no "None"/"RpNone"/traceback where a value belongs. Then the role
+switches to English once and a few pages must answer in English.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from tests.conftest import _clean
+
+PHONE = 390
+# Paths no page crawl visits: the API, files, the language switch and the health probe.
+SKIP_PREFIXES = ("/api/", "/static", "/uploads", "/language", "/healthz")
+
+ANON, CS, PUBLIC, VENDOR, FINANCE, ADMIN = "anonymous", "civil_servant", "public", "vendor", "finance", "admin"
+ROLES = [ANON, CS, PUBLIC, VENDOR, FINANCE, ADMIN]
+USERS = {CS, PUBLIC, VENDOR, FINANCE, ADMIN}
+EVERYONE = {ANON, *USERS}
+BUYERS = {CS, PUBLIC}
+MONEY = {FINANCE, ADMIN}
+
+# Every GET page rule and who may use it. A new page fails
+# test_every_page_rule_is_in_the_crawl_map until it is listed here (and so crawled).
+ACCESS: dict[str, set[str]] = {
+    "/": EVERYONE,
+    "/products": EVERYONE,
+    "/products/<int:product_id>": EVERYONE,
+    "/shops/<int:vendor_id>": EVERYONE,
+    "/login": {ANON},
+    "/register": {ANON},
+    "/password/forgot": {ANON},
+    "/password/reset/<token>": {ANON},
+    "/logout": USERS,
+    "/account": USERS,
+    "/notifications": USERS,
+    "/cart": BUYERS,
+    "/checkout": BUYERS,
+    "/orders": BUYERS,
+    "/orders/<int:order_id>": BUYERS,
+    "/payments/<int:payment_id>": BUYERS,
+    "/mandate": {CS},
+    "/shop/apply": {PUBLIC, VENDOR},
+    "/shop": {VENDOR},
+    "/shop/profile": {VENDOR},
+    "/shop/products": {VENDOR},
+    "/shop/products/new": {VENDOR},
+    "/shop/products/import": {VENDOR},
+    "/shop/products/<int:product_id>/edit": {VENDOR},
+    "/shop/products/<int:product_id>/stock": {VENDOR},
+    "/shop/orders": {VENDOR},
+    "/shop/orders/<int:order_id>/slip": {VENDOR},
+    "/shop/pick-list": {VENDOR},
+    "/shop/sales": {VENDOR},
+    "/shop/payouts": {VENDOR},
+    "/finance": MONEY,
+    "/finance/audit": MONEY,
+    "/finance/compliance": MONEY,
+    "/finance/ledger": MONEY,
+    "/finance/watch": MONEY,
+    "/finance/targets/<int:year>": MONEY,
+    "/finance/payouts": MONEY,
+    "/finance/payouts/runs/<int:run_id>": MONEY,
+    "/finance/payouts/runs/<int:run_id>/bank-file": {FINANCE},
+    "/finance/reconciliations": MONEY,
+    "/finance/reconciliations/<int:rec_id>": MONEY,
+    "/admin": {ADMIN},
+    "/admin/categories": {ADMIN},
+    "/admin/civil-servants/import": {ADMIN},
+    "/admin/mandate-rules": {ADMIN},
+    "/admin/vendors": {ADMIN},
+    "/admin/vendors/<int:vendor_id>": {ADMIN},
+    "/admin/vendors/<int:vendor_id>/class": {ADMIN},
+}
+DOWNLOADS = {"/finance/payouts/runs/<int:run_id>/bank-file"}
+
+# A few pages per role re-visited in English.
+ENGLISH = {
+    ANON: ["/", "/products", "/login"],
+    CS: ["/", "/orders", "/mandate", "/cart"],
+    PUBLIC: ["/", "/orders", "/account"],
+    VENDOR: ["/shop", "/shop/orders", "/shop/products"],
+    FINANCE: ["/finance", "/finance/payouts", "/finance/ledger"],
+    ADMIN: ["/admin", "/admin/vendors", "/finance/compliance"],
+}
+INDONESIAN_NAV = ("Keranjang", "Keluar", "Belanja", "Masuk")
+# List pages the world fills: they must list something, not show their empty state.
+FILLED = {"/orders", "/cart", "/notifications", "/shop/orders", "/shop/products", "/shop/payouts",
+          "/finance/payouts", "/finance/reconciliations", "/finance/ledger", "/finance/audit",
+          "/admin/vendors", "/products", "/mandate"}
+
+LEAKS = re.compile(r"Traceback|jinja2|Undefined|RpNone|Rp-|\bNone\b|\bnan\b|\{\{|\{%")
+
+FIXTURE = Path(__file__).resolve().parent.parent / "finance" / "fixtures" / "stripe_balance_transactions.csv"
+DEMO_PASSWORD = "peken-demo-2026"
+
+
+def _page_rules(app) -> list[str]:
+    return sorted({r.rule for r in app.url_map.iter_rules()
+                   if "GET" in r.methods and not r.rule.startswith(SKIP_PREFIXES)})
+
+
+def test_every_page_rule_is_in_the_crawl_map(_app):
+    assert set(_page_rules(_app)) == set(ACCESS)
+
+
+# ------------------------------------------------------------------------------ the world
+def _build_world(app) -> dict:
+    """Demo data plus the objects the demo leaves out; returns logins and ids by role."""
+    from marketplace.accounts.models import User
+    from marketplace.accounts.services import password_reset_token
+    from marketplace.catalog.models import Product
+    from marketplace.demo import seed_demo
+    from marketplace.finance.reconciliation import reconcile_csv
+    from marketplace.notifications.services import notify
+    from marketplace.ordering import services as ordering
+    from marketplace.ordering.models import Checkout, Order
+    from marketplace.payments.models import Payment
+    from marketplace.payouts import services as payouts
+    from marketplace.timeutil import current_period
+    from marketplace.vendor.models import Vendor
+
+    seed_demo()
+
+    def user(email: str) -> User:
+        return db.session.scalar(select(User).where(User.email == email))
+
+    asn, warga = user("asn1@demo.peken.id"), user("warga1@demo.peken.id")
+    finance, admin = user("finance@demo.peken.id"), user("admin@demo.peken.id")
+    # the shop with the most demo orders, so its order pages show several statuses
+    counts = db.session.execute(select(Order.vendor_id, db.func.count()).group_by(Order.vendor_id)
+                                .order_by(db.func.count().desc(), Order.vendor_id)).all()
+    shop = db.session.get(Vendor, counts[0][0])
+    products = db.session.scalars(select(Product).where(Product.vendor_id == shop.id, Product.is_active,
+                                                        Product.stock >= 10).order_by(Product.id)).all()
+
+    def buy(key: str, pay: bool) -> Checkout:
+        ordering.add_to_cart(asn, products[0].id, 1)
+        checkout = ordering.place_checkout(asn, key, {"fulfilment": "pickup", "payment_method": "sandbox"})
+        if pay:
+            payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
+            ordering.confirm_sandbox_payment(asn, payment.id, "succeeded")
+        return checkout
+
+    buy("crawl-paid", pay=True)                                    # waits for the shop
+    cancelled = buy("crawl-cancelled", pay=True)
+    ordering.cancel_order(asn, cancelled.orders[0].id)             # refunded
+    buy("crawl-unpaid", pay=False)                                 # pending payment
+    ordering.add_to_cart(asn, products[-1].id, 2)                  # a cart to check out
+    ordering.add_to_cart(warga, products[0].id, 1)
+
+    # the demo shops have no bank account; all but one get one, so the run pays some and flags one
+    verified = db.session.scalars(select(Vendor).where(Vendor.status == "verified").order_by(Vendor.id)).all()
+    for n, vendor in enumerate(v for v in verified if v.id != verified[-1].id):
+        vendor.bank_name, vendor.bank_account_number, vendor.bank_account_name = "Bank Jatim", f"00{n}1234567", vendor.name
+    db.session.commit()
+    run = payouts.run_payouts(finance)
+    ours = [p for p in run.payouts if p.vendor_id == shop.id]
+    assert ours and len(run.payouts) > 1, "the payout run should pay the crawled shop and another"
+    payouts.mark_payout_paid(finance, ours[0].id, "TRF-CRAWL-0001")
+    for someone in (asn, warga, finance, admin):  # buyers and staff get no notification of their own yet
+        notify(someone, "info", "Uji halaman", "Pemberitahuan contoh untuk penjelajahan halaman.", url="/",
+               email=False)
+    rec = reconcile_csv(finance, FIXTURE.read_bytes(), "stripe.csv")
+    reset = password_reset_token(warga)
+
+    def buyer_ids(buyer: User) -> dict[str, list[int]]:
+        orders = db.session.scalars(select(Order).where(Order.buyer_id == buyer.id).order_by(Order.id)).all()
+        checkout_ids = {o.checkout_id for o in orders}
+        pay_ids = db.session.scalars(select(Payment.id).where(Payment.checkout_id.in_(checkout_ids))
+                                     .order_by(Payment.id)).all()
+        return {"order_id": [o.id for o in orders], "payment_id": list(pay_ids)}
+
+    any_product = products[0].id
+    vendors = db.session.scalars(select(Vendor).order_by(Vendor.id)).all()
+    by_status = {v.status: v.id for v in vendors}
+    shop_orders = dict(db.session.execute(select(Order.status, Order.id).where(Order.vendor_id == shop.id)
+                                          .order_by(Order.id)).all())  # one order per status
+    shop_products = [p.id for p in products[:2]]
+    public = {"product_id": [any_product], "vendor_id": [shop.id]}
+    money = {"run_id": [run.id], "rec_id": [rec.id], "year": [int(current_period()[:4])]}
+    world = {
+        ANON: {"email": None, "ids": {**public, "token": [reset]}},
+        CS: {"email": asn.email, "ids": {**public, **buyer_ids(asn)}},
+        PUBLIC: {"email": warga.email, "ids": {**public, **buyer_ids(warga)}},
+        VENDOR: {"email": shop.owner.email,
+                 "ids": {"product_id": shop_products, "vendor_id": [shop.id], "order_id": sorted(shop_orders.values())}},
+        FINANCE: {"email": finance.email, "ids": {**public, **money}},
+        ADMIN: {"email": admin.email, "ids": {**public, **money, **{  # a pending, verified and suspended shop
+            rule: sorted(set(by_status.values()))
+            for rule in ("/admin/vendors/<int:vendor_id>", "/admin/vendors/<int:vendor_id>/class")}}},
+    }
+    db.session.commit()
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(_app):
+    with _app.app_context():
+        data = _build_world(_app)
+        db.session.remove()
+    yield data
+    _clean(_app)
+
+
+# ------------------------------------------------------------------------------ the crawl
+def _urls(rule: str, ids: dict[str, list]) -> list[str]:
+    """The rule with its parameter filled with each of the role's objects (`ids` by rule, else by
+    parameter name)."""
+    params = re.findall(r"<(?:\w+:)?(\w+)>", rule)
+    if not params:
+        return [rule]
+    assert len(params) == 1, rule
+    values = ids.get(rule) or ids.get(params[0])
+    assert values, f"no {params[0]} to fill {rule}"
+    return [re.sub(r"<(?:\w+:)?\w+>", str(v), rule) for v in values]
+
+
+def _problems(page, url: str, status: int, lang: str = "id") -> list[str]:
+    found = []
+    if status >= 500:
+        found.append(f"status {status}")
+    elif status >= 400:
+        found.append(f"status {status} on a page this role may use")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE + 1:
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > limit + 1)
+                 .filter(e => !e.closest('.table-wrap, pre'))
+                 .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
+            PHONE)
+        found.append(f"scrollWidth {width} > {PHONE} ({', '.join(wide)})")
+    got_lang = page.evaluate("document.documentElement.lang")
+    if got_lang != lang:
+        found.append(f'<html lang="{got_lang}">')
+    if not page.title().strip():
+        found.append("empty <title>")
+    text = page.inner_text("body")
+    for match in LEAKS.finditer(text):
+        around = text[max(0, match.start() - 30): match.end() + 30].replace("\n", " ")
+        found.append(f"{match.group(0)!r} printed: …{around}…")
+        break
+    return found
+
+
+def _login(page, live_server, email: str) -> None:
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"{email} could not sign in"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, page, live_server, _app):
+    me = world[role]
+    if me["email"]:
+        _login(page, live_server, me["email"])
+    visited, problems = [], []
+    for rule in _page_rules(_app):
+        if role not in ACCESS.get(rule, set()):
+            continue
+        for path in _urls(rule, me["ids"]):
+            visited.append(path)
+            if rule in DOWNLOADS:
+                resp = page.request.get(f"{live_server}{path}")
+                if resp.status != 200 or "html" in resp.headers.get("content-type", ""):
+                    problems.append(f"{path}: download answered {resp.status} {resp.headers.get('content-type')}")
+                continue
+            resp = page.goto(f"{live_server}{path}")
+            status = resp.status if resp else 0
+            problems += [f"{path}: {p}" for p in _problems(page, path, status)]
+            if path in FILLED and page.locator("main > .empty, main > section > .empty").count():
+                problems.append(f"{path}: shows its empty state although the world has rows for it")
+            if me["email"] and "/login" in page.url and path != "/login":
+                problems.append(f"{path}: sent back to /login")
+
+    # once in English, the same kind of pages answer in English
+    page.goto(f"{live_server}/language/en")
+    for path in ENGLISH[role]:
+        resp = page.goto(f"{live_server}{path}")
+        problems += [f"[en] {path}: {p}" for p in _problems(page, path, resp.status if resp else 0, lang="en")]
+        nav = page.inner_text("header")
+        still = [w for w in INDONESIAN_NAV if re.search(rf"\b{w}\b", nav)]
+        if still:
+            problems.append(f"[en] {path}: Indonesian nav words {still}")
+
+    print(f"{role}: crawled {len(visited)} pages: {' '.join(visited)}")
+    assert len(visited) >= 5
+    assert not problems, f"{role}:\n  " + "\n  ".join(problems)
