@@ -82,6 +82,9 @@ ACCESS: dict[str, set[str]] = {
     "/admin/vendors/<int:vendor_id>": {ADMIN},
     "/admin/vendors/<int:vendor_id>/class": {ADMIN},
 }
+# Signed-in users may still open these (the login form sends them on, the shop application page
+# explains that only public accounts can apply).
+OPEN_TO_SIGNED_IN = {"/login", "/register", "/password/forgot", "/shop/apply"}
 DOWNLOADS = {"/finance/payouts/runs/<int:run_id>/bank-file"}
 
 # A few pages per role re-visited in English.
@@ -251,6 +254,10 @@ def _problems(page, url: str, status: int, lang: str = "id") -> list[str]:
         around = text[max(0, match.start() - 30): match.end() + 30].replace("\n", " ")
         found.append(f"{match.group(0)!r} printed: …{around}…")
         break
+    filled = page.evaluate("""() => [...document.querySelectorAll('input, textarea, select')]
+        .filter(e => /^(None|nan|undefined)$/.test(e.value)).map(e => e.name || e.id)""")
+    if filled:
+        found.append(f"form fields pre-filled with None: {filled}")
     return found
 
 
@@ -268,7 +275,7 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, 
     me = world[role]
     if me["email"]:
         _login(page, live_server, me["email"])
-    visited, problems = [], []
+    visited, refused, problems = [], [], []
     for rule in _page_rules(_app):
         if role not in ACCESS.get(rule, set()):
             continue
@@ -286,6 +293,22 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, 
                 problems.append(f"{path}: shows its empty state although the world has rows for it")
             if me["email"] and "/login" in page.url and path != "/login":
                 problems.append(f"{path}: sent back to /login")
+
+    # pages of other roles: refused with a clear page (or the login form), never a server error
+    for rule in _page_rules(_app):
+        if role in ACCESS[rule] or "<" in rule or rule in ("/logout",):
+            continue
+        resp = page.goto(f"{live_server}{rule}")
+        status = resp.status if resp else 0
+        landed = page.url.removeprefix(live_server)
+        refused.append(f"{rule}→{status}{'' if landed == rule else ' ' + landed}")
+        if not me["email"]:
+            if landed != f"/login?next={rule}":
+                problems.append(f"{rule}: anonymous visitor not sent to the login form ({status} at {landed})")
+        elif rule not in OPEN_TO_SIGNED_IN and (status != 403 or "Tidak diizinkan" not in page.inner_text("main")):
+            problems.append(f"{rule}: another role's page answered {status} at {landed}, not a clear 403")
+        problems += [f"{rule} (refused): {p}" for p in _problems(page, rule, 200)]
+    print(f"{role}: refused {' '.join(refused)}")
 
     # once in English, the same kind of pages answer in English
     page.goto(f"{live_server}/language/en")
