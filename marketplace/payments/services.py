@@ -74,7 +74,10 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
     refunds: list[Refund] = []
     if event_type == "payment_intent.succeeded":
         payment = _payment_for_intent(obj.get("id"), obj.get("metadata"))
-        if payment is not None and rules.payment_can_move(payment.status, "succeeded"):
+        # A payment we canceled (its orders expired) stays open at Stripe: if the buyer still
+        # completes it the money did arrive, so book it and send it back (_void_stale) too.
+        if payment is not None and (rules.payment_can_move(payment.status, "succeeded")
+                                    or payment.status == "canceled"):
             paid = ordering._mark_orders_paid(payment)
     elif event_type == "payment_intent.payment_failed":
         payment = _payment_for_intent(obj.get("id"), obj.get("metadata"))
