@@ -323,3 +323,19 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, 
     print(f"{role}: crawled {len(visited)} pages: {' '.join(visited)}")
     assert len(visited) >= 5
     assert not problems, f"{role}:\n  " + "\n  ".join(problems)
+
+
+def test_the_phone_menu_opens_by_tap_and_by_keyboard(page, live_server):
+    page.goto(f"{live_server}/")
+    login_link = page.get_by_test_id("nav-login")
+    assert not login_link.is_visible()  # folded away on a phone
+    page.click("label.nav-toggle-label")
+    assert login_link.is_visible()
+    page.goto(f"{live_server}/products")
+    assert not login_link.is_visible()
+    page.keyboard.press("Tab")  # the brand link
+    page.keyboard.press("Tab")  # the menu toggle
+    assert page.evaluate("document.activeElement.id") == "nav-toggle"
+    page.keyboard.press("Space")
+    assert login_link.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE + 1
