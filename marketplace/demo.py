@@ -394,6 +394,9 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
             "made_in_city": True, "umk_class": spec.umk_class, "description": spec.description,
             "status_reason": spec.status_reason,
             "verified_at": utcnow() if spec.status == "verified" else None,
+            # a (made-up) bank account, so a demo payout run pays the shops instead of flagging them
+            "bank_name": "Bank Jatim", "bank_account_number": f"0011{n:06d}",
+            "bank_account_name": spec.owner_name,
         })
         result.add("vendors", created)
         local_maker = spec.type in ("umkm", "food_centre")

@@ -162,14 +162,15 @@ def _build_world(app) -> dict:
     ordering.add_to_cart(asn, products[-1].id, 2)                  # a cart to check out
     ordering.add_to_cart(warga, products[0].id, 1)
 
-    # the demo shops have no bank account; all but one get one, so the run pays some and flags one
-    verified = db.session.scalars(select(Vendor).where(Vendor.status == "verified").order_by(Vendor.id)).all()
-    for n, vendor in enumerate(v for v in verified if v.id != verified[-1].id):
-        vendor.bank_name, vendor.bank_account_number, vendor.bank_account_name = "Bank Jatim", f"00{n}1234567", vendor.name
+    # one paid-to shop without a bank account, so the run both pays shops and flags one
+    payable = db.session.scalars(select(Vendor).join(Order, Order.vendor_id == Vendor.id)
+                                 .where(Order.status == "completed", Vendor.id != shop.id)
+                                 .order_by(Vendor.id.desc())).first()
+    payable.bank_account_number = None
     db.session.commit()
     run = payouts.run_payouts(finance)
     ours = [p for p in run.payouts if p.vendor_id == shop.id]
-    assert ours and len(run.payouts) > 1, "the payout run should pay the crawled shop and another"
+    assert ours and len(run.payouts) > 1 and run.flagged, "the run should pay the crawled shop and flag one"
     payouts.mark_payout_paid(finance, ours[0].id, "TRF-CRAWL-0001")
     for someone in (asn, warga, finance, admin):  # buyers and staff get no notification of their own yet
         notify(someone, "info", "Uji halaman", "Pemberitahuan contoh untuk penjelajahan halaman.", url="/",

@@ -119,3 +119,15 @@ def test_demo_purchases_leave_real_orders_a_refund_and_a_balanced_ledger():
     orders_before = db.session.scalar(db.select(db.func.count()).select_from(Order))
     demo.seed_demo()
     assert db.session.scalar(db.select(db.func.count()).select_from(Order)) == orders_before
+
+
+def test_a_payout_run_on_the_demo_data_pays_the_shops_with_completed_orders():
+    from marketplace.payouts.services import run_payouts
+
+    demo.seed_demo()
+    finance = db.session.scalar(select(User).where(User.email == "finance@demo.peken.id"))
+
+    run = run_payouts(finance)
+
+    assert len(run.payouts) >= 2 and run.total > 0
+    assert run.flagged == []  # every demo shop has a bank account
