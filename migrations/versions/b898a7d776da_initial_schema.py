@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d568bb36bee6
+Revision ID: b898a7d776da
 Revises: 
-Create Date: 2026-11-23 09:48:03.756098
+Create Date: 2026-11-23 10:49:49.913025
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd568bb36bee6'
+revision = 'b898a7d776da'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -343,6 +343,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_orders_paid_at'), ['paid_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_ready_at'), ['ready_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_status'), ['status'], unique=False)
+        batch_op.create_index('ix_orders_status_expires_at', ['status', 'expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_vendor_id'), ['vendor_id'], unique=False)
 
     op.create_table('payments',
@@ -596,6 +597,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_spending_records_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_spending_records_period'), ['period'], unique=False)
         batch_op.create_index('ix_spending_records_period_buyer_local_amount', ['period', 'buyer_id', 'is_local_vendor', 'amount'], unique=False)
+        batch_op.create_index('ix_spending_records_period_vendor_amount', ['period', 'vendor_id', 'amount'], unique=False)
         batch_op.create_index(batch_op.f('ix_spending_records_vendor_id'), ['vendor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_spending_records_year'), ['year'], unique=False)
 
@@ -651,6 +653,7 @@ def downgrade():
     with op.batch_alter_table('spending_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spending_records_year'))
         batch_op.drop_index(batch_op.f('ix_spending_records_vendor_id'))
+        batch_op.drop_index('ix_spending_records_period_vendor_amount')
         batch_op.drop_index('ix_spending_records_period_buyer_local_amount')
         batch_op.drop_index(batch_op.f('ix_spending_records_period'))
         batch_op.drop_index(batch_op.f('ix_spending_records_order_id'))
@@ -718,6 +721,7 @@ def downgrade():
     op.drop_table('payments')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_orders_vendor_id'))
+        batch_op.drop_index('ix_orders_status_expires_at')
         batch_op.drop_index(batch_op.f('ix_orders_status'))
         batch_op.drop_index(batch_op.f('ix_orders_ready_at'))
         batch_op.drop_index(batch_op.f('ix_orders_paid_at'))
