@@ -198,6 +198,10 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"checkout-{args.db}.json").write_text(json.dumps(report, indent=2))
+    if args.db == "postgres":
+        with admin.connect() as c:  # leave no benchmark database behind
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
     return 1 if report["oversold"] or report["non_409_errors"] else 0
 
 
