@@ -108,6 +108,7 @@ def test_every_page_sets_a_non_empty_title(name):
 # (m.confirm_button adds one).
 DESTRUCTIVE = {
     "ordering.order_cancel": "cancel an order",
+    "ordering.finance_refund": "refund an order (finance)",
     "vendor.reject_order_page": "reject an order",
     "vendor.product_active_page": "deactivate a product",
     "payouts.finance_mark_paid": "mark a payout paid",

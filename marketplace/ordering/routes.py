@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from marketplace.api import Page, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
+from marketplace.money import format_rupiah
 from marketplace.ordering import bp, services
 from marketplace.ordering.schemas import (
     BalancesSchema,
@@ -291,3 +292,72 @@ def order_confirm_receipt(order_id):
     order = services.confirm_receipt(require_role(*BUYERS), order_id)
     flash(_("Terima kasih! Pesanan %(n)s selesai.", n=order.number), "success")
     return redirect(url_for("ordering.order_page", order_id=order_id))
+
+
+# ================================================================= finance pages: find and refund
+FINANCE = ("finance", "admin")
+
+
+def _page_no() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 1_000_000))
+    except ValueError:
+        return 1
+
+
+@bp.get("/finance/orders")
+def finance_orders():
+    """Finance finds an order: by number (exact or prefix) and status, newest first, paginated."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from marketplace.api import paginate
+    from marketplace.ordering.models import ORDER_STATUSES, Order
+    require_role(*FINANCE)
+    status = request.args.get("status")
+    status = status if status in ORDER_STATUSES else None
+    q = (request.args.get("q") or "").strip().upper()[:32]
+    stmt = select(Order).options(selectinload(Order.vendor), selectinload(Order.buyer))
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Order.number.like(escaped + "%", escape="\\"))
+    if status:
+        stmt = stmt.where(Order.status == status)
+    result: Page = paginate(stmt.order_by(Order.id.desc()), _page_no(), 20)
+    return render_template("ordering/finance_orders.html", page=result, status=status, q=q,
+                           statuses=ORDER_STATUSES)
+
+
+@bp.get("/finance/orders/<int:order_id>")
+def finance_order(order_id):
+    """One order for finance: lines, totals, VAT, timeline, refunds so far and the refund form."""
+    user = require_role(*FINANCE)
+    order = services.get_order(user, order_id)
+    refunds = services.list_refunds(user, order_id)
+    remaining = max(0, order.paid_amount - order.refunded_total)
+    refundable = order.status in services.REFUNDABLE and remaining > 0
+    return render_template("ordering/finance_order.html", order=order, refunds=refunds,
+                           remaining=remaining, refundable=refundable,
+                           payment=services.payment_for_order(order))
+
+
+@bp.post("/finance/orders/<int:order_id>/refunds")
+def finance_refund(order_id):
+    """Refund part or all of an order from the finance page (amount ≤ paid − refunded, a reason)."""
+    user = require_role(*FINANCE)
+    raw = (request.form.get("amount") or "").strip()
+    try:
+        amount = int(raw)
+    except ValueError:
+        raise ValidationFailed(_("Jumlah pengembalian harus bilangan bulat rupiah."),
+                               details={"amount": [_("Jumlah pengembalian harus bilangan bulat rupiah.")]}) from None
+    if amount < 1:
+        raise ValidationFailed(_("Jumlah pengembalian minimal Rp1."),
+                               details={"amount": [_("Jumlah pengembalian minimal Rp1.")]})
+    reason = (request.form.get("reason") or "").strip()
+    if not reason or len(reason) > 1000:
+        raise ValidationFailed(_("Alasan wajib diisi (maksimal 1000 karakter)."),
+                               details={"reason": [_("Alasan wajib diisi (maksimal 1000 karakter).")]})
+    services.refund_order(user, order_id, amount, reason)
+    flash(_("Pengembalian dana %(a)s dicatat.", a=format_rupiah(amount)), "success")
+    return redirect(url_for("ordering.finance_order", order_id=order_id))

@@ -74,6 +74,8 @@ ACCESS: dict[str, set[str]] = {
     "/finance/payouts/runs/<int:run_id>/bank-file": {FINANCE},
     "/finance/reconciliations": MONEY,
     "/finance/reconciliations/<int:rec_id>": MONEY,
+    "/finance/orders": MONEY,
+    "/finance/orders/<int:order_id>": MONEY,
     "/admin": {ADMIN},
     "/admin/categories": {ADMIN},
     "/admin/civil-servants/import": {ADMIN},
@@ -99,7 +101,7 @@ ENGLISH = {
 INDONESIAN_NAV = ("Keranjang", "Keluar", "Belanja", "Masuk")
 # List pages the world fills: they must list something, not show their empty state.
 FILLED = {"/orders", "/cart", "/notifications", "/shop/orders", "/shop/products", "/shop/payouts",
-          "/finance/payouts", "/finance/reconciliations", "/finance/ledger", "/finance/audit",
+          "/finance/payouts", "/finance/reconciliations", "/finance/orders", "/finance/ledger", "/finance/audit",
           "/admin/vendors", "/products", "/mandate"}
 
 LEAKS = re.compile(r"Traceback|jinja2|Undefined|RpNone|Rp-|\bNone\b|\bnan\b|\{\{|\{%")
@@ -192,7 +194,11 @@ def _build_world(app) -> dict:
                                           .order_by(Order.id)).all())  # one order per status
     shop_products = [p.id for p in products[:2]]
     public = {"product_id": [any_product], "vendor_id": [shop.id]}
-    money = {"run_id": [run.id], "rec_id": [rec.id], "year": [int(current_period()[:4])]}
+    # finance opens a paid, a cancelled (refunded), an unpaid and a completed order
+    finance_orders = sorted({*buyer_ids(asn)["order_id"], *db.session.scalars(
+        select(Order.id).where(Order.status == "completed").order_by(Order.id).limit(1))})
+    money = {"run_id": [run.id], "rec_id": [rec.id], "year": [int(current_period()[:4])],
+             "order_id": finance_orders}
     world = {
         ANON: {"email": None, "ids": {**public, "token": [reset]}},
         CS: {"email": asn.email, "ids": {**public, **buyer_ids(asn)}},

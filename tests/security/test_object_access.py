@@ -263,6 +263,14 @@ def _cases(w: World):
         ("GET", "/finance/reconciliations/<int:rec_id>"): [
             ("shop_a", "/finance/reconciliations/1", {}, 403),
             ("B", "/finance/reconciliations/1", {}, 403)],
+        # -------- finance order pages: the buyer and the shop of the order get 403, no refund
+        ("GET", "/finance/orders/<int:order_id>"): [
+            ("B", f"/finance/orders/{o_paid}", {}, 403),
+            ("shop_a", f"/finance/orders/{o_paid}", {}, 403)],
+        ("POST", "/finance/orders/<int:order_id>/refunds"): [
+            ("shop_a", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
+            ("B", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
+            ("public", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403)],
         ("GET", "/finance/targets/<int:year>"): [("shop_a", "/finance/targets/2026", {}, 403)],
         ("POST", "/finance/targets/<int:year>"): [
             ("shop_a", "/finance/targets/2026", f({"umk": "1"}), 403),
@@ -302,6 +310,7 @@ TABLE_KEYS = [
     ("GET", "/finance/payouts/runs/<int:run_id>/bank-file"),
     ("GET", "/finance/reconciliations/<int:rec_id>"),
     ("GET", "/finance/targets/<int:year>"), ("POST", "/finance/targets/<int:year>"),
+    ("GET", "/finance/orders/<int:order_id>"), ("POST", "/finance/orders/<int:order_id>/refunds"),
 ]
 
 
