@@ -1,4 +1,4 @@
-"""Domain-event receivers: tell shopkeepers about their orders as they happen.
+"""Domain-event receivers: tell shopkeepers and buyers about their orders as they happen.
 
 Senders fire the signals after their own commit, so a failure here (SMTP down, a bad row) is
 logged and rolled back and never undoes or breaks the payment, completion or refund itself.
@@ -15,24 +15,43 @@ from flask_babel import gettext as _
 from marketplace.extensions import db
 from marketplace.money import format_rupiah
 from marketplace.notifications.services import notify
-from marketplace.signals import order_completed, order_paid, order_refunded
+from marketplace.signals import (
+    order_accepted,
+    order_completed,
+    order_paid,
+    order_ready,
+    order_refunded,
+    order_rejected,
+)
 
 log = logging.getLogger(__name__)
 
 SHOP_ORDERS_URL = "/shop/orders"
+BUYER_ORDER_URL = "/orders"
+
+
+def _notify(order, who: str, recipient: Callable[[], object], kind: str,
+            texts: Callable[[], tuple[str, str]], url: str) -> None:
+    """Notify `recipient()` in their own language, then commit; a failure is logged, never raised."""
+    try:
+        user = recipient()
+        with force_locale(user.locale or "id"):
+            title, body = texts()
+        notify(user, kind, str(title), str(body), url=url)
+        db.session.commit()
+    except Exception:
+        log.exception("could not notify the %s of order %s (%s)", who, getattr(order, "id", None), kind)
+        db.session.rollback()
 
 
 def _notify_shop_owner(order, kind: str, texts: Callable[[], tuple[str, str]], url: str) -> None:
     """Notify the owner of the order's shop in their own language, then commit."""
-    try:
-        owner = order.vendor.owner
-        with force_locale(owner.locale or "id"):
-            title, body = texts()
-        notify(owner, kind, str(title), str(body), url=url)
-        db.session.commit()
-    except Exception:
-        log.exception("could not notify the shop of order %s (%s)", getattr(order, "id", None), kind)
-        db.session.rollback()
+    _notify(order, "shop", lambda: order.vendor.owner, kind, texts, url)
+
+
+def _notify_buyer(order, kind: str, texts: Callable[[], tuple[str, str]]) -> None:
+    """Notify the order's buyer in their own language, linking to the order; then commit."""
+    _notify(order, "buyer", lambda: order.buyer, kind, texts, f"{BUYER_ORDER_URL}/{order.id}")
 
 
 def _lines_summary(order) -> str:
@@ -73,3 +92,65 @@ def notify_shop_of_refund(order, **kwargs) -> None:
                   amount=format_rupiah(amount), number=order.number,
                   reason=getattr(refund, "reason", "") or "-"))
     _notify_shop_owner(order, "order_refunded", texts, SHOP_ORDERS_URL)
+
+
+# ----------------------------------------------------------------- the buyer
+@order_accepted.connect
+def notify_buyer_of_accepted_order(order, **_kwargs) -> None:
+    """The shop accepted the order: the buyer learns it is being prepared."""
+    def texts():
+        return (_("Pesanan %(number)s diterima toko", number=order.number),
+                _("%(shop)s telah menerima pesanan %(number)s dan sedang menyiapkannya.",
+                  shop=order.vendor.name, number=order.number))
+    _notify_buyer(order, "order_accepted", texts)
+
+
+@order_ready.connect
+def notify_buyer_of_ready_order(order, **_kwargs) -> None:
+    """The order is ready: to be picked up at the shop, or on its way for delivery."""
+    def texts():
+        if order.fulfilment == "delivery":
+            return (_("Pesanan %(number)s siap dikirim", number=order.number),
+                    _("Pesanan %(number)s dari %(shop)s siap dikirim ke alamat Anda. Konfirmasi "
+                      "penerimaan setelah barang Anda terima.",
+                      number=order.number, shop=order.vendor.name))
+        return (_("Pesanan %(number)s siap diambil", number=order.number),
+                _("Pesanan %(number)s siap diambil di %(shop)s. Konfirmasi penerimaan setelah "
+                  "barang Anda terima.", number=order.number, shop=order.vendor.name))
+    _notify_buyer(order, "order_ready", texts)
+
+
+@order_rejected.connect
+def notify_buyer_of_rejected_order(order, **kwargs) -> None:
+    """The shop turned the order down: the buyer learns why and that the money comes back in full."""
+    refund = kwargs.get("refund")
+    amount = getattr(refund, "amount", None) or order.refunded_total
+
+    def texts():
+        return (_("Pesanan %(number)s ditolak toko", number=order.number),
+                _("%(shop)s menolak pesanan %(number)s. Dana sebesar %(amount)s dikembalikan "
+                  "penuh ke metode pembayaran Anda. Alasan: %(reason)s",
+                  shop=order.vendor.name, number=order.number,
+                  reason=kwargs.get("reason") or order.status_reason or "-",
+                  amount=format_rupiah(amount)))
+    _notify_buyer(order, "order_rejected", texts)
+
+
+@order_refunded.connect
+def notify_buyer_of_refund(order, **kwargs) -> None:
+    """Money went back to the buyer: the amount and the reason.
+
+    A rejection already told the buyer about its full refund, so that one is not repeated.
+    """
+    if order.status == "rejected":
+        return
+    refund = kwargs.get("refund")
+    amount = getattr(refund, "amount", None)
+
+    def texts():
+        return (_("Dana pesanan %(number)s dikembalikan", number=order.number),
+                _("Dana sebesar %(amount)s untuk pesanan %(number)s dikembalikan ke metode "
+                  "pembayaran Anda. Alasan: %(reason)s",
+                  amount=format_rupiah(amount), number=order.number,
+                  reason=getattr(refund, "reason", "") or "-"))
+    _notify_buyer(order, "order_refunded", texts)

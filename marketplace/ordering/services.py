@@ -611,6 +611,7 @@ def accept_order(user: User, order_id: int) -> Order:
     order = _vendor_order(user, order_id)
     order.transition_to("accepted", actor=user)
     db.session.commit()
+    signals.order_accepted.send(order)
     return order
 
 
@@ -619,6 +620,7 @@ def mark_order_ready(user: User, order_id: int) -> Order:
     order = _vendor_order(user, order_id)
     order.transition_to("ready", actor=user)
     db.session.commit()
+    signals.order_ready.send(order)
     return order
 
 
@@ -629,6 +631,7 @@ def reject_order(user: User, order_id: int, reason: str) -> Order:
     _release_stock(order, user)
     refund = _refund(order, order.total - order.refunded_total, f"Ditolak toko: {reason}", user)
     db.session.commit()
+    signals.order_rejected.send(order, reason=reason, refund=refund)
     if refund is not None:
         signals.order_refunded.send(order, refund=refund)
     return order
