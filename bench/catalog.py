@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkout import floor_loop, free_port, run_phase, wait_until_warm
+from checkout import bench_database, floor_loop, free_port, run_phase, wait_until_warm
 
 WORDS = ["Beras", "Minyak Goreng", "Telur Ayam", "Gula Pasir", "Tepung Terigu", "Kopi Bubuk",
          "Sambal Bawang", "Kerupuk Udang", "Batik Tulis", "Tas Anyaman"]
@@ -194,20 +193,7 @@ def main() -> int:
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="peken-bench-")
-    admin = name = None
-    if args.db == "postgres":
-        base = os.environ.get("BENCH_DATABASE_URL") or subprocess.check_output(
-            ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True).strip()
-        from sqlalchemy import create_engine, text
-
-        from tests.conftest import _pg_url
-        name = f"peken_bench_{uuid.uuid4().hex[:6]}"
-        admin = create_engine(_pg_url(base, "postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        database_url = _pg_url(base, name)
-    else:
-        database_url = f"sqlite:///{tmp}/bench.db"
+    database_url, drop_database = bench_database(args.db, tmp)
 
     print(f"seeding {args.db}: {VENDORS} shops, {VENDORS * PRODUCTS_PER_VENDOR} products, "
           f"{RECORDS} spending records…", flush=True)
@@ -228,11 +214,7 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-        if admin is not None:
-            from sqlalchemy import text
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        drop_database()
 
     floor_rps = len(floor) / args.duration
     rps = len(rush) / args.duration

@@ -32,6 +32,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def bench_database(db: str, tmp: str):
+    """A fresh database for one run → (url, drop): a SQLite file under `tmp`, or a throwaway
+    PostgreSQL database on BENCH_DATABASE_URL (default: the test server of .ci/postgres.sh)."""
+    if db != "postgres":
+        return f"sqlite:///{tmp}/bench.db", lambda: None
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import _pg_url
+    base = os.environ.get("BENCH_DATABASE_URL") or subprocess.check_output(
+        ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True).strip()
+    name = f"peken_bench_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(_pg_url(base, "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:  # leave no benchmark database behind
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return _pg_url(base, name), drop
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -131,18 +154,7 @@ def main() -> int:
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="peken-bench-")
-    if args.db == "postgres":
-        base = os.environ.get("BENCH_DATABASE_URL") or subprocess.check_output(
-            ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True).strip()
-        from sqlalchemy import create_engine, text
-        from tests.conftest import _pg_url
-        name = f"peken_bench_{uuid.uuid4().hex[:6]}"
-        admin = create_engine(_pg_url(base, "postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        database_url = _pg_url(base, name)
-    else:
-        database_url = f"sqlite:///{tmp}/bench.db"
+    database_url, drop_database = bench_database(args.db, tmp)
 
     print(f"seeding {args.db}: stock {args.stock}, {args.clients} buyers…", flush=True)
     buyers = seed(database_url, args.stock, args.clients)
@@ -198,10 +210,7 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"checkout-{args.db}.json").write_text(json.dumps(report, indent=2))
-    if args.db == "postgres":
-        with admin.connect() as c:  # leave no benchmark database behind
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    drop_database()
     return 1 if report["oversold"] or report["non_409_errors"] else 0
 
 
