@@ -42,13 +42,17 @@ def refund_commission_share(commission: int, total: int, refunded_before: int, a
     return upto(refunded_before + amount) - upto(refunded_before)
 
 
-def refund_line_shares(line_totals: list[int], order_total: int, refunded_before: int,
-                       amount: int) -> list[int]:
-    """How much of a refund of `amount` each line carries (positive numbers summing to `amount`
-    unless rounding moves a rupiah); cumulative so a full refund nets every line to exactly 0."""
-    after = allocate(refunded_before + amount, line_totals)
-    before = allocate(refunded_before, line_totals) if refunded_before else [0] * len(line_totals)
-    return [a - b for a, b in zip(after, before)]
+def refund_line_shares(line_remaining: list[int], amount: int) -> list[int]:
+    """How much of a refund of `amount` each line carries, in proportion to what is still
+    unrefunded on each line (`line_remaining`); the shares sum exactly to `amount`.
+
+    Splitting what remains (not re-splitting the running total) keeps every share between 0 and
+    its line's remainder, so no later partial refund moves a rupiah back onto a line, and a full
+    refund nets every line to exactly 0.
+    """
+    if amount > sum(line_remaining):
+        raise ValueError("a refund cannot exceed what is left on the lines")
+    return allocate(amount, line_remaining)
 
 
 def vendor_cap_state(sales: int, cap: int) -> str:

@@ -775,8 +775,12 @@ def _refund(order: Order, amount: int, reason: str, actor: User | None, *,
     originals = {r.order_line_id: r for r in db.session.scalars(
         select(SpendingRecord).where(SpendingRecord.order_id == order.id,
                                      SpendingRecord.refund_id.is_(None))).all()}
-    shares = rules.refund_line_shares([ln.line_total for ln in order.lines], order.total,
-                                      refunded_before, amount)
+    refunded_by_line = dict(db.session.execute(
+        select(SpendingRecord.order_line_id, func.coalesce(func.sum(SpendingRecord.amount), 0))
+        .where(SpendingRecord.order_id == order.id, SpendingRecord.refund_id.is_not(None))
+        .group_by(SpendingRecord.order_line_id)).all())
+    shares = rules.refund_line_shares(
+        [ln.line_total + int(refunded_by_line.get(ln.id, 0)) for ln in order.lines], amount)
     for line, share in zip(order.lines, shares):
         original = originals.get(line.id)
         if not share or original is None:

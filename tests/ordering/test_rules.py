@@ -92,10 +92,23 @@ def test_any_refund_sequence_sums_to_the_commission_when_complete(total, bps, cu
 def test_refund_line_shares_sum_to_the_amount_and_net_to_zero_when_full(lines, data):
     total = sum(lines)
     first = data.draw(st.integers(1, total))
-    a = rules.refund_line_shares(lines, total, 0, first)
-    b = rules.refund_line_shares(lines, total, first, total - first) if first < total else [0] * len(lines)
+    a = rules.refund_line_shares(lines, first)
+    remaining = [line - share for line, share in zip(lines, a)]
+    b = rules.refund_line_shares(remaining, total - first)
     assert sum(a) == first
     assert [x + y for x, y in zip(a, b)] == lines
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.integers(1, 10**6), min_size=1, max_size=6), data=st.data())
+def test_every_partial_refund_share_stays_between_zero_and_what_is_left_on_the_line(lines, data):
+    remaining = list(lines)
+    while sum(remaining):
+        amount = data.draw(st.integers(1, sum(remaining)))
+        shares = rules.refund_line_shares(remaining, amount)
+        assert sum(shares) == amount
+        assert all(0 <= share <= left for share, left in zip(shares, remaining))
+        remaining = [left - share for left, share in zip(remaining, shares)]
 
 
 def test_order_numbers_are_readable_and_unique_per_id():
