@@ -66,7 +66,7 @@ def seed(database_url: str) -> str:
     from marketplace.models_base import utcnow
     from marketplace.ordering.models import Checkout, Order, OrderLine
     from marketplace.timeutil import current_period
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
     from tests import factories as f
 
     rng = random.Random(7)

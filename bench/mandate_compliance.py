@@ -81,7 +81,7 @@ def seed(db, asn: int, records: int, rng: random.Random) -> dict:
     from marketplace.ledger.models import SpendingRecord
     from marketplace.mandate.models import MandateRule, MandateRuleLine
     from marketplace.ordering.models import Checkout, Order, OrderLine
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
 
     s = db.session
     now = datetime(2026, 5, 15)

@@ -17,7 +17,7 @@ from marketplace.config import INSTANCE, Config
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.security import CSRF_EXEMPT_ENDPOINTS, bearer_token
 
-AREAS = ("accounts", "catalog", "ordering", "payments", "vendor", "payouts", "mandate", "finance",
+AREAS = ("accounts", "catalog", "ordering", "payments", "shops", "payouts", "mandate", "finance",
          "notifications")
 # Modules that only connect listeners (signal receivers, ORM guards); imported once at start-up.
 WIRING = ("marketplace.notifications.receivers", "marketplace.finance.audit_guard")

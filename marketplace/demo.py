@@ -20,7 +20,7 @@ from marketplace.accounts.models import Area, Opd, User
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
-from marketplace.vendor.models import StockMovement, Vendor
+from marketplace.shops.models import StockMovement, Vendor
 
 DEMO_PASSWORD = "peken-demo-2026"
 

@@ -13,4 +13,4 @@ from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.ordering.models import CartItem, Checkout, FairShareCap, Order, OrderEvent, OrderLine  # noqa: F401
 from marketplace.payments.models import Payment, Refund, StripeEvent  # noqa: F401
 from marketplace.payouts.models import Payout, PayoutRun  # noqa: F401
-from marketplace.vendor.models import StockMovement, Vendor  # noqa: F401
+from marketplace.shops.models import StockMovement, Vendor  # noqa: F401

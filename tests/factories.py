@@ -12,7 +12,7 @@ import secrets
 from marketplace.accounts.models import ApiToken, Area, Opd, User
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
-from marketplace.vendor.models import StockMovement, Vendor
+from marketplace.shops.models import StockMovement, Vendor
 
 PASSWORD = "peken-test-pass"
 _seq = itertools.count(1)

@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.models_base import created_at_column
 
 if TYPE_CHECKING:
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
 
 ROLES = ("civil_servant", "public", "vendor", "finance", "admin")
 BUYER_ROLES = ("civil_servant", "public")

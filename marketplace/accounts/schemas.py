@@ -11,7 +11,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 from marketplace.accounts import rules
 from marketplace.api import PageQuery
 
-# The same values as marketplace.vendor.models (checked by a test); not imported from there
+# The same values as marketplace.shops.models (checked by a test); not imported from there
 # because loading another area's package from here makes an import cycle.
 VENDOR_TYPES = ("kelontong", "umkm", "food_centre")
 VENDOR_STATUSES = ("pending", "verified", "suspended")

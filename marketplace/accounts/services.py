@@ -37,7 +37,7 @@ from marketplace.extensions import db
 from marketplace.models_base import utcnow
 
 if TYPE_CHECKING:
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
 
 log = logging.getLogger(__name__)
 
@@ -470,7 +470,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
     409 already_has_shop when they have one, 403 for other roles, 422 when the kelurahan is
     known to be in another kecamatan.
     """
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
     if db.session.scalar(select(Vendor.id).where(Vendor.owner_id == user.id)) is not None:
         raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop")
     if user.role != "public":
@@ -501,7 +501,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
 
 def get_vendor(vendor_id: int) -> Vendor:
     """Admin view of one shop; 404 when absent."""
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
     vendor = db.session.get(Vendor, vendor_id)
     if vendor is None:
         raise NotFound(_("Toko tidak ditemukan."))
@@ -511,7 +511,7 @@ def get_vendor(vendor_id: int) -> Vendor:
 def list_vendors(*, status: str | None = None, q: str | None = None, page: int = 1,
                  per_page: int = 20) -> Page:
     """Shops for the admin, newest first, filtered by status and name."""
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
     stmt = select(Vendor)
     if status:
         stmt = stmt.where(Vendor.status == status)
@@ -523,7 +523,7 @@ def list_vendors(*, status: str | None = None, q: str | None = None, page: int =
 
 def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Vendor:
     from marketplace.notifications.services import notify
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
     vendor = db.session.scalar(select(Vendor).where(Vendor.id == vendor_id).with_for_update())
     if vendor is None:
         raise NotFound(_("Toko tidak ditemukan."))
@@ -560,7 +560,7 @@ def suspend_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Ve
 
 def admin_counts() -> dict[str, Any]:
     """Numbers for the admin dashboard: users per role and shops per status."""
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     statuses = dict(db.session.execute(select(Vendor.status, func.count())
                                        .group_by(Vendor.status)).all())

@@ -21,7 +21,7 @@ from marketplace.extensions import db
 from marketplace.models_base import created_at_column, money_column, utcnow
 
 if TYPE_CHECKING:  # a runtime import would load the vendor package (and its routes) mid-import
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
 
 
 class Category(db.Model):

@@ -29,7 +29,7 @@ from marketplace.ledger.queries import (
     vendors_at_cap_ids,
 )
 from marketplace.timeutil import current_period
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 
 HIGHLIGHTS = 6
 

@@ -34,7 +34,7 @@ from marketplace.timeutil import (
     year_bounds,
     year_of,
 )
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 
 SR = SpendingRecord
 

@@ -174,7 +174,7 @@ def counted_spending_page(user: User, period: str, page: int = 1, per_page: int 
     """The orders whose spending counted for `user` in `period`, one row per order, newest first
     (refunds of the same order in the period appear netted)."""
     from marketplace.ordering.models import Order
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
 
     stmt = (select(Order.id.label("order_id"), Order.number, Vendor.name.label("vendor"),
                    func.min(SpendingRecord.occurred_at).label("occurred_at"),

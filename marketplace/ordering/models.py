@@ -23,7 +23,7 @@ from marketplace.catalog.models import Product
 from marketplace.errors import InvalidTransition
 from marketplace.extensions import db
 from marketplace.models_base import created_at_column, money_column, utcnow
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 
 ORDER_STATUSES = ("pending_payment", "paid", "accepted", "ready", "completed",
                   "expired", "cancelled", "rejected")

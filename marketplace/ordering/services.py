@@ -65,7 +65,7 @@ from marketplace.ordering.models import (
 from marketplace.payments.models import Payment, Refund
 from marketplace.payments.providers import PaymentProviderError, provider_for, provider_of
 from marketplace.timeutil import current_period, period_of, year_of
-from marketplace.vendor.models import StockMovement, Vendor
+from marketplace.shops.models import StockMovement, Vendor
 
 log = logging.getLogger(__name__)
 products_table = Product.__table__

@@ -26,7 +26,7 @@ from marketplace.errors import InvalidTransition
 from marketplace.extensions import db
 from marketplace.models_base import created_at_column, money_column, utcnow
 from marketplace.payouts import rules
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 
 
 class PayoutRun(db.Model):

@@ -39,7 +39,7 @@ from marketplace.payments.stripe_client import StripeNotConfigured, stripe_enabl
 from marketplace.payouts import rules
 from marketplace.payouts.adapters import SendResult, TransferRequest, get_adapter
 from marketplace.payouts.models import Payout, PayoutRun
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from marketplace.accounts import services
 from marketplace.accounts.models import ApiToken, User
 from marketplace.extensions import db, limiter
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 from tests.accounts.conftest import VENDOR_APPLICATION, good_row, roster
 from tests.factories import make_civil_servant, make_user, make_vendor
 

@@ -90,7 +90,7 @@ def test_vendor_status_changes_only_between_allowed_states(current, target, allo
 
 def test_vendor_choices_in_the_accounts_schemas_match_the_vendor_model():
     from marketplace.accounts import schemas
-    from marketplace.vendor import models
+    from marketplace.shops import models
 
     assert schemas.VENDOR_TYPES == models.VENDOR_TYPES
     assert schemas.VENDOR_STATUSES == models.VENDOR_STATUSES

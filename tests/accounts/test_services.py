@@ -20,7 +20,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 from tests.accounts.conftest import VENDOR_APPLICATION, good_row
 from tests.factories import make_area, make_civil_servant, make_user, make_vendor
 

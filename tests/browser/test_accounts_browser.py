@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 from tests.factories import make_civil_servant, make_opd, make_user, make_vendor
 
 

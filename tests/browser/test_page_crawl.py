@@ -133,7 +133,7 @@ def _build_world(app) -> dict:
     from marketplace.payments.models import Payment
     from marketplace.payouts import services as payouts
     from marketplace.timeutil import current_period
-    from marketplace.vendor.models import Vendor
+    from marketplace.shops.models import Vendor
 
     seed_demo()
 

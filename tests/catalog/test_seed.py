@@ -10,7 +10,7 @@ from marketplace.accounts.models import Area, Opd, User
 from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
-from marketplace.vendor.models import StockMovement, Vendor
+from marketplace.shops.models import StockMovement, Vendor
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -57,9 +57,9 @@ from marketplace.payments.models import Payment, Refund
 from marketplace.payouts import services as payouts
 from marketplace.payouts.models import Payout
 from marketplace.timeutil import period_of
-from marketplace.vendor import services as vendor_services
-from marketplace.vendor.errors import InsufficientStock
-from marketplace.vendor.models import StockMovement
+from marketplace.shops import services as vendor_services
+from marketplace.shops.errors import InsufficientStock
+from marketplace.shops.models import StockMovement
 from tests.factories import make_civil_servant, make_opd, make_product, make_user, make_vendor
 
 COMMISSION_BPS = 250  # not the default 0, so the commission's rounding is exercised too

@@ -12,7 +12,7 @@ from marketplace.extensions import db
 from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ordering.models import Checkout, FairShareCap, Order
 from marketplace.timeutil import current_period
-from marketplace.vendor.models import StockMovement
+from marketplace.shops.models import StockMovement
 from tests.factories import (
     make_civil_servant,
     make_completed_order,

@@ -23,7 +23,7 @@ from marketplace.ledger.services import account_balances, post_journal, vendor_a
 from marketplace.models_base import utcnow
 from marketplace.ordering import services
 from marketplace.payments.models import Payment
-from marketplace.vendor.models import StockMovement
+from marketplace.shops.models import StockMovement
 from tests.factories import (
     make_civil_servant,
     make_completed_order,

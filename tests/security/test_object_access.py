@@ -28,7 +28,7 @@ from marketplace.ordering import services as ordering
 from marketplace.ordering.models import CartItem, Order
 from marketplace.payments.models import Payment, Refund
 from marketplace.payouts.models import Payout
-from marketplace.vendor.models import Vendor
+from marketplace.shops.models import Vendor
 from tests.factories import (
     make_category,
     make_civil_servant,
@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Rahasia Pembeli A"
 
 # Routes whose cross-owner cases another test module already asserts: (file, text it holds).
-VENDOR_ISOLATION = ("tests/vendor/test_isolation.py", "FOREIGN_OBJECT_ENDPOINTS")
+VENDOR_ISOLATION = ("tests/shops/test_isolation.py", "FOREIGN_OBJECT_ENDPOINTS")
 ACCESS_MATRIX = ("tests/accounts/test_access_matrix.py", "_REGISTRY")  # 401/403 for every API role
 COVERED_ELSEWHERE = {
     # shop A never reaches shop B's products, stock or orders (404, nothing changes)

@@ -16,8 +16,8 @@ from marshmallow import (
 )
 
 from marketplace.api import PageQuery
-from marketplace.vendor.models import UMK_CLASSES
-from marketplace.vendor.rules import ADJUSTMENT_KINDS, is_low_stock
+from marketplace.shops.models import UMK_CLASSES
+from marketplace.shops.rules import ADJUSTMENT_KINDS, is_low_stock
 
 _NOT_BLANK = validate.Length(min=1)
 

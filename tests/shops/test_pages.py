@@ -10,7 +10,7 @@ from marketplace.audit.models import AuditLog
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.ordering.models import Order
-from marketplace.vendor.models import StockMovement, Vendor
+from marketplace.shops.models import StockMovement, Vendor
 from tests.factories import make_paid_order, make_product, make_user
 
 

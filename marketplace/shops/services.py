@@ -33,9 +33,9 @@ from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
 from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, to_wib
-from marketplace.vendor import rules
-from marketplace.vendor.errors import InsufficientStock, ShopNotFound, SkuTaken
-from marketplace.vendor.models import StockMovement, Vendor
+from marketplace.shops import rules
+from marketplace.shops.errors import InsufficientStock, ShopNotFound, SkuTaken
+from marketplace.shops.models import StockMovement, Vendor
 
 log = logging.getLogger(__name__)
 

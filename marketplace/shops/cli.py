@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
-from marketplace.vendor import services
-from marketplace.vendor.models import Vendor
+from marketplace.shops import services
+from marketplace.shops.models import Vendor
 
 
 @click.command("refresh-business-classes")

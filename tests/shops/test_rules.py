@@ -3,7 +3,7 @@ image sniffing and the values a CSV import accepts."""
 
 import pytest
 
-from marketplace.vendor import rules
+from marketplace.shops import rules
 
 
 @pytest.mark.parametrize(

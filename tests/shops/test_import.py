@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.vendor.models import StockMovement
+from marketplace.shops.models import StockMovement
 from tests.factories import make_product
 
 HEADER = (

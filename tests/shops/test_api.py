@@ -9,7 +9,7 @@ from sqlalchemy import select
 from marketplace.audit.models import AuditLog
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.vendor.models import StockMovement, Vendor
+from marketplace.shops.models import StockMovement, Vendor
 from tests.factories import make_paid_order, make_product, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

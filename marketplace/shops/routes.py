@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.timeutil import now_utc, to_wib
-from marketplace.vendor import bp, rules, services
-from marketplace.vendor.schemas import (
+from marketplace.shops import bp, rules, services
+from marketplace.shops.schemas import (
     BusinessClassOverrideSchema,
     BusinessClassSchema,
     ProductCreateSchema,
@@ -310,7 +310,7 @@ def _product_form(form, *, with_stock: bool) -> dict:
 def dashboard():
     """The shopkeeper's home: new orders, low stock, today's sales and business class."""
     _shopkeeper()
-    return render_template("vendor/dashboard.html", **services.dashboard(api_user()))
+    return render_template("shops/dashboard.html", **services.dashboard(api_user()))
 
 
 @bp.route("/shop/profile", methods=["GET", "POST"])
@@ -327,11 +327,11 @@ def profile_page():
             # Re-render with what was typed: retyping on a phone is what shopkeepers hate most.
             errors = err.details
             return render_template(
-                "vendor/profile.html", vendor=vendor, values=request.form, errors=errors
+                "shops/profile.html", vendor=vendor, values=request.form, errors=errors
             ), 422
         flash(_("Profil toko disimpan."), "success")
         return redirect(url_for("vendor.profile_page"))
-    return render_template("vendor/profile.html", vendor=vendor, values=None, errors=errors)
+    return render_template("shops/profile.html", vendor=vendor, values=None, errors=errors)
 
 
 @bp.get("/shop/products")
@@ -350,7 +350,7 @@ def products_page():
         low_stock=True if filter_ == "low" else None,
     )
     return render_template(
-        "vendor/products.html",
+        "shops/products.html",
         page=result,
         q=q or "",
         filter=filter_,
@@ -370,7 +370,7 @@ def product_new_page():
             product = services.create_product(user, data)
         except ValidationFailed as err:
             return render_template(
-                "vendor/product_form.html",
+                "shops/product_form.html",
                 product=None,
                 values=request.form,
                 errors=err.details,
@@ -379,7 +379,7 @@ def product_new_page():
         flash(_("Produk %(name)s ditambahkan.", name=product.name), "success")
         return redirect(url_for("vendor.product_edit_page", product_id=product.id))
     return render_template(
-        "vendor/product_form.html",
+        "shops/product_form.html",
         product=None,
         values=None,
         errors={},
@@ -400,7 +400,7 @@ def product_edit_page(product_id: int):
             services.update_product(user, product_id, data)
         except ValidationFailed as err:
             return render_template(
-                "vendor/product_form.html",
+                "shops/product_form.html",
                 product=product,
                 values=request.form,
                 errors=err.details,
@@ -409,7 +409,7 @@ def product_edit_page(product_id: int):
         flash(_("Produk disimpan."), "success")
         return redirect(url_for("vendor.product_edit_page", product_id=product_id))
     return render_template(
-        "vendor/product_form.html",
+        "shops/product_form.html",
         product=product,
         values=None,
         errors={},
@@ -469,7 +469,7 @@ def stock_page(product_id: int):
     page = _page_number()
     movements = services.list_stock_movements(user, product_id, page, 20)
     return render_template(
-        "vendor/stock.html",
+        "shops/stock.html",
         product=product,
         movements=movements,
         low=rules.is_low_stock(product.stock, product.low_stock_threshold),
@@ -492,7 +492,7 @@ def import_page():
             ),
             "warning" if result["errors"] else "success",
         )
-    return render_template("vendor/import.html", result=result, columns=rules.IMPORT_COLUMNS)
+    return render_template("shops/import.html", result=result, columns=rules.IMPORT_COLUMNS)
 
 
 @bp.get("/shop/orders")
@@ -504,7 +504,7 @@ def orders_page():
         tab = "paid"
     page = _page_number()
     return render_template(
-        "vendor/orders.html",
+        "shops/orders.html",
         tab=tab,
         tabs=services.SHOP_ORDER_TABS,
         counts=services.shop_order_counts(user),
@@ -568,7 +568,7 @@ def order_slip_page(order_id: int):
     user = _shopkeeper()
     order = services.get_shop_order(user, order_id)
     return render_template(
-        "vendor/slip.html", order=order, vendor=services.get_shop(user), printed_at=now_utc()
+        "shops/slip.html", order=order, vendor=services.get_shop(user), printed_at=now_utc()
     )
 
 
@@ -578,7 +578,7 @@ def pick_list_page():
     user = _shopkeeper()
     lines, orders = services.pick_list(user)
     return render_template(
-        "vendor/pick_list.html", lines=lines, orders=orders, today=to_wib(now_utc())
+        "shops/pick_list.html", lines=lines, orders=orders, today=to_wib(now_utc())
     )
 
 
@@ -592,7 +592,7 @@ def sales_page():
     date_from, date_to = _date_arg("from"), _date_arg("to")
     report = services.sales_report(user, group_by, date_from, date_to)
     return render_template(
-        "vendor/sales.html", report=report, business_class=services.get_business_class(user)
+        "shops/sales.html", report=report, business_class=services.get_business_class(user)
     )
 
 
@@ -620,4 +620,4 @@ def admin_business_class(vendor_id: int):
         flash(_("Kelas usaha disimpan."), "success")
         return redirect(url_for("vendor.admin_business_class", vendor_id=vendor_id))
     vendor, info = services.get_vendor_business_class(admin, vendor_id)
-    return render_template("vendor/admin_class.html", vendor=vendor, info=info)
+    return render_template("shops/admin_class.html", vendor=vendor, info=info)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.ordering.models import Order
-from marketplace.vendor.models import StockMovement
+from marketplace.shops.models import StockMovement
 from tests.factories import make_paid_order, make_product, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
