@@ -39,11 +39,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checkout import bench_database, floor_loop, free_port, run_phase, wait_until_warm
 
-WORDS = ["Beras", "Minyak Goreng", "Telur Ayam", "Gula Pasir", "Tepung Terigu", "Kopi Bubuk",
-         "Sambal Bawang", "Kerupuk Udang", "Batik Tulis", "Tas Anyaman"]
+WORDS = [
+    "Beras",
+    "Minyak Goreng",
+    "Telur Ayam",
+    "Gula Pasir",
+    "Tepung Terigu",
+    "Kopi Bubuk",
+    "Sambal Bawang",
+    "Kerupuk Udang",
+    "Batik Tulis",
+    "Tas Anyaman",
+]
 VARIANTS = ["Premium", "Curah", "Super", "Organik", "Khas Surabaya"]
-QUERIES = ["beras", "minyak", "telur", "gula", "kopi", "sambal", "kerupuk", "batik", "premium",
-           "surabaya"]
+QUERIES = [
+    "beras",
+    "minyak",
+    "telur",
+    "gula",
+    "kopi",
+    "sambal",
+    "kerupuk",
+    "batik",
+    "premium",
+    "surabaya",
+]
 VENDORS, PRODUCTS_PER_VENDOR, RECORDS, CAPPED = 200, 10, 20_000, 5
 HOME_KELURAHAN = "Kelurahan 3-2"
 
@@ -65,8 +85,8 @@ def seed(database_url: str) -> str:
     from marketplace.ledger.models import SpendingRecord
     from marketplace.models_base import utcnow
     from marketplace.ordering.models import Checkout, Order, OrderLine
-    from marketplace.timeutil import current_period
     from marketplace.shops.models import Vendor
+    from marketplace.timeutil import current_period
     from tests import factories as f
 
     rng = random.Random(7)
@@ -77,65 +97,164 @@ def seed(database_url: str) -> str:
         s = db.session
         now = utcnow().replace(microsecond=0)
         period = current_period()
-        s.execute(insert(Area), [{"kelurahan": f"Kelurahan {k}-{j}", "kecamatan": f"Kecamatan {k}"}
-                                 for k in range(1, 11) for j in range(1, 5)])
-        s.execute(insert(User), [{"id": 10_000 + v, "email": f"toko{v}@bench.peken.id",
-                                  "password_hash": "!bench", "name": f"Pemilik {v}", "role": "vendor",
-                                  "active": True, "session_version": 1, "created_at": now}
-                                 for v in range(1, VENDORS + 1)])
-        s.execute(insert(Vendor), [{"id": v, "owner_id": 10_000 + v, "name": f"Toko {v}",
-                                    "type": ("kelontong", "umkm", "food_centre")[v % 3],
-                                    "status": "verified", "nib": f"{1234500000000 + v:013d}",
-                                    "pkp": v % 4 == 0, "kelurahan": kelurahan_of(v)[0],
-                                    "kecamatan": kelurahan_of(v)[1], "address": "Jl. Bench",
-                                    "made_in_city": True, "umk_class": "micro", "created_at": now}
-                                   for v in range(1, VENDORS + 1)])
-        s.execute(insert(Category), [{"id": 1, "slug": "sembako", "name": "Sembako"},
-                                     {"id": 2, "slug": "umkm", "name": "Produk UMKM"}])
+        s.execute(
+            insert(Area),
+            [
+                {"kelurahan": f"Kelurahan {k}-{j}", "kecamatan": f"Kecamatan {k}"}
+                for k in range(1, 11)
+                for j in range(1, 5)
+            ],
+        )
+        s.execute(
+            insert(User),
+            [
+                {
+                    "id": 10_000 + v,
+                    "email": f"toko{v}@bench.peken.id",
+                    "password_hash": "!bench",
+                    "name": f"Pemilik {v}",
+                    "role": "vendor",
+                    "active": True,
+                    "session_version": 1,
+                    "created_at": now,
+                }
+                for v in range(1, VENDORS + 1)
+            ],
+        )
+        s.execute(
+            insert(Vendor),
+            [
+                {
+                    "id": v,
+                    "owner_id": 10_000 + v,
+                    "name": f"Toko {v}",
+                    "type": ("kelontong", "umkm", "food_centre")[v % 3],
+                    "status": "verified",
+                    "nib": f"{1234500000000 + v:013d}",
+                    "pkp": v % 4 == 0,
+                    "kelurahan": kelurahan_of(v)[0],
+                    "kecamatan": kelurahan_of(v)[1],
+                    "address": "Jl. Bench",
+                    "made_in_city": True,
+                    "umk_class": "micro",
+                    "created_at": now,
+                }
+                for v in range(1, VENDORS + 1)
+            ],
+        )
+        s.execute(
+            insert(Category),
+            [
+                {"id": 1, "slug": "sembako", "name": "Sembako"},
+                {"id": 2, "slug": "umkm", "name": "Produk UMKM"},
+            ],
+        )
         products = []
         for v in range(1, VENDORS + 1):
             for k in range(PRODUCTS_PER_VENDOR):
                 pid = (v - 1) * PRODUCTS_PER_VENDOR + k + 1
                 word = WORDS[(v + k) % len(WORDS)]
-                products.append({
-                    "id": pid, "vendor_id": v, "category_id": 1 if k < 6 else 2,
-                    "name": f"{word} {VARIANTS[k % len(VARIANTS)]} {pid}",
-                    "description": f"{word} dari {kelurahan_of(v)[0]}, stok segar setiap hari.",
-                    "unit": "kg", "price": 5_000 + 500 * (pid % 97), "stock": pid % 13,
-                    "low_stock_threshold": 5, "is_active": pid % 17 != 0,
-                    "is_local_product": k >= 6, "is_pdn": True, "vat_exempt": k < 6,
-                    "created_at": now - timedelta(minutes=pid), "updated_at": now})
+                products.append(
+                    {
+                        "id": pid,
+                        "vendor_id": v,
+                        "category_id": 1 if k < 6 else 2,
+                        "name": f"{word} {VARIANTS[k % len(VARIANTS)]} {pid}",
+                        "description": f"{word} dari {kelurahan_of(v)[0]}, stok segar setiap hari.",
+                        "unit": "kg",
+                        "price": 5_000 + 500 * (pid % 97),
+                        "stock": pid % 13,
+                        "low_stock_threshold": 5,
+                        "is_active": pid % 17 != 0,
+                        "is_local_product": k >= 6,
+                        "is_pdn": True,
+                        "vat_exempt": k < 6,
+                        "created_at": now - timedelta(minutes=pid),
+                        "updated_at": now,
+                    }
+                )
         s.execute(insert(Product), products)
         buyer = f.make_civil_servant(kelurahan=HOME_KELURAHAN)
         checkouts, orders, lines, spending = [], [], [], []
         for o in range(1, RECORDS // 2 + 1):
             vendor = rng.randint(1, VENDORS)
-            checkouts.append({"id": o, "buyer_id": buyer.id, "idempotency_key": f"k{o}",
-                              "request_hash": "0" * 64, "total": 0, "fulfilment": "pickup",
-                              "payment_method": "sandbox", "created_at": now})
+            checkouts.append(
+                {
+                    "id": o,
+                    "buyer_id": buyer.id,
+                    "idempotency_key": f"k{o}",
+                    "request_hash": "0" * 64,
+                    "total": 0,
+                    "fulfilment": "pickup",
+                    "payment_method": "sandbox",
+                    "created_at": now,
+                }
+            )
             total = 0
             for k in (1, 2):
                 amount = 40_000 if vendor > CAPPED else 3_500_000  # the first shops cross the cap
                 total += amount
                 line_id = 2 * o - 2 + k
-                lines.append({"id": line_id, "order_id": o, "product_id": (vendor - 1) * 10 + k,
-                              "name": "Beras", "unit": "kg", "quantity": 1, "unit_price": amount,
-                              "line_total": amount, "vat": 0, "is_local_product": False,
-                              "is_pdn": True, "vat_exempt": True})
-                spending.append({"occurred_at": now, "period": period, "year": int(period[:4]),
-                                 "order_id": o, "order_line_id": line_id, "buyer_id": buyer.id,
-                                 "vendor_id": vendor, "vendor_umk_class": "micro",
-                                 "vendor_kelurahan": kelurahan_of(vendor)[0], "is_local_vendor": True,
-                                 "is_local_product": False, "is_pdn": True, "amount": amount,
-                                 "created_at": now})
-            orders.append({"id": o, "number": f"BENCH-{o}", "checkout_id": o, "buyer_id": buyer.id,
-                           "vendor_id": vendor, "status": "completed", "fulfilment": "pickup",
-                           "total": total, "vat_total": 0, "commission": 0, "refunded_total": 0,
-                           "created_at": now, "expires_at": now, "paid_at": now})
-        for table, rows in ((Checkout, checkouts), (Order, orders), (OrderLine, lines),
-                            (SpendingRecord, spending)):
+                lines.append(
+                    {
+                        "id": line_id,
+                        "order_id": o,
+                        "product_id": (vendor - 1) * 10 + k,
+                        "name": "Beras",
+                        "unit": "kg",
+                        "quantity": 1,
+                        "unit_price": amount,
+                        "line_total": amount,
+                        "vat": 0,
+                        "is_local_product": False,
+                        "is_pdn": True,
+                        "vat_exempt": True,
+                    }
+                )
+                spending.append(
+                    {
+                        "occurred_at": now,
+                        "period": period,
+                        "year": int(period[:4]),
+                        "order_id": o,
+                        "order_line_id": line_id,
+                        "buyer_id": buyer.id,
+                        "vendor_id": vendor,
+                        "vendor_umk_class": "micro",
+                        "vendor_kelurahan": kelurahan_of(vendor)[0],
+                        "is_local_vendor": True,
+                        "is_local_product": False,
+                        "is_pdn": True,
+                        "amount": amount,
+                        "created_at": now,
+                    }
+                )
+            orders.append(
+                {
+                    "id": o,
+                    "number": f"BENCH-{o}",
+                    "checkout_id": o,
+                    "buyer_id": buyer.id,
+                    "vendor_id": vendor,
+                    "status": "completed",
+                    "fulfilment": "pickup",
+                    "total": total,
+                    "vat_total": 0,
+                    "commission": 0,
+                    "refunded_total": 0,
+                    "created_at": now,
+                    "expires_at": now,
+                    "paid_at": now,
+                }
+            )
+        for table, rows in (
+            (Checkout, checkouts),
+            (Order, orders),
+            (OrderLine, lines),
+            (SpendingRecord, spending),
+        ):
             for i in range(0, len(rows), 2_000):
-                s.execute(insert(table), rows[i:i + 2_000])
+                s.execute(insert(table), rows[i : i + 2_000])
         token = f.token_for(buyer)
         s.commit()
         if db.engine.dialect.name == "postgresql":
@@ -185,7 +304,9 @@ def check_answer(port, token) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
@@ -195,22 +316,47 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="peken-bench-")
     database_url, drop_database = bench_database(args.db, tmp)
 
-    print(f"seeding {args.db}: {VENDORS} shops, {VENDORS * PRODUCTS_PER_VENDOR} products, "
-          f"{RECORDS} spending records…", flush=True)
+    print(
+        f"seeding {args.db}: {VENDORS} shops, {VENDORS * PRODUCTS_PER_VENDOR} products, "
+        f"{RECORDS} spending records…",
+        flush=True,
+    )
     token = seed(database_url)
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": "false",
-           "SECRET_KEY": "bench", "PEKEN_INSTANCE_PATH": tmp}
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b",
-                               f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env, start_new_session=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RATELIMIT_ENABLED": "false",
+        "SECRET_KEY": "bench",
+        "PEKEN_INSTANCE_PATH": tmp,
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     try:
         wait_until_warm(port, args.workers)
         problems = check_answer(port, token)
         print(f"floor: GET /healthz for {args.duration:.0f}s…", flush=True)
         floor = run_phase(floor_loop, [(port,)] * args.clients, args.duration)
-        print(f"search: {args.clients} clients, q + sort=nearest for {args.duration:.0f}s…", flush=True)
-        rush = run_phase(search_loop, [(port, token, i) for i in range(args.clients)], args.duration)
+        print(
+            f"search: {args.clients} clients, q + sort=nearest for {args.duration:.0f}s…",
+            flush=True,
+        )
+        rush = run_phase(
+            search_loop, [(port, token, i) for i in range(args.clients)], args.duration
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

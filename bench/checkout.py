@@ -40,8 +40,13 @@ def bench_database(db: str, tmp: str):
     from sqlalchemy import create_engine, text
 
     from tests.conftest import _pg_url
-    base = os.environ.get("BENCH_DATABASE_URL") or subprocess.check_output(
-        ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True).strip()
+
+    base = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or subprocess.check_output(
+            ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True
+        ).strip()
+    )
     name = f"peken_bench_{uuid.uuid4().hex[:6]}"
     admin = create_engine(_pg_url(base, "postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
@@ -82,7 +87,11 @@ def seed(database_url: str, stock: int, buyers: int) -> list[tuple[str, int]]:
 
 
 def call(conn, method, path, token, body=None, headers=None):
-    hdrs = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})}
+    hdrs = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        **(headers or {}),
+    }
     conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=hdrs)
     resp = conn.getresponse()
     data = resp.read()
@@ -95,13 +104,23 @@ def buyer_loop(port, token, pid, stop, results):
         t0 = time.perf_counter()
         status, _ = call(conn, "PUT", f"/api/v1/cart/items/{pid}", token, {"quantity": 1})
         if status == 200:
-            status, data = call(conn, "POST", "/api/v1/checkout", token,
-                                {"fulfilment": "pickup", "payment_method": "sandbox"},
-                                {"Idempotency-Key": uuid.uuid4().hex})
+            status, data = call(
+                conn,
+                "POST",
+                "/api/v1/checkout",
+                token,
+                {"fulfilment": "pickup", "payment_method": "sandbox"},
+                {"Idempotency-Key": uuid.uuid4().hex},
+            )
             if status == 201:
                 pay = json.loads(data)["payment"]["id"]
-                status, _ = call(conn, "POST", f"/api/v1/payments/{pay}/sandbox-confirm", token,
-                                 {"outcome": "succeeded"})
+                status, _ = call(
+                    conn,
+                    "POST",
+                    f"/api/v1/payments/{pay}/sandbox-confirm",
+                    token,
+                    {"outcome": "succeeded"},
+                )
                 status = 201 if status == 200 else status
         results.append((status, time.perf_counter() - t0))
 
@@ -134,7 +153,9 @@ def wait_until_warm(port: int, workers: int) -> None:
 def run_phase(target, args_list, duration):
     stop = threading.Event()
     results: list[tuple[int, float]] = []
-    threads = [threading.Thread(target=target, args=(*a, stop, results), daemon=True) for a in args_list]
+    threads = [
+        threading.Thread(target=target, args=(*a, stop, results), daemon=True) for a in args_list
+    ]
     for t in threads:
         t.start()
     time.sleep(duration)
@@ -145,7 +166,9 @@ def run_phase(target, args_list, duration):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--clients", type=int, default=16)
@@ -159,11 +182,28 @@ def main() -> int:
     print(f"seeding {args.db}: stock {args.stock}, {args.clients} buyers…", flush=True)
     buyers = seed(database_url, args.stock, args.clients)
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": "false",
-           "SECRET_KEY": "bench", "PEKEN_INSTANCE_PATH": tmp}
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b",
-                               f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env, start_new_session=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RATELIMIT_ENABLED": "false",
+        "SECRET_KEY": "bench",
+        "PEKEN_INSTANCE_PATH": tmp,
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     try:
         wait_until_warm(port, args.workers)
         print(f"floor: GET /healthz for {args.duration:.0f}s…", flush=True)
@@ -178,11 +218,15 @@ def main() -> int:
     from marketplace.catalog.models import Product
     from marketplace.extensions import db
     from marketplace.ordering.models import Order
+
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         left = db.session.scalar(db.select(Product.stock))
-        sold = db.session.scalar(db.select(db.func.count()).select_from(Order).where(
-            Order.status.in_(("pending_payment", "paid"))))
+        sold = db.session.scalar(
+            db.select(db.func.count())
+            .select_from(Order)
+            .where(Order.status.in_(("pending_payment", "paid")))
+        )
         db.engine.dispose()
 
     floor_rps = len(floor) / args.duration

@@ -45,6 +45,7 @@ POSITIONS = [("Camat", 31), ("Lurah", 154), ("Kepala Seksi", 1_500), ("Sekretari
 
 def _pg_url(base: str, name: str) -> str:
     from sqlalchemy.engine import make_url
+
     if base.startswith("postgresql://"):
         base = base.replace("postgresql://", "postgresql+psycopg://", 1)
     return make_url(base).set(database=name).render_as_string(hide_password=False)
@@ -56,6 +57,7 @@ def database(kind: str):
         path = Path(tempfile.mkdtemp(prefix="peken-bench-")) / "mandate.db"
         return f"sqlite:///{path}", lambda: None
     from sqlalchemy import create_engine, text
+
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if not base:
         sys.exit("set BENCH_DATABASE_URL or TEST_DATABASE_URL (e.g. $(bash .ci/postgres.sh start))")
@@ -85,46 +87,129 @@ def seed(db, asn: int, records: int, rng: random.Random) -> dict:
 
     s = db.session
     now = datetime(2026, 5, 15)
-    s.execute(insert(Opd), [{"id": i, "code": f"OPD{i:03d}", "name": f"Perangkat Daerah {i:03d}"}
-                            for i in range(1, 61)])
+    s.execute(
+        insert(Opd),
+        [
+            {"id": i, "code": f"OPD{i:03d}", "name": f"Perangkat Daerah {i:03d}"}
+            for i in range(1, 61)
+        ],
+    )
     positions = []
     for name, count in POSITIONS:
         positions += [name] * count
     positions += ["Staf"] * max(asn - len(positions), 0)
     rng.shuffle(positions)
     odd = {"Staf": " staf", "Lurah": "LURAH", "Kepala Seksi": "kepala seksi "}
-    users = [{"id": i, "email": f"asn{i}@bench.peken.id", "password_hash": "!bench", "name": f"ASN {i:05d}",
-              "role": "civil_servant", "active": True, "nip": f"{198001010000000000 + i:018d}",
-              "opd_id": 1 + i % 60, "position": odd.get(p, p) if i % 7 == 0 else p,
-              "kelurahan": "Gubeng", "session_version": 1, "created_at": now}
-             for i, p in enumerate(positions[:asn], start=1)]
-    owners = [{"id": asn + v, "email": f"toko{v}@bench.peken.id", "password_hash": "!bench",
-               "name": f"Pemilik {v}", "role": "vendor", "active": True, "session_version": 1,
-               "created_at": now} for v in range(1, 201)]
+    users = [
+        {
+            "id": i,
+            "email": f"asn{i}@bench.peken.id",
+            "password_hash": "!bench",
+            "name": f"ASN {i:05d}",
+            "role": "civil_servant",
+            "active": True,
+            "nip": f"{198001010000000000 + i:018d}",
+            "opd_id": 1 + i % 60,
+            "position": odd.get(p, p) if i % 7 == 0 else p,
+            "kelurahan": "Gubeng",
+            "session_version": 1,
+            "created_at": now,
+        }
+        for i, p in enumerate(positions[:asn], start=1)
+    ]
+    owners = [
+        {
+            "id": asn + v,
+            "email": f"toko{v}@bench.peken.id",
+            "password_hash": "!bench",
+            "name": f"Pemilik {v}",
+            "role": "vendor",
+            "active": True,
+            "session_version": 1,
+            "created_at": now,
+        }
+        for v in range(1, 201)
+    ]
     finance_id = asn + 1_000
-    finance = [{"id": finance_id, "email": "finance@bench.peken.id", "password_hash": "!bench",
-                "name": "Keuangan", "role": "finance", "active": True, "session_version": 1,
-                "created_at": now}]
+    finance = [
+        {
+            "id": finance_id,
+            "email": "finance@bench.peken.id",
+            "password_hash": "!bench",
+            "name": "Keuangan",
+            "role": "finance",
+            "active": True,
+            "session_version": 1,
+            "created_at": now,
+        }
+    ]
     for i in range(0, len(users), 2_000):
-        s.execute(insert(User), users[i:i + 2_000])
+        s.execute(insert(User), users[i : i + 2_000])
     s.execute(insert(User), owners + finance)
-    s.execute(insert(Vendor), [{"id": v, "owner_id": asn + v, "name": f"Toko {v}", "type": "kelontong",
-                                "status": "verified", "nib": f"{1234500000000 + v:013d}", "pkp": False,
-                                "kelurahan": "Gubeng", "kecamatan": "Gubeng", "address": "Jl. Bench",
-                                "made_in_city": v > 20, "umk_class": "micro", "created_at": now}
-                               for v in range(1, 201)])
+    s.execute(
+        insert(Vendor),
+        [
+            {
+                "id": v,
+                "owner_id": asn + v,
+                "name": f"Toko {v}",
+                "type": "kelontong",
+                "status": "verified",
+                "nib": f"{1234500000000 + v:013d}",
+                "pkp": False,
+                "kelurahan": "Gubeng",
+                "kecamatan": "Gubeng",
+                "address": "Jl. Bench",
+                "made_in_city": v > 20,
+                "umk_class": "micro",
+                "created_at": now,
+            }
+            for v in range(1, 201)
+        ],
+    )
     s.execute(insert(Category), [{"id": 1, "slug": "sembako", "name": "Sembako"}])
-    s.execute(insert(Product), [{"id": v, "vendor_id": v, "category_id": 1, "name": f"Beras {v}",
-                                 "description": "", "unit": "kg", "price": 15_000, "stock": 10,
-                                 "low_stock_threshold": 5, "is_active": True, "is_local_product": True,
-                                 "is_pdn": True, "vat_exempt": True, "created_at": now, "updated_at": now}
-                                for v in range(1, 201)])
-    rule = s.execute(insert(MandateRule).returning(MandateRule.id),
-                     [{"effective_from": "2026-01", "default_amount": 100_000, "created_at": now,
-                       "updated_at": now}]).scalar_one()
+    s.execute(
+        insert(Product),
+        [
+            {
+                "id": v,
+                "vendor_id": v,
+                "category_id": 1,
+                "name": f"Beras {v}",
+                "description": "",
+                "unit": "kg",
+                "price": 15_000,
+                "stock": 10,
+                "low_stock_threshold": 5,
+                "is_active": True,
+                "is_local_product": True,
+                "is_pdn": True,
+                "vat_exempt": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for v in range(1, 201)
+        ],
+    )
+    rule = s.execute(
+        insert(MandateRule).returning(MandateRule.id),
+        [
+            {
+                "effective_from": "2026-01",
+                "default_amount": 100_000,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    ).scalar_one()
     amounts = {"Camat": 2_000_000, "Lurah": 1_000_000, "Kepala Seksi": 300_000, "Staf": 100_000}
-    s.execute(insert(MandateRuleLine), [{"rule_id": rule, "position": p, "position_key": p.lower(),
-                                         "amount": a} for p, a in amounts.items()])
+    s.execute(
+        insert(MandateRuleLine),
+        [
+            {"rule_id": rule, "position": p, "position_key": p.lower(), "amount": a}
+            for p, a in amounts.items()
+        ],
+    )
 
     expected = defaultdict(int)
     orders, lines, spending, checkouts = [], [], [], []
@@ -132,35 +217,93 @@ def seed(db, asn: int, records: int, rng: random.Random) -> dict:
     for o in range(1, n_orders + 1):
         buyer = rng.randint(1, asn)
         vendor = rng.randint(1, 200)
-        period_start = datetime(2026, 4, 30, 17) if rng.random() < 0.8 else datetime(2026, 3, 31, 17)
+        period_start = (
+            datetime(2026, 4, 30, 17) if rng.random() < 0.8 else datetime(2026, 3, 31, 17)
+        )
         at = period_start + timedelta(seconds=rng.randint(0, 29 * 86_400))
         period = PERIOD if period_start.month == 4 and period_start.day == 30 else PREVIOUS
-        checkouts.append({"id": o, "buyer_id": buyer, "idempotency_key": f"k{o}", "request_hash": "0" * 64,
-                          "total": 0, "fulfilment": "pickup", "payment_method": "sandbox", "created_at": at})
+        checkouts.append(
+            {
+                "id": o,
+                "buyer_id": buyer,
+                "idempotency_key": f"k{o}",
+                "request_hash": "0" * 64,
+                "total": 0,
+                "fulfilment": "pickup",
+                "payment_method": "sandbox",
+                "created_at": at,
+            }
+        )
         total = 0
         for k in (1, 2):
             amount = rng.choice((15_000, 25_000, 48_000, 72_500, 120_000))
             total += amount
             line_id = 2 * o - 2 + k
-            lines.append({"id": line_id, "order_id": o, "product_id": vendor, "name": "Beras", "unit": "kg",
-                          "quantity": 1, "unit_price": amount, "line_total": amount, "vat": 0,
-                          "is_local_product": True, "is_pdn": True, "vat_exempt": True})
+            lines.append(
+                {
+                    "id": line_id,
+                    "order_id": o,
+                    "product_id": vendor,
+                    "name": "Beras",
+                    "unit": "kg",
+                    "quantity": 1,
+                    "unit_price": amount,
+                    "line_total": amount,
+                    "vat": 0,
+                    "is_local_product": True,
+                    "is_pdn": True,
+                    "vat_exempt": True,
+                }
+            )
             refunded = rng.random() < 0.05
             value = -amount if refunded else amount  # a refund row replaces the sale in this sample
             local = vendor > 20
-            spending.append({"occurred_at": at, "period": period, "year": 2026, "order_id": o,
-                             "order_line_id": line_id, "buyer_id": buyer, "opd_id": 1 + buyer % 60,
-                             "vendor_id": vendor, "vendor_umk_class": "micro", "vendor_kelurahan": "Gubeng",
-                             "is_local_vendor": local, "is_local_product": True, "is_pdn": True,
-                             "amount": value, "created_at": at})
+            spending.append(
+                {
+                    "occurred_at": at,
+                    "period": period,
+                    "year": 2026,
+                    "order_id": o,
+                    "order_line_id": line_id,
+                    "buyer_id": buyer,
+                    "opd_id": 1 + buyer % 60,
+                    "vendor_id": vendor,
+                    "vendor_umk_class": "micro",
+                    "vendor_kelurahan": "Gubeng",
+                    "is_local_vendor": local,
+                    "is_local_product": True,
+                    "is_pdn": True,
+                    "amount": value,
+                    "created_at": at,
+                }
+            )
             if local and period == PERIOD:
                 expected[buyer] += value
-        orders.append({"id": o, "number": f"B{o:08d}", "checkout_id": o, "buyer_id": buyer,
-                       "vendor_id": vendor, "status": "paid", "fulfilment": "pickup", "total": total,
-                       "vat_total": 0, "commission": 0, "refunded_total": 0, "created_at": at, "paid_at": at})
-    for table, rows in ((Checkout, checkouts), (Order, orders), (OrderLine, lines), (SpendingRecord, spending)):
+        orders.append(
+            {
+                "id": o,
+                "number": f"B{o:08d}",
+                "checkout_id": o,
+                "buyer_id": buyer,
+                "vendor_id": vendor,
+                "status": "paid",
+                "fulfilment": "pickup",
+                "total": total,
+                "vat_total": 0,
+                "commission": 0,
+                "refunded_total": 0,
+                "created_at": at,
+                "paid_at": at,
+            }
+        )
+    for table, rows in (
+        (Checkout, checkouts),
+        (Order, orders),
+        (OrderLine, lines),
+        (SpendingRecord, spending),
+    ):
         for i in range(0, len(rows), 5_000):
-            s.execute(insert(table), rows[i:i + 5_000])
+            s.execute(insert(table), rows[i : i + 5_000])
     s.commit()
     if db.engine.dialect.name == "postgresql":
         for table in ("users", "spending_records", "mandate_rule_lines", "opds"):
@@ -196,28 +339,44 @@ def run(kind: str, asn: int, records: int, repeat: int, explain: bool = False) -
             db.create_all()
             t0 = time.perf_counter()
             seeded = seed(db, asn, records, random.Random(2026))
-            print(f"[{kind}] seeded {asn:,} ASN and {records:,} spending records in "
-                  f"{time.perf_counter() - t0:.1f}s")
+            print(
+                f"[{kind}] seeded {asn:,} ASN and {records:,} spending records in "
+                f"{time.perf_counter() - t0:.1f}s"
+            )
             finance = db.session.get(User, seeded["finance_id"])
             asn_user = db.session.get(User, 1)
             # The floor reads every row of the same table: SQLite answers a bare count(*) from the
             # smallest index without touching rows, which would make a meaningless floor.
-            floor, _ = timed(lambda: db.session.execute(
-                db.text("SELECT count(*), sum(amount) FROM spending_records")).one(), repeat)
-            period_sum, _ = timed(lambda: db.session.execute(
-                db.text("SELECT sum(amount) FROM spending_records WHERE period = :p"), {"p": PERIOD}).scalar(),
-                repeat)
+            floor, _ = timed(
+                lambda: db.session.execute(
+                    db.text("SELECT count(*), sum(amount) FROM spending_records")
+                ).one(),
+                repeat,
+            )
+            period_sum, _ = timed(
+                lambda: db.session.execute(
+                    db.text("SELECT sum(amount) FROM spending_records WHERE period = :p"),
+                    {"p": PERIOD},
+                ).scalar(),
+                repeat,
+            )
             rows = [
                 ("floor: SELECT count(*), sum(amount) FROM spending_records", floor, None),
                 ("reference: SELECT sum(amount) … WHERE period", period_sum, None),
-                ("report page (20 rows + summary)",
-                 *timed(lambda: services.compliance_report(finance, PERIOD), repeat)),
-                ("all rows (download)", *timed(lambda: services.compliance_rows(finance, PERIOD), repeat)),
+                (
+                    "report page (20 rows + summary)",
+                    *timed(lambda: services.compliance_report(finance, PERIOD), repeat),
+                ),
+                (
+                    "all rows (download)",
+                    *timed(lambda: services.compliance_rows(finance, PERIOD), repeat),
+                ),
                 ("by OPD", *timed(lambda: services.compliance_by_opd(finance, PERIOD), repeat)),
                 ("one ASN (widget)", *timed(lambda: services.my_mandate(asn_user, PERIOD), repeat)),
             ]
             if explain:
                 from sqlalchemy import select
+
                 base, _ = services._compliance_base(PERIOD)
                 sql = select(base).compile(db.engine, compile_kwargs={"literal_binds": True})
                 prefix = "EXPLAIN ANALYZE " if kind == "postgres" else "EXPLAIN QUERY PLAN "
@@ -230,12 +389,18 @@ def run(kind: str, asn: int, records: int, repeat: int, explain: bool = False) -
             spent = {r["user_id"]: r["spent"] for r in all_rows}
             assert len(all_rows) == asn, "every ASN has a row"
             assert all(spent[u] == seeded["expected"].get(u, 0) for u in spent), "spent per ASN"
-            assert all(r["required"] == seeded["required"][r["user_id"]] for r in all_rows), "required per ASN"
-            assert page.extra["summary"]["spent"] == sum(seeded["expected"].values()), "summary spent"
+            assert all(r["required"] == seeded["required"][r["user_id"]] for r in all_rows), (
+                "required per ASN"
+            )
+            assert page.extra["summary"]["spent"] == sum(seeded["expected"].values()), (
+                "summary spent"
+            )
             summary = page.extra["summary"]
-            print(f"  check: totals agree with a Python sum over the records; {summary['compliant']:,} of "
-                  f"{summary['civil_servants']:,} compliant ({summary['rate']:.1%}), "
-                  f"spent Rp{summary['spent']:,}".replace(",", "."))
+            print(
+                f"  check: totals agree with a Python sum over the records; {summary['compliant']:,} of "
+                f"{summary['civil_servants']:,} compliant ({summary['rate']:.1%}), "
+                f"spent Rp{summary['spent']:,}".replace(",", ".")
+            )
             db.session.remove()
             db.engine.dispose()
     finally:
@@ -244,16 +409,26 @@ def run(kind: str, asn: int, records: int, repeat: int, explain: bool = False) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default=None,
-                        help="default: sqlite, plus postgres when BENCH_DATABASE_URL/TEST_DATABASE_URL is set")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "postgres", "both"),
+        default=None,
+        help="default: sqlite, plus postgres when BENCH_DATABASE_URL/TEST_DATABASE_URL is set",
+    )
     parser.add_argument("--asn", type=int, default=13_000)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="print the query plan of the report")
     args = parser.parse_args()
     kinds = {"sqlite": ["sqlite"], "postgres": ["postgres"], "both": ["sqlite", "postgres"]}.get(
-        args.db or "", ["sqlite"] + (["postgres"] if os.environ.get("BENCH_DATABASE_URL")
-                                     or os.environ.get("TEST_DATABASE_URL") else []))
+        args.db or "",
+        ["sqlite"]
+        + (
+            ["postgres"]
+            if os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+            else []
+        ),
+    )
     for kind in kinds:
         run(kind, args.asn, args.records, args.repeat, args.explain)
 

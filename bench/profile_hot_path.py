@@ -28,6 +28,7 @@ class StatementCounter:
 
     def __init__(self, engine):
         from sqlalchemy import event
+
         self.statements: list[str] = []
         event.listen(engine, "before_cursor_execute", self._on)
 
@@ -41,7 +42,11 @@ class StatementCounter:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sql", action="store_true", help="print the statements, grouped")
-    parser.add_argument("--seq", default="", help="print in order the statements of requests whose label contains this")
+    parser.add_argument(
+        "--seq",
+        default="",
+        help="print in order the statements of requests whose label contains this",
+    )
     parser.add_argument("--profile", type=int, default=0, help="cProfile N rounds of the flow")
     parser.add_argument("--vendors", type=int, default=3)
     args = parser.parse_args()
@@ -53,14 +58,22 @@ def main() -> int:
     from marketplace.extensions import db
     from tests import factories as f
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "prof"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "prof",
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
         f.make_area("Gubeng", "Gubeng")
         vendors = [f.make_vendor() for _ in range(args.vendors)]
-        products = [f.make_product(v, stock=100_000, price=15_000) for v in vendors for _ in range(4)]
+        products = [
+            f.make_product(v, stock=100_000, price=15_000) for v in vendors for _ in range(4)
+        ]
         buyer = f.make_civil_servant()
         token = f.token_for(buyer)
         pids = [p.id for p in products]
@@ -80,14 +93,26 @@ def main() -> int:
             return resp
 
         for i in range(args.vendors):  # one product of each vendor
-            req(f"PUT cart item (line {i + 1})", "put", f"/api/v1/cart/items/{pids[i * 4]}",
-                json={"quantity": 1})
-        r = req(f"POST checkout ({args.vendors} vendors)", "post", "/api/v1/checkout",
-                json={"fulfilment": "pickup", "payment_method": "sandbox"},
-                headers={"Idempotency-Key": uuid.uuid4().hex})
+            req(
+                f"PUT cart item (line {i + 1})",
+                "put",
+                f"/api/v1/cart/items/{pids[i * 4]}",
+                json={"quantity": 1},
+            )
+        r = req(
+            f"POST checkout ({args.vendors} vendors)",
+            "post",
+            "/api/v1/checkout",
+            json={"fulfilment": "pickup", "payment_method": "sandbox"},
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )
         pay = r.get_json()["payment"]["id"]
-        req("POST sandbox-confirm", "post", f"/api/v1/payments/{pay}/sandbox-confirm",
-            json={"outcome": "succeeded"})
+        req(
+            "POST sandbox-confirm",
+            "post",
+            f"/api/v1/payments/{pay}/sandbox-confirm",
+            json={"outcome": "succeeded"},
+        )
         req("GET products?q=beras&sort=nearest", "get", "/api/v1/products?q=beras&sort=nearest")
         req("GET products/<id>", "get", f"/api/v1/products/{pids[0]}")
         req("GET / (home page)", "get", "/")

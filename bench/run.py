@@ -31,6 +31,7 @@ def _json_result(name: str, key: str):
     def read(db: str, _stdout: str) -> float | None:
         path = BENCH / "results" / f"{name}-{db}.json"
         return json.loads(path.read_text()).get(key) if path.exists() else None
+
     return read
 
 
@@ -45,21 +46,36 @@ BENCHES = {
     # Stock that lasts the whole run: once the product sells out every flow is a cheap 409 and
     # the ratio would reward selling out sooner. The sell-out itself (409s, no oversell) is
     # `bench/checkout.py` with its default stock; the invariants are checked in both.
-    "checkout": (["bench/checkout.py", "--stock", "5000"],
-                 _json_result("checkout", "ratio_checkout_to_floor"),
-                 "checkout flows/s ÷ GET /healthz req/s"),
-    "catalog": (["bench/catalog.py"], _json_result("catalog", "ratio_search_to_floor"),
-                "search+nearest req/s ÷ GET /healthz req/s"),
-    "mandate": (["bench/mandate_compliance.py"], _mandate_result,
-                "floor query time ÷ compliance report time"),
+    "checkout": (
+        ["bench/checkout.py", "--stock", "5000"],
+        _json_result("checkout", "ratio_checkout_to_floor"),
+        "checkout flows/s ÷ GET /healthz req/s",
+    ),
+    "catalog": (
+        ["bench/catalog.py"],
+        _json_result("catalog", "ratio_search_to_floor"),
+        "search+nearest req/s ÷ GET /healthz req/s",
+    ),
+    "mandate": (
+        ["bench/mandate_compliance.py"],
+        _mandate_result,
+        "floor query time ÷ compliance report time",
+    ),
 }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default=os.environ.get("BENCH_DB", "sqlite"))
-    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
-                        help="comma-separated subset of: " + ", ".join(BENCHES))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--db", choices=["sqlite", "postgres"], default=os.environ.get("BENCH_DB", "sqlite")
+    )
+    parser.add_argument(
+        "--only",
+        default=os.environ.get("BENCH_ONLY", ""),
+        help="comma-separated subset of: " + ", ".join(BENCHES),
+    )
     parser.add_argument("--update-baseline", action="store_true")
     parser.add_argument("--tolerance", type=float, default=0.2)
     args = parser.parse_args()
@@ -71,7 +87,8 @@ def main() -> int:
     env = dict(os.environ)
     if args.db == "postgres" and not env.get("BENCH_DATABASE_URL"):
         env["BENCH_DATABASE_URL"] = subprocess.check_output(
-            ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True).strip()
+            ["bash", str(ROOT / ".ci/postgres.sh"), "start"], text=True
+        ).strip()
 
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     known = baseline.setdefault(args.db, {})
@@ -79,10 +96,19 @@ def main() -> int:
     for name in names:
         command, read, meaning = BENCHES[name]
         print(f"== {name} ({args.db}): {meaning}", flush=True)
-        proc = subprocess.run([PY, *command, "--db", args.db], cwd=ROOT, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        print("\n".join(line for line in proc.stdout.splitlines() if not line.startswith("INFO:")),
-              flush=True)
+        proc = subprocess.run(
+            [PY, *command, "--db", args.db],
+            check=False,
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        print(
+            "\n".join(line for line in proc.stdout.splitlines() if not line.startswith("INFO:")),
+            flush=True,
+        )
         if proc.returncode != 0:
             failures.append(f"{name}: the script failed (exit {proc.returncode})")
             continue
@@ -95,8 +121,10 @@ def main() -> int:
         if floor is None:
             print(f"   ratio {ratio:.3f} (no baseline yet)")
         elif ratio < floor * (1 - args.tolerance):
-            failures.append(f"{name}: ratio {ratio:.3f} is more than {args.tolerance:.0%} below "
-                            f"the baseline {floor:.3f}")
+            failures.append(
+                f"{name}: ratio {ratio:.3f} is more than {args.tolerance:.0%} below "
+                f"the baseline {floor:.3f}"
+            )
         else:
             print(f"   ratio {ratio:.3f}, baseline {floor:.3f} ({ratio / floor - 1:+.0%}): ok")
 

@@ -17,15 +17,28 @@ from marketplace.config import INSTANCE, Config
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.security import CSRF_EXEMPT_ENDPOINTS, bearer_token
 
-AREAS = ("accounts", "catalog", "ordering", "payments", "shops", "payouts", "mandate", "finance",
-         "notifications")
+AREAS = (
+    "accounts",
+    "catalog",
+    "ordering",
+    "payments",
+    "shops",
+    "payouts",
+    "mandate",
+    "finance",
+    "notifications",
+)
 # Modules that only connect listeners (signal receivers, ORM guards); imported once at start-up.
 WIRING = ("marketplace.notifications.receivers", "marketplace.finance.audit_guard")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(INSTANCE), template_folder="../templates",
-                static_folder="../static")
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        template_folder="../templates",
+        static_folder="../static",
+    )
     app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config())
     if test_config:
@@ -34,13 +47,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     from marketplace import i18n
+
     i18n.compile_catalogs()
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_dirs())
 
     db.init_app(app)
     import marketplace.models  # noqa: F401  (all tables in the metadata)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), compare_type=True,
-                 render_as_batch=True)
+
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/../migrations"),
+        compare_type=True,
+        render_as_batch=True,
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Jakarta")
@@ -55,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_auth(app)
     _register_blueprints(app)
     from marketplace.errors import register_error_handlers
+
     register_error_handlers(app)
     _register_templating(app)
     _register_security_headers(app)
@@ -143,6 +164,7 @@ def _register_auth(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         from marketplace.errors import Unauthenticated
+
         raise Unauthenticated()
 
     @app.before_request
@@ -153,10 +175,11 @@ def _register_auth(app: Flask) -> None:
             return
         if request.endpoint in CSRF_EXEMPT_ENDPOINTS:
             return
-        if request.path.startswith("/api/"):
-            # Only cookie-authenticated API calls can be forged cross-site.
-            if bearer_token(request.headers) or not current_user.is_authenticated:
-                return
+        # Only cookie-authenticated API calls can be forged cross-site.
+        if request.path.startswith("/api/") and (
+            bearer_token(request.headers) or not current_user.is_authenticated
+        ):
+            return
         csrf.protect()
 
 
@@ -174,6 +197,7 @@ def _register_blueprints(app: Flask) -> None:
     for module in WIRING:
         importlib.import_module(module)
     from marketplace.api import API_PREFIX
+
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(API_PREFIX) and rule.endpoint.endswith("stripe_webhook"):
             CSRF_EXEMPT_ENDPOINTS.add(rule.endpoint)
@@ -196,17 +220,27 @@ def _register_templating(app: Flask) -> None:
     def query_with(**updates) -> str:
         """The current query string with some values replaced (for pagination links)."""
         from urllib.parse import urlencode
+
         args = request.args.to_dict()
         args.update({k: v for k, v in updates.items()})
         return urlencode({k: v for k, v in args.items() if v not in (None, "")})
 
     from flask_babel import lazy_gettext as _l
+
     status_labels = {
-        "pending_payment": _l("Menunggu pembayaran"), "paid": _l("Dibayar"),
-        "accepted": _l("Diterima toko"), "ready": _l("Siap"), "completed": _l("Selesai"),
-        "expired": _l("Kedaluwarsa"), "cancelled": _l("Dibatalkan"), "rejected": _l("Ditolak"),
-        "pending": _l("Menunggu verifikasi"), "verified": _l("Terverifikasi"),
-        "suspended": _l("Dibekukan"), "succeeded": _l("Berhasil"), "failed": _l("Gagal"),
+        "pending_payment": _l("Menunggu pembayaran"),
+        "paid": _l("Dibayar"),
+        "accepted": _l("Diterima toko"),
+        "ready": _l("Siap"),
+        "completed": _l("Selesai"),
+        "expired": _l("Kedaluwarsa"),
+        "cancelled": _l("Dibatalkan"),
+        "rejected": _l("Ditolak"),
+        "pending": _l("Menunggu verifikasi"),
+        "verified": _l("Terverifikasi"),
+        "suspended": _l("Dibekukan"),
+        "succeeded": _l("Berhasil"),
+        "failed": _l("Gagal"),
     }
 
     app.jinja_env.globals["query_with"] = query_with
@@ -228,7 +262,8 @@ def _register_security_headers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             "script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com; "
             "connect-src 'self' https://api.stripe.com; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'; form-action 'self'")
+            "frame-ancestors 'none'; form-action 'self'",
+        )
         if app.config.get("SESSION_COOKIE_SECURE"):
             resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return resp
@@ -238,7 +273,9 @@ def _register_cli(app: Flask) -> None:
     """Each area may expose `COMMANDS` in `<area>/cli.py`; they become top-level commands."""
     for area in ("core", *AREAS):
         try:
-            module = importlib.import_module(f"marketplace.{area}.cli" if area != "core" else "marketplace.cli")
+            module = importlib.import_module(
+                f"marketplace.{area}.cli" if area != "core" else "marketplace.cli"
+            )
         except ModuleNotFoundError as err:
             if err.name and err.name.endswith("cli"):
                 continue

@@ -9,9 +9,10 @@ and dumps the answer. The same declarations feed `/api/v1/openapi.json`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -62,8 +63,9 @@ def page_args(args: dict[str, Any]) -> tuple[int, int]:
     return args.get("page", 1), min(args.get("per_page", 20), 100)
 
 
-def paginate(stmt, page: int = 1, per_page: int = 20, *, scalars: bool = True,
-             count_stmt=None) -> Page:
+def paginate(
+    stmt, page: int = 1, per_page: int = 20, *, scalars: bool = True, count_stmt=None
+) -> Page:
     """Run `stmt` for one page and count the whole result (or `count_stmt`: the same rows without
     the joins that only serve the ordering, which the count would otherwise compute for nothing)."""
     per_page = min(per_page, 100)
@@ -140,7 +142,11 @@ def endpoint(
     a `Page` (when `paginated`), a `(value, status)` pair or a ready `Response`.
     """
     roles = tuple(roles or ())
-    query_schema, body_schema, response_schema = _instance(query), _instance(body), _instance(response)
+    query_schema, body_schema, response_schema = (
+        _instance(query),
+        _instance(body),
+        _instance(response),
+    )
     full_rule = API_PREFIX + rule
 
     def decorator(fn: Callable):
@@ -162,7 +168,8 @@ def endpoint(
             if isinstance(result, Page):
                 dumped = {
                     "items": response_schema.dump(result.items, many=True)
-                    if response_schema else result.items,
+                    if response_schema
+                    else result.items,
                     "page": result.page,
                     "per_page": result.per_page,
                     "total": result.total,
@@ -174,12 +181,26 @@ def endpoint(
             return jsonify(result), code
 
         bp.add_url_rule(full_rule, endpoint=f"api_{fn.__name__}", view_func=view, methods=[method])
-        _REGISTRY.append(dict(
-            rule=full_rule, method=method.lower(), summary=summary, description=description or fn.__doc__,
-            roles=roles, public=public, query=query_schema, body=body_schema, multipart=multipart,
-            response=response_schema, status=status, paginated=paginated, many=many,
-            errors=tuple(errors), tag=tag or bp.name, produces=tuple(produces),
-        ))
+        _REGISTRY.append(
+            {
+                "rule": full_rule,
+                "method": method.lower(),
+                "summary": summary,
+                "description": description or fn.__doc__,
+                "roles": roles,
+                "public": public,
+                "query": query_schema,
+                "body": body_schema,
+                "multipart": multipart,
+                "response": response_schema,
+                "status": status,
+                "paginated": paginated,
+                "many": many,
+                "errors": tuple(errors),
+                "tag": tag or bp.name,
+                "produces": tuple(produces),
+            }
+        )
         return view
 
     return decorator
@@ -199,10 +220,14 @@ def build_openapi() -> dict[str, Any]:
         version="1.0.0",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        info={"description": "City-run local marketplace (e-Peken model). Money is integer rupiah."},
+        info={
+            "description": "City-run local marketplace (e-Peken model). Money is integer rupiah."
+        },
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
     spec.components.schema("Error", schema=ErrorSchema)
     paths: dict[str, dict[str, Any]] = {}
     for item in _REGISTRY:
@@ -211,31 +236,60 @@ def build_openapi() -> dict[str, Any]:
         if item["description"]:
             op["description"] = item["description"].strip()
         if item["roles"]:
-            op["description"] = (op.get("description", "") + f"\n\nRoles: {', '.join(item['roles'])}.").strip()
+            op["description"] = (
+                op.get("description", "") + f"\n\nRoles: {', '.join(item['roles'])}."
+            ).strip()
         params: list[dict[str, Any]] = []
         for conv, name in _PARAM.findall(item["rule"]):
-            params.append({"in": "path", "name": name, "required": True,
-                           "schema": {"type": "integer" if conv == "int" else "string"}})
+            params.append(
+                {
+                    "in": "path",
+                    "name": name,
+                    "required": True,
+                    "schema": {"type": "integer" if conv == "int" else "string"},
+                }
+            )
         if item["query"] is not None:
             params.append({"in": "query", "schema": item["query"]})
         if params:
             op["parameters"] = params
         if item["body"] is not None:
-            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": item["body"]}}}
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": item["body"]}},
+            }
         elif item["multipart"]:
-            op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object",
-                "properties": {k: ({"type": "string", "format": "binary"} if v == "file" else {"type": v})
-                               for k, v in item["multipart"].items()},
-            }}}}
+            op["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                k: (
+                                    {"type": "string", "format": "binary"}
+                                    if v == "file"
+                                    else {"type": v}
+                                )
+                                for k, v in item["multipart"].items()
+                            },
+                        }
+                    }
+                },
+            }
         content: dict[str, Any] = {}
         if item["response"] is not None:
             schema: Any = item["response"]
             if item["paginated"]:
-                schema = {"type": "object", "properties": {
-                    "items": {"type": "array", "items": item["response"]},
-                    "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                    "total": {"type": "integer"}}}
+                schema = {
+                    "type": "object",
+                    "properties": {
+                        "items": {"type": "array", "items": item["response"]},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "total": {"type": "integer"},
+                    },
+                }
             elif item["many"]:
                 schema = {"type": "array", "items": item["response"]}
             content["application/json"] = {"schema": schema}
@@ -252,8 +306,10 @@ def build_openapi() -> dict[str, Any]:
         if _PARAM.search(item["rule"]):
             err_codes.add(404)
         for code in sorted(err_codes):
-            responses[str(code)] = {"description": "Error",
-                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            responses[str(code)] = {
+                "description": "Error",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
         op["responses"] = responses
         if not item["public"]:
             op["security"] = [{"bearer": []}, {"session": []}]

@@ -16,8 +16,10 @@ def seed_demo() -> None:
 
     result = run(echo=click.echo)
     if result.total:
-        click.echo(f"Data demo dimuat ({result.total} baris baru). Kata sandi semua akun demo: "
-                   f"{DEMO_PASSWORD}")
+        click.echo(
+            f"Data demo dimuat ({result.total} baris baru). Kata sandi semua akun demo: "
+            f"{DEMO_PASSWORD}"
+        )
     else:
         click.echo("Data demo sudah lengkap; tidak ada yang diubah.")
 

@@ -19,11 +19,14 @@ def set_language(lang: str):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    return redirect(safe_next(request.args.get("next") or request.referrer and _local(request.referrer)))
+    return redirect(
+        safe_next(request.args.get("next") or request.referrer and _local(request.referrer))
+    )
 
 
 def _local(url: str) -> str:
     from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     if parts.netloc and parts.netloc != request.host:
         return "/"

@@ -21,8 +21,14 @@ class MarketplaceError(Exception):
     code = "bad_request"
     message = "The request could not be processed."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 status: int | None = None, details: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        details: dict[str, Any] | None = None,
+    ):
         self.message = message or self.message
         self.code = code or self.code
         self.status = status or self.status
@@ -102,7 +108,10 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(err: MarketplaceError):
@@ -114,9 +123,11 @@ def error_response(err: MarketplaceError):
             if isinstance(messages, list):
                 flash(f"{field}: {' '.join(str(m) for m in messages)}", "error")
         from marketplace.security import safe_referrer
+
         return redirect(safe_referrer(request.referrer, request.host, request.path))
     if err.status == 401:
         from urllib.parse import quote
+
         return redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/"))
     return render_template("error.html", error=err), err.status
 
@@ -151,8 +162,9 @@ def register_error_handlers(app: Flask) -> None:
         # that is bad input the schemas let through, so a 422 — never a 500.
         db.session.rollback()
         log.warning("database refused a value on %s %s: %s", request.method, request.path, err)
-        return error_response(ValidationFailed("A value is out of the allowed range.",
-                                               code="value_out_of_range"))
+        return error_response(
+            ValidationFailed("A value is out of the allowed range.", code="value_out_of_range")
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
@@ -160,8 +172,9 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("unexpected error on %s %s", request.method, request.path)
         if app.config.get("PROPAGATE_UNEXPECTED"):
             raise err
-        wrapped = MarketplaceError("Something went wrong on our side.", code="internal_error",
-                                   status=500)
+        wrapped = MarketplaceError(
+            "Something went wrong on our side.", code="internal_error", status=500
+        )
         if wants_json():
             return jsonify(wrapped.to_dict()), 500
         return render_template("error.html", error=wrapped), 500

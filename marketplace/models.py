@@ -10,7 +10,14 @@ from marketplace.finance.models import ProviderFeePosting, Reconciliation, Spend
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord  # noqa: F401
 from marketplace.mandate.models import MandateReminder, MandateRule, MandateRuleLine  # noqa: F401
 from marketplace.notifications.models import Notification  # noqa: F401
-from marketplace.ordering.models import CartItem, Checkout, FairShareCap, Order, OrderEvent, OrderLine  # noqa: F401
+from marketplace.ordering.models import (  # noqa: F401
+    CartItem,
+    Checkout,
+    FairShareCap,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from marketplace.payments.models import Payment, Refund, StripeEvent  # noqa: F401
 from marketplace.payouts.models import Payout, PayoutRun  # noqa: F401
 from marketplace.shops.models import StockMovement, Vendor  # noqa: F401

@@ -14,8 +14,19 @@ def main() -> None:
     workers = os.environ.get("WORKERS", "2")
     print(f"Peken is serving on http://{host}:{port} (demo logins: see README.md)", flush=True)
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    os.execv(gunicorn, [gunicorn, "--workers", workers, "--bind", f"{host}:{port}",
-                        "--access-logfile", "-", "wsgi:app"])
+    os.execv(
+        gunicorn,
+        [
+            gunicorn,
+            "--workers",
+            workers,
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "wsgi:app",
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -60,7 +60,9 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return naive_utc(datetime(year, 1, 1, tzinfo=WIB)), naive_utc(datetime(year + 1, 1, 1, tzinfo=WIB))
+    return naive_utc(datetime(year, 1, 1, tzinfo=WIB)), naive_utc(
+        datetime(year + 1, 1, 1, tzinfo=WIB)
+    )
 
 
 def days_left_in_period(period: str, at: datetime | None = None) -> int:

@@ -20,8 +20,12 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 def _pg_url(base: str, name: str) -> str:
     from sqlalchemy.engine import make_url
-    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)
-                   if base.startswith("postgresql://") else base)
+
+    url = make_url(
+        base.replace("postgresql://", "postgresql+psycopg://", 1)
+        if base.startswith("postgresql://")
+        else base
+    )
     return url.set(database=name).render_as_string(hide_password=False)
 
 
@@ -75,6 +79,7 @@ class FreshGlobalsClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         from flask.globals import _cv_app
+
         ctx = _cv_app.get(None)
         if ctx is not None and ctx.app is self.application:
             ctx.g.__dict__.clear()
@@ -97,8 +102,13 @@ def _clean(app) -> None:
         tables = [t.name for t in db.metadata.sorted_tables]
         with db.engine.begin() as conn:
             if db.engine.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                  + " RESTART IDENTITY CASCADE"))
+                conn.execute(
+                    text(
+                        "TRUNCATE "
+                        + ", ".join(f'"{t}"' for t in tables)
+                        + " RESTART IDENTITY CASCADE"
+                    )
+                )
             else:
                 for t in reversed(tables):
                     conn.execute(text(f'DELETE FROM "{t}"'))

@@ -24,6 +24,7 @@ _HASH_CACHE: dict[str, str] = {}
 def _password_hash(password: str) -> str:
     if password not in _HASH_CACHE:
         from werkzeug.security import generate_password_hash
+
         _HASH_CACHE[password] = generate_password_hash(password, method="pbkdf2:sha256:1000")
     return _HASH_CACHE[password]
 
@@ -52,29 +53,57 @@ def make_area(kelurahan: str, kecamatan: str) -> Area:
 
 def make_user(role: str = "public", *, password: str = PASSWORD, **kw) -> User:
     n = next(_seq)
-    user = User(email=kw.pop("email", f"user{n}@test.peken.id"), name=kw.pop("name", f"Pengguna {n}"),
-                role=role, password_hash=_password_hash(password), **kw)
+    user = User(
+        email=kw.pop("email", f"user{n}@test.peken.id"),
+        name=kw.pop("name", f"Pengguna {n}"),
+        role=role,
+        password_hash=_password_hash(password),
+        **kw,
+    )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def make_civil_servant(*, opd: Opd | None = None, position: str = "Staf",
-                       kelurahan: str = "Gubeng", **kw) -> User:
+def make_civil_servant(
+    *, opd: Opd | None = None, position: str = "Staf", kelurahan: str = "Gubeng", **kw
+) -> User:
     n = next(_seq)
     opd = opd or make_opd()
-    return make_user("civil_servant", nip=kw.pop("nip", f"{198001012006041000 + n:018d}"),
-                     opd_id=opd.id, position=position, kelurahan=kelurahan, **kw)
+    return make_user(
+        "civil_servant",
+        nip=kw.pop("nip", f"{198001012006041000 + n:018d}"),
+        opd_id=opd.id,
+        position=position,
+        kelurahan=kelurahan,
+        **kw,
+    )
 
 
-def make_vendor(*, status: str = "verified", type: str = "kelontong", owner: User | None = None,
-                kelurahan: str = "Gubeng", kecamatan: str = "Gubeng", **kw) -> Vendor:
+def make_vendor(
+    *,
+    status: str = "verified",
+    type: str = "kelontong",
+    owner: User | None = None,
+    kelurahan: str = "Gubeng",
+    kecamatan: str = "Gubeng",
+    **kw,
+) -> Vendor:
     n = next(_seq)
     owner = owner or make_user("vendor", name=f"Pemilik Toko {n}")
-    vendor = Vendor(owner=owner, name=kw.pop("name", f"Toko Contoh {n}"), type=type, status=status,
-                    nib=kw.pop("nib", f"{1234500000000 + n:013d}"), kelurahan=kelurahan,
-                    kecamatan=kecamatan, address=kw.pop("address", f"Jl. Contoh No. {n}"),
-                    made_in_city=kw.pop("made_in_city", True), pkp=kw.pop("pkp", False), **kw)
+    vendor = Vendor(
+        owner=owner,
+        name=kw.pop("name", f"Toko Contoh {n}"),
+        type=type,
+        status=status,
+        nib=kw.pop("nib", f"{1234500000000 + n:013d}"),
+        kelurahan=kelurahan,
+        kecamatan=kecamatan,
+        address=kw.pop("address", f"Jl. Contoh No. {n}"),
+        made_in_city=kw.pop("made_in_city", True),
+        pkp=kw.pop("pkp", False),
+        **kw,
+    )
     db.session.add(vendor)
     db.session.flush()
     return vendor
@@ -90,18 +119,38 @@ def make_category(slug: str = "sembako", name: str = "Sembako") -> Category:
     return category
 
 
-def make_product(vendor: Vendor | None = None, *, stock: int = 10, price: int = 10_000,
-                 category: Category | None = None, **kw) -> Product:
+def make_product(
+    vendor: Vendor | None = None,
+    *,
+    stock: int = 10,
+    price: int = 10_000,
+    category: Category | None = None,
+    **kw,
+) -> Product:
     n = next(_seq)
     vendor = vendor or make_vendor()
-    product = Product(vendor=vendor, category=category or make_category(),
-                      name=kw.pop("name", f"Beras Contoh {n}"), description=kw.pop("description", ""),
-                      unit=kw.pop("unit", "kg"), price=price, stock=stock, **kw)
+    product = Product(
+        vendor=vendor,
+        category=category or make_category(),
+        name=kw.pop("name", f"Beras Contoh {n}"),
+        description=kw.pop("description", ""),
+        unit=kw.pop("unit", "kg"),
+        price=price,
+        stock=stock,
+        **kw,
+    )
     db.session.add(product)
     db.session.flush()
     if stock:
-        db.session.add(StockMovement(product_id=product.id, delta=stock, stock_after=stock,
-                                     kind="initial", note="factory"))
+        db.session.add(
+            StockMovement(
+                product_id=product.id,
+                delta=stock,
+                stock_after=stock,
+                kind="initial",
+                note="factory",
+            )
+        )
         db.session.flush()
     return product
 
@@ -115,8 +164,9 @@ def token_for(user: User) -> str:
 
 
 # ordering
-def make_paid_checkout(buyer: User | None = None, items=None, *, fulfilment: str = "pickup",
-                       address: str | None = None):
+def make_paid_checkout(
+    buyer: User | None = None, items=None, *, fulfilment: str = "pickup", address: str | None = None
+):
     """A checkout paid in the sandbox through the real services (committed).
 
     `items` is a list of (product, quantity); default: one new product of a new vendor. Returns the

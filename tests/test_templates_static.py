@@ -33,7 +33,11 @@ def _post_forms(text: str):
         tag = match.group(0)
         if POST.search(tag):
             end = text.find("</form>", match.end())
-            yield _line(text, match.start()), tag, text[match.end(): end if end >= 0 else len(text)]
+            yield (
+                _line(text, match.start()),
+                tag,
+                text[match.end() : end if end >= 0 else len(text)],
+            )
 
 
 def test_the_templates_folder_holds_the_pages():
@@ -63,8 +67,11 @@ def test_no_template_marks_output_safe_or_turns_autoescape_off(name):
 
 
 def test_markup_is_built_in_python_only_by_the_escaping_chart_helpers():
-    users = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "marketplace").rglob("*.py")
-                   if re.search(r"\bMarkup\(", p.read_text(encoding="utf-8")))
+    users = sorted(
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "marketplace").rglob("*.py")
+        if re.search(r"\bMarkup\(", p.read_text(encoding="utf-8"))
+    )
     assert users == ["marketplace/finance/charts.py"]
 
 
@@ -72,9 +79,18 @@ def test_chart_labels_from_user_data_are_escaped():
     from marketplace.finance.charts import cumulative_chart, opd_bars
 
     evil = '<script>alert("x")</script>'
-    bars = str(opd_bars([{"opd_code": evil, "label": evil, "total": 5, "umk": 1}], evil, {"total": evil}))
-    months = str(cumulative_chart([{"period": "2026-01", "label": evil, "cumulative_umk": 3}], "umk", 10,
-                                  evil, {"realised": evil, "target": evil}))
+    bars = str(
+        opd_bars([{"opd_code": evil, "label": evil, "total": 5, "umk": 1}], evil, {"total": evil})
+    )
+    months = str(
+        cumulative_chart(
+            [{"period": "2026-01", "label": evil, "cumulative_umk": 3}],
+            "umk",
+            10,
+            evil,
+            {"realised": evil, "target": evil},
+        )
+    )
     for svg in (bars, months):
         assert "<script>" not in svg and "&lt;script&gt;" in svg
 
@@ -82,9 +98,15 @@ def test_chart_labels_from_user_data_are_escaped():
 @pytest.mark.parametrize("name", NAMES)
 def test_no_inline_script_or_event_handler_since_the_csp_forbids_them(name):
     text = _source(name)
-    inline = [_line(text, m.start()) for m in re.finditer(r"<script\b[^>]*>", text, re.IGNORECASE)
-              if "src=" not in m.group(0)]
-    handlers = [_line(text, m.start()) for m in re.finditer(r"""\son[a-z]+\s*=\s*["']""", text, re.IGNORECASE)]
+    inline = [
+        _line(text, m.start())
+        for m in re.finditer(r"<script\b[^>]*>", text, re.IGNORECASE)
+        if "src=" not in m.group(0)
+    ]
+    handlers = [
+        _line(text, m.start())
+        for m in re.finditer(r"""\son[a-z]+\s*=\s*["']""", text, re.IGNORECASE)
+    ]
     js_urls = [_line(text, m.start()) for m in re.finditer(r"javascript:", text, re.IGNORECASE)]
     assert not inline and not handlers and not js_urls, (name, inline, handlers, js_urls)
 
@@ -132,7 +154,9 @@ def _confirmed_actions():
                 if f"'{endpoint}'" in tag or f'"{endpoint}"' in tag:
                     found.setdefault(endpoint, []).append((f"{name}:{line}", "data-confirm" in tag))
         for match in re.finditer(r"confirm_button\(\s*url_for\(\s*['\"]([\w.]+)['\"]", text):
-            found.setdefault(match.group(1), []).append((f"{name}:{_line(text, match.start())}", True))
+            found.setdefault(match.group(1), []).append(
+                (f"{name}:{_line(text, match.start())}", True)
+            )
     return found
 
 

@@ -34,8 +34,10 @@ def import_civil_servants_command(file: str) -> None:
 
     Good rows are saved even when others fail; the exit status is 2 when any row failed."""
     total = _count_records(file)
-    with open(file, "rb") as stream, click.progressbar(length=total, label="Importing",
-                                                       file=sys.stderr) as bar:
+    with (
+        open(file, "rb") as stream,
+        click.progressbar(length=total, label="Importing", file=sys.stderr) as bar,
+    ):
         last = [1]
 
         def progress(row: int) -> None:
@@ -46,7 +48,9 @@ def import_civil_servants_command(file: str) -> None:
             result = services.import_civil_servants(None, stream, progress=progress)
         except MarketplaceError as err:
             _fail(err)
-    click.echo(f"Created: {result.created}  Updated: {result.updated}  Errors: {len(result.errors)}")
+    click.echo(
+        f"Created: {result.created}  Updated: {result.updated}  Errors: {len(result.errors)}"
+    )
     for error in result.errors:
         click.echo(f"  row {error['row']}: {error['message']}")
     if result.errors:

@@ -43,8 +43,11 @@ class Area(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(
-        "role in ('civil_servant','public','vendor','finance','admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint(
+            "role in ('civil_servant','public','vendor','finance','admin')", name="role"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -80,7 +83,9 @@ class User(UserMixin, db.Model):
 
     @property
     def has_usable_password(self) -> bool:
-        return not (self.password_hash or UNUSABLE_PASSWORD_PREFIX).startswith(UNUSABLE_PASSWORD_PREFIX)
+        return not (self.password_hash or UNUSABLE_PASSWORD_PREFIX).startswith(
+            UNUSABLE_PASSWORD_PREFIX
+        )
 
     @property
     def is_active(self) -> bool:  # flask-login

@@ -60,14 +60,26 @@ def _login_breached(_limit):
         return None
     flash(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam satu menit."), "error")
     return current_app.make_response(
-        (render_template("accounts/login.html", next=request.values.get("next", ""),
-                         email=request.form.get("email", "")), 429))
+        (
+            render_template(
+                "accounts/login.html",
+                next=request.values.get("next", ""),
+                email=request.form.get("email", ""),
+            ),
+            429,
+        )
+    )
 
 
 login_limit = limiter.shared_limit(
-    lambda: current_app.config.get("LOGIN_FAILURE_LIMIT") or "5 per minute", scope="login",
-    key_func=_login_key, methods=["POST"], deduct_when=_login_failed,
-    exempt_when=_login_limit_disabled, on_breach=_login_breached)
+    lambda: current_app.config.get("LOGIN_FAILURE_LIMIT") or "5 per minute",
+    scope="login",
+    key_func=_login_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    exempt_when=_login_limit_disabled,
+    on_breach=_login_breached,
+)
 
 
 def _start_session(user) -> None:
@@ -91,14 +103,24 @@ def _form_data(schema, data: dict[str, Any], labels: dict[str, str]) -> dict[str
         return schema.load(data)
     except MarshmallowValidationError as err:
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        details = {labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
-                   for k, v in messages.items()}
+        details = {
+            labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
+            for k, v in messages.items()
+        }
         raise ValidationFailed(_("Periksa kembali isian formulir."), details=details) from None
 
 
 # ================================================================= API
-@endpoint(bp, "/auth/token", "POST", summary="Sign in and get a bearer token", public=True,
-          body=TokenRequestSchema, response=TokenSchema, errors=[401, 429])
+@endpoint(
+    bp,
+    "/auth/token",
+    "POST",
+    summary="Sign in and get a bearer token",
+    public=True,
+    body=TokenRequestSchema,
+    response=TokenSchema,
+    errors=[401, 429],
+)
 @login_limit
 def create_token(data):
     """Exchange email and password for a bearer token; 401 invalid_credentials, 429 after
@@ -114,8 +136,17 @@ def delete_token():
     return {"revoked": True}
 
 
-@endpoint(bp, "/auth/register", "POST", summary="Sign up as a member of the public", public=True,
-          body=RegisterSchema, response=UserSchema, status=201, errors=[409])
+@endpoint(
+    bp,
+    "/auth/register",
+    "POST",
+    summary="Sign up as a member of the public",
+    public=True,
+    body=RegisterSchema,
+    response=UserSchema,
+    status=201,
+    errors=[409],
+)
 def register(data):
     """Create a `public` account; 409 email_taken, 422 when the password is too short or common."""
     return services.register_user(data["email"], data["password"], data["name"])
@@ -128,54 +159,99 @@ def me():
     return api_user()
 
 
-@endpoint(bp, "/admin/civil-servants/import", "POST", summary="Import the ASN roster (CSV)",
-          roles=("admin",), multipart={"file": "file"}, response=ImportResultSchema,
-          errors=[413, 422])
+@endpoint(
+    bp,
+    "/admin/civil-servants/import",
+    "POST",
+    summary="Import the ASN roster (CSV)",
+    roles=("admin",),
+    multipart={"file": "file"},
+    response=ImportResultSchema,
+    errors=[413, 422],
+)
 def import_civil_servants():
     """Upsert civil servants by NIP from CSV `nip,name,email,opd_code,opd_name,position,
     kelurahan`; bad rows are reported by row number (header = 1) and never block good ones."""
     actor = require_role("admin")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ValidationFailed(_("Unggah berkas CSV pada kolom `file`."),
-                               details={"file": [_("Wajib diunggah.")]})
+        raise ValidationFailed(
+            _("Unggah berkas CSV pada kolom `file`."), details={"file": [_("Wajib diunggah.")]}
+        )
     return services.import_civil_servants(actor, upload.stream)
 
 
-@endpoint(bp, "/vendor-applications", "POST", summary="Apply to open a shop",
-          roles=("public", "vendor"), body=VendorApplicationSchema, response=VendorSchema,
-          status=201, errors=[403, 409])
+@endpoint(
+    bp,
+    "/vendor-applications",
+    "POST",
+    summary="Apply to open a shop",
+    roles=("public", "vendor"),
+    body=VendorApplicationSchema,
+    response=VendorSchema,
+    status=201,
+    errors=[403, 409],
+)
 def apply_for_vendor(data):
     """A `public` user applies for a shop: 201 vendor `pending`, the user becomes `vendor`;
     403 for other roles, 409 already_has_shop for a shop owner applying again."""
     return services.apply_for_vendor(api_user(), data)
 
 
-@endpoint(bp, "/admin/vendors", summary="Shops for review", roles=("admin",),
-          query=VendorListQuery, response=VendorSchema, paginated=True)
+@endpoint(
+    bp,
+    "/admin/vendors",
+    summary="Shops for review",
+    roles=("admin",),
+    query=VendorListQuery,
+    response=VendorSchema,
+    paginated=True,
+)
 def list_vendors(args):
     """Every shop, newest first, optionally by `status` and name (`q`)."""
     page, per_page = page_args(args)
-    return services.list_vendors(status=args.get("status"), q=args.get("q"), page=page,
-                                 per_page=per_page)
+    return services.list_vendors(
+        status=args.get("status"), q=args.get("q"), page=page, per_page=per_page
+    )
 
 
-@endpoint(bp, "/admin/vendors/<int:vendor_id>", summary="One shop", roles=("admin",),
-          response=VendorSchema)
+@endpoint(
+    bp,
+    "/admin/vendors/<int:vendor_id>",
+    summary="One shop",
+    roles=("admin",),
+    response=VendorSchema,
+)
 def get_vendor(vendor_id):
     """One shop with its registration data and status; 404 when absent."""
     return services.get_vendor(vendor_id)
 
 
-@endpoint(bp, "/admin/vendors/<int:vendor_id>/verify", "POST", summary="Verify a shop",
-          roles=("admin",), body=DecisionSchema, response=VendorSchema, errors=[409])
+@endpoint(
+    bp,
+    "/admin/vendors/<int:vendor_id>/verify",
+    "POST",
+    summary="Verify a shop",
+    roles=("admin",),
+    body=DecisionSchema,
+    response=VendorSchema,
+    errors=[409],
+)
 def verify_vendor(vendor_id, data):
     """Verify a pending or suspended shop (audited); 409 invalid_transition if already verified."""
     return services.verify_vendor(api_user(), vendor_id, data.get("reason"))
 
 
-@endpoint(bp, "/admin/vendors/<int:vendor_id>/suspend", "POST", summary="Suspend a shop",
-          roles=("admin",), body=DecisionSchema, response=VendorSchema, errors=[409])
+@endpoint(
+    bp,
+    "/admin/vendors/<int:vendor_id>/suspend",
+    "POST",
+    summary="Suspend a shop",
+    roles=("admin",),
+    body=DecisionSchema,
+    response=VendorSchema,
+    errors=[409],
+)
 def suspend_vendor(vendor_id, data):
     """Suspend a shop or reject a pending application (audited); 409 if already suspended."""
     return services.suspend_vendor(api_user(), vendor_id, data.get("reason"))
@@ -228,8 +304,11 @@ def register_page():
     if request.method == "GET":
         return render_template("accounts/register.html")
     form = request.form
-    data = _form_data(RegisterSchema(), {k: form.get(k, "") for k in ("email", "name", "password")},
-                      {k: _(v) for k, v in _REGISTER_LABELS.items()})
+    data = _form_data(
+        RegisterSchema(),
+        {k: form.get(k, "") for k in ("email", "name", "password")},
+        {k: _(v) for k, v in _REGISTER_LABELS.items()},
+    )
     if form.get("password_confirm", "") != data["password"]:
         raise ValidationFailed(_("Konfirmasi kata sandi tidak sama."))
     user = services.register_user(data["email"], data["password"], data["name"])
@@ -268,8 +347,9 @@ def reset_password_page(token: str):
 def account_page():
     """The signed-in user's data, API tokens and password change."""
     user = api_user()
-    return render_template("accounts/account.html", user=user, tokens=services.list_tokens(user),
-                           new_token=None)
+    return render_template(
+        "accounts/account.html", user=user, tokens=services.list_tokens(user), new_token=None
+    )
 
 
 @bp.post("/account/tokens")
@@ -279,8 +359,11 @@ def create_token_page():
     name = (request.form.get("name") or "").strip()[:100] or "api"
     token = services.issue_token(user, name)
     flash(_("Token dibuat. Salin sekarang: token ini tidak akan ditampilkan lagi."), "success")
-    resp = current_app.make_response(render_template(
-        "accounts/account.html", user=user, tokens=services.list_tokens(user), new_token=token))
+    resp = current_app.make_response(
+        render_template(
+            "accounts/account.html", user=user, tokens=services.list_tokens(user), new_token=token
+        )
+    )
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -299,17 +382,26 @@ def change_password_page():
     user = api_user()
     if request.form.get("new_password", "") != request.form.get("new_password_confirm", ""):
         raise ValidationFailed(_("Konfirmasi kata sandi tidak sama."))
-    services.change_password(user, request.form.get("current_password", ""),
-                             request.form.get("new_password", ""))
+    services.change_password(
+        user, request.form.get("current_password", ""), request.form.get("new_password", "")
+    )
     _start_session(user)
     flash(_("Kata sandi sudah diganti."), "success")
     return redirect(url_for("accounts.account_page"))
 
 
 # ================================================================= pages: opening a shop
-_VENDOR_LABELS = {"shop_name": "Nama toko", "type": "Jenis usaha", "nib": "NIB", "npwp": "NPWP",
-                  "pkp": "PKP", "kelurahan": "Kelurahan", "kecamatan": "Kecamatan",
-                  "address": "Alamat", "made_in_city": "Diproduksi di kota"}
+_VENDOR_LABELS = {
+    "shop_name": "Nama toko",
+    "type": "Jenis usaha",
+    "nib": "NIB",
+    "npwp": "NPWP",
+    "pkp": "PKP",
+    "kelurahan": "Kelurahan",
+    "kecamatan": "Kecamatan",
+    "address": "Alamat",
+    "made_in_city": "Diproduksi di kota",
+}
 
 
 @bp.route("/shop/apply", methods=["GET", "POST"])
@@ -318,11 +410,14 @@ def vendor_application_page():
     user = api_user()
     if request.method == "GET":
         areas = db.session.scalars(db.select(Area).order_by(Area.kelurahan)).all()
-        return render_template("accounts/vendor_application.html", user=user,
-                               vendor=user.vendor, areas=areas)
+        return render_template(
+            "accounts/vendor_application.html", user=user, vendor=user.vendor, areas=areas
+        )
     form = request.form
-    raw = {k: form.get(k, "") for k in ("shop_name", "type", "nib", "npwp", "kelurahan",
-                                        "kecamatan", "address")}
+    raw = {
+        k: form.get(k, "")
+        for k in ("shop_name", "type", "nib", "npwp", "kelurahan", "kecamatan", "address")
+    }
     raw["pkp"] = form.get("pkp") == "on"
     if form.get("made_in_city") in ("yes", "no"):
         raw["made_in_city"] = form.get("made_in_city") == "yes"
@@ -338,11 +433,13 @@ def admin_home():
     """Admin dashboard: counts, shops waiting for verification, recent admin actions."""
     require_role("admin")
     from marketplace.audit.models import AuditLog
+
     pending = services.list_vendors(status="pending", page=1, per_page=10)
     pending.items.sort(key=lambda v: v.created_at)
     recent = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id.desc()).limit(10)).all()
-    return render_template("accounts/admin_home.html", counts=services.admin_counts(),
-                           pending=pending, recent=recent)
+    return render_template(
+        "accounts/admin_home.html", counts=services.admin_counts(), pending=pending, recent=recent
+    )
 
 
 @bp.get("/admin/vendors")
@@ -350,15 +447,19 @@ def admin_vendors():
     """All shops with a status filter, name search and pagination."""
     require_role("admin")
     args = request.args
-    status = args.get("status") if args.get("status") in ("pending", "verified", "suspended") else None
+    status = (
+        args.get("status") if args.get("status") in ("pending", "verified", "suspended") else None
+    )
     try:
         page = max(1, min(int(args.get("page", 1)), 1_000_000))
     except ValueError:
         page = 1
-    result = services.list_vendors(status=status, q=(args.get("q") or "").strip()[:100] or None,
-                                   page=page, per_page=20)
-    return render_template("accounts/admin_vendors.html", page=result, status=status,
-                           q=args.get("q", ""))
+    result = services.list_vendors(
+        status=status, q=(args.get("q") or "").strip()[:100] or None, page=page, per_page=20
+    )
+    return render_template(
+        "accounts/admin_vendors.html", page=result, status=status, q=args.get("q", "")
+    )
 
 
 @bp.get("/admin/vendors/<int:vendor_id>")
@@ -373,8 +474,9 @@ def admin_verify_vendor(vendor_id: int):
     """Verify a shop from the admin pages."""
     vendor = services.verify_vendor(require_role("admin"), vendor_id, request.form.get("reason"))
     flash(_("Toko %(name)s terverifikasi.", name=vendor.name), "success")
-    return redirect(safe_next(request.form.get("next"),
-                              url_for("accounts.admin_vendor", vendor_id=vendor_id)))
+    return redirect(
+        safe_next(request.form.get("next"), url_for("accounts.admin_vendor", vendor_id=vendor_id))
+    )
 
 
 @bp.post("/admin/vendors/<int:vendor_id>/suspend")
@@ -382,8 +484,9 @@ def admin_suspend_vendor(vendor_id: int):
     """Suspend a shop (or reject an application) from the admin pages."""
     vendor = services.suspend_vendor(require_role("admin"), vendor_id, request.form.get("reason"))
     flash(_("Toko %(name)s dibekukan.", name=vendor.name), "success")
-    return redirect(safe_next(request.form.get("next"),
-                              url_for("accounts.admin_vendor", vendor_id=vendor_id)))
+    return redirect(
+        safe_next(request.form.get("next"), url_for("accounts.admin_vendor", vendor_id=vendor_id))
+    )
 
 
 @bp.route("/admin/civil-servants/import", methods=["GET", "POST"])
@@ -391,14 +494,25 @@ def admin_import_page():
     """Upload the ASN roster CSV and see what was created, updated and which rows failed."""
     actor = require_role("admin")
     if request.method == "GET":
-        return render_template("accounts/admin_import.html", result=None,
-                               columns=services.ROSTER_COLUMNS)
+        return render_template(
+            "accounts/admin_import.html", result=None, columns=services.ROSTER_COLUMNS
+        )
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationFailed(_("Pilih berkas CSV terlebih dahulu."))
     result = services.import_civil_servants(actor, upload.stream)
-    flash(_("Impor selesai: %(c)s dibuat, %(u)s diperbarui, %(e)s baris gagal.",
-            c=result.created, u=result.updated, e=len(result.errors)),
-          "success" if not result.errors else "warning")
-    return render_template("accounts/admin_import.html", result=result,
-                           columns=services.ROSTER_COLUMNS, filename=upload.filename)
+    flash(
+        _(
+            "Impor selesai: %(c)s dibuat, %(u)s diperbarui, %(e)s baris gagal.",
+            c=result.created,
+            u=result.updated,
+            e=len(result.errors),
+        ),
+        "success" if not result.errors else "warning",
+    )
+    return render_template(
+        "accounts/admin_import.html",
+        result=result,
+        columns=services.ROSTER_COLUMNS,
+        filename=upload.filename,
+    )

@@ -20,9 +20,14 @@ _REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 
 
 def _text(max_len: int, *, required: bool = True, **kw) -> fields.String:
-    return fields.String(required=required, error_messages=_REQUIRED,
-                         validate=validate.Length(min=1 if required else 0, max=max_len,
-                                                  error="Panjang harus {min}–{max} karakter."), **kw)
+    return fields.String(
+        required=required,
+        error_messages=_REQUIRED,
+        validate=validate.Length(
+            min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
+        ),
+        **kw,
+    )
 
 
 class _Stripped(Schema):
@@ -43,8 +48,9 @@ class TokenRequestSchema(_Stripped):
 
 
 class RegisterSchema(_Stripped):
-    email = fields.String(required=True, error_messages=_REQUIRED,
-                          validate=validate.Length(max=254))
+    email = fields.String(
+        required=True, error_messages=_REQUIRED, validate=validate.Length(max=254)
+    )
     password = fields.String(required=True, error_messages=_REQUIRED)
     name = _text(200)
 
@@ -56,8 +62,11 @@ class RegisterSchema(_Stripped):
 
 class VendorApplicationSchema(_Stripped):
     shop_name = _text(200)
-    type = fields.String(required=True, error_messages=_REQUIRED,
-                         validate=validate.OneOf(VENDOR_TYPES, error="Pilih salah satu: {choices}."))
+    type = fields.String(
+        required=True,
+        error_messages=_REQUIRED,
+        validate=validate.OneOf(VENDOR_TYPES, error="Pilih salah satu: {choices}."),
+    )
     nib = fields.String(required=True, error_messages=_REQUIRED)
     npwp = fields.String(allow_none=True, load_default=None)
     pkp = fields.Boolean(load_default=False)
@@ -80,8 +89,11 @@ class VendorApplicationSchema(_Stripped):
 
 
 class DecisionSchema(_Stripped):
-    reason = fields.String(allow_none=True, load_default=None,
-                           validate=validate.Length(max=500, error="Maksimal {max} karakter."))
+    reason = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=500, error="Maksimal {max} karakter."),
+    )
 
 
 class VendorListQuery(PageQuery):

@@ -46,7 +46,9 @@ def record_audit(*args: Any, **kwargs: Any):
     # Other areas are imported on use: their packages load their routes, which may import
     # accounts.models and so this module (a cycle whichever area is imported first).
     from marketplace.audit.models import record_audit as record
+
     return record(*args, **kwargs)
+
 
 ROSTER_COLUMNS = ("nip", "name", "email", "opd_code", "opd_name", "position", "kelurahan")
 RESET_SALT = "peken-password-reset"
@@ -84,8 +86,9 @@ def authenticate(email: str, password: str) -> User:
 
 def _new_token(user: User, name: str | None) -> str:
     token = "pk_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token),
-                            name=(name or "api")[:100]))
+    db.session.add(
+        ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), name=(name or "api")[:100])
+    )
     db.session.flush()
     return token
 
@@ -105,8 +108,9 @@ def sign_in_for_token(email: str, password: str, name: str | None = "api") -> tu
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; another user's token answers 404."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id,
-                                                   ApiToken.user_id == user.id))
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
     if row is None:
         raise NotFound(_("Token tidak ditemukan."))
     if row.revoked_at is None:
@@ -118,14 +122,19 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 def revoke_current_token(user: User, token: ApiToken | None) -> None:
     """`DELETE /auth/token`: revoke the bearer token the call came with."""
     if token is None:
-        raise BadRequest(_("Permintaan ini harus memakai token Bearer."), code="bearer_token_required")
+        raise BadRequest(
+            _("Permintaan ini harus memakai token Bearer."), code="bearer_token_required"
+        )
     revoke_token(user, token.id)
 
 
 def list_tokens(user: User) -> list[ApiToken]:
     """The user's tokens, newest first (revoked ones included, marked)."""
-    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                   .order_by(ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
 
 
 def end_sessions(user: User) -> None:
@@ -138,8 +147,9 @@ def end_sessions(user: User) -> None:
 def _check_password_rules(password: str, email: str | None = None) -> None:
     problems = rules.password_problems(password, email=email)
     if problems:
-        raise ValidationFailed(_("Kata sandi belum memenuhi syarat."),
-                               details={"password": [_(p) for p in problems]})
+        raise ValidationFailed(
+            _("Kata sandi belum memenuhi syarat."), details={"password": [_(p) for p in problems]}
+        )
 
 
 def register_user(email: str, password: str, name: str, *, role: str = "public") -> User:
@@ -169,8 +179,10 @@ def register_user(email: str, password: str, name: str, *, role: str = "public")
 def change_password(user: User, current: str, new: str) -> User:
     """Change one's own password after re-checking the current one; ends other sessions."""
     if not user.check_password(current or ""):
-        raise ValidationFailed(_("Kata sandi saat ini salah."),
-                               details={"current_password": [_("Kata sandi saat ini salah.")]})
+        raise ValidationFailed(
+            _("Kata sandi saat ini salah."),
+            details={"current_password": [_("Kata sandi saat ini salah.")]},
+        )
     _check_password_rules(new, user.email)
     user.set_password(new)
     user.session_version = (user.session_version or 1) + 1
@@ -207,11 +219,13 @@ def request_password_reset(email: str) -> bool:
     returns whether a link was made. Without SMTP the link is written to the log.
     """
     from marketplace.notifications.services import send_email
+
     user = db.session.scalar(select(User).where(User.email == rules.normalise_email(email)))
     if user is None or not user.active:
         return False
     link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "accounts.reset_password_page", token=password_reset_token(user))
+        "accounts.reset_password_page", token=password_reset_token(user)
+    )
     body = _("Buka tautan ini dalam 24 jam untuk mengatur kata sandi Peken Anda:") + f"\n\n{link}\n"
     if not send_email(user.email, _("Atur kata sandi Peken"), body):
         if current_app.config.get("PEKEN_ENV") == "production":
@@ -300,20 +314,31 @@ def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row
     if not rules.is_valid_email(email):
         raise _RowError(_("Email tidak valid: %(email)s.", email=values["email"][:80]))
     if nip in state.seen_nips:
-        raise _RowError(_("NIP %(nip)s sudah ada di baris %(row)s.", nip=nip, row=state.seen_nips[nip]))
+        raise _RowError(
+            _("NIP %(nip)s sudah ada di baris %(row)s.", nip=nip, row=state.seen_nips[nip])
+        )
     if email in state.seen_emails:
-        raise _RowError(_("Email %(email)s sudah ada di baris %(row)s.", email=email,
-                          row=state.seen_emails[email]))
+        raise _RowError(
+            _(
+                "Email %(email)s sudah ada di baris %(row)s.",
+                email=email,
+                row=state.seen_emails[email],
+            )
+        )
     state.seen_nips[nip], state.seen_emails[email] = number, number
     return _Row(number, values, nip, email)
 
 
 def _prefetch(rows: list[_Row], state: _ImportState) -> tuple[dict[str, User], dict[str, User]]:
     """Users with the rows' NIPs or emails and the rows' OPDs, in three queries."""
-    by_nip = {u.nip: u for u in db.session.scalars(
-        select(User).where(User.nip.in_([r.nip for r in rows])))}
-    by_email = {u.email: u for u in db.session.scalars(
-        select(User).where(User.email.in_([r.email for r in rows])))}
+    by_nip = {
+        u.nip: u
+        for u in db.session.scalars(select(User).where(User.nip.in_([r.nip for r in rows])))
+    }
+    by_email = {
+        u.email: u
+        for u in db.session.scalars(select(User).where(User.email.in_([r.email for r in rows])))
+    }
     codes = {r.values["opd_code"][:32] for r in rows} - set(state.opds)
     if codes:
         for opd in db.session.scalars(select(Opd).where(Opd.code.in_(codes))):
@@ -321,8 +346,9 @@ def _prefetch(rows: list[_Row], state: _ImportState) -> tuple[dict[str, User], d
     return by_nip, by_email
 
 
-def _write_row(row: _Row, state: _ImportState, by_nip: dict[str, User],
-               by_email: dict[str, User]) -> bool:
+def _write_row(
+    row: _Row, state: _ImportState, by_nip: dict[str, User], by_email: dict[str, User]
+) -> bool:
     """Check the row against existing accounts, then write it (no query, no flush); True when a
     user is created. Raises _RowError before writing anything."""
     user, owner = by_nip.get(row.nip), by_email.get(row.email)
@@ -354,8 +380,9 @@ def _write_row(row: _Row, state: _ImportState, by_nip: dict[str, User],
     return created
 
 
-def _import_batch(batch: list[tuple[int, dict[str, str]]], state: _ImportState,
-                  result: ImportResult) -> None:
+def _import_batch(
+    batch: list[tuple[int, dict[str, str]]], state: _ImportState, result: ImportResult
+) -> None:
     """Write a batch of rows under one SAVEPOINT; if the database still refuses it (a row raced
     with another change), write the batch again one SAVEPOINT per row so only that row fails."""
     errors: list[tuple[int, str]] = []
@@ -394,15 +421,18 @@ def _import_batch(batch: list[tuple[int, dict[str, str]]], state: _ImportState,
                 errors.append((row.number, str(err)))
             except IntegrityError:
                 state.opds.clear()
-                errors.append((row.number, _("Baris ini bertabrakan dengan data lain; tidak disimpan.")))
+                errors.append(
+                    (row.number, _("Baris ini bertabrakan dengan data lain; tidak disimpan."))
+                )
     result.created += created
     result.updated += updated
     for number, message in sorted(errors):
         result.error(number, message)
 
 
-def import_civil_servants(actor: User | None, stream: IO[bytes], *,
-                          progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_civil_servants(
+    actor: User | None, stream: IO[bytes], *, progress: Callable[[int], None] | None = None
+) -> ImportResult:
     """Upsert the HR roster (CSV `nip,name,email,opd_code,opd_name,position,kelurahan`) by NIP.
 
     Rows are read as a stream and written in batches, each inside a SAVEPOINT (a row the
@@ -422,8 +452,14 @@ def import_civil_servants(actor: User | None, stream: IO[bytes], *,
                 missing = [c for c in ROSTER_COLUMNS if c not in header]
                 if missing:
                     raise ValidationFailed(
-                        _("Kolom berikut tidak ada di baris judul: %(cols)s.", cols=", ".join(missing)),
-                        details={"file": [_("Kolom wajib: %(cols)s.", cols=",".join(ROSTER_COLUMNS))]})
+                        _(
+                            "Kolom berikut tidak ada di baris judul: %(cols)s.",
+                            cols=", ".join(missing),
+                        ),
+                        details={
+                            "file": [_("Kolom wajib: %(cols)s.", cols=",".join(ROSTER_COLUMNS))]
+                        },
+                    )
                 continue
             if progress:
                 progress(number)
@@ -432,11 +468,24 @@ def import_civil_servants(actor: User | None, stream: IO[bytes], *,
             if len(record) > len(header):
                 _import_batch(batch, state, result)  # keep the errors in row order
                 batch = []
-                result.error(number, _("Baris ini punya %(n)s kolom, judul hanya %(m)s.",
-                                       n=len(record), m=len(header)))
+                result.error(
+                    number,
+                    _(
+                        "Baris ini punya %(n)s kolom, judul hanya %(m)s.",
+                        n=len(record),
+                        m=len(header),
+                    ),
+                )
                 continue
-            batch.append((number, {h: (record[i].strip() if i < len(record) else "")
-                                   for i, h in enumerate(header)}))
+            batch.append(
+                (
+                    number,
+                    {
+                        h: (record[i].strip() if i < len(record) else "")
+                        for i, h in enumerate(header)
+                    },
+                )
+            )
             if len(batch) >= IMPORT_BATCH:
                 _import_batch(batch, state, result)
                 batch = []
@@ -445,20 +494,26 @@ def import_civil_servants(actor: User | None, stream: IO[bytes], *,
     except UnicodeDecodeError:
         db.session.rollback()
         raise ValidationFailed(
-            _("Berkas bukan UTF-8. Simpan ulang sebagai \"CSV UTF-8\" lalu unggah lagi."),
-            details={"file": [_("Berkas bukan UTF-8.")]}) from None
+            _('Berkas bukan UTF-8. Simpan ulang sebagai "CSV UTF-8" lalu unggah lagi.'),
+            details={"file": [_("Berkas bukan UTF-8.")]},
+        ) from None
     except csv.Error as err:
         db.session.rollback()
-        raise ValidationFailed(_("Berkas CSV rusak: %(err)s", err=str(err)),
-                               details={"file": [str(err)]}) from None
+        raise ValidationFailed(
+            _("Berkas CSV rusak: %(err)s", err=str(err)), details={"file": [str(err)]}
+        ) from None
     except ValidationFailed:
         db.session.rollback()
         raise
     if header is None:
         raise ValidationFailed(_("Berkas kosong."), details={"file": [_("Berkas kosong.")]})
-    record_audit(actor, "civil_servants.import", "roster", None,
-                 after={"created": result.created, "updated": result.updated,
-                        "errors": len(result.errors)})
+    record_audit(
+        actor,
+        "civil_servants.import",
+        "roster",
+        None,
+        after={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+    )
     db.session.commit()
     return result
 
@@ -471,6 +526,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
     known to be in another kecamatan.
     """
     from marketplace.shops.models import Vendor
+
     if db.session.scalar(select(Vendor.id).where(Vendor.owner_id == user.id)) is not None:
         raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop")
     if user.role != "public":
@@ -479,16 +535,34 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
     area = db.session.scalar(select(Area).where(func.lower(Area.kelurahan) == kelurahan.lower()))
     if area is not None:
         if area.kecamatan.lower() != kecamatan.lower():
-            raise ValidationFailed(details={"kecamatan": [
-                _("Kelurahan %(k)s ada di kecamatan %(c)s.", k=area.kelurahan, c=area.kecamatan)]})
+            raise ValidationFailed(
+                details={
+                    "kecamatan": [
+                        _(
+                            "Kelurahan %(k)s ada di kecamatan %(c)s.",
+                            k=area.kelurahan,
+                            c=area.kecamatan,
+                        )
+                    ]
+                }
+            )
         kelurahan, kecamatan = area.kelurahan, area.kecamatan
     elif db.session.scalar(select(Area.id).limit(1)) is not None:
         raise ValidationFailed(details={"kelurahan": [_("Kelurahan tidak dikenal di kota ini.")]})
-    vendor = Vendor(owner_id=user.id, name=data["shop_name"], type=data["type"], status="pending",
-                    nib=data["nib"], npwp=rules.normalise_npwp(data.get("npwp")),
-                    pkp=bool(data.get("pkp")), kelurahan=kelurahan, kecamatan=kecamatan,
-                    address=data["address"], made_in_city=bool(data["made_in_city"]),
-                    umk_class="micro")
+    vendor = Vendor(
+        owner_id=user.id,
+        name=data["shop_name"],
+        type=data["type"],
+        status="pending",
+        nib=data["nib"],
+        npwp=rules.normalise_npwp(data.get("npwp")),
+        pkp=bool(data.get("pkp")),
+        kelurahan=kelurahan,
+        kecamatan=kecamatan,
+        address=data["address"],
+        made_in_city=bool(data["made_in_city"]),
+        umk_class="micro",
+    )
     user.role = "vendor"
     db.session.add(vendor)
     try:
@@ -502,16 +576,19 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
 def get_vendor(vendor_id: int) -> Vendor:
     """Admin view of one shop; 404 when absent."""
     from marketplace.shops.models import Vendor
+
     vendor = db.session.get(Vendor, vendor_id)
     if vendor is None:
         raise NotFound(_("Toko tidak ditemukan."))
     return vendor
 
 
-def list_vendors(*, status: str | None = None, q: str | None = None, page: int = 1,
-                 per_page: int = 20) -> Page:
+def list_vendors(
+    *, status: str | None = None, q: str | None = None, page: int = 1, per_page: int = 20
+) -> Page:
     """Shops for the admin, newest first, filtered by status and name."""
     from marketplace.shops.models import Vendor
+
     stmt = select(Vendor)
     if status:
         stmt = stmt.where(Vendor.status == status)
@@ -524,19 +601,28 @@ def list_vendors(*, status: str | None = None, q: str | None = None, page: int =
 def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Vendor:
     from marketplace.notifications.services import notify
     from marketplace.shops.models import Vendor
+
     vendor = db.session.scalar(select(Vendor).where(Vendor.id == vendor_id).with_for_update())
     if vendor is None:
         raise NotFound(_("Toko tidak ditemukan."))
     if not rules.can_change_vendor_status(vendor.status, target):
-        raise InvalidTransition(_("Toko berstatus %(s)s tidak dapat diubah menjadi %(t)s.",
-                                  s=vendor.status, t=target))
+        raise InvalidTransition(
+            _("Toko berstatus %(s)s tidak dapat diubah menjadi %(t)s.", s=vendor.status, t=target)
+        )
     before = {"status": vendor.status}
     vendor.status = target
     vendor.status_reason = (reason or "").strip()[:500] or None
     if target == "verified":
         vendor.verified_at = utcnow()
-    record_audit(actor, f"vendor.{'verify' if target == 'verified' else 'suspend'}", "vendor",
-                 vendor.id, before=before, after={"status": target}, reason=vendor.status_reason)
+    record_audit(
+        actor,
+        f"vendor.{'verify' if target == 'verified' else 'suspend'}",
+        "vendor",
+        vendor.id,
+        before=before,
+        after={"status": target},
+        reason=vendor.status_reason,
+    )
     if target == "verified":
         title = _("Toko %(name)s sudah terverifikasi", name=vendor.name)
         body = _("Produk aktif Anda kini tampil dan dapat dibeli.")
@@ -561,12 +647,16 @@ def suspend_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Ve
 def admin_counts() -> dict[str, Any]:
     """Numbers for the admin dashboard: users per role and shops per status."""
     from marketplace.shops.models import Vendor
+
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    statuses = dict(db.session.execute(select(Vendor.status, func.count())
-                                       .group_by(Vendor.status)).all())
-    return {"roles": {r: roles.get(r, 0) for r in ROLES},
-            "vendors": {s: statuses.get(s, 0) for s in ("pending", "verified", "suspended")},
-            "opds": db.session.scalar(select(func.count()).select_from(Opd)) or 0}
+    statuses = dict(
+        db.session.execute(select(Vendor.status, func.count()).group_by(Vendor.status)).all()
+    )
+    return {
+        "roles": {r: roles.get(r, 0) for r in ROLES},
+        "vendors": {s: statuses.get(s, 0) for s in ("pending", "verified", "suspended")},
+        "opds": db.session.scalar(select(func.count()).select_from(Opd)) or 0,
+    }
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:

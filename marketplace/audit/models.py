@@ -28,12 +28,25 @@ class AuditLog(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-def record_audit(actor: User | None, action: str, target_type: str, target_id: Any = None, *,
-                 before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-                 reason: str | None = None) -> AuditLog:
+def record_audit(
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: Any = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditLog:
     """Add an audit row to the session (the calling service commits)."""
-    entry = AuditLog(actor_id=actor.id if actor else None, action=action, target_type=target_type,
-                     target_id=None if target_id is None else str(target_id), before=before,
-                     after=after, reason=reason)
+    entry = AuditLog(
+        actor_id=actor.id if actor else None,
+        action=action,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        before=before,
+        after=after,
+        reason=reason,
+    )
     db.session.add(entry)
     return entry

@@ -22,8 +22,11 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.errors import ValidationFailed
 
-VENDOR_TYPE_LABELS = {"kelontong": _l("Toko kelontong"), "umkm": _l("UMKM"),
-                      "food_centre": _l("Sentra kuliner")}
+VENDOR_TYPE_LABELS = {
+    "kelontong": _l("Toko kelontong"),
+    "umkm": _l("UMKM"),
+    "food_centre": _l("Sentra kuliner"),
+}
 
 
 @bp.context_processor
@@ -43,44 +46,81 @@ def _load(schema, data: dict):
 
 
 # ---------------------------------------------------------------- API
-@endpoint(bp, "/categories", summary="List categories", public=True, response=CategorySchema,
-          many=True)
+@endpoint(
+    bp, "/categories", summary="List categories", public=True, response=CategorySchema, many=True
+)
 def list_categories():
     """Every category as `{slug, name}`, the name in the request's language."""
     return services.list_categories()
 
 
-@endpoint(bp, "/products", summary="Search listed products", public=True, query=ProductQuery,
-          response=ProductSchema, paginated=True)
+@endpoint(
+    bp,
+    "/products",
+    summary="Search listed products",
+    public=True,
+    query=ProductQuery,
+    response=ProductSchema,
+    paginated=True,
+)
 def list_products(args):
     """A page of listed products for anyone; `nearest` ranks the caller's home kelurahan, then
     kecamatan, then shops with less sales this period. 422 for an unknown sort or a bad boolean."""
     return services.search_products(args, _viewer())
 
 
-@endpoint(bp, "/products/<int:product_id>", summary="One listed product", public=True,
-          response=ProductSchema, errors=[404])
+@endpoint(
+    bp,
+    "/products/<int:product_id>",
+    summary="One listed product",
+    public=True,
+    response=ProductSchema,
+    errors=[404],
+)
 def get_product(product_id):
     """A listed product with its shop and whether it can be bought now; 404 when unlisted."""
     return services.get_product_detail(product_id)
 
 
-@endpoint(bp, "/admin/categories", summary="List categories with both names", roles=("admin",),
-          response=CategoryAdminSchema, many=True)
+@endpoint(
+    bp,
+    "/admin/categories",
+    summary="List categories with both names",
+    roles=("admin",),
+    response=CategoryAdminSchema,
+    many=True,
+)
 def admin_list_categories():
     """Admin: every category with its Indonesian and English names."""
     return services.list_categories()
 
 
-@endpoint(bp, "/admin/categories", "POST", summary="Create a category", roles=("admin",),
-          body=CategoryCreateSchema, response=CategoryAdminSchema, status=201, errors=[409])
+@endpoint(
+    bp,
+    "/admin/categories",
+    "POST",
+    summary="Create a category",
+    roles=("admin",),
+    body=CategoryCreateSchema,
+    response=CategoryAdminSchema,
+    status=201,
+    errors=[409],
+)
 def admin_create_category(data):
     """Admin: add a category; 409 slug_taken."""
     return services.create_category(require_role("admin"), data)
 
 
-@endpoint(bp, "/admin/categories/<slug>", "PATCH", summary="Change a category", roles=("admin",),
-          body=CategoryUpdateSchema, response=CategoryAdminSchema, errors=[404, 409])
+@endpoint(
+    bp,
+    "/admin/categories/<slug>",
+    "PATCH",
+    summary="Change a category",
+    roles=("admin",),
+    body=CategoryUpdateSchema,
+    response=CategoryAdminSchema,
+    errors=[404, 409],
+)
 def admin_update_category(slug, data):
     """Admin: rename a category or change its slug; 404 unknown, 409 slug_taken."""
     return services.update_category(require_role("admin"), slug, data)
@@ -98,18 +138,25 @@ def browse():
     """Browse and search listed products with filters, sorts and pagination."""
     args = _load(ProductQuery(), request.args.to_dict())
     page = services.search_products(args, _viewer())
-    return render_template("catalog/browse.html", page=page, args=args,
-                           categories=services.list_categories(),
-                           can_sort_nearest=bool(getattr(_viewer(), "kelurahan", None)))
+    return render_template(
+        "catalog/browse.html",
+        page=page,
+        args=args,
+        categories=services.list_categories(),
+        can_sort_nearest=bool(getattr(_viewer(), "kelurahan", None)),
+    )
 
 
 @bp.get("/products/<int:product_id>")
 def product_page(product_id: int):
     """One listed product with price, stock, shop, badges and the add-to-cart form; 404 unlisted."""
     product = services.get_product_detail(product_id)
-    return render_template("catalog/product.html", product=product,
-                           purchasable=services.is_purchasable(product),
-                           proximity=services.proximity_to(_viewer(), product.vendor))
+    return render_template(
+        "catalog/product.html",
+        product=product,
+        purchasable=services.is_purchasable(product),
+        proximity=services.proximity_to(_viewer(), product.vendor),
+    )
 
 
 @bp.get("/shops/<int:vendor_id>")

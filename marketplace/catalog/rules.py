@@ -45,8 +45,12 @@ def _same(a: str | None, b: str | None) -> bool:
     return bool(a and b and a.strip().lower() == b.strip().lower())
 
 
-def proximity_rank(buyer_kelurahan: str | None, buyer_kecamatan: str | None,
-                   vendor_kelurahan: str | None, vendor_kecamatan: str | None) -> int:
+def proximity_rank(
+    buyer_kelurahan: str | None,
+    buyer_kecamatan: str | None,
+    vendor_kelurahan: str | None,
+    vendor_kecamatan: str | None,
+) -> int:
     """0 = the shop is in the buyer's kelurahan, 1 = in the same kecamatan, 2 = elsewhere.
 
     e-Peken maps each ASN to shops by home kelurahan; the same rule is written in SQL in

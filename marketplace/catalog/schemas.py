@@ -40,8 +40,13 @@ class ProductQuery(PageQuery):
     kelurahan = Trimmed(load_default=None, validate=validate.Length(max=100))
     local_only = fields.Boolean(load_default=False)
     in_stock = fields.Boolean(load_default=False)
-    sort = fields.String(load_default="relevance", validate=validate.OneOf(
-        rules.SORTS, error=_l("Urutan harus salah satu dari: relevance, price, -price, newest, nearest.")))
+    sort = fields.String(
+        load_default="relevance",
+        validate=validate.OneOf(
+            rules.SORTS,
+            error=_l("Urutan harus salah satu dari: relevance, price, -price, newest, nearest."),
+        ),
+    )
 
     @pre_load
     def _drop_blanks(self, data, **kwargs):
@@ -77,8 +82,12 @@ class VendorPublicSchema(Schema):
 
 
 def _purchasable(product) -> bool:
-    return rules.is_purchasable(is_active=product.is_active, vendor_status=product.vendor.status,
-                                stock=product.stock, at_cap=bool(product.cap_reached))
+    return rules.is_purchasable(
+        is_active=product.is_active,
+        vendor_status=product.vendor.status,
+        stock=product.stock,
+        at_cap=bool(product.cap_reached),
+    )
 
 
 def _image_url(product) -> str | None:
@@ -95,7 +104,8 @@ class ProductSchema(Schema):
     description = fields.String()
     category = fields.Function(lambda p: p.category.slug)
     category_name = fields.Function(
-        lambda p: rules.localized_name(p.category.name, p.category.name_en, _locale()))
+        lambda p: rules.localized_name(p.category.name, p.category.name_en, _locale())
+    )
     unit = fields.String()
     price = fields.Integer()
     stock = fields.Integer()
@@ -117,7 +127,9 @@ class _CategoryFields(Schema):
     @validates("slug")
     def _slug_shape(self, value, **kwargs):
         if not rules.is_valid_slug(value):
-            raise ValidationError(_l("Slug hanya huruf kecil, angka dan tanda hubung (contoh: kue-dan-roti)."))
+            raise ValidationError(
+                _l("Slug hanya huruf kecil, angka dan tanda hubung (contoh: kue-dan-roti).")
+            )
 
 
 class CategoryCreateSchema(_CategoryFields):

@@ -28,8 +28,8 @@ from marketplace.ledger.queries import (
     vendor_sales_subquery,
     vendors_at_cap_ids,
 )
-from marketplace.timeutil import current_period
 from marketplace.shops.models import Vendor
+from marketplace.timeutil import current_period
 
 HIGHLIGHTS = 6
 
@@ -60,8 +60,11 @@ def listed_products_query(period: str | None = None, *, include_capped: bool = F
     shop, and (unless `include_capped`) of a shop below the fair-share cap of `period`
     (default: the current WIB period). Add filters and ordering to it; it does not run the
     listing (it reads the cap and the ids of the shops at the cap)."""
-    stmt = (select(Product).join(Product.vendor)
-            .where(Product.is_active.is_(True), Vendor.status == "verified"))
+    stmt = (
+        select(Product)
+        .join(Product.vendor)
+        .where(Product.is_active.is_(True), Vendor.status == "verified")
+    )
     if not include_capped:
         # The capped shops are read once here (a handful of ids) instead of being a subquery that
         # the count and the page would each re-aggregate over the whole period's sales.
@@ -82,8 +85,10 @@ def get_listed_product(product_id: int) -> Product:
     a shop at the cap keeps its product pages, and checkout answers 409 vendor_cap_reached.
     Raises ProductNotFound (404) for an absent, inactive or pending/suspended shop's product."""
     product = db.session.scalar(
-        listed_products_query(include_capped=True).where(Product.id == product_id)
-        .options(contains_eager(Product.vendor), selectinload(Product.category)))
+        listed_products_query(include_capped=True)
+        .where(Product.id == product_id)
+        .options(contains_eager(Product.vendor), selectinload(Product.category))
+    )
     if product is None:
         raise ProductNotFound(_("Produk tidak ditemukan atau tidak dijual."))
     return product
@@ -94,8 +99,12 @@ def is_purchasable(product: Product, period: str | None = None) -> bool:
     Always asks the database (a cached answer could predate a sale); leaves the cap answer on
     the product (`cap_reached`) for the API's `purchasable`."""
     product.cap_reached = vendor_at_cap(product.vendor_id, period)
-    return rules.is_purchasable(is_active=product.is_active, vendor_status=product.vendor.status,
-                                stock=product.stock, at_cap=product.cap_reached)
+    return rules.is_purchasable(
+        is_active=product.is_active,
+        vendor_status=product.vendor.status,
+        stock=product.stock,
+        at_cap=product.cap_reached,
+    )
 
 
 def get_product_detail(product_id: int) -> Product:
@@ -112,7 +121,8 @@ def _origin(viewer) -> tuple[str, str | None] | None:
     if not kelurahan or not kelurahan.strip():
         return None
     kecamatan = db.session.scalar(
-        select(Area.kecamatan).where(func.lower(Area.kelurahan) == kelurahan.strip().lower()))
+        select(Area.kecamatan).where(func.lower(Area.kelurahan) == kelurahan.strip().lower())
+    )
     return kelurahan.strip(), kecamatan
 
 
@@ -127,8 +137,9 @@ def proximity_to(viewer, vendor: Vendor) -> int | None:
 
 def _name_hits(terms: list[str]):
     """How many search words the name contains (names outrank descriptions)."""
-    return sum((case((Product.name.icontains(t, autoescape=True), 1), else_=0) for t in terms),
-               start=0)
+    return sum(
+        (case((Product.name.icontains(t, autoescape=True), 1), else_=0) for t in terms), start=0
+    )
 
 
 def _ordering(stmt: Select, sort: str, terms: list[str], origin, period: str) -> Select:
@@ -149,8 +160,13 @@ def _ordering(stmt: Select, sort: str, terms: list[str], origin, period: str) ->
         # spread evenly (the purpose of e-Peken's fair-share cap).
         sales = vendor_sales_subquery(period)
         stmt = stmt.outerjoin(sales, sales.c.vendor_id == Product.vendor_id)
-        return stmt.order_by(proximity, func.coalesce(sales.c.sales, 0).asc(), *relevance,
-                             Product.name.asc(), Product.id.asc())
+        return stmt.order_by(
+            proximity,
+            func.coalesce(sales.c.sales, 0).asc(),
+            *relevance,
+            Product.name.asc(),
+            Product.id.asc(),
+        )
     return stmt.order_by(*relevance, Product.name.asc(), Product.id.asc())
 
 
@@ -160,15 +176,23 @@ def search_products(args: dict[str, Any], viewer=None) -> Page:
     sorted by relevance, price, -price, newest or nearest to the caller's home kelurahan.
     `Page.extra["sort"]` tells which sort was applied (nearest falls back without a home)."""
     period = current_period()
-    stmt = listed_products_query(period).options(contains_eager(Product.vendor),
-                                                 selectinload(Product.category))
+    stmt = listed_products_query(period).options(
+        contains_eager(Product.vendor), selectinload(Product.category)
+    )
     terms = rules.search_terms(args.get("q"))
     for term in terms:
-        stmt = stmt.where(or_(Product.name.icontains(term, autoescape=True),
-                              Product.description.icontains(term, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                Product.name.icontains(term, autoescape=True),
+                Product.description.icontains(term, autoescape=True),
+            )
+        )
     if args.get("category"):
-        stmt = stmt.where(Product.category_id.in_(
-            select(Category.id).where(Category.slug == args["category"].lower())))
+        stmt = stmt.where(
+            Product.category_id.in_(
+                select(Category.id).where(Category.slug == args["category"].lower())
+            )
+        )
     if args.get("vendor_id"):
         stmt = stmt.where(Product.vendor_id == args["vendor_id"])
     if args.get("kelurahan"):
@@ -178,7 +202,9 @@ def search_products(args: dict[str, Any], viewer=None) -> Page:
     if args.get("in_stock"):
         stmt = stmt.where(Product.stock > 0)
     origin = _origin(viewer) if args.get("sort") == "nearest" else None
-    sort = rules.effective_sort(args.get("sort"), has_terms=bool(terms), has_origin=origin is not None)
+    sort = rules.effective_sort(
+        args.get("sort"), has_terms=bool(terms), has_origin=origin is not None
+    )
     page = paginate(_ordering(stmt, sort, terms, origin, period), *page_args(args), count_stmt=stmt)
     for product in page.items:
         product.cap_reached = False  # the listing already left out shops at the cap
@@ -205,7 +231,9 @@ def home_highlights(viewer=None) -> dict[str, Any]:
 
 def get_listed_shop(vendor_id: int) -> Vendor:
     """A verified shop for its public page; ShopNotListed (404) when absent or not verified."""
-    vendor = db.session.scalar(select(Vendor).where(Vendor.id == vendor_id, Vendor.status == "verified"))
+    vendor = db.session.scalar(
+        select(Vendor).where(Vendor.id == vendor_id, Vendor.status == "verified")
+    )
     if vendor is None:
         raise ShopNotListed(_("Toko tidak ditemukan atau belum terverifikasi."))
     return vendor
@@ -244,8 +272,10 @@ def _ensure_slug_free(slug: str, exclude_id: int | None = None) -> None:
     if exclude_id is not None:
         stmt = stmt.where(Category.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise SlugTaken(_("Slug %(slug)s sudah dipakai kategori lain.", slug=slug),
-                        details={"slug": [_("Sudah dipakai.")]})
+        raise SlugTaken(
+            _("Slug %(slug)s sudah dipakai kategori lain.", slug=slug),
+            details={"slug": [_("Sudah dipakai.")]},
+        )
 
 
 def _commit_category(category: Category) -> None:
@@ -253,8 +283,10 @@ def _commit_category(category: Category) -> None:
         db.session.commit()
     except IntegrityError:  # two admins racing for one slug
         db.session.rollback()
-        raise SlugTaken(_("Slug %(slug)s sudah dipakai kategori lain.", slug=category.slug),
-                        details={"slug": [_("Sudah dipakai.")]}) from None
+        raise SlugTaken(
+            _("Slug %(slug)s sudah dipakai kategori lain.", slug=category.slug),
+            details={"slug": [_("Sudah dipakai.")]},
+        ) from None
 
 
 def create_category(actor, data: dict[str, Any]) -> Category:
@@ -274,8 +306,9 @@ def update_category(actor, slug: str, data: dict[str, Any]) -> Category:
     422 when nothing to change."""
     category = get_category(slug)
     if not any(k in data for k in ("slug", "name", "name_en")):
-        raise ValidationFailed(_("Tidak ada yang diubah."),
-                               details={"_schema": [_("Kirim slug, name atau name_en.")]})
+        raise ValidationFailed(
+            _("Tidak ada yang diubah."), details={"_schema": [_("Kirim slug, name atau name_en.")]}
+        )
     before = _snapshot(category)
     if "slug" in data and data["slug"] != category.slug:
         _ensure_slug_free(data["slug"], exclude_id=category.id)
@@ -284,7 +317,8 @@ def update_category(actor, slug: str, data: dict[str, Any]) -> Category:
         category.name = data["name"]
     if "name_en" in data:
         category.name_en = data["name_en"] or None
-    record_audit(actor, "category.update", "category", category.id, before=before,
-                 after=_snapshot(category))
+    record_audit(
+        actor, "category.update", "category", category.id, before=before, after=_snapshot(category)
+    )
     _commit_category(category)
     return category

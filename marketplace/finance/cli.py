@@ -17,15 +17,23 @@ from marketplace.timeutil import now_utc, to_wib
 
 @click.command("reconcile-stripe")
 @click.option("--actor", required=True, help="Email of the finance user the run is recorded under.")
-@click.option("--from", "from_", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First WIB day (default: yesterday).")
-@click.option("--to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last WIB day (default: --from).")
+@click.option(
+    "--from",
+    "from_",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First WIB day (default: yesterday).",
+)
+@click.option(
+    "--to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last WIB day (default: --from)."
+)
 @with_appcontext
 def reconcile_stripe_command(actor: str, from_, to):
     """Fetch Stripe balance transactions for WIB days [from, to], reconcile them with the ledger
     and post provider fees once; exits 1 when anything does not match, so cron can alert."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == actor.strip().lower(),
-                                                User.role == "finance"))
+    user = db.session.scalar(
+        select(User).where(func.lower(User.email) == actor.strip().lower(), User.role == "finance")
+    )
     if user is None:
         raise click.BadParameter("no finance user with that email", param_hint="--actor")
     first: date = from_.date() if from_ else to_wib(now_utc()).date() - timedelta(days=1)
@@ -36,9 +44,11 @@ def reconcile_stripe_command(actor: str, from_, to):
         rec = reconciliation.reconcile_stripe(user, first, last)
     except MarketplaceError as err:
         raise click.ClickException(err.message) from None
-    click.echo(f"Reconciliation #{rec.id} {first}..{last}: {rec.rows} rows, {rec.matched_count} matched, "
-               f"{rec.missing_in_ledger_count} missing in ledger, {rec.missing_at_provider_count} missing at "
-               f"Stripe, {rec.amount_mismatches_count} amount mismatches, {rec.fees_posted} fees posted.")
+    click.echo(
+        f"Reconciliation #{rec.id} {first}..{last}: {rec.rows} rows, {rec.matched_count} matched, "
+        f"{rec.missing_in_ledger_count} missing in ledger, {rec.missing_at_provider_count} missing at "
+        f"Stripe, {rec.amount_mismatches_count} amount mismatches, {rec.fees_posted} fees posted."
+    )
     if not rec.clean:
         raise SystemExit(1)
 

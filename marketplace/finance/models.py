@@ -63,8 +63,11 @@ class Reconciliation(db.Model):
 
     @property
     def clean(self) -> bool:
-        return not (self.missing_in_ledger_count or self.missing_at_provider_count
-                    or self.amount_mismatches_count)
+        return not (
+            self.missing_in_ledger_count
+            or self.missing_at_provider_count
+            or self.amount_mismatches_count
+        )
 
 
 class ProviderFeePosting(db.Model):
@@ -75,6 +78,8 @@ class ProviderFeePosting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     balance_transaction_id: Mapped[str] = mapped_column(String(100), unique=True)
     journal_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
-    reconciliation_id: Mapped[int | None] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    reconciliation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reconciliations.id"), index=True
+    )
     amount: Mapped[int] = money_column()
     created_at: Mapped[datetime] = created_at_column()

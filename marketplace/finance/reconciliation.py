@@ -71,18 +71,34 @@ class ProviderRow:
 
 # ---------------------------------------------------------------- reading a CSV export
 _HEADER_ALIASES = {
-    "id": "id", "balance_transaction_id": "id", "balance_transaction": "id",
+    "id": "id",
+    "balance_transaction_id": "id",
+    "balance_transaction": "id",
     "type": "type",
-    "source": "source", "source_id": "source",
-    "amount": "amount", "gross": "amount",
-    "fee": "fee", "net": "net", "currency": "currency",
-    "created": "created", "created_utc": "created", "created_date": "created",
-    "available_on": "available_on", "available_on_utc": "available_on",
+    "source": "source",
+    "source_id": "source",
+    "amount": "amount",
+    "gross": "amount",
+    "fee": "fee",
+    "net": "net",
+    "currency": "currency",
+    "created": "created",
+    "created_utc": "created",
+    "created_date": "created",
+    "available_on": "available_on",
+    "available_on_utc": "available_on",
     "description": "description",
-    "reporting_category": "reporting_category", "category": "reporting_category",
-    "payment_intent": "payment_intent", "payment_intent_id": "payment_intent",
-    "charge": "charge", "charge_id": "charge", "refund_id": "refund", "transfer": "transfer",
-    "transfer_id": "transfer", "payout": "payout", "payout_id": "payout",
+    "reporting_category": "reporting_category",
+    "category": "reporting_category",
+    "payment_intent": "payment_intent",
+    "payment_intent_id": "payment_intent",
+    "charge": "charge",
+    "charge_id": "charge",
+    "refund_id": "refund",
+    "transfer": "transfer",
+    "transfer_id": "transfer",
+    "payout": "payout",
+    "payout_id": "payout",
 }
 
 
@@ -121,12 +137,16 @@ def parse_stripe_csv(content: bytes) -> tuple[list[ProviderRow], list[dict]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed("Berkas bukan CSV UTF-8.", details={"file": ["Berkas bukan CSV UTF-8."]}) from None
+        raise ValidationFailed(
+            "Berkas bukan CSV UTF-8.", details={"file": ["Berkas bukan CSV UTF-8."]}
+        ) from None
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise ValidationFailed("Berkas CSV kosong.", details={"file": ["Berkas CSV kosong."]}) from None
+        raise ValidationFailed(
+            "Berkas CSV kosong.", details={"file": ["Berkas CSV kosong."]}
+        ) from None
     names = [_normalise_header(h) for h in header]
     columns: dict[str, int] = {}
     metadata_cols: list[int] = []
@@ -138,7 +158,9 @@ def parse_stripe_csv(content: bytes) -> tuple[list[ProviderRow], list[dict]]:
             metadata_cols.append(index)
     missing = [c for c in ("id", "amount") if c not in columns]
     if missing or not ({"type", "reporting_category"} & set(columns)):
-        need = missing + ([] if {"type", "reporting_category"} & set(columns) else ["type/reporting_category"])
+        need = missing + (
+            [] if {"type", "reporting_category"} & set(columns) else ["type/reporting_category"]
+        )
         message = "Bukan ekspor transaksi saldo Stripe: kolom " + ", ".join(need) + " tidak ada."
         raise ValidationFailed(message, details={"file": [message]})
 
@@ -160,7 +182,9 @@ def parse_stripe_csv(content: bytes) -> tuple[list[ProviderRow], list[dict]]:
                 errors.append({"row": line_no, "message": str(err)})
                 continue
             if row.id in seen:
-                errors.append({"row": line_no, "message": f"{row.id} muncul dua kali; baris ini dilewati."})
+                errors.append(
+                    {"row": line_no, "message": f"{row.id} muncul dua kali; baris ini dilewati."}
+                )
                 continue
             seen.add(row.id)
             rows.append(row)
@@ -186,11 +210,29 @@ def _row_from_values(get, metadata: list[str]) -> ProviderRow:
     type_ = get("type").lower()
     source = get("source") or None
     description = get("description")
-    refs = _refs(source, get("payment_intent"), get("charge"), get("refund"), get("transfer"),
-                 get("payout"), description, *metadata)
-    return ProviderRow(id=bt_id, category=rules.provider_category(get("reporting_category"), type_),
-                       type=type_, source=source, amount=amount, fee=fee, net=net, currency=currency,
-                       created=created, description=description, refs=refs)
+    refs = _refs(
+        source,
+        get("payment_intent"),
+        get("charge"),
+        get("refund"),
+        get("transfer"),
+        get("payout"),
+        description,
+        *metadata,
+    )
+    return ProviderRow(
+        id=bt_id,
+        category=rules.provider_category(get("reporting_category"), type_),
+        type=type_,
+        source=source,
+        amount=amount,
+        fee=fee,
+        net=net,
+        currency=currency,
+        created=created,
+        description=description,
+        refs=refs,
+    )
 
 
 def _refs(*values: str | None) -> set[str]:
@@ -212,19 +254,28 @@ def _wib_start(day: date) -> datetime:
 def fetch_stripe_rows(start: datetime, end: datetime) -> tuple[list[ProviderRow], list[dict]]:
     """Balance transactions created in [start, end) (naive UTC), all pages, amounts → rupiah."""
     client = get_stripe_client()
-    params = {"created": {"gte": int(start.replace(tzinfo=UTC).timestamp()),
-                          "lt": int(end.replace(tzinfo=UTC).timestamp())},
-              "limit": 100, "expand": ["data.source"]}
+    params = {
+        "created": {
+            "gte": int(start.replace(tzinfo=UTC).timestamp()),
+            "lt": int(end.replace(tzinfo=UTC).timestamp()),
+        },
+        "limit": 100,
+        "expand": ["data.source"],
+    }
     rows: list[ProviderRow] = []
     errors: list[dict] = []
     try:
-        for n, bt in enumerate(client.v1.balance_transactions.list(params).auto_paging_iter(), start=1):
+        for n, bt in enumerate(
+            client.v1.balance_transactions.list(params).auto_paging_iter(), start=1
+        ):
             try:
                 rows.append(_row_from_stripe(bt))
             except ValueError as err:
                 errors.append({"row": n, "message": f"{getattr(bt, 'id', '?')}: {err}"})
     except stripe.StripeError as err:
-        raise ProviderUnavailable(f"Stripe menolak permintaan: {getattr(err, 'user_message', None) or err}") from None
+        raise ProviderUnavailable(
+            f"Stripe menolak permintaan: {getattr(err, 'user_message', None) or err}"
+        ) from None
     return rows, errors
 
 
@@ -246,11 +297,18 @@ def _row_from_stripe(obj: Any) -> ProviderRow:
     created = bt.get("created")
     description = bt.get("description") or ""
     return ProviderRow(
-        id=bt["id"], category=rules.provider_category(bt.get("reporting_category"), bt.get("type")),
-        type=(bt.get("type") or "").lower(), source=source, amount=amount, fee=fee, net=net,
+        id=bt["id"],
+        category=rules.provider_category(bt.get("reporting_category"), bt.get("type")),
+        type=(bt.get("type") or "").lower(),
+        source=source,
+        amount=amount,
+        fee=fee,
+        net=net,
         currency=currency,
         created=datetime.fromtimestamp(int(created), UTC).replace(tzinfo=None) if created else None,
-        description=description, refs=_refs(source, *extra, description))
+        description=description,
+        refs=_refs(source, *extra, description),
+    )
 
 
 # ---------------------------------------------------------------- matching
@@ -267,10 +325,12 @@ def _gross(journal: JournalEntry) -> int:
 
 def _chunks(values: list, size: int = 500) -> Iterable[list]:
     for i in range(0, len(values), size):
-        yield values[i:i + size]
+        yield values[i : i + size]
 
 
-def _load_ledger(rows: list[ProviderRow], start: datetime | None, end: datetime | None) -> _LedgerIndex:
+def _load_ledger(
+    rows: list[ProviderRow], start: datetime | None, end: datetime | None
+) -> _LedgerIndex:
     """Journals any row points at, plus the provider-facing journals of the period (few queries)."""
     refs = sorted({r for row in rows for r in row.refs} | {row.id for row in rows})
     journals: dict[int, JournalEntry] = {}
@@ -281,15 +341,23 @@ def _load_ledger(rows: list[ProviderRow], start: datetime | None, end: datetime 
         for j in db.session.scalars(load.where(JournalEntry.reference.in_(chunk))):
             journals[j.id] = j
             by_ref[j.reference].add(j.id)
-        payment_refs = dict(db.session.execute(
-            select(Payment.id, Payment.provider_ref).where(Payment.provider_ref.in_(chunk))).all())
+        payment_refs = dict(
+            db.session.execute(
+                select(Payment.id, Payment.provider_ref).where(Payment.provider_ref.in_(chunk))
+            ).all()
+        )
         if payment_refs:
-            for j in db.session.scalars(load.where(JournalEntry.payment_id.in_(list(payment_refs)))):
+            for j in db.session.scalars(
+                load.where(JournalEntry.payment_id.in_(list(payment_refs)))
+            ):
                 if rules.journal_category(j.kind, j.reference) == "charge":
                     journals[j.id] = j
                     by_ref[payment_refs[j.payment_id]].add(j.id)
-        refund_refs = dict(db.session.execute(
-            select(Refund.id, Refund.provider_ref).where(Refund.provider_ref.in_(chunk))).all())
+        refund_refs = dict(
+            db.session.execute(
+                select(Refund.id, Refund.provider_ref).where(Refund.provider_ref.in_(chunk))
+            ).all()
+        )
         if refund_refs:
             for j in db.session.scalars(load.where(JournalEntry.refund_id.in_(list(refund_refs)))):
                 journals[j.id] = j
@@ -298,18 +366,43 @@ def _load_ledger(rows: list[ProviderRow], start: datetime | None, end: datetime 
     stripe_ids: set[int] = set()
     if start is not None and end is not None:
         kinds = list(rules.JOURNAL_KIND_CATEGORY)
-        period = db.session.scalars(load.where(JournalEntry.created_at >= start, JournalEntry.created_at < end,
-                                               JournalEntry.kind.in_(kinds))).all()
+        period = db.session.scalars(
+            load.where(
+                JournalEntry.created_at >= start,
+                JournalEntry.created_at < end,
+                JournalEntry.kind.in_(kinds),
+            )
+        ).all()
         payment_ids = {j.payment_id for j in period if j.payment_id}
         refund_ids = {j.refund_id for j in period if j.refund_id}
-        stripe_payments = set(db.session.scalars(select(Payment.id).where(
-            Payment.id.in_(payment_ids), Payment.provider == "stripe"))) if payment_ids else set()
-        stripe_refunds = set(db.session.scalars(select(Refund.id).join(Payment, Payment.id == Refund.payment_id)
-                                                .where(Refund.id.in_(refund_ids), Payment.provider == "stripe"))) \
-            if refund_ids else set()
+        stripe_payments = (
+            set(
+                db.session.scalars(
+                    select(Payment.id).where(
+                        Payment.id.in_(payment_ids), Payment.provider == "stripe"
+                    )
+                )
+            )
+            if payment_ids
+            else set()
+        )
+        stripe_refunds = (
+            set(
+                db.session.scalars(
+                    select(Refund.id)
+                    .join(Payment, Payment.id == Refund.payment_id)
+                    .where(Refund.id.in_(refund_ids), Payment.provider == "stripe")
+                )
+            )
+            if refund_ids
+            else set()
+        )
         for j in period:
-            if (rules.looks_like_provider_id(j.reference) or j.payment_id in stripe_payments
-                    or j.refund_id in stripe_refunds):
+            if (
+                rules.looks_like_provider_id(j.reference)
+                or j.payment_id in stripe_payments
+                or j.refund_id in stripe_refunds
+            ):
                 journals.setdefault(j.id, j)
                 stripe_ids.add(j.id)
     return _LedgerIndex(journals=journals, by_ref=by_ref, stripe_journal_ids=stripe_ids)
@@ -322,24 +415,48 @@ def _iso(dt: datetime | None) -> str | None:
 def match_rows(rows: list[ProviderRow], ledger: _LedgerIndex) -> dict:
     """Sort every provider row into matched / missing_in_ledger / amount_mismatches / ignored,
     and every unmatched provider-facing journal of the period into missing_at_provider."""
-    groups: dict[str, list[dict]] = {"matched": [], "missing_in_ledger": [], "missing_at_provider": [],
-                                     "amount_mismatches": []}
+    groups: dict[str, list[dict]] = {
+        "matched": [],
+        "missing_in_ledger": [],
+        "missing_at_provider": [],
+        "amount_mismatches": [],
+    }
     ignored: list[dict] = []
     seen: set[int] = set()
     for row in rows:
-        base = {"id": row.id, "category": row.category, "type": row.type, "source": row.source,
-                "provider_amount": abs(row.amount), "created": _iso(row.created)}
+        base = {
+            "id": row.id,
+            "category": row.category,
+            "type": row.type,
+            "source": row.source,
+            "provider_amount": abs(row.amount),
+            "created": _iso(row.created),
+        }
         if row.category == "fee":
             continue
         if row.category == "other":
-            ignored.append({**base, "reason": "Jenis transaksi ini tidak dicocokkan dengan buku besar."})
+            ignored.append(
+                {**base, "reason": "Jenis transaksi ini tidak dicocokkan dengan buku besar."}
+            )
             continue
-        wanted = {row.category} | ({"transfer", "payout"} if row.category in ("transfer", "payout") else set())
-        ids = {jid for ref in (row.refs | {row.id}) for jid in ledger.by_ref.get(ref, ())
-               if rules.journal_category(ledger.journals[jid].kind, ledger.journals[jid].reference) in wanted}
+        wanted = {row.category} | (
+            {"transfer", "payout"} if row.category in ("transfer", "payout") else set()
+        )
+        ids = {
+            jid
+            for ref in (row.refs | {row.id})
+            for jid in ledger.by_ref.get(ref, ())
+            if rules.journal_category(ledger.journals[jid].kind, ledger.journals[jid].reference)
+            in wanted
+        }
         if not ids:
             if row.category == "payout":
-                ignored.append({**base, "reason": "Pencairan ke rekening bank platform; bukan mutasi buku besar."})
+                ignored.append(
+                    {
+                        **base,
+                        "reason": "Pencairan ke rekening bank platform; bukan mutasi buku besar.",
+                    }
+                )
             else:
                 groups["missing_in_ledger"].append({**base, "description": row.description})
             continue
@@ -349,14 +466,28 @@ def match_rows(rows: list[ProviderRow], ledger: _LedgerIndex) -> dict:
         if ledger_amount == abs(row.amount):
             groups["matched"].append(item)
         else:
-            groups["amount_mismatches"].append({**item, "difference": abs(row.amount) - ledger_amount})
+            groups["amount_mismatches"].append(
+                {**item, "difference": abs(row.amount) - ledger_amount}
+            )
     for jid in sorted(ledger.stripe_journal_ids - seen):
         j = ledger.journals[jid]
-        groups["missing_at_provider"].append({
-            "journal_id": j.id, "kind": j.kind, "category": rules.journal_category(j.kind, j.reference),
-            "reference": j.reference, "ledger_amount": _gross(j), "created_at": _iso(j.created_at),
-            "order_id": j.order_id, "payment_id": j.payment_id, "refund_id": j.refund_id})
-    result = {name: {"count": len(items), "items": items[:MAX_ITEMS_KEPT]} for name, items in groups.items()}
+        groups["missing_at_provider"].append(
+            {
+                "journal_id": j.id,
+                "kind": j.kind,
+                "category": rules.journal_category(j.kind, j.reference),
+                "reference": j.reference,
+                "ledger_amount": _gross(j),
+                "created_at": _iso(j.created_at),
+                "order_id": j.order_id,
+                "payment_id": j.payment_id,
+                "refund_id": j.refund_id,
+            }
+        )
+    result = {
+        name: {"count": len(items), "items": items[:MAX_ITEMS_KEPT]}
+        for name, items in groups.items()
+    }
     result["ignored"] = ignored[:MAX_ITEMS_KEPT]
     return result
 
@@ -367,17 +498,33 @@ def _post_fees(rows: list[ProviderRow], reconciliation: Reconciliation, actor: U
     with_fee = [r for r in rows if r.fee_to_post]
     already: set[str] = set()
     for chunk in _chunks([r.id for r in with_fee]):
-        already |= set(db.session.scalars(select(ProviderFeePosting.balance_transaction_id)
-                                          .where(ProviderFeePosting.balance_transaction_id.in_(chunk))))
+        already |= set(
+            db.session.scalars(
+                select(ProviderFeePosting.balance_transaction_id).where(
+                    ProviderFeePosting.balance_transaction_id.in_(chunk)
+                )
+            )
+        )
     posted, amount = 0, 0
     for row in with_fee:
         if row.id in already:
             continue
         fee = row.fee_to_post
-        journal = post_journal("fee", [(PROVIDER_FEES, fee), (PROVIDER_CASH, -fee)], reference=row.id,
-                               memo=f"Biaya Stripe {row.id} ({row.source or row.type})", actor_id=actor.id)
-        db.session.add(ProviderFeePosting(balance_transaction_id=row.id, journal_id=journal.id,
-                                          reconciliation_id=reconciliation.id, amount=fee))
+        journal = post_journal(
+            "fee",
+            [(PROVIDER_FEES, fee), (PROVIDER_CASH, -fee)],
+            reference=row.id,
+            memo=f"Biaya Stripe {row.id} ({row.source or row.type})",
+            actor_id=actor.id,
+        )
+        db.session.add(
+            ProviderFeePosting(
+                balance_transaction_id=row.id,
+                journal_id=journal.id,
+                reconciliation_id=reconciliation.id,
+                amount=fee,
+            )
+        )
         posted += 1
         amount += fee
     db.session.flush()
@@ -394,12 +541,25 @@ def _period_from_rows(rows: list[ProviderRow]) -> tuple[datetime | None, datetim
     return _wib_start(first), _wib_start(last + timedelta(days=1))
 
 
-def _run(actor: User, source: str, rows: list[ProviderRow], errors: list[dict],
-         start: datetime | None, end: datetime | None, filename: str | None = None) -> Reconciliation:
+def _run(
+    actor: User,
+    source: str,
+    rows: list[ProviderRow],
+    errors: list[dict],
+    start: datetime | None,
+    end: datetime | None,
+    filename: str | None = None,
+) -> Reconciliation:
     ledger = _load_ledger(rows, start, end)
     result = match_rows(rows, ledger)
-    rec = Reconciliation(actor_id=actor.id, source=source, filename=filename, period_from=start,
-                         period_to=end, rows=len(rows))
+    rec = Reconciliation(
+        actor_id=actor.id,
+        source=source,
+        filename=filename,
+        period_from=start,
+        period_to=end,
+        rows=len(rows),
+    )
     db.session.add(rec)
     db.session.flush()
     result["fees"] = _post_fees(rows, rec, actor)
@@ -410,28 +570,50 @@ def _run(actor: User, source: str, rows: list[ProviderRow], errors: list[dict],
     rec.missing_at_provider_count = result["missing_at_provider"]["count"]
     rec.amount_mismatches_count = result["amount_mismatches"]["count"]
     rec.fees_posted = result["fees"]["posted"]
-    record_audit(actor, "reconciliation.run", "reconciliation", rec.id, after={
-        "source": source, "rows": len(rows), "matched": rec.matched_count,
-        "missing_in_ledger": rec.missing_in_ledger_count, "missing_at_provider": rec.missing_at_provider_count,
-        "amount_mismatches": rec.amount_mismatches_count, "fees_posted": rec.fees_posted})
+    record_audit(
+        actor,
+        "reconciliation.run",
+        "reconciliation",
+        rec.id,
+        after={
+            "source": source,
+            "rows": len(rows),
+            "matched": rec.matched_count,
+            "missing_in_ledger": rec.missing_in_ledger_count,
+            "missing_at_provider": rec.missing_at_provider_count,
+            "amount_mismatches": rec.amount_mismatches_count,
+            "fees_posted": rec.fees_posted,
+        },
+    )
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Rekonsiliasi lain sedang memproses transaksi yang sama; coba lagi.",
-                       code="reconciliation_conflict") from None
+        raise Conflict(
+            "Rekonsiliasi lain sedang memproses transaksi yang sama; coba lagi.",
+            code="reconciliation_conflict",
+        ) from None
     return rec
 
 
-def reconcile_csv(actor: User, content: bytes, filename: str | None, from_: date | None = None,
-                  to: date | None = None) -> Reconciliation:
+def reconcile_csv(
+    actor: User,
+    content: bytes,
+    filename: str | None,
+    from_: date | None = None,
+    to: date | None = None,
+) -> Reconciliation:
     """Reconcile an uploaded Stripe balance-transactions CSV; 422 if it is not one."""
     if not content or not content.strip():
-        raise ValidationFailed("Pilih berkas CSV ekspor Stripe.", details={"file": ["Wajib diisi."]})
+        raise ValidationFailed(
+            "Pilih berkas CSV ekspor Stripe.", details={"file": ["Wajib diisi."]}
+        )
     rows, errors = parse_stripe_csv(content)
     if not rows and errors:
-        raise ValidationFailed("Tidak ada baris yang dapat dibaca.", details={"file": [
-            f"baris {e['row']}: {e['message']}" for e in errors[:20]]})
+        raise ValidationFailed(
+            "Tidak ada baris yang dapat dibaca.",
+            details={"file": [f"baris {e['row']}: {e['message']}" for e in errors[:20]]},
+        )
     if from_ and to:
         start, end = _wib_start(from_), _wib_start(to + timedelta(days=1))
     else:
@@ -451,7 +633,11 @@ def reconcile_stripe(actor: User, from_: date, to: date) -> Reconciliation:
 
 def list_reconciliations(page: int = 1, per_page: int = 20) -> Page:
     """Past reconciliations, newest first."""
-    stmt = select(Reconciliation).options(selectinload(Reconciliation.actor)).order_by(Reconciliation.id.desc())
+    stmt = (
+        select(Reconciliation)
+        .options(selectinload(Reconciliation.actor))
+        .order_by(Reconciliation.id.desc())
+    )
     return paginate(stmt, page, per_page)
 
 

@@ -37,21 +37,37 @@ XLSX = services.EXPORT_MIMETYPES["xlsx"]
 
 def _check_year(year: int) -> int:
     if not rules.MIN_YEAR <= year <= rules.MAX_YEAR:
-        raise ValidationFailed(details={"year": [f"Tahun harus antara {rules.MIN_YEAR} dan {rules.MAX_YEAR}."]})
+        raise ValidationFailed(
+            details={"year": [f"Tahun harus antara {rules.MIN_YEAR} dan {rules.MAX_YEAR}."]}
+        )
     return year
 
 
 # ---------------------------------------------------------------- API: targets and realisation
-@endpoint(bp, "/finance/targets/<int:year>", "PUT", summary="Set a year's spending targets",
-          roles=FINANCE_READERS, body=TargetsSchema, response=TargetsOut, tag="finance")
+@endpoint(
+    bp,
+    "/finance/targets/<int:year>",
+    "PUT",
+    summary="Set a year's spending targets",
+    roles=FINANCE_READERS,
+    body=TargetsSchema,
+    response=TargetsOut,
+    tag="finance",
+)
 def put_targets(year, data):
     """Finance/admin: replace the year's UMK, PDN and local-product targets (rupiah), city-wide and
     optionally per OPD code; audited as targets.set. 422 for negative amounts or an unknown OPD."""
     return services.set_targets(api_user(), _check_year(year), data)
 
 
-@endpoint(bp, "/finance/targets/<int:year>", summary="A year's spending targets",
-          roles=FINANCE_READERS, response=TargetsOut, tag="finance")
+@endpoint(
+    bp,
+    "/finance/targets/<int:year>",
+    summary="A year's spending targets",
+    roles=FINANCE_READERS,
+    response=TargetsOut,
+    tag="finance",
+)
 def get_targets(year):
     """Finance/admin: the year's targets; zeros with `is_set: false` when none were set."""
     return services.get_targets(_check_year(year))
@@ -60,12 +76,25 @@ def get_targets(year):
 def _download(report: dict, fmt: str) -> Response:
     content, mimetype, filename = services.export_spending(report, fmt)
     filename = re.sub(r"[^A-Za-z0-9_.-]", "_", filename)
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
-@endpoint(bp, "/finance/spending", summary="Targets against realisation", roles=FINANCE_READERS,
-          query=SpendingQuery, tag="finance", produces=["text/csv", XLSX])
+@endpoint(
+    bp,
+    "/finance/spending",
+    summary="Targets against realisation",
+    roles=FINANCE_READERS,
+    query=SpendingQuery,
+    tag="finance",
+    produces=["text/csv", XLSX],
+)
 def get_spending(args):
     """Finance/admin: for a WIB year (default this one) the targets, the realised UMK (micro and
     small vendors), PDN, local-product and total spending net of refunds, and one row per month,
@@ -77,8 +106,14 @@ def get_spending(args):
     return report
 
 
-@endpoint(bp, "/finance/watch", summary="What the city watches this period", roles=FINANCE_READERS,
-          query=WatchQuery, tag="finance")
+@endpoint(
+    bp,
+    "/finance/watch",
+    summary="What the city watches this period",
+    roles=FINANCE_READERS,
+    query=WatchQuery,
+    tag="finance",
+)
 def get_watch(args):
     """Finance/admin: for a WIB period (default this month) verified vendors with no sales (paged
     with page/per_page), vendors at 80% or more of the fair-share cap, vendors that moved up a
@@ -90,17 +125,34 @@ def get_watch(args):
     return result
 
 
-@endpoint(bp, "/finance/ledger/journals", summary="Ledger journals with their lines",
-          roles=FINANCE_READERS, query=JournalsQuery, response=JournalOut, paginated=True, tag="finance")
+@endpoint(
+    bp,
+    "/finance/ledger/journals",
+    summary="Ledger journals with their lines",
+    roles=FINANCE_READERS,
+    query=JournalsQuery,
+    response=JournalOut,
+    paginated=True,
+    tag="finance",
+)
 def get_journals(args):
     """Finance/admin: journals newest first, each with its balanced lines; filter by `kind`."""
     return services.list_journals(args["kind"], *page_args(args))
 
 
 # ---------------------------------------------------------------- API: reconciliations
-@endpoint(bp, "/finance/reconciliations", "POST", summary="Reconcile Stripe with the ledger",
-          roles=("finance",), multipart={"file": "file", "from": "string", "to": "string"},
-          response=ReconciliationOut, status=201, errors=[400, 422, 502], tag="finance")
+@endpoint(
+    bp,
+    "/finance/reconciliations",
+    "POST",
+    summary="Reconcile Stripe with the ledger",
+    roles=("finance",),
+    multipart={"file": "file", "from": "string", "to": "string"},
+    response=ReconciliationOut,
+    status=201,
+    errors=[400, 422, 502],
+    tag="finance",
+)
 def post_reconciliation():
     """Finance: either a multipart `file` (Stripe balance-transactions CSV export, amounts in
     major units) or JSON `{source: "stripe", from, to}` (fetched from the Stripe API). Answers the
@@ -112,34 +164,65 @@ def post_reconciliation():
         if upload is None:
             raise ValidationFailed(details={"file": ["Wajib diisi."]})
         form = _load(ReconcileUploadForm(), request.form.to_dict(), EXCLUDE)
-        return reconciliation.reconcile_csv(user, upload.read(), upload.filename, form["from_"], form["to"]), 201
+        return reconciliation.reconcile_csv(
+            user, upload.read(), upload.filename, form["from_"], form["to"]
+        ), 201
     data = _load(StripeReconcileSchema(), json_body(), "raise")
     return reconciliation.reconcile_stripe(user, data["from_"], data["to"]), 201
 
 
-@endpoint(bp, "/finance/reconciliations", summary="Past reconciliations", roles=FINANCE_READERS,
-          query=PageQuery, response=ReconciliationSummaryOut, paginated=True, tag="finance")
+@endpoint(
+    bp,
+    "/finance/reconciliations",
+    summary="Past reconciliations",
+    roles=FINANCE_READERS,
+    query=PageQuery,
+    response=ReconciliationSummaryOut,
+    paginated=True,
+    tag="finance",
+)
 def list_reconciliations(args):
     """Finance/admin: reconciliations newest first with their counts."""
     return reconciliation.list_reconciliations(*page_args(args))
 
 
-@endpoint(bp, "/finance/reconciliations/<int:rec_id>", summary="One reconciliation",
-          roles=FINANCE_READERS, response=ReconciliationOut, tag="finance")
+@endpoint(
+    bp,
+    "/finance/reconciliations/<int:rec_id>",
+    summary="One reconciliation",
+    roles=FINANCE_READERS,
+    response=ReconciliationOut,
+    tag="finance",
+)
 def get_reconciliation(rec_id):
     """Finance/admin: one reconciliation with its four groups; 404 when absent."""
     return reconciliation.get_reconciliation(rec_id)
 
 
 # ---------------------------------------------------------------- API: audit log
-@endpoint(bp, "/finance/audit-log", summary="The audit log", roles=FINANCE_READERS, query=AuditQuery,
-          response=AuditOut, paginated=True, tag="finance")
+@endpoint(
+    bp,
+    "/finance/audit-log",
+    summary="The audit log",
+    roles=FINANCE_READERS,
+    query=AuditQuery,
+    response=AuditOut,
+    paginated=True,
+    tag="finance",
+)
 def get_audit_log(args):
     """Finance/admin: who did what and when, before → after, newest first; filters `actor` (id,
     name or email), `action` (prefix), `target_type`, `from`/`to` (WIB dates, inclusive)."""
     page, per_page = page_args(args)
-    return services.list_audit_log(actor=args["actor"], action=args["action"], target_type=args["target_type"],
-                                   from_=args["from_"], to=args["to"], page=page, per_page=per_page)
+    return services.list_audit_log(
+        actor=args["actor"],
+        action=args["action"],
+        target_type=args["target_type"],
+        from_=args["from_"],
+        to=args["to"],
+        page=page,
+        per_page=per_page,
+    )
 
 
 # ---------------------------------------------------------------- pages
@@ -151,8 +234,12 @@ def _query(schema: Schema) -> dict[str, Any]:
 
 
 def _chart_labels() -> dict[str, str]:
-    return {"realised": _("Realisasi kumulatif"), "target": _("Target tahunan"), "total": _("Total"),
-            "umk": _("UMK")}
+    return {
+        "realised": _("Realisasi kumulatif"),
+        "target": _("Target tahunan"),
+        "total": _("Total"),
+        "umk": _("UMK"),
+    }
 
 
 @bp.get("/finance")
@@ -165,20 +252,46 @@ def dashboard():
     year = months["year"]
     by_opd = services.spending_report(year, "opd")
     labels = _chart_labels()
-    titles = {"umk": _("UMK (usaha mikro & kecil)"), "pdn": _("Produk dalam negeri (PDN)"),
-              "local": _("Produk lokal")}
-    cumulative = [(kind, titles[kind], charts.cumulative_chart(
-        months["rows"], kind, months["targets"][kind],
-        _("Realisasi kumulatif %(k)s %(y)s", k=titles[kind], y=year), labels, until=current_period()))
-        for kind in rules.TARGET_KINDS]
+    titles = {
+        "umk": _("UMK (usaha mikro & kecil)"),
+        "pdn": _("Produk dalam negeri (PDN)"),
+        "local": _("Produk lokal"),
+    }
+    cumulative = [
+        (
+            kind,
+            titles[kind],
+            charts.cumulative_chart(
+                months["rows"],
+                kind,
+                months["targets"][kind],
+                _("Realisasi kumulatif %(k)s %(y)s", k=titles[kind], y=year),
+                labels,
+                until=current_period(),
+            ),
+        )
+        for kind in rules.TARGET_KINDS
+    ]
     opd_chart = charts.opd_bars(by_opd["rows"], _("Realisasi per OPD %(y)s", y=year), labels)
     this_year = services.current_year()
     return render_template(
-        "finance/dashboard.html", report=months, by_opd=by_opd["rows"], cumulative=cumulative,
-        opd_chart=opd_chart, titles=titles, year=year, years=list(range(this_year + 1, this_year - 5, -1)),
+        "finance/dashboard.html",
+        report=months,
+        by_opd=by_opd["rows"],
+        cumulative=cumulative,
+        opd_chart=opd_chart,
+        titles=titles,
+        year=year,
+        years=list(range(this_year + 1, this_year - 5, -1)),
         format_bps=rules.format_bps,
-        downloads={g: {f: url_for("finance.api_get_spending", year=year, group_by=g, format=f)
-                       for f in ("csv", "xlsx")} for g in rules.GROUP_BYS})
+        downloads={
+            g: {
+                f: url_for("finance.api_get_spending", year=year, group_by=g, format=f)
+                for f in ("csv", "xlsx")
+            }
+            for g in rules.GROUP_BYS
+        },
+    )
 
 
 def _form_amount(raw: str | None, field: str, errors: dict[str, list[str]]) -> int:
@@ -188,14 +301,18 @@ def _form_amount(raw: str | None, field: str, errors: dict[str, list[str]]) -> i
     if text == "":
         return 0
     if not text.isdigit():
-        errors.setdefault(field, []).append(_("Jumlah harus bilangan bulat rupiah, misalnya 100000."))
+        errors.setdefault(field, []).append(
+            _("Jumlah harus bilangan bulat rupiah, misalnya 100000.")
+        )
         return 0
     return int(text)
 
 
 def _targets_form(opd_codes: list[str]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
-    data: dict[str, Any] = {k: _form_amount(request.form.get(k), k, errors) for k in rules.TARGET_KINDS}
+    data: dict[str, Any] = {
+        k: _form_amount(request.form.get(k), k, errors) for k in rules.TARGET_KINDS
+    }
     by_opd: dict[str, dict[str, int]] = {}
     for code in opd_codes:
         raw = {k: request.form.get(f"opd-{code}-{k}", "") for k in rules.TARGET_KINDS}
@@ -221,7 +338,9 @@ def targets_page(year):
         services.set_targets(user, year, _targets_form([o.code for o in opds]))
         flash(_("Target tahun %(y)s disimpan.", y=year), "success")
         return redirect(url_for("finance.dashboard", year=year))
-    return render_template("finance/targets.html", year=year, targets=services.get_targets(year), opds=opds)
+    return render_template(
+        "finance/targets.html", year=year, targets=services.get_targets(year), opds=opds
+    )
 
 
 @bp.get("/finance/watch")
@@ -235,10 +354,17 @@ def watch_page():
     while len(periods) < 12:
         periods.append(previous_period(periods[-1]))
     from marketplace.api import Page
+
     zero = report["zero_orders"]
-    return render_template("finance/watch.html", report=report, periods=periods, format_bps=rules.format_bps,
-                           zero_page=Page(items=zero["items"], page=zero["page"], per_page=zero["per_page"],
-                                          total=zero["total"]))
+    return render_template(
+        "finance/watch.html",
+        report=report,
+        periods=periods,
+        format_bps=rules.format_bps,
+        zero_page=Page(
+            items=zero["items"], page=zero["page"], per_page=zero["per_page"], total=zero["total"]
+        ),
+    )
 
 
 @bp.get("/finance/ledger")
@@ -247,8 +373,13 @@ def ledger_page():
     require_role(*FINANCE_READERS)
     args = _query(JournalsQuery())
     journals = services.list_journals(args["kind"], *page_args(args))
-    return render_template("finance/ledger.html", balances=services.ledger_balances(), journals=journals,
-                           kinds=services.journal_kinds(), kind=args["kind"])
+    return render_template(
+        "finance/ledger.html",
+        balances=services.ledger_balances(),
+        journals=journals,
+        kinds=services.journal_kinds(),
+        kind=args["kind"],
+    )
 
 
 @bp.route("/finance/reconciliations", methods=["GET", "POST"])
@@ -257,21 +388,34 @@ def reconciliations_page():
     if request.method == "POST":
         user = require_role("finance")
         if request.form.get("source") == "stripe":
-            data = _load(StripeReconcileSchema(), {"source": "stripe", "from": request.form.get("from", ""),
-                                                   "to": request.form.get("to", "")}, EXCLUDE)
+            data = _load(
+                StripeReconcileSchema(),
+                {
+                    "source": "stripe",
+                    "from": request.form.get("from", ""),
+                    "to": request.form.get("to", ""),
+                },
+                EXCLUDE,
+            )
             rec = reconciliation.reconcile_stripe(user, data["from_"], data["to"])
         else:
             upload = request.files.get("file")
             if upload is None or not upload.filename:
                 raise ValidationFailed(_("Pilih berkas CSV ekspor Stripe."), details={})
             form = _load(ReconcileUploadForm(), request.form.to_dict(), EXCLUDE)
-            rec = reconciliation.reconcile_csv(user, upload.read(), upload.filename, form["from_"], form["to"])
+            rec = reconciliation.reconcile_csv(
+                user, upload.read(), upload.filename, form["from_"], form["to"]
+            )
         flash(_("Rekonsiliasi #%(id)s selesai.", id=rec.id), "success")
         return redirect(url_for("finance.reconciliation_page", rec_id=rec.id))
     user = require_role(*FINANCE_READERS)
     items = reconciliation.list_reconciliations(*page_args(_query(PageQuery())))
-    return render_template("finance/reconciliations.html", page=items, can_run=user.role == "finance",
-                           stripe_on=stripe_enabled())
+    return render_template(
+        "finance/reconciliations.html",
+        page=items,
+        can_run=user.role == "finance",
+        stripe_on=stripe_enabled(),
+    )
 
 
 @bp.get("/finance/reconciliations/<int:rec_id>")
@@ -279,7 +423,9 @@ def reconciliation_page(rec_id):
     """Finance/admin: one reconciliation with its matched, missing and mismatched items."""
     require_role(*FINANCE_READERS)
     rec = reconciliation.get_reconciliation(rec_id)
-    return render_template("finance/reconciliation.html", rec=rec, data=ReconciliationOut().dump(rec))
+    return render_template(
+        "finance/reconciliation.html", rec=rec, data=ReconciliationOut().dump(rec)
+    )
 
 
 @bp.get("/finance/audit")
@@ -288,8 +434,19 @@ def audit_page():
     require_role(*FINANCE_READERS)
     args = _query(AuditQuery())
     page, per_page = page_args(args)
-    entries = services.list_audit_log(actor=args["actor"], action=args["action"],
-                                      target_type=args["target_type"], from_=args["from_"], to=args["to"],
-                                      page=page, per_page=per_page)
-    return render_template("finance/audit.html", page=entries, args=args, actions=services.audit_actions(),
-                           target_types=services.audit_target_types())
+    entries = services.list_audit_log(
+        actor=args["actor"],
+        action=args["action"],
+        target_type=args["target_type"],
+        from_=args["from_"],
+        to=args["to"],
+        page=page,
+        per_page=per_page,
+    )
+    return render_template(
+        "finance/audit.html",
+        page=entries,
+        args=args,
+        actions=services.audit_actions(),
+        target_types=services.audit_target_types(),
+    )

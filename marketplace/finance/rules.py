@@ -26,10 +26,16 @@ def is_umk(umk_class: str | None) -> bool:
     return umk_class in UMK_CLASSES
 
 
-def classify(amount: int, umk_class: str | None, is_pdn: bool, is_local_product: bool) -> dict[str, int]:
+def classify(
+    amount: int, umk_class: str | None, is_pdn: bool, is_local_product: bool
+) -> dict[str, int]:
     """The four sums one spending record adds to (the SQL report applies the same rule)."""
-    return {"umk": amount if is_umk(umk_class) else 0, "pdn": amount if is_pdn else 0,
-            "local": amount if is_local_product else 0, "total": amount}
+    return {
+        "umk": amount if is_umk(umk_class) else 0,
+        "pdn": amount if is_pdn else 0,
+        "local": amount if is_local_product else 0,
+        "total": amount,
+    }
 
 
 def progress_bps(realised: int, target: int) -> int | None:
@@ -94,11 +100,21 @@ def add_sums(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
 # Stripe's balance-transaction `reporting_category` (preferred) or `type` → our category.
 # docs.stripe.com/reports/reporting-categories: group by reporting_category, not type.
 _CATEGORY_ALIASES = {
-    "charge": "charge", "payment": "charge",
-    "refund": "refund", "payment_refund": "refund", "refund_failure": "refund",
-    "transfer": "transfer", "transfer_reversal": "transfer", "connect_collection_transfer": "transfer",
-    "payout": "payout", "payout_reversal": "payout", "payout_failure": "payout",
-    "fee": "fee", "stripe_fee": "fee", "application_fee": "fee", "tax": "fee",
+    "charge": "charge",
+    "payment": "charge",
+    "refund": "refund",
+    "payment_refund": "refund",
+    "refund_failure": "refund",
+    "transfer": "transfer",
+    "transfer_reversal": "transfer",
+    "connect_collection_transfer": "transfer",
+    "payout": "payout",
+    "payout_reversal": "payout",
+    "payout_failure": "payout",
+    "fee": "fee",
+    "stripe_fee": "fee",
+    "application_fee": "fee",
+    "tax": "fee",
     "network_cost": "fee",
 }
 PROVIDER_CATEGORIES = ("charge", "refund", "transfer", "payout", "fee")
@@ -107,9 +123,14 @@ PROVIDER_CATEGORIES = ("charge", "refund", "transfer", "payout", "fee")
 LEDGER_CATEGORIES = ("charge", "refund", "transfer")
 # Journal kinds written by other areas, grouped the same way.
 JOURNAL_KIND_CATEGORY = {
-    "payment": "charge", "charge": "charge", "order_payment": "charge",
-    "refund": "refund", "order_refund": "refund",
-    "payout": "transfer", "transfer": "transfer", "payout_transfer": "transfer",
+    "payment": "charge",
+    "charge": "charge",
+    "order_payment": "charge",
+    "refund": "refund",
+    "order_refund": "refund",
+    "payout": "transfer",
+    "transfer": "transfer",
+    "payout_transfer": "transfer",
 }
 PROVIDER_ID_PREFIXES = ("ch_", "py_", "pi_", "re_", "pyr_", "tr_", "trr_", "po_", "txn_")
 

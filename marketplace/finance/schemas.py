@@ -26,15 +26,24 @@ MAX_TARGET = 10**15
 
 
 def _amount(required: bool = True) -> fields.Integer:
-    return fields.Integer(required=required, strict=True, error_messages=_AMOUNT_ERRORS,
-                          validate=validate.Range(min=0, max=MAX_TARGET,
-                                                  error="Harus antara {min} dan {max} rupiah."))
+    return fields.Integer(
+        required=required,
+        strict=True,
+        error_messages=_AMOUNT_ERRORS,
+        validate=validate.Range(
+            min=0, max=MAX_TARGET, error="Harus antara {min} dan {max} rupiah."
+        ),
+    )
 
 
 def _year_field(**kw) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(min=rules.MIN_YEAR, max=rules.MAX_YEAR,
-                                                  error="Tahun harus antara {min} dan {max}."),
-                          error_messages={"invalid": "Tahun tidak valid."}, **kw)
+    return fields.Integer(
+        validate=validate.Range(
+            min=rules.MIN_YEAR, max=rules.MAX_YEAR, error="Tahun harus antara {min} dan {max}."
+        ),
+        error_messages={"invalid": "Tahun tidak valid."},
+        **kw,
+    )
 
 
 # ---------------------------------------------------------------- requests
@@ -48,9 +57,12 @@ class TargetAmountsSchema(Schema):
 
 
 class TargetsSchema(TargetAmountsSchema):
-    by_opd = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=32)),
-                         values=fields.Nested(TargetAmountsSchema), load_default=dict,
-                         allow_none=False)
+    by_opd = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=32)),
+        values=fields.Nested(TargetAmountsSchema),
+        load_default=dict,
+        allow_none=False,
+    )
 
 
 class SpendingQuery(Schema):
@@ -58,10 +70,14 @@ class SpendingQuery(Schema):
         unknown = EXCLUDE
 
     year = _year_field(load_default=None)
-    group_by = fields.String(load_default="month", validate=validate.OneOf(
-        rules.GROUP_BYS, error="Pilih salah satu: {choices}."))
-    format = fields.String(load_default="json", validate=validate.OneOf(
-        ("json", "csv", "xlsx"), error="Pilih salah satu: {choices}."))
+    group_by = fields.String(
+        load_default="month",
+        validate=validate.OneOf(rules.GROUP_BYS, error="Pilih salah satu: {choices}."),
+    )
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(("json", "csv", "xlsx"), error="Pilih salah satu: {choices}."),
+    )
 
 
 class PeriodField(fields.String):
@@ -84,9 +100,14 @@ class AuditQuery(PageQuery):
     actor = fields.String(load_default=None, validate=validate.Length(max=254))
     action = fields.String(load_default=None, validate=validate.Length(max=60))
     target_type = fields.String(load_default=None, validate=validate.Length(max=40))
-    from_ = fields.Date(data_key="from", load_default=None,
-                        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
-    to = fields.Date(load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+    from_ = fields.Date(
+        data_key="from",
+        load_default=None,
+        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
+    )
+    to = fields.Date(
+        load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."}
+    )
 
     @pre_load
     def _blank_is_none(self, data, **_kw):
@@ -102,11 +123,20 @@ class StripeReconcileSchema(Schema):
     class Meta:
         unknown = "raise"
 
-    source = fields.String(required=True, error_messages=_REQUIRED,
-                           validate=validate.OneOf(("stripe",), error="Hanya {choices}."))
-    from_ = fields.Date(data_key="from", required=True,
-                        error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
-    to = fields.Date(required=True, error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+    source = fields.String(
+        required=True,
+        error_messages=_REQUIRED,
+        validate=validate.OneOf(("stripe",), error="Hanya {choices}."),
+    )
+    from_ = fields.Date(
+        data_key="from",
+        required=True,
+        error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
+    )
+    to = fields.Date(
+        required=True,
+        error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
+    )
 
     @validates_schema
     def _ordered(self, data, **_kw):
@@ -120,9 +150,14 @@ class ReconcileUploadForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.Date(data_key="from", load_default=None,
-                        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
-    to = fields.Date(load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."})
+    from_ = fields.Date(
+        data_key="from",
+        load_default=None,
+        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
+    )
+    to = fields.Date(
+        load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."}
+    )
 
     @pre_load
     def _blank_is_none(self, data, **_kw):
@@ -196,9 +231,13 @@ class ReconciliationSummaryOut(Schema):
     created_at = fields.DateTime()
 
     def _counts(self, obj):
-        return {"matched": obj.matched_count, "missing_in_ledger": obj.missing_in_ledger_count,
-                "missing_at_provider": obj.missing_at_provider_count,
-                "amount_mismatches": obj.amount_mismatches_count, "fees_posted": obj.fees_posted}
+        return {
+            "matched": obj.matched_count,
+            "missing_in_ledger": obj.missing_in_ledger_count,
+            "missing_at_provider": obj.missing_at_provider_count,
+            "amount_mismatches": obj.amount_mismatches_count,
+            "fees_posted": obj.fees_posted,
+        }
 
 
 class ReconciliationOut(ReconciliationSummaryOut):
@@ -227,7 +266,11 @@ class ReconciliationOut(ReconciliationSummaryOut):
         return self._group(obj, "amount_mismatches")
 
     def _fees(self, obj):
-        return (obj.result or {}).get("fees") or {"posted": 0, "already_posted": 0, "amount_posted": 0}
+        return (obj.result or {}).get("fees") or {
+            "posted": 0,
+            "already_posted": 0,
+            "amount_posted": 0,
+        }
 
     def _ignored(self, obj):
         return (obj.result or {}).get("ignored") or []

@@ -25,6 +25,7 @@ from marketplace.finance.models import CITY_SCOPE, SpendingTarget
 from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ledger.queries import cap_amount, vendor_sales_subquery
 from marketplace.ledger.services import account_balances
+from marketplace.shops.models import Vendor
 from marketplace.timeutil import (
     WIB,
     current_period,
@@ -34,7 +35,6 @@ from marketplace.timeutil import (
     year_bounds,
     year_of,
 )
-from marketplace.shops.models import Vendor
 
 SR = SpendingRecord
 
@@ -46,14 +46,24 @@ def current_year() -> int:
 # ---------------------------------------------------------------- targets
 def get_targets(year: int) -> dict:
     """The year's targets, city-wide and by OPD code; zeros and `is_set: false` when none."""
-    rows = db.session.scalars(select(SpendingTarget).options(joinedload(SpendingTarget.opd))
-                              .where(SpendingTarget.year == year)).all()
+    rows = db.session.scalars(
+        select(SpendingTarget)
+        .options(joinedload(SpendingTarget.opd))
+        .where(SpendingTarget.year == year)
+    ).all()
     city = next((r for r in rows if r.scope == CITY_SCOPE), None)
-    by_opd = {(r.opd.code if r.opd else r.scope): r.amounts() for r in rows if r.scope != CITY_SCOPE}
+    by_opd = {
+        (r.opd.code if r.opd else r.scope): r.amounts() for r in rows if r.scope != CITY_SCOPE
+    }
     updated = max((r.updated_at for r in rows), default=None)
     amounts = city.amounts() if city else {"umk": 0, "pdn": 0, "local": 0}
-    return {"year": year, **amounts, "by_opd": dict(sorted(by_opd.items())), "is_set": bool(rows),
-            "updated_at": updated}
+    return {
+        "year": year,
+        **amounts,
+        "by_opd": dict(sorted(by_opd.items())),
+        "is_set": bool(rows),
+        "updated_at": updated,
+    }
 
 
 def set_targets(actor: User, year: int, data: dict) -> dict:
@@ -63,18 +73,25 @@ def set_targets(actor: User, year: int, data: dict) -> dict:
     same year at the same moment.
     """
     by_opd: dict[str, dict] = data.get("by_opd") or {}
-    opds = {o.code: o for o in db.session.scalars(select(Opd).where(Opd.code.in_(list(by_opd))))} \
-        if by_opd else {}
+    opds = (
+        {o.code: o for o in db.session.scalars(select(Opd).where(Opd.code.in_(list(by_opd))))}
+        if by_opd
+        else {}
+    )
     unknown = sorted(set(by_opd) - set(opds))
     if unknown:
-        raise ValidationFailed("Ada kode OPD yang tidak dikenal.",
-                               details={"by_opd": {code: ["Kode OPD tidak dikenal."] for code in unknown}})
+        raise ValidationFailed(
+            "Ada kode OPD yang tidak dikenal.",
+            details={"by_opd": {code: ["Kode OPD tidak dikenal."] for code in unknown}},
+        )
     before = _audit_view(get_targets(year))
     wanted = {CITY_SCOPE: (None, {k: data[k] for k in rules.TARGET_KINDS})}
     for code, amounts in by_opd.items():
         wanted[code] = (opds[code].id, {k: amounts[k] for k in rules.TARGET_KINDS})
-    existing = {r.scope: r for r in db.session.scalars(
-        select(SpendingTarget).where(SpendingTarget.year == year))}
+    existing = {
+        r.scope: r
+        for r in db.session.scalars(select(SpendingTarget).where(SpendingTarget.year == year))
+    }
     for scope, row in existing.items():
         if scope not in wanted:
             db.session.delete(row)
@@ -94,8 +111,10 @@ def set_targets(actor: User, year: int, data: dict) -> dict:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Target tahun ini baru saja diubah orang lain; muat ulang dan coba lagi.",
-                       code="targets_conflict") from None
+        raise Conflict(
+            "Target tahun ini baru saja diubah orang lain; muat ulang dan coba lagi.",
+            code="targets_conflict",
+        ) from None
     return get_targets(year)
 
 
@@ -107,10 +126,13 @@ def _audit_view(targets: dict) -> dict:
 def _sums():
     """SUM(...) columns for the four realisation figures (same rule as rules.classify)."""
     return (
-        func.coalesce(func.sum(case((SR.vendor_umk_class.in_(rules.UMK_CLASSES), SR.amount), else_=0)), 0)
-        .label("umk"),
+        func.coalesce(
+            func.sum(case((SR.vendor_umk_class.in_(rules.UMK_CLASSES), SR.amount), else_=0)), 0
+        ).label("umk"),
         func.coalesce(func.sum(case((SR.is_pdn.is_(True), SR.amount), else_=0)), 0).label("pdn"),
-        func.coalesce(func.sum(case((SR.is_local_product.is_(True), SR.amount), else_=0)), 0).label("local"),
+        func.coalesce(func.sum(case((SR.is_local_product.is_(True), SR.amount), else_=0)), 0).label(
+            "local"
+        ),
         func.coalesce(func.sum(SR.amount), 0).label("total"),
     )
 
@@ -128,12 +150,18 @@ def spending_report(year: int | None, group_by: str = "month") -> dict:
     """Targets against realisation for a WIB year, with one row per group (all in SQL)."""
     year = year or current_year()
     if group_by not in rules.GROUP_BYS:
-        raise ValidationFailed(details={"group_by": [f"Pilih salah satu: {', '.join(rules.GROUP_BYS)}."]})
+        raise ValidationFailed(
+            details={"group_by": [f"Pilih salah satu: {', '.join(rules.GROUP_BYS)}."]}
+        )
     targets = get_targets(year)
     totals = db.session.execute(select(*_sums()).where(_year_filter(year))).one()
     realised = _sum_dict(totals)
-    rows = {"month": _rows_by_month, "opd": _rows_by_opd, "vendor_class": _rows_by_class,
-            "kelurahan": _rows_by_kelurahan}[group_by](year, targets)
+    rows = {
+        "month": _rows_by_month,
+        "opd": _rows_by_opd,
+        "vendor_class": _rows_by_class,
+        "kelurahan": _rows_by_kelurahan,
+    }[group_by](year, targets)
     city = {k: targets[k] for k in rules.TARGET_KINDS}
     return {
         "year": year,
@@ -141,27 +169,42 @@ def spending_report(year: int | None, group_by: str = "month") -> dict:
         "targets": targets,
         "realised": realised,
         "progress_bps": {k: rules.progress_bps(realised[k], city[k]) for k in rules.TARGET_KINDS},
-        "share_bps": {k: rules.share_bps(realised[k], realised["total"]) for k in rules.TARGET_KINDS},
+        "share_bps": {
+            k: rules.share_bps(realised[k], realised["total"]) for k in rules.TARGET_KINDS
+        },
         "umk_share_floor_bps": rules.UMK_SHARE_FLOOR_BPS,
         "rows": rows,
     }
 
 
 def _rows_by_month(year: int, targets: dict) -> list[dict]:
-    found = {r.period: _sum_dict(r) for r in db.session.execute(
-        select(SR.period, *_sums()).where(_year_filter(year)).group_by(SR.period))}
+    found = {
+        r.period: _sum_dict(r)
+        for r in db.session.execute(
+            select(SR.period, *_sums()).where(_year_filter(year)).group_by(SR.period)
+        )
+    }
     rows = []
     for month in range(1, 13):
         period = f"{year}-{month:02d}"
-        rows.append({"key": period, "label": period, "period": period,
-                     **found.get(period, rules.zero_sums())})
+        rows.append(
+            {
+                "key": period,
+                "label": period,
+                "period": period,
+                **found.get(period, rules.zero_sums()),
+            }
+        )
     return rules.with_cumulative(rows)
 
 
 def _rows_by_opd(year: int, targets: dict) -> list[dict]:
     result = db.session.execute(
-        select(SR.opd_id, Opd.code, Opd.name, *_sums()).outerjoin(Opd, Opd.id == SR.opd_id)
-        .where(_year_filter(year)).group_by(SR.opd_id, Opd.code, Opd.name)).all()
+        select(SR.opd_id, Opd.code, Opd.name, *_sums())
+        .outerjoin(Opd, Opd.id == SR.opd_id)
+        .where(_year_filter(year))
+        .group_by(SR.opd_id, Opd.code, Opd.name)
+    ).all()
     by_code = targets["by_opd"]
     rows, seen = [], set()
     for r in result:
@@ -170,7 +213,9 @@ def _rows_by_opd(year: int, targets: dict) -> list[dict]:
         rows.append(_opd_row(code, r.name, _sum_dict(r), by_code.get(code)))
     missing = [c for c in by_code if c not in seen]
     if missing:
-        names = dict(db.session.execute(select(Opd.code, Opd.name).where(Opd.code.in_(missing))).all())
+        names = dict(
+            db.session.execute(select(Opd.code, Opd.name).where(Opd.code.in_(missing))).all()
+        )
         for code in missing:
             rows.append(_opd_row(code, names.get(code, code), rules.zero_sums(), by_code[code]))
     rows.sort(key=lambda row: (row["opd_code"] is None, -row["total"], row["opd_code"] or ""))
@@ -179,8 +224,13 @@ def _rows_by_opd(year: int, targets: dict) -> list[dict]:
 
 def _opd_row(code: str | None, name: str | None, sums: dict, target: dict | None) -> dict:
     target = target or {"umk": 0, "pdn": 0, "local": 0}
-    row = {"key": code or "-", "label": name or "Pembeli umum (non-ASN)", "opd_code": code,
-           "opd_name": name, **sums}
+    row = {
+        "key": code or "-",
+        "label": name or "Pembeli umum (non-ASN)",
+        "opd_code": code,
+        "opd_name": name,
+        **sums,
+    }
     for k in rules.TARGET_KINDS:
         row[f"target_{k}"] = int(target[k])
         row[f"progress_{k}_bps"] = rules.progress_bps(sums[k], int(target[k]))
@@ -188,20 +238,42 @@ def _opd_row(code: str | None, name: str | None, sums: dict, target: dict | None
 
 
 def _rows_by_class(year: int, targets: dict) -> list[dict]:
-    result = db.session.execute(select(SR.vendor_umk_class, *_sums()).where(_year_filter(year))
-                                .group_by(SR.vendor_umk_class)).all()
-    rows = [{"key": r.vendor_umk_class, "label": r.vendor_umk_class, "umk_class": r.vendor_umk_class,
-             "is_umk": rules.is_umk(r.vendor_umk_class), **_sum_dict(r)} for r in result]
+    result = db.session.execute(
+        select(SR.vendor_umk_class, *_sums())
+        .where(_year_filter(year))
+        .group_by(SR.vendor_umk_class)
+    ).all()
+    rows = [
+        {
+            "key": r.vendor_umk_class,
+            "label": r.vendor_umk_class,
+            "umk_class": r.vendor_umk_class,
+            "is_umk": rules.is_umk(r.vendor_umk_class),
+            **_sum_dict(r),
+        }
+        for r in result
+    ]
     rows.sort(key=lambda row: rules.CLASS_RANK.get(row["umk_class"], 99))
     return rows
 
 
 def _rows_by_kelurahan(year: int, targets: dict) -> list[dict]:
     total = func.coalesce(func.sum(SR.amount), 0)
-    result = db.session.execute(select(SR.vendor_kelurahan, *_sums()).where(_year_filter(year))
-                                .group_by(SR.vendor_kelurahan).order_by(total.desc(), SR.vendor_kelurahan)).all()
-    return [{"key": r.vendor_kelurahan, "label": r.vendor_kelurahan, "kelurahan": r.vendor_kelurahan,
-             **_sum_dict(r)} for r in result]
+    result = db.session.execute(
+        select(SR.vendor_kelurahan, *_sums())
+        .where(_year_filter(year))
+        .group_by(SR.vendor_kelurahan)
+        .order_by(total.desc(), SR.vendor_kelurahan)
+    ).all()
+    return [
+        {
+            "key": r.vendor_kelurahan,
+            "label": r.vendor_kelurahan,
+            "kelurahan": r.vendor_kelurahan,
+            **_sum_dict(r),
+        }
+        for r in result
+    ]
 
 
 EXPORT_MIMETYPES = {
@@ -222,6 +294,7 @@ def _export_columns(rows: list[dict]) -> list[str]:
 def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
     """The report's rows as CSV or XLSX: (content, mimetype, filename)."""
     from marketplace.exports import safe_cell
+
     rows = report["rows"]
     columns = _export_columns(rows)
     filename = f"realisasi-{report['year']}-{report['group_by']}.{fmt}"
@@ -234,6 +307,7 @@ def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
         # BOM so spreadsheet programs read the UTF-8 names of kelurahan correctly.
         return ("\ufeff" + buf.getvalue()).encode("utf-8"), EXPORT_MIMETYPES["csv"], filename
     from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = f"Realisasi {report['year']}"
@@ -243,8 +317,15 @@ def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
     summary = wb.create_sheet("Ringkasan")
     summary.append(["", "target", "realised", "progress_bps", "share_bps"])
     for k in rules.TARGET_KINDS:
-        summary.append([k, report["targets"][k], report["realised"][k], report["progress_bps"][k],
-                        report["share_bps"][k]])
+        summary.append(
+            [
+                k,
+                report["targets"][k],
+                report["realised"][k],
+                report["progress_bps"][k],
+                report["share_bps"][k],
+            ]
+        )
     summary.append(["total", None, report["realised"]["total"], None, None])
     out = io.BytesIO()
     wb.save(out)
@@ -261,50 +342,105 @@ def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
     threshold = rules.near_cap_threshold(cap)
 
     has_sales = exists().where(SR.vendor_id == Vendor.id, SR.period == period)
-    zero_stmt = (select(Vendor).where(Vendor.status == "verified", ~has_sales)
-                 .order_by(Vendor.kelurahan, Vendor.name, Vendor.id))
+    zero_stmt = (
+        select(Vendor)
+        .where(Vendor.status == "verified", ~has_sales)
+        .order_by(Vendor.kelurahan, Vendor.name, Vendor.id)
+    )
     zero_page = paginate(zero_stmt, page, per_page)
-    verified = db.session.scalar(select(func.count()).select_from(Vendor).where(Vendor.status == "verified"))
+    verified = db.session.scalar(
+        select(func.count()).select_from(Vendor).where(Vendor.status == "verified")
+    )
 
     sales = vendor_sales_subquery(period)
     near = db.session.execute(
-        select(Vendor, sales.c.sales).join(sales, sales.c.vendor_id == Vendor.id)
-        .where(sales.c.sales >= threshold).order_by(sales.c.sales.desc(), Vendor.id)).all()
-    near_cap = [{"vendor": _vendor_brief(v), "sales": int(s), "cap": cap,
-                 "percent_bps": rules.share_bps(int(s), cap), "at_cap": int(s) >= cap} for v, s in near]
+        select(Vendor, sales.c.sales)
+        .join(sales, sales.c.vendor_id == Vendor.id)
+        .where(sales.c.sales >= threshold)
+        .order_by(sales.c.sales.desc(), Vendor.id)
+    ).all()
+    near_cap = [
+        {
+            "vendor": _vendor_brief(v),
+            "sales": int(s),
+            "cap": cap,
+            "percent_bps": rules.share_bps(int(s), cap),
+            "at_cap": int(s) >= cap,
+        }
+        for v, s in near
+    ]
 
     changes = db.session.scalars(
-        select(AuditLog).where(AuditLog.action == "vendor.class_changed", AuditLog.created_at >= start,
-                               AuditLog.created_at < end).order_by(AuditLog.created_at.desc())).all()
-    ups = [a for a in changes if rules.moved_up((a.before or {}).get("umk_class"),
-                                                (a.after or {}).get("umk_class"))]
+        select(AuditLog)
+        .where(
+            AuditLog.action == "vendor.class_changed",
+            AuditLog.created_at >= start,
+            AuditLog.created_at < end,
+        )
+        .order_by(AuditLog.created_at.desc())
+    ).all()
+    ups = [
+        a
+        for a in changes
+        if rules.moved_up((a.before or {}).get("umk_class"), (a.after or {}).get("umk_class"))
+    ]
     ids = {int(a.target_id) for a in ups if (a.target_id or "").isdigit()}
-    vendors = {v.id: v for v in db.session.scalars(select(Vendor).where(Vendor.id.in_(ids)))} if ids else {}
+    vendors = (
+        {v.id: v for v in db.session.scalars(select(Vendor).where(Vendor.id.in_(ids)))}
+        if ids
+        else {}
+    )
     moved_up = []
     for a in ups:
         vendor = vendors.get(int(a.target_id)) if (a.target_id or "").isdigit() else None
-        moved_up.append({"vendor": _vendor_brief(vendor) if vendor else {"id": a.target_id},
-                         "from": a.before.get("umk_class"), "to": a.after.get("umk_class"),
-                         "at": a.created_at})
+        moved_up.append(
+            {
+                "vendor": _vendor_brief(vendor) if vendor else {"id": a.target_id},
+                "from": a.before.get("umk_class"),
+                "to": a.after.get("umk_class"),
+                "at": a.created_at,
+            }
+        )
 
     total = func.coalesce(func.sum(SR.amount), 0)
     kel = db.session.execute(
-        select(SR.vendor_kelurahan, total.label("turnover"), func.count(distinct(SR.vendor_id)).label("vendors"),
-               func.count(distinct(SR.order_id)).label("orders"))
-        .where(SR.period == period).group_by(SR.vendor_kelurahan)
-        .order_by(total.desc(), SR.vendor_kelurahan)).all()
-    by_kelurahan = [{"kelurahan": r.vendor_kelurahan, "turnover": int(r.turnover), "vendors": int(r.vendors),
-                     "orders": int(r.orders)} for r in kel]
+        select(
+            SR.vendor_kelurahan,
+            total.label("turnover"),
+            func.count(distinct(SR.vendor_id)).label("vendors"),
+            func.count(distinct(SR.order_id)).label("orders"),
+        )
+        .where(SR.period == period)
+        .group_by(SR.vendor_kelurahan)
+        .order_by(total.desc(), SR.vendor_kelurahan)
+    ).all()
+    by_kelurahan = [
+        {
+            "kelurahan": r.vendor_kelurahan,
+            "turnover": int(r.turnover),
+            "vendors": int(r.vendors),
+            "orders": int(r.orders),
+        }
+        for r in kel
+    ]
 
     return {
         "period": period,
         "cap": cap,
         "near_cap_threshold": threshold,
-        "summary": {"verified_vendors": int(verified or 0), "zero_orders": zero_page.total,
-                    "near_cap": len(near_cap), "moved_up": len(moved_up),
-                    "turnover": sum(r["turnover"] for r in by_kelurahan)},
-        "zero_orders": {"items": [_vendor_brief(v) for v in zero_page.items], "page": zero_page.page,
-                        "per_page": zero_page.per_page, "total": zero_page.total},
+        "summary": {
+            "verified_vendors": int(verified or 0),
+            "zero_orders": zero_page.total,
+            "near_cap": len(near_cap),
+            "moved_up": len(moved_up),
+            "turnover": sum(r["turnover"] for r in by_kelurahan),
+        },
+        "zero_orders": {
+            "items": [_vendor_brief(v) for v in zero_page.items],
+            "page": zero_page.page,
+            "per_page": zero_page.per_page,
+            "total": zero_page.total,
+        },
         "near_cap": near_cap,
         "moved_up": moved_up,
         "by_kelurahan": by_kelurahan,
@@ -312,8 +448,14 @@ def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
 
 
 def _vendor_brief(v: Vendor) -> dict:
-    return {"id": v.id, "name": v.name, "type": v.type, "kelurahan": v.kelurahan, "kecamatan": v.kecamatan,
-            "umk_class": v.effective_umk_class}
+    return {
+        "id": v.id,
+        "name": v.name,
+        "type": v.type,
+        "kelurahan": v.kelurahan,
+        "kecamatan": v.kecamatan,
+        "umk_class": v.effective_umk_class,
+    }
 
 
 # ---------------------------------------------------------------- ledger
@@ -324,12 +466,18 @@ def ledger_balances() -> dict:
 
 
 def journal_kinds() -> list[str]:
-    return list(db.session.scalars(select(JournalEntry.kind).distinct().order_by(JournalEntry.kind)))
+    return list(
+        db.session.scalars(select(JournalEntry.kind).distinct().order_by(JournalEntry.kind))
+    )
 
 
 def list_journals(kind: str | None, page: int = 1, per_page: int = 20) -> Page:
     """Newest journals first with their lines, optionally of one kind."""
-    stmt = select(JournalEntry).options(selectinload(JournalEntry.lines)).order_by(JournalEntry.id.desc())
+    stmt = (
+        select(JournalEntry)
+        .options(selectinload(JournalEntry.lines))
+        .order_by(JournalEntry.id.desc())
+    )
     if kind:
         stmt = stmt.where(JournalEntry.kind == kind)
     return paginate(stmt, page, per_page)
@@ -344,9 +492,16 @@ def _wib_day_start(day: date) -> datetime:
     return naive_utc(datetime.combine(day, time(0), tzinfo=WIB))
 
 
-def list_audit_log(*, actor: str | None = None, action: str | None = None, target_type: str | None = None,
-                   from_: date | None = None, to: date | None = None, page: int = 1,
-                   per_page: int = 20) -> Page:
+def list_audit_log(
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    target_type: str | None = None,
+    from_: date | None = None,
+    to: date | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
     """The audit log, newest first. `actor` is a user id, or part of a name or email; `action` a
     prefix ("vendor." matches every vendor action); `from`/`to` are inclusive WIB dates."""
     stmt = select(AuditLog).options(joinedload(AuditLog.actor)).order_by(AuditLog.id.desc())
@@ -356,9 +511,16 @@ def list_audit_log(*, actor: str | None = None, action: str | None = None, targe
             stmt = stmt.where(AuditLog.actor_id == int(actor))
         else:
             pattern = f"%{_like_escape(actor.lower())}%"
-            stmt = stmt.where(AuditLog.actor_id.in_(select(User.id).where(or_(
-                func.lower(User.email).like(pattern, escape="\\"),
-                func.lower(User.name).like(pattern, escape="\\")))))
+            stmt = stmt.where(
+                AuditLog.actor_id.in_(
+                    select(User.id).where(
+                        or_(
+                            func.lower(User.email).like(pattern, escape="\\"),
+                            func.lower(User.name).like(pattern, escape="\\"),
+                        )
+                    )
+                )
+            )
     if action:
         stmt = stmt.where(AuditLog.action.like(_like_escape(action.strip()) + "%", escape="\\"))
     if target_type:
@@ -375,7 +537,9 @@ def audit_actions() -> list[str]:
 
 
 def audit_target_types() -> list[str]:
-    return list(db.session.scalars(select(AuditLog.target_type).distinct().order_by(AuditLog.target_type)))
+    return list(
+        db.session.scalars(select(AuditLog.target_type).distinct().order_by(AuditLog.target_type))
+    )
 
 
 def opd_choices() -> list[Opd]:

@@ -14,24 +14,36 @@ from marketplace.extensions import db
 from marketplace.models_base import created_at_column, money_column
 
 # Accounts. Vendor accounts carry vendor_id on the line.
-PROVIDER_CASH = "provider_cash"              # asset: money held at the payment provider / bank
-VENDOR_PENDING = "vendor_payable_pending"    # liability: paid orders not completed yet
+PROVIDER_CASH = "provider_cash"  # asset: money held at the payment provider / bank
+VENDOR_PENDING = "vendor_payable_pending"  # liability: paid orders not completed yet
 VENDOR_AVAILABLE = "vendor_payable_available"  # liability: completed, not paid out
 VENDOR_IN_TRANSIT = "vendor_payout_in_transit"  # liability: payout created, not confirmed paid
-VENDOR_RECEIVABLE = "vendor_receivable"      # asset: refunds after payout, netted next payout
+VENDOR_RECEIVABLE = "vendor_receivable"  # asset: refunds after payout, netted next payout
 PLATFORM_COMMISSION = "platform_commission"  # revenue
-PROVIDER_FEES = "provider_fees"              # expense
-BUYER_REFUNDS = "buyer_refunds_payable"      # liability: refunds not yet sent by the provider
-ACCOUNTS = (PROVIDER_CASH, VENDOR_PENDING, VENDOR_AVAILABLE, VENDOR_IN_TRANSIT, VENDOR_RECEIVABLE,
-            PLATFORM_COMMISSION, PROVIDER_FEES, BUYER_REFUNDS)
+PROVIDER_FEES = "provider_fees"  # expense
+BUYER_REFUNDS = "buyer_refunds_payable"  # liability: refunds not yet sent by the provider
+ACCOUNTS = (
+    PROVIDER_CASH,
+    VENDOR_PENDING,
+    VENDOR_AVAILABLE,
+    VENDOR_IN_TRANSIT,
+    VENDOR_RECEIVABLE,
+    PLATFORM_COMMISSION,
+    PROVIDER_FEES,
+    BUYER_REFUNDS,
+)
 
 
 class JournalEntry(db.Model):
     __tablename__ = "journal_entries"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30), index=True)  # payment, completion, refund, payout, fee…
+    kind: Mapped[str] = mapped_column(
+        String(30), index=True
+    )  # payment, completion, refund, payout, fee…
     memo: Mapped[str] = mapped_column(String(500), default="")
-    reference: Mapped[str | None] = mapped_column(String(100), index=True)  # provider id (ch_, re_, tr_…)
+    reference: Mapped[str | None] = mapped_column(
+        String(100), index=True
+    )  # provider id (ch_, re_, tr_…)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
@@ -39,14 +51,17 @@ class JournalEntry(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
 
-    lines: Mapped[list["LedgerLine"]] = relationship(back_populates="journal", order_by="LedgerLine.id",
-                                                     cascade="all, delete-orphan")
+    lines: Mapped[list[LedgerLine]] = relationship(
+        back_populates="journal", order_by="LedgerLine.id", cascade="all, delete-orphan"
+    )
 
 
 class LedgerLine(db.Model):
     __tablename__ = "ledger_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
-    journal_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id", ondelete="CASCADE"), index=True)
+    journal_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_entries.id", ondelete="CASCADE"), index=True
+    )
     account: Mapped[str] = mapped_column(String(40), index=True)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"), index=True)
     amount: Mapped[int] = money_column()
@@ -64,11 +79,13 @@ class SpendingRecord(db.Model):
     # A shop's sales this period decide the fair-share cap on every listing, cart and checkout
     # (`vendor_sales_subquery`, `vendors_sales`): (period, vendor_id, amount) answers both the
     # per-shop sum and the per-period GROUP BY vendor from the index alone.
-    __table_args__ = (Index("ix_spending_records_period_vendor_amount", "period", "vendor_id", "amount"),)
+    __table_args__ = (
+        Index("ix_spending_records_period_vendor_amount", "period", "vendor_id", "amount"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM in WIB
-    year: Mapped[int] = mapped_column(Integer, index=True)       # WIB
+    year: Mapped[int] = mapped_column(Integer, index=True)  # WIB
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))

@@ -11,16 +11,23 @@ from marketplace.ledger.models import SpendingRecord
 
 def vendor_sales_subquery(period: str):
     """(vendor_id, sales) for one WIB period: paid order lines net of refunds."""
-    return (select(SpendingRecord.vendor_id.label("vendor_id"),
-                   func.coalesce(func.sum(SpendingRecord.amount), 0).label("sales"))
-            .where(SpendingRecord.period == period)
-            .group_by(SpendingRecord.vendor_id)
-            .subquery())
+    return (
+        select(
+            SpendingRecord.vendor_id.label("vendor_id"),
+            func.coalesce(func.sum(SpendingRecord.amount), 0).label("sales"),
+        )
+        .where(SpendingRecord.period == period)
+        .group_by(SpendingRecord.vendor_id)
+        .subquery()
+    )
 
 
 def vendor_sales(vendor_id: int, period: str) -> int:
-    total = db.session.scalar(select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
-        SpendingRecord.vendor_id == vendor_id, SpendingRecord.period == period))
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
+            SpendingRecord.vendor_id == vendor_id, SpendingRecord.period == period
+        )
+    )
     return int(total or 0)
 
 
@@ -32,13 +39,15 @@ def vendors_sales(vendor_ids, period: str) -> dict[int, int]:
     rows = db.session.execute(
         select(SpendingRecord.vendor_id, func.coalesce(func.sum(SpendingRecord.amount), 0))
         .where(SpendingRecord.vendor_id.in_(ids), SpendingRecord.period == period)
-        .group_by(SpendingRecord.vendor_id)).all()
+        .group_by(SpendingRecord.vendor_id)
+    ).all()
     return {vendor_id: int(total or 0) for vendor_id, total in rows}
 
 
 def cap_amount(period: str) -> int:
     """The fair-share cap for `period`: the admin's setting for it, else FAIR_SHARE_CAP."""
     from marketplace.ordering.models import FairShareCap
+
     amount = db.session.scalar(select(FairShareCap.amount).where(FairShareCap.period == period))
     return int(amount) if amount is not None else int(current_app.config["FAIR_SHARE_CAP"])
 
@@ -46,10 +55,13 @@ def cap_amount(period: str) -> int:
 def vendors_at_cap_ids(period: str) -> list[int]:
     """Ids of the shops whose sales in `period` reached the cap, read once (one aggregate over
     the period's records) so a listing's count and page do not each recompute it."""
-    stmt = (select(SpendingRecord.vendor_id).where(SpendingRecord.period == period)
-            .group_by(SpendingRecord.vendor_id)
-            .having(func.coalesce(func.sum(SpendingRecord.amount), 0) >= cap_amount(period))
-            .order_by(SpendingRecord.vendor_id))
+    stmt = (
+        select(SpendingRecord.vendor_id)
+        .where(SpendingRecord.period == period)
+        .group_by(SpendingRecord.vendor_id)
+        .having(func.coalesce(func.sum(SpendingRecord.amount), 0) >= cap_amount(period))
+        .order_by(SpendingRecord.vendor_id)
+    )
     return list(db.session.scalars(stmt).all())
 
 

@@ -15,17 +15,32 @@ class UnbalancedJournal(MarketplaceError):
     status, code, message = 500, "unbalanced_journal", "A journal did not balance."
 
 
-def post_journal(kind: str, lines: Iterable[tuple[str, int] | tuple[str, int, int | None]], *,
-                 memo: str = "", reference: str | None = None, order_id: int | None = None,
-                 payment_id: int | None = None, refund_id: int | None = None,
-                 payout_id: int | None = None, actor_id: int | None = None) -> JournalEntry:
+def post_journal(
+    kind: str,
+    lines: Iterable[tuple[str, int] | tuple[str, int, int | None]],
+    *,
+    memo: str = "",
+    reference: str | None = None,
+    order_id: int | None = None,
+    payment_id: int | None = None,
+    refund_id: int | None = None,
+    payout_id: int | None = None,
+    actor_id: int | None = None,
+) -> JournalEntry:
     """Add one balanced journal. `lines` are (account, amount[, vendor_id]); debit > 0 > credit.
 
     Zero lines are dropped; a journal whose lines do not sum to zero is refused.
     """
-    entry = JournalEntry(kind=kind, memo=memo, reference=reference, order_id=order_id,
-                         payment_id=payment_id, refund_id=refund_id, payout_id=payout_id,
-                         actor_id=actor_id)
+    entry = JournalEntry(
+        kind=kind,
+        memo=memo,
+        reference=reference,
+        order_id=order_id,
+        payment_id=payment_id,
+        refund_id=refund_id,
+        payout_id=payout_id,
+        actor_id=actor_id,
+    )
     total = 0
     for line in lines:
         account, amount = line[0], int(line[1])
@@ -49,12 +64,17 @@ def account_balances() -> dict[str, int]:
     """Every account's balance (debit positive); the values sum to zero."""
     rows = db.session.execute(
         select(LedgerLine.account, func.coalesce(func.sum(LedgerLine.amount), 0))
-        .group_by(LedgerLine.account).order_by(LedgerLine.account)).all()
+        .group_by(LedgerLine.account)
+        .order_by(LedgerLine.account)
+    ).all()
     return {account: int(total) for account, total in rows}
 
 
 def vendor_account_balance(vendor_id: int, account: str) -> int:
     """A vendor sub-account's balance, debit positive (liabilities come out negative)."""
-    total = db.session.scalar(select(func.coalesce(func.sum(LedgerLine.amount), 0)).where(
-        LedgerLine.vendor_id == vendor_id, LedgerLine.account == account))
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(LedgerLine.amount), 0)).where(
+            LedgerLine.vendor_id == vendor_id, LedgerLine.account == account
+        )
+    )
     return int(total or 0)

@@ -30,7 +30,8 @@ class MandateRule(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     lines: Mapped[list[MandateRuleLine]] = relationship(
-        back_populates="rule", order_by="MandateRuleLine.position", cascade="all, delete-orphan")
+        back_populates="rule", order_by="MandateRuleLine.position", cascade="all, delete-orphan"
+    )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
 
@@ -39,8 +40,11 @@ class MandateRule(db.Model):
         return {line.position: int(line.amount) for line in self.lines}
 
     def to_dict(self) -> dict:
-        return {"effective_from": self.effective_from, "default_amount": int(self.default_amount),
-                "by_position": self.by_position}
+        return {
+            "effective_from": self.effective_from,
+            "default_amount": int(self.default_amount),
+            "by_position": self.by_position,
+        }
 
 
 class MandateRuleLine(db.Model):
@@ -48,9 +52,13 @@ class MandateRuleLine(db.Model):
     position, so the compliance query can join users to it in SQL."""
 
     __tablename__ = "mandate_rule_lines"
-    __table_args__ = (UniqueConstraint("rule_id", "position_key", name="uq_mandate_rule_lines_rule_position"),)
+    __table_args__ = (
+        UniqueConstraint("rule_id", "position_key", name="uq_mandate_rule_lines_rule_position"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    rule_id: Mapped[int] = mapped_column(ForeignKey("mandate_rules.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("mandate_rules.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[str] = mapped_column(String(120))
     position_key: Mapped[str] = mapped_column(String(120))
     amount: Mapped[int] = money_column()
@@ -62,18 +70,27 @@ class MandateReminder(db.Model):
     """A reminder sent to one civil servant for one period: the unique pair makes it once only."""
 
     __tablename__ = "mandate_reminders"
-    __table_args__ = (UniqueConstraint("user_id", "period", name="uq_mandate_reminders_user_period"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "period", name="uq_mandate_reminders_user_period"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(String(7), index=True)
     required: Mapped[int] = money_column()
     spent: Mapped[int] = money_column()
-    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL")
+    )
     sent_at: Mapped[datetime] = created_at_column()
 
 
 # The compliance report sums one period's counted spending per buyer for ~13 000 ASN. This covering
 # index lets the database read exactly that period's (buyer, flag, amount) in buyer order, with no
 # table lookups and no sort (SQLite, 100k records: 0.71 s → ~0.2 s; see bench/README.md).
-Index("ix_spending_records_period_buyer_local_amount", SpendingRecord.period, SpendingRecord.buyer_id,
-      SpendingRecord.is_local_vendor, SpendingRecord.amount)
+Index(
+    "ix_spending_records_period_buyer_local_amount",
+    SpendingRecord.period,
+    SpendingRecord.buyer_id,
+    SpendingRecord.is_local_vendor,
+    SpendingRecord.amount,
+)

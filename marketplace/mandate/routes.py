@@ -31,24 +31,47 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------- API
-@endpoint(bp, "/mandate/me", summary="My mandate progress", roles=("civil_servant",),
-          query=PeriodQuery, response=ProgressSchema, tag="mandate")
+@endpoint(
+    bp,
+    "/mandate/me",
+    summary="My mandate progress",
+    roles=("civil_servant",),
+    query=PeriodQuery,
+    response=ProgressSchema,
+    tag="mandate",
+)
 def mandate_me(args):
     """The calling civil servant's required and spent amounts for `period` (default: this WIB
     month); 422 for a malformed period."""
     return services.my_mandate(api_user(), args["period"])
 
 
-@endpoint(bp, "/mandate/rules", "PUT", summary="Set the mandate rule from a period on",
-          roles=("admin",), body=RulesBody, response=RuleSchema, tag="mandate")
+@endpoint(
+    bp,
+    "/mandate/rules",
+    "PUT",
+    summary="Set the mandate rule from a period on",
+    roles=("admin",),
+    body=RulesBody,
+    response=RuleSchema,
+    tag="mandate",
+)
 def put_mandate_rules(data):
     """Admin: set the default and per-position monthly minimum from `effective_from` on (upsert
     of that period's rule, audited); 422 for bad amounts or a period that already began."""
     return services.set_mandate_rules(api_user(), **data)
 
 
-@endpoint(bp, "/mandate/rules", summary="Mandate rule history", roles=("admin", "finance"),
-          query=PageQuery, response=RuleSchema, paginated=True, tag="mandate")
+@endpoint(
+    bp,
+    "/mandate/rules",
+    summary="Mandate rule history",
+    roles=("admin", "finance"),
+    query=PageQuery,
+    response=RuleSchema,
+    paginated=True,
+    tag="mandate",
+)
 def get_mandate_rules(args):
     """Admin/finance: every rule, newest first; `in_force` marks the one judging this month."""
     return services.list_mandate_rules(*page_args(args))
@@ -56,22 +79,39 @@ def get_mandate_rules(args):
 
 def _download(args) -> Response:
     user = api_user()
-    period, rows = services.compliance_rows(user, args["period"], opd=args["opd"],
-                                            compliant=args["compliant"], sort=args["sort"])
+    period, rows = services.compliance_rows(
+        user, args["period"], opd=args["opd"], compliant=args["compliant"], sort=args["sort"]
+    )
     name = f"kepatuhan-asn-{period}" + (f"-{args['opd']}" if args["opd"] else "")
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
     if args["format"] == "csv":
-        body, mimetype = services.compliance_csv(rows).encode("utf-8-sig"), "text/csv; charset=utf-8"
+        body, mimetype = (
+            services.compliance_csv(rows).encode("utf-8-sig"),
+            "text/csv; charset=utf-8",
+        )
     else:
         body, mimetype = services.compliance_xlsx(rows, period), XLSX
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{args["format"]}"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{args["format"]}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
-@endpoint(bp, "/mandate/compliance", summary="Mandate compliance of civil servants",
-          roles=("finance", "admin"), query=ComplianceQuery, response=ComplianceRowSchema,
-          paginated=True, tag="mandate", produces=["text/csv", XLSX])
+@endpoint(
+    bp,
+    "/mandate/compliance",
+    summary="Mandate compliance of civil servants",
+    roles=("finance", "admin"),
+    query=ComplianceQuery,
+    response=ComplianceRowSchema,
+    paginated=True,
+    tag="mandate",
+    produces=["text/csv", XLSX],
+)
 def get_mandate_compliance(args):
     """Finance/admin: a page of civil servants with required, spent and compliant for `period`
     (filters `opd` code, `compliant`, `sort`), plus `summary` {civil_servants, compliant, rate
@@ -79,13 +119,25 @@ def get_mandate_compliance(args):
     downloads every matching row."""
     if args["format"] != "json":
         return _download(args)
-    return services.compliance_report(api_user(), args["period"], opd=args["opd"],
-                                      compliant=args["compliant"], sort=args["sort"],
-                                      page=args["page"], per_page=min(args["per_page"], 100))
+    return services.compliance_report(
+        api_user(),
+        args["period"],
+        opd=args["opd"],
+        compliant=args["compliant"],
+        sort=args["sort"],
+        page=args["page"],
+        per_page=min(args["per_page"], 100),
+    )
 
 
-@endpoint(bp, "/mandate/compliance/by-opd", summary="Mandate compliance per OPD",
-          roles=("finance", "admin"), query=ByOpdQuery, tag="mandate")
+@endpoint(
+    bp,
+    "/mandate/compliance/by-opd",
+    summary="Mandate compliance per OPD",
+    roles=("finance", "admin"),
+    query=ByOpdQuery,
+    tag="mandate",
+)
 def get_mandate_compliance_by_opd(args):
     """Finance/admin: per OPD, how many civil servants, how many compliant, rate and amounts for
     `period`, lowest rate first, plus the city-wide `summary`."""
@@ -117,9 +169,12 @@ def my_progress():
     period = args["period"] or current_period()
     page, per_page = page_args(_query(PageQuery()))
     return render_template(
-        "mandate/my_progress.html", progress=services.my_mandate(user, period),
+        "mandate/my_progress.html",
+        progress=services.my_mandate(user, period),
         spending=services.counted_spending_page(user, period, page, per_page),
-        periods=_recent_periods(current_period()), show_mandate_widget=False)
+        periods=_recent_periods(current_period()),
+        show_mandate_widget=False,
+    )
 
 
 @bp.get("/finance/compliance")
@@ -128,27 +183,48 @@ def compliance_page():
     per-OPD table, a paginated ASN table and CSV/XLSX downloads."""
     user = require_role("finance", "admin")
     args = _query(ComplianceQuery())
-    report = services.compliance_report(user, args["period"], opd=args["opd"],
-                                        compliant=args["compliant"], sort=args["sort"],
-                                        page=args["page"], per_page=min(args["per_page"], 100))
+    report = services.compliance_report(
+        user,
+        args["period"],
+        opd=args["opd"],
+        compliant=args["compliant"],
+        sort=args["sort"],
+        page=args["page"],
+        per_page=min(args["per_page"], 100),
+    )
     by_opd = services.compliance_by_opd(user, report.extra["period"], with_summary=False)
-    download = {k: v for k, v in {"period": report.extra["period"], "opd": args["opd"],
-                                  "compliant": args["compliant"], "sort": args["sort"]}.items()
-                if v is not None}
+    download = {
+        k: v
+        for k, v in {
+            "period": report.extra["period"],
+            "opd": args["opd"],
+            "compliant": args["compliant"],
+            "sort": args["sort"],
+        }.items()
+        if v is not None
+    }
     if "compliant" in download:
         download["compliant"] = "true" if download["compliant"] else "false"
     return render_template(
-        "mandate/compliance.html", report=report, by_opd=by_opd["items"], args=args,
-        opds=services.opd_choices(), sorts=SORTS, periods=_recent_periods(current_period()),
+        "mandate/compliance.html",
+        report=report,
+        by_opd=by_opd["items"],
+        args=args,
+        opds=services.opd_choices(),
+        sorts=SORTS,
+        periods=_recent_periods(current_period()),
         csv_url=url_for("mandate.api_get_mandate_compliance", format="csv", **download),
-        xlsx_url=url_for("mandate.api_get_mandate_compliance", format="xlsx", **download))
+        xlsx_url=url_for("mandate.api_get_mandate_compliance", format="xlsx", **download),
+    )
 
 
 def _form_amount(raw: str | None, field: str, errors: dict[str, list[str]]) -> int | None:
     """Amounts typed as 2000000, 2.000.000 or Rp 2.000.000."""
     text = re.sub(r"[\s.]", "", (raw or "").strip()).removeprefix("Rp").removeprefix("rp")
     if not text.isdigit():
-        errors.setdefault(field, []).append(_("Jumlah harus bilangan bulat rupiah, misalnya 100000."))
+        errors.setdefault(field, []).append(
+            _("Jumlah harus bilangan bulat rupiah, misalnya 100000.")
+        )
         return None
     return int(text)
 
@@ -157,19 +233,26 @@ def _rules_form() -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     default_amount = _form_amount(request.form.get("default_amount"), "default_amount", errors)
     by_position: dict[str, int] = {}
-    for name, raw in zip(request.form.getlist("position"), request.form.getlist("amount"), strict=False):
+    for name, raw in zip(
+        request.form.getlist("position"), request.form.getlist("amount"), strict=False
+    ):
         if not name.strip() and not raw.strip():
             continue  # an empty spare row
         if not name.strip():
-            errors.setdefault("position", []).append(_("Isi nama jabatan untuk jumlah %(a)s.", a=raw))
+            errors.setdefault("position", []).append(
+                _("Isi nama jabatan untuk jumlah %(a)s.", a=raw)
+            )
             continue
         amount = _form_amount(raw, name.strip(), errors)
         if amount is not None:
             if name.strip() in by_position:
                 errors.setdefault(name.strip(), []).append(_("Jabatan ini diisi dua kali."))
             by_position[name.strip()] = amount
-    data = {"default_amount": default_amount, "by_position": by_position,
-            "effective_from": (request.form.get("effective_from") or "").strip()}
+    data = {
+        "default_amount": default_amount,
+        "by_position": by_position,
+        "effective_from": (request.form.get("effective_from") or "").strip(),
+    }
     if errors:
         raise ValidationFailed(_("Periksa isian aturan."), details=errors)
     try:
@@ -184,14 +267,19 @@ def rules_page():
     user = require_role("admin")
     if request.method == "POST":
         rule = services.set_mandate_rules(user, **_rules_form())
-        flash(_("Aturan kewajiban belanja mulai %(p)s disimpan.", p=rule["effective_from"]), "success")
+        flash(
+            _("Aturan kewajiban belanja mulai %(p)s disimpan.", p=rule["effective_from"]), "success"
+        )
         return redirect(url_for("mandate.rules_page"))
     page, per_page = page_args(_query(PageQuery()))
     history = services.list_mandate_rules(page, per_page)
     current = services.rule_for_period(current_period())
-    return render_template("mandate/rules.html", history=history,
-                           current=services.rule_as_dict(current, in_force_id=current.id) if current else None,
-                           this_period=current_period())
+    return render_template(
+        "mandate/rules.html",
+        history=history,
+        current=services.rule_as_dict(current, in_force_id=current.id) if current else None,
+        this_period=current_period(),
+    )
 
 
 @bp.app_context_processor

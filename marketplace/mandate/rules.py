@@ -9,7 +9,12 @@ from typing import Protocol
 # Defaults for a fresh installation (demo data): the only published e-Peken figure is the camat's
 # Rp2.000.000 a month; other cities set Rp50.000–Rp200.000 by rank (see docs/domain notes).
 DEMO_DEFAULT_AMOUNT = 100_000
-DEMO_BY_POSITION = {"Camat": 2_000_000, "Lurah": 1_000_000, "Kepala Seksi": 300_000, "Staf": 100_000}
+DEMO_BY_POSITION = {
+    "Camat": 2_000_000,
+    "Lurah": 1_000_000,
+    "Kepala Seksi": 300_000,
+    "Staf": 100_000,
+}
 
 
 class RuleLike(Protocol):
@@ -47,7 +52,9 @@ def required_amount(rule: RuleLike | None, position: str | None) -> int:
     return int(rule.default_amount)
 
 
-def normalise_positions(by_position: Mapping[str, int]) -> tuple[dict[str, int], dict[str, list[str]]]:
+def normalise_positions(
+    by_position: Mapping[str, int],
+) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Trim the position names an admin typed; report empty and duplicate (case-insensitive) names.
 
     Returns (clean map, errors by position).

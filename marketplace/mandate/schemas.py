@@ -11,8 +11,20 @@ MAX_AMOUNT = 1_000_000_000_000  # Rp1 triliun: far above any monthly minimum, be
 
 PERIOD_MESSAGE = "Periode harus berformat YYYY-MM, misalnya 2026-05."
 
-SORTS = ("name", "-name", "nip", "-nip", "opd", "-opd", "spent", "-spent", "required", "-required",
-         "shortfall", "-shortfall")
+SORTS = (
+    "name",
+    "-name",
+    "nip",
+    "-nip",
+    "opd",
+    "-opd",
+    "spent",
+    "-spent",
+    "required",
+    "-required",
+    "shortfall",
+    "-shortfall",
+)
 FORMATS = ("json", "csv", "xlsx")
 
 
@@ -24,8 +36,12 @@ class Rupiah(fields.Integer):
     """A whole, non-negative rupiah amount given as a JSON integer (not a string, float or bool)."""
 
     def __init__(self, **kw):
-        kw.setdefault("validate", validate.Range(min=0, max=MAX_AMOUNT,
-                                                 error="Jumlah harus antara 0 dan 1.000.000.000.000."))
+        kw.setdefault(
+            "validate",
+            validate.Range(
+                min=0, max=MAX_AMOUNT, error="Jumlah harus antara 0 dan 1.000.000.000.000."
+            ),
+        )
         super().__init__(strict=True, **kw)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -72,9 +88,12 @@ class RulesBody(Schema):
     """`PUT /mandate/rules`: the minimum per position from `effective_from` on."""
 
     default_amount = Rupiah(required=True)
-    by_position = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=120)),
-                              values=Rupiah(), load_default=dict,
-                              validate=validate.Length(max=200, error="Paling banyak 200 jabatan."))
+    by_position = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=120)),
+        values=Rupiah(),
+        load_default=dict,
+        validate=validate.Length(max=200, error="Paling banyak 200 jabatan."),
+    )
     effective_from = period_field(required=True)
 
 
@@ -86,7 +105,9 @@ class ProgressSchema(Schema):
     remaining = fields.Integer()
     compliant = fields.Boolean()
     percent = fields.Integer(metadata={"description": "Share of the minimum reached, 0..100."})
-    days_left = fields.Integer(metadata={"description": "WIB days left in the period, today included."})
+    days_left = fields.Integer(
+        metadata={"description": "WIB days left in the period, today included."}
+    )
     position = fields.String(allow_none=True)
     rule_effective_from = fields.String(allow_none=True)
 

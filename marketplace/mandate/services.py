@@ -32,24 +32,37 @@ from marketplace.timeutil import current_period, days_left_in_period, is_period,
 def rule_for_period(period: str) -> MandateRule | None:
     """The rule that judges `period` (latest effective_from ≤ period), or None."""
     return db.session.scalars(
-        select(MandateRule).where(MandateRule.effective_from <= period)
-        .order_by(MandateRule.effective_from.desc()).limit(1)).first()
+        select(MandateRule)
+        .where(MandateRule.effective_from <= period)
+        .order_by(MandateRule.effective_from.desc())
+        .limit(1)
+    ).first()
 
 
 def rule_as_dict(rule: MandateRule, *, in_force_id: int | None = None) -> dict[str, Any]:
-    return {"id": rule.id, "effective_from": rule.effective_from,
-            "default_amount": int(rule.default_amount), "by_position": rule.by_position,
-            "in_force": rule.id == in_force_id, "created_at": rule.created_at,
-            "updated_at": rule.updated_at,
-            "updated_by": (rule.updated_by or rule.created_by).name
-            if (rule.updated_by or rule.created_by) else None}
+    return {
+        "id": rule.id,
+        "effective_from": rule.effective_from,
+        "default_amount": int(rule.default_amount),
+        "by_position": rule.by_position,
+        "in_force": rule.id == in_force_id,
+        "created_at": rule.created_at,
+        "updated_at": rule.updated_at,
+        "updated_by": (rule.updated_by or rule.created_by).name
+        if (rule.updated_by or rule.created_by)
+        else None,
+    }
 
 
 def list_mandate_rules(page: int = 1, per_page: int = 20) -> Page:
     """The rule history, newest first; `in_force` marks the rule judging the current period."""
     current = rule_for_period(current_period())
-    result = paginate(select(MandateRule).order_by(MandateRule.effective_from.desc()), page, per_page)
-    result.items = [rule_as_dict(r, in_force_id=current.id if current else None) for r in result.items]
+    result = paginate(
+        select(MandateRule).order_by(MandateRule.effective_from.desc()), page, per_page
+    )
+    result.items = [
+        rule_as_dict(r, in_force_id=current.id if current else None) for r in result.items
+    ]
     result.extra["current_period"] = current_period()
     return result
 
@@ -71,8 +84,14 @@ def _apply_rule(rule: MandateRule, default_amount: int, by_position: dict[str, i
     db.session.flush()
 
 
-def set_mandate_rules(actor: User, *, default_amount: int, by_position: dict[str, int],
-                      effective_from: str, now: datetime | None = None) -> dict[str, Any]:
+def set_mandate_rules(
+    actor: User,
+    *,
+    default_amount: int,
+    by_position: dict[str, int],
+    effective_from: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """Admin: set the monthly minimum (default + per position) from `effective_from` on.
 
     Upserts the rule of that period and audits the change. A period that already started is
@@ -85,30 +104,38 @@ def set_mandate_rules(actor: User, *, default_amount: int, by_position: dict[str
     if not is_period(effective_from):
         errors["effective_from"] = ["Periode harus berformat YYYY-MM, misalnya 2026-05."]
     elif effective_from < this_period:
-        errors["effective_from"] = [(
-            f"Periode {effective_from} sudah lewat; aturan berlaku paling awal {this_period} "
-            "agar riwayat bulan lalu tidak berubah.")]
+        errors["effective_from"] = [
+            (
+                f"Periode {effective_from} sudah lewat; aturan berlaku paling awal {this_period} "
+                "agar riwayat bulan lalu tidak berubah."
+            )
+        ]
     clean, position_errors = rules.normalise_positions(by_position)
     if position_errors:
         errors["by_position"] = position_errors
     if errors:
         raise ValidationFailed(details=errors)
 
-    rule = db.session.scalars(select(MandateRule).where(MandateRule.effective_from == effective_from)
-                              .with_for_update()).first()
+    rule = db.session.scalars(
+        select(MandateRule).where(MandateRule.effective_from == effective_from).with_for_update()
+    ).first()
     before = rule.to_dict() if rule else None
     if rule is None:
-        rule = MandateRule(effective_from=effective_from, default_amount=default_amount,
-                           created_by_id=actor.id)
+        rule = MandateRule(
+            effective_from=effective_from, default_amount=default_amount, created_by_id=actor.id
+        )
         db.session.add(rule)
     rule.updated_by_id = actor.id
     try:
         _apply_rule(rule, default_amount, clean)
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Aturan periode ini sedang diubah orang lain; coba lagi.",
-                       code="mandate_rule_conflict") from None
-    record_audit(actor, "mandate.rules_set", "mandate_rule", rule.id, before=before, after=rule.to_dict())
+        raise Conflict(
+            "Aturan periode ini sedang diubah orang lain; coba lagi.", code="mandate_rule_conflict"
+        ) from None
+    record_audit(
+        actor, "mandate.rules_set", "mandate_rule", rule.id, before=before, after=rule.to_dict()
+    )
     db.session.commit()
     current = rule_for_period(this_period)
     return rule_as_dict(rule, in_force_id=current.id if current else None)
@@ -126,35 +153,68 @@ def _counted_spending():
 def progress_for(user: User, period: str) -> rules.Progress:
     """`user`'s standing in `period`, in ONE query: the rule in force, its amount for the user's
     position (else the default) and the sum of counted spending, as scalar subqueries."""
-    rule_id = (select(MandateRule.id).where(MandateRule.effective_from <= period)
-               .order_by(MandateRule.effective_from.desc()).limit(1).scalar_subquery())
-    line_amount = (select(MandateRuleLine.amount).where(
-        MandateRuleLine.rule_id == rule_id,
-        MandateRuleLine.position_key == rules.position_key(user.position)).scalar_subquery())
-    default_amount = select(MandateRule.default_amount).where(MandateRule.id == rule_id).scalar_subquery()
-    effective_from = select(MandateRule.effective_from).where(MandateRule.id == rule_id).scalar_subquery()
-    spent = (select(func.coalesce(func.sum(SpendingRecord.amount), 0))
-             .where(SpendingRecord.buyer_id == user.id, SpendingRecord.period == period,
-                    _counted_spending()).scalar_subquery())
-    row = db.session.execute(select(
-        spent.label("spent"),
-        func.coalesce(line_amount, default_amount, 0).label("required"),
-        effective_from.label("effective_from"))).one()
-    return rules.Progress(period=period, required=int(row.required), spent=int(row.spent),
-                          rule_effective_from=row.effective_from)
+    rule_id = (
+        select(MandateRule.id)
+        .where(MandateRule.effective_from <= period)
+        .order_by(MandateRule.effective_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    line_amount = (
+        select(MandateRuleLine.amount)
+        .where(
+            MandateRuleLine.rule_id == rule_id,
+            MandateRuleLine.position_key == rules.position_key(user.position),
+        )
+        .scalar_subquery()
+    )
+    default_amount = (
+        select(MandateRule.default_amount).where(MandateRule.id == rule_id).scalar_subquery()
+    )
+    effective_from = (
+        select(MandateRule.effective_from).where(MandateRule.id == rule_id).scalar_subquery()
+    )
+    spent = (
+        select(func.coalesce(func.sum(SpendingRecord.amount), 0))
+        .where(
+            SpendingRecord.buyer_id == user.id, SpendingRecord.period == period, _counted_spending()
+        )
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(
+            spent.label("spent"),
+            func.coalesce(line_amount, default_amount, 0).label("required"),
+            effective_from.label("effective_from"),
+        )
+    ).one()
+    return rules.Progress(
+        period=period,
+        required=int(row.required),
+        spent=int(row.spent),
+        rule_effective_from=row.effective_from,
+    )
 
 
-def my_mandate(user: User, period: str | None = None, *, at: datetime | None = None) -> dict[str, Any]:
+def my_mandate(
+    user: User, period: str | None = None, *, at: datetime | None = None
+) -> dict[str, Any]:
     """A civil servant's own progress for `period` (default: the current WIB month)."""
     if user.role != "civil_servant":
         raise Forbidden("Hanya ASN yang memiliki kewajiban belanja.")
     period = period or period_of(at or now_utc())
     progress = progress_for(user, period)
-    return {"period": period, "required": progress.required, "spent": progress.spent,
-            "remaining": progress.remaining, "compliant": progress.compliant,
-            "percent": progress.percent, "days_left": days_left_in_period(period, at),
-            "position": user.position,
-            "rule_effective_from": progress.rule_effective_from}
+    return {
+        "period": period,
+        "required": progress.required,
+        "spent": progress.spent,
+        "remaining": progress.remaining,
+        "compliant": progress.compliant,
+        "percent": progress.percent,
+        "days_left": days_left_in_period(period, at),
+        "position": user.position,
+        "rule_effective_from": progress.rule_effective_from,
+    }
 
 
 def widget_data(user) -> dict[str, Any] | None:
@@ -176,21 +236,37 @@ def counted_spending_page(user: User, period: str, page: int = 1, per_page: int 
     from marketplace.ordering.models import Order
     from marketplace.shops.models import Vendor
 
-    stmt = (select(Order.id.label("order_id"), Order.number, Vendor.name.label("vendor"),
-                   func.min(SpendingRecord.occurred_at).label("occurred_at"),
-                   func.sum(SpendingRecord.amount).label("amount"),
-                   func.sum(case((SpendingRecord.amount < 0, SpendingRecord.amount), else_=0))
-                   .label("refunded"))
-            .join(Order, Order.id == SpendingRecord.order_id)
-            .join(Vendor, Vendor.id == SpendingRecord.vendor_id)
-            .where(SpendingRecord.buyer_id == user.id, SpendingRecord.period == period,
-                   _counted_spending())
-            .group_by(Order.id, Order.number, Vendor.name)
-            .order_by(func.min(SpendingRecord.occurred_at).desc(), Order.id.desc()))
+    stmt = (
+        select(
+            Order.id.label("order_id"),
+            Order.number,
+            Vendor.name.label("vendor"),
+            func.min(SpendingRecord.occurred_at).label("occurred_at"),
+            func.sum(SpendingRecord.amount).label("amount"),
+            func.sum(case((SpendingRecord.amount < 0, SpendingRecord.amount), else_=0)).label(
+                "refunded"
+            ),
+        )
+        .join(Order, Order.id == SpendingRecord.order_id)
+        .join(Vendor, Vendor.id == SpendingRecord.vendor_id)
+        .where(
+            SpendingRecord.buyer_id == user.id, SpendingRecord.period == period, _counted_spending()
+        )
+        .group_by(Order.id, Order.number, Vendor.name)
+        .order_by(func.min(SpendingRecord.occurred_at).desc(), Order.id.desc())
+    )
     result = paginate(stmt, page, per_page, scalars=False)
-    result.items = [{"order_id": r.order_id, "number": r.number, "vendor": r.vendor,
-                     "occurred_at": r.occurred_at, "amount": int(r.amount),
-                     "refunded": -int(r.refunded or 0)} for r in result.items]
+    result.items = [
+        {
+            "order_id": r.order_id,
+            "number": r.number,
+            "vendor": r.vendor,
+            "occurred_at": r.occurred_at,
+            "amount": int(r.amount),
+            "refunded": -int(r.refunded or 0),
+        }
+        for r in result.items
+    ]
     return result
 
 
@@ -205,26 +281,42 @@ def _compliance_base(period: str, opd: str | None = None, *, cte: bool = False):
     back to the default: no per-user query, so 13 000 ASN answer in one statement.
     """
     rule = rule_for_period(period)
-    spent_by_buyer = (select(SpendingRecord.buyer_id.label("buyer_id"),
-                             func.sum(SpendingRecord.amount).label("spent"))
-                      .where(SpendingRecord.period == period, _counted_spending())
-                      .group_by(SpendingRecord.buyer_id).subquery("spent_by_buyer"))
-    stmt = (select(User.id.label("user_id"), User.nip, User.name, Opd.code.label("opd"),
-                   Opd.name.label("opd_name"), User.position,
-                   func.coalesce(spent_by_buyer.c.spent, 0).label("spent"))
-            .select_from(User)
-            .outerjoin(Opd, Opd.id == User.opd_id)
-            .outerjoin(spent_by_buyer, spent_by_buyer.c.buyer_id == User.id)
-            .where(User.role == "civil_servant", User.active.is_(True)))
+    spent_by_buyer = (
+        select(
+            SpendingRecord.buyer_id.label("buyer_id"),
+            func.sum(SpendingRecord.amount).label("spent"),
+        )
+        .where(SpendingRecord.period == period, _counted_spending())
+        .group_by(SpendingRecord.buyer_id)
+        .subquery("spent_by_buyer")
+    )
+    stmt = (
+        select(
+            User.id.label("user_id"),
+            User.nip,
+            User.name,
+            Opd.code.label("opd"),
+            Opd.name.label("opd_name"),
+            User.position,
+            func.coalesce(spent_by_buyer.c.spent, 0).label("spent"),
+        )
+        .select_from(User)
+        .outerjoin(Opd, Opd.id == User.opd_id)
+        .outerjoin(spent_by_buyer, spent_by_buyer.c.buyer_id == User.id)
+        .where(User.role == "civil_servant", User.active.is_(True))
+    )
     if rule is None:
         stmt = stmt.add_columns(literal(0, BigInteger).label("required"))
     else:
         user_key = func.lower(func.trim(func.coalesce(User.position, "")))
-        stmt = (stmt.outerjoin(MandateRuleLine, and_(MandateRuleLine.rule_id == rule.id,
-                                                     MandateRuleLine.position_key == user_key))
-                .add_columns(func.coalesce(MandateRuleLine.amount,
-                                           literal(int(rule.default_amount), BigInteger))
-                             .label("required")))
+        stmt = stmt.outerjoin(
+            MandateRuleLine,
+            and_(MandateRuleLine.rule_id == rule.id, MandateRuleLine.position_key == user_key),
+        ).add_columns(
+            func.coalesce(
+                MandateRuleLine.amount, literal(int(rule.default_amount), BigInteger)
+            ).label("required")
+        )
     if opd:
         stmt = stmt.where(Opd.code == opd)
     return (stmt.cte("compliance") if cte else stmt.subquery("compliance")), rule
@@ -232,9 +324,18 @@ def _compliance_base(period: str, opd: str | None = None, *, cte: bool = False):
 
 def _row(r) -> dict[str, Any]:
     required, spent = int(r.required), int(r.spent)
-    return {"user_id": r.user_id, "nip": r.nip, "name": r.name, "opd": r.opd, "opd_name": r.opd_name,
-            "position": r.position, "required": required, "spent": spent,
-            "remaining": max(required - spent, 0), "compliant": spent >= required}
+    return {
+        "user_id": r.user_id,
+        "nip": r.nip,
+        "name": r.name,
+        "opd": r.opd,
+        "opd_name": r.opd_name,
+        "position": r.position,
+        "required": required,
+        "spent": spent,
+        "remaining": max(required - spent, 0),
+        "compliant": spent >= required,
+    }
 
 
 def _summary_select(base):
@@ -245,17 +346,25 @@ def _summary_select(base):
         func.coalesce(func.sum(case((is_compliant, 1), else_=0)), 0).label("s_compliant"),
         func.coalesce(func.sum(base.c.spent), 0).label("s_spent"),
         func.coalesce(func.sum(base.c.required), 0).label("s_required"),
-        func.coalesce(func.sum(case((is_compliant, 0), else_=base.c.required - base.c.spent)), 0)
-        .label("s_shortfall"),
+        func.coalesce(
+            func.sum(case((is_compliant, 0), else_=base.c.required - base.c.spent)), 0
+        ).label("s_shortfall"),
     ).select_from(base)
 
 
 def _summary_dict(row) -> dict[str, Any]:
     total, compliant = int(row.s_total), int(row.s_compliant)
     bps = rules.compliance_rate_bps(compliant, total)
-    return {"civil_servants": total, "compliant": compliant, "not_compliant": total - compliant,
-            "rate": round(bps / 10_000, 4), "rate_bps": bps, "spent": int(row.s_spent),
-            "required_total": int(row.s_required), "shortfall": int(row.s_shortfall)}
+    return {
+        "civil_servants": total,
+        "compliant": compliant,
+        "not_compliant": total - compliant,
+        "rate": round(bps / 10_000, 4),
+        "rate_bps": bps,
+        "spent": int(row.s_spent),
+        "required_total": int(row.s_required),
+        "shortfall": int(row.s_shortfall),
+    }
 
 
 def _summary(base) -> dict[str, Any]:
@@ -264,8 +373,14 @@ def _summary(base) -> dict[str, Any]:
 
 def _ordered(base, sort: str):
     shortfall = base.c.required - base.c.spent
-    columns = {"name": base.c.name, "nip": base.c.nip, "opd": base.c.opd_name,
-               "spent": base.c.spent, "required": base.c.required, "shortfall": shortfall}
+    columns = {
+        "name": base.c.name,
+        "nip": base.c.nip,
+        "opd": base.c.opd_name,
+        "spent": base.c.spent,
+        "required": base.c.required,
+        "shortfall": shortfall,
+    }
     key = columns[sort.lstrip("-")]
     first = key.desc() if sort.startswith("-") else key.asc()
     return [first, base.c.name.asc(), base.c.user_id.asc()]
@@ -280,9 +395,16 @@ def _filtered(base, compliant: bool | None, sort: str):
     return stmt.order_by(*_ordered(base, sort))
 
 
-def compliance_report(actor: User, period: str | None = None, *, opd: str | None = None,
-                      compliant: bool | None = None, sort: str = "name", page: int = 1,
-                      per_page: int = 20) -> Page:
+def compliance_report(
+    actor: User,
+    period: str | None = None,
+    *,
+    opd: str | None = None,
+    compliant: bool | None = None,
+    sort: str = "name",
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
     """Finance/admin: one page of civil servants with required/spent/compliant for `period`, plus
     `summary` over everyone matching the period and OPD (the `compliant` filter narrows only the
     rows, so the rate stays meaningful). `rate` is a 0..1 fraction, `rate_bps` basis points."""
@@ -294,19 +416,40 @@ def compliance_report(actor: User, period: str | None = None, *, opd: str | None
     # One statement: the page's rows joined to the summary over the same CTE, which the database
     # computes once; the summary doubles as the row count, so there is no separate COUNT.
     totals = _summary_select(base).subquery("summary")
-    rows = db.session.execute(_filtered(base, compliant, sort).join(totals, true())
-                              .add_columns(*totals.c).limit(per_page)
-                              .offset((page - 1) * per_page)).all()
+    rows = db.session.execute(
+        _filtered(base, compliant, sort)
+        .join(totals, true())
+        .add_columns(*totals.c)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     summary = _summary_dict(rows[0]) if rows else _summary(base)  # past the last page
-    total = {None: summary["civil_servants"], True: summary["compliant"],
-             False: summary["not_compliant"]}[compliant]
-    return Page(items=[_row(r) for r in rows], page=page, per_page=per_page, total=total,
-                extra={"period": period, "summary": summary,
-                       "rule_effective_from": rule.effective_from if rule else None})
+    total = {
+        None: summary["civil_servants"],
+        True: summary["compliant"],
+        False: summary["not_compliant"],
+    }[compliant]
+    return Page(
+        items=[_row(r) for r in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+        extra={
+            "period": period,
+            "summary": summary,
+            "rule_effective_from": rule.effective_from if rule else None,
+        },
+    )
 
 
-def compliance_rows(actor: User, period: str | None = None, *, opd: str | None = None,
-                    compliant: bool | None = None, sort: str = "name") -> tuple[str, list[dict[str, Any]]]:
+def compliance_rows(
+    actor: User,
+    period: str | None = None,
+    *,
+    opd: str | None = None,
+    compliant: bool | None = None,
+    sort: str = "name",
+) -> tuple[str, list[dict[str, Any]]]:
     """Finance/admin: every row of the report (for downloads), same filters and order."""
     if actor.role not in ("finance", "admin"):
         raise Forbidden()
@@ -315,7 +458,9 @@ def compliance_rows(actor: User, period: str | None = None, *, opd: str | None =
     return period, [_row(r) for r in db.session.execute(_filtered(base, compliant, sort))]
 
 
-def compliance_by_opd(actor: User, period: str | None = None, *, with_summary: bool = True) -> dict[str, Any]:
+def compliance_by_opd(
+    actor: User, period: str | None = None, *, with_summary: bool = True
+) -> dict[str, Any]:
     """Finance/admin: per-OPD counts, rate and amounts for `period`, lowest rate first (plus the
     city-wide summary unless the caller already has it)."""
     if actor.role not in ("finance", "admin"):
@@ -324,20 +469,40 @@ def compliance_by_opd(actor: User, period: str | None = None, *, with_summary: b
     base, rule = _compliance_base(period)
     is_compliant = base.c.spent >= base.c.required
     rows = db.session.execute(
-        select(base.c.opd, base.c.opd_name, func.count().label("n"),
-               func.sum(case((is_compliant, 1), else_=0)).label("ok"),
-               func.sum(base.c.spent).label("spent"), func.sum(base.c.required).label("required"))
-        .group_by(base.c.opd, base.c.opd_name).order_by(base.c.opd_name)).all()
+        select(
+            base.c.opd,
+            base.c.opd_name,
+            func.count().label("n"),
+            func.sum(case((is_compliant, 1), else_=0)).label("ok"),
+            func.sum(base.c.spent).label("spent"),
+            func.sum(base.c.required).label("required"),
+        )
+        .group_by(base.c.opd, base.c.opd_name)
+        .order_by(base.c.opd_name)
+    ).all()
     items = []
     for r in rows:
         n, ok = int(r.n), int(r.ok or 0)
         bps = rules.compliance_rate_bps(ok, n)
-        items.append({"opd_code": r.opd, "opd_name": r.opd_name, "civil_servants": n, "compliant": ok,
-                      "rate": round(bps / 10_000, 4), "rate_bps": bps, "spent": int(r.spent or 0),
-                      "required": int(r.required or 0)})
+        items.append(
+            {
+                "opd_code": r.opd,
+                "opd_name": r.opd_name,
+                "civil_servants": n,
+                "compliant": ok,
+                "rate": round(bps / 10_000, 4),
+                "rate_bps": bps,
+                "spent": int(r.spent or 0),
+                "required": int(r.required or 0),
+            }
+        )
     items.sort(key=lambda item: (item["rate_bps"], item["opd_name"] or ""))
-    return {"period": period, "rule_effective_from": rule.effective_from if rule else None,
-            "items": items, "summary": _summary(base) if with_summary else None}
+    return {
+        "period": period,
+        "rule_effective_from": rule.effective_from if rule else None,
+        "items": items,
+        "summary": _summary(base) if with_summary else None,
+    }
 
 
 def opd_choices() -> list[tuple[str, str]]:
@@ -347,8 +512,17 @@ def opd_choices() -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- downloads
 
-EXPORT_COLUMNS = ("nip", "name", "opd", "opd_name", "position", "required", "spent", "remaining",
-                  "compliant")
+EXPORT_COLUMNS = (
+    "nip",
+    "name",
+    "opd",
+    "opd_name",
+    "position",
+    "required",
+    "spent",
+    "remaining",
+    "compliant",
+)
 
 
 def _safe_cell(value: Any) -> Any:
@@ -364,8 +538,18 @@ def compliance_csv(rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.writer(buf)
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        writer.writerow(["true" if row[c] is True else "false" if row[c] is False else
-                         "" if row[c] is None else _safe_cell(row[c]) for c in EXPORT_COLUMNS])
+        writer.writerow(
+            [
+                "true"
+                if row[c] is True
+                else "false"
+                if row[c] is False
+                else ""
+                if row[c] is None
+                else _safe_cell(row[c])
+                for c in EXPORT_COLUMNS
+            ]
+        )
     return buf.getvalue()
 
 
@@ -398,24 +582,34 @@ class ReminderPlan:
     civil_servants: int = 0
 
 
-def plan_mandate_reminders(period: str | None = None, *, days: int | None = None,
-                           at: datetime | None = None) -> ReminderPlan:
+def plan_mandate_reminders(
+    period: str | None = None, *, days: int | None = None, at: datetime | None = None
+) -> ReminderPlan:
     """Who would get a reminder now: civil servants not yet compliant in `period` and not yet
     reminded for it, when the period ends within `days` (default MANDATE_REMINDER_DAYS)."""
     at = at or now_utc()
     period = period or period_of(at)
     window = int(current_app.config["MANDATE_REMINDER_DAYS"] if days is None else days)
     left = days_left_in_period(period, at)
-    plan = ReminderPlan(period=period, days_left=left, window_days=window,
-                        in_window=rules.in_reminder_window(left, window))
+    plan = ReminderPlan(
+        period=period,
+        days_left=left,
+        window_days=window,
+        in_window=rules.in_reminder_window(left, window),
+    )
     if not plan.in_window:
         return plan
     base, _ = _compliance_base(period)
     summary = _summary(base)
     plan.civil_servants, plan.compliant = summary["civil_servants"], summary["compliant"]
-    reminded = exists().where(MandateReminder.user_id == base.c.user_id, MandateReminder.period == period)
-    rows = db.session.execute(select(base, reminded.label("reminded"))
-                              .where(base.c.spent < base.c.required).order_by(base.c.user_id)).all()
+    reminded = exists().where(
+        MandateReminder.user_id == base.c.user_id, MandateReminder.period == period
+    )
+    rows = db.session.execute(
+        select(base, reminded.label("reminded"))
+        .where(base.c.spent < base.c.required)
+        .order_by(base.c.user_id)
+    ).all()
     plan.recipients = [_row(r) for r in rows if not r.reminded]
     plan.already_reminded = sum(1 for r in rows if r.reminded)
     return plan
@@ -427,9 +621,12 @@ def _reminder_text(user: User, row: dict[str, Any], plan: ReminderPlan) -> tuple
         body = gettext(
             "Belanja Anda di toko lokal bulan %(period)s baru %(spent)s dari minimal %(required)s. "
             "Kurang %(remaining)s; periode berakhir dalam %(days)s hari.",
-            period=plan.period, spent=format_rupiah(row["spent"]),
-            required=format_rupiah(row["required"]), remaining=format_rupiah(row["remaining"]),
-            days=plan.days_left)
+            period=plan.period,
+            spent=format_rupiah(row["spent"]),
+            required=format_rupiah(row["required"]),
+            remaining=format_rupiah(row["remaining"]),
+            days=plan.days_left,
+        )
     return title, body
 
 
@@ -444,8 +641,9 @@ def send_mandate_reminder(row: dict[str, Any], plan: ReminderPlan) -> bool:
         return False
     try:
         with db.session.begin_nested():
-            reminder = MandateReminder(user_id=user.id, period=plan.period, required=row["required"],
-                                       spent=row["spent"])
+            reminder = MandateReminder(
+                user_id=user.id, period=plan.period, required=row["required"], spent=row["spent"]
+            )
             db.session.add(reminder)
             db.session.flush()
     except IntegrityError:
@@ -457,7 +655,9 @@ def send_mandate_reminder(row: dict[str, Any], plan: ReminderPlan) -> bool:
     return True
 
 
-def deliver_mandate_reminders(plan: ReminderPlan, recipients: Iterable[dict[str, Any]] | None = None) -> int:
+def deliver_mandate_reminders(
+    plan: ReminderPlan, recipients: Iterable[dict[str, Any]] | None = None
+) -> int:
     """Send the planned reminders (iterate `recipients`, e.g. a progress bar over
     plan.recipients); returns how many went out."""
     sent = 0

@@ -30,8 +30,14 @@ SHOP_ORDERS_URL = "/shop/orders"
 BUYER_ORDER_URL = "/orders"
 
 
-def _notify(order, who: str, recipient: Callable[[], object], kind: str,
-            texts: Callable[[], tuple[str, str]], url: str) -> None:
+def _notify(
+    order,
+    who: str,
+    recipient: Callable[[], object],
+    kind: str,
+    texts: Callable[[], tuple[str, str]],
+    url: str,
+) -> None:
     """Notify `recipient()` in their own language, then commit; a failure is logged, never raised."""
     try:
         user = recipient()
@@ -40,7 +46,9 @@ def _notify(order, who: str, recipient: Callable[[], object], kind: str,
         notify(user, kind, str(title), str(body), url=url)
         db.session.commit()
     except Exception:
-        log.exception("could not notify the %s of order %s (%s)", who, getattr(order, "id", None), kind)
+        log.exception(
+            "could not notify the %s of order %s (%s)", who, getattr(order, "id", None), kind
+        )
         db.session.rollback()
 
 
@@ -55,28 +63,43 @@ def _notify_buyer(order, kind: str, texts: Callable[[], tuple[str, str]]) -> Non
 
 
 def _lines_summary(order) -> str:
-    return "\n".join(f"- {line.quantity} × {line.name} ({format_rupiah(line.line_total)})"
-                     for line in order.lines)
+    return "\n".join(
+        f"- {line.quantity} × {line.name} ({format_rupiah(line.line_total)})"
+        for line in order.lines
+    )
 
 
 @order_paid.connect
 def notify_shop_of_paid_order(order, **_kwargs) -> None:
     """A new paid order: the shop owner gets an in-app notification and an email."""
+
     def texts():
         title = _("Pesanan baru %(number)s sudah dibayar", number=order.number)
-        body = _("Pesanan %(number)s senilai %(total)s sudah dibayar. Terima dan siapkan pesanan "
-                 "di halaman Pesanan toko.", number=order.number, total=format_rupiah(order.total))
+        body = _(
+            "Pesanan %(number)s senilai %(total)s sudah dibayar. Terima dan siapkan pesanan "
+            "di halaman Pesanan toko.",
+            number=order.number,
+            total=format_rupiah(order.total),
+        )
         return title, f"{body}\n\n{_lines_summary(order)}"
+
     _notify_shop_owner(order, "order_paid", texts, f"{SHOP_ORDERS_URL}?tab=paid")
 
 
 @order_completed.connect
 def notify_shop_of_completed_order(order, **_kwargs) -> None:
     """The buyer confirmed receipt: the order's money is now available for the next payout."""
+
     def texts():
-        return (_("Pesanan %(number)s selesai", number=order.number),
-                _("Pembeli telah menerima pesanan %(number)s. Hasil penjualannya kini tersedia "
-                  "untuk pembayaran berikutnya.", number=order.number))
+        return (
+            _("Pesanan %(number)s selesai", number=order.number),
+            _(
+                "Pembeli telah menerima pesanan %(number)s. Hasil penjualannya kini tersedia "
+                "untuk pembayaran berikutnya.",
+                number=order.number,
+            ),
+        )
+
     _notify_shop_owner(order, "order_completed", texts, "/shop/payouts")
 
 
@@ -87,10 +110,16 @@ def notify_shop_of_refund(order, **kwargs) -> None:
     amount = getattr(refund, "amount", None)
 
     def texts():
-        return (_("Refund pada pesanan %(number)s", number=order.number),
-                _("Refund %(amount)s untuk pesanan %(number)s. Alasan: %(reason)s",
-                  amount=format_rupiah(amount), number=order.number,
-                  reason=getattr(refund, "reason", "") or "-"))
+        return (
+            _("Refund pada pesanan %(number)s", number=order.number),
+            _(
+                "Refund %(amount)s untuk pesanan %(number)s. Alasan: %(reason)s",
+                amount=format_rupiah(amount),
+                number=order.number,
+                reason=getattr(refund, "reason", "") or "-",
+            ),
+        )
+
     _notify_shop_owner(order, "order_refunded", texts, SHOP_ORDERS_URL)
 
 
@@ -98,25 +127,45 @@ def notify_shop_of_refund(order, **kwargs) -> None:
 @order_accepted.connect
 def notify_buyer_of_accepted_order(order, **_kwargs) -> None:
     """The shop accepted the order: the buyer learns it is being prepared."""
+
     def texts():
-        return (_("Pesanan %(number)s diterima toko", number=order.number),
-                _("%(shop)s telah menerima pesanan %(number)s dan sedang menyiapkannya.",
-                  shop=order.vendor.name, number=order.number))
+        return (
+            _("Pesanan %(number)s diterima toko", number=order.number),
+            _(
+                "%(shop)s telah menerima pesanan %(number)s dan sedang menyiapkannya.",
+                shop=order.vendor.name,
+                number=order.number,
+            ),
+        )
+
     _notify_buyer(order, "order_accepted", texts)
 
 
 @order_ready.connect
 def notify_buyer_of_ready_order(order, **_kwargs) -> None:
     """The order is ready: to be picked up at the shop, or on its way for delivery."""
+
     def texts():
         if order.fulfilment == "delivery":
-            return (_("Pesanan %(number)s siap dikirim", number=order.number),
-                    _("Pesanan %(number)s dari %(shop)s siap dikirim ke alamat Anda. Konfirmasi "
-                      "penerimaan setelah barang Anda terima.",
-                      number=order.number, shop=order.vendor.name))
-        return (_("Pesanan %(number)s siap diambil", number=order.number),
-                _("Pesanan %(number)s siap diambil di %(shop)s. Konfirmasi penerimaan setelah "
-                  "barang Anda terima.", number=order.number, shop=order.vendor.name))
+            return (
+                _("Pesanan %(number)s siap dikirim", number=order.number),
+                _(
+                    "Pesanan %(number)s dari %(shop)s siap dikirim ke alamat Anda. Konfirmasi "
+                    "penerimaan setelah barang Anda terima.",
+                    number=order.number,
+                    shop=order.vendor.name,
+                ),
+            )
+        return (
+            _("Pesanan %(number)s siap diambil", number=order.number),
+            _(
+                "Pesanan %(number)s siap diambil di %(shop)s. Konfirmasi penerimaan setelah "
+                "barang Anda terima.",
+                number=order.number,
+                shop=order.vendor.name,
+            ),
+        )
+
     _notify_buyer(order, "order_ready", texts)
 
 
@@ -127,12 +176,18 @@ def notify_buyer_of_rejected_order(order, **kwargs) -> None:
     amount = getattr(refund, "amount", None) or order.refunded_total
 
     def texts():
-        return (_("Pesanan %(number)s ditolak toko", number=order.number),
-                _("%(shop)s menolak pesanan %(number)s. Dana sebesar %(amount)s dikembalikan "
-                  "penuh ke metode pembayaran Anda. Alasan: %(reason)s",
-                  shop=order.vendor.name, number=order.number,
-                  reason=kwargs.get("reason") or order.status_reason or "-",
-                  amount=format_rupiah(amount)))
+        return (
+            _("Pesanan %(number)s ditolak toko", number=order.number),
+            _(
+                "%(shop)s menolak pesanan %(number)s. Dana sebesar %(amount)s dikembalikan "
+                "penuh ke metode pembayaran Anda. Alasan: %(reason)s",
+                shop=order.vendor.name,
+                number=order.number,
+                reason=kwargs.get("reason") or order.status_reason or "-",
+                amount=format_rupiah(amount),
+            ),
+        )
+
     _notify_buyer(order, "order_rejected", texts)
 
 
@@ -148,9 +203,15 @@ def notify_buyer_of_refund(order, **kwargs) -> None:
     amount = getattr(refund, "amount", None)
 
     def texts():
-        return (_("Dana pesanan %(number)s dikembalikan", number=order.number),
-                _("Dana sebesar %(amount)s untuk pesanan %(number)s dikembalikan ke metode "
-                  "pembayaran Anda. Alasan: %(reason)s",
-                  amount=format_rupiah(amount), number=order.number,
-                  reason=getattr(refund, "reason", "") or "-"))
+        return (
+            _("Dana pesanan %(number)s dikembalikan", number=order.number),
+            _(
+                "Dana sebesar %(amount)s untuk pesanan %(number)s dikembalikan ke metode "
+                "pembayaran Anda. Alasan: %(reason)s",
+                amount=format_rupiah(amount),
+                number=order.number,
+                reason=getattr(refund, "reason", "") or "-",
+            ),
+        )
+
     _notify_buyer(order, "order_refunded", texts)

@@ -12,20 +12,33 @@ from marketplace.security import safe_next
 
 
 # ================================================================= API
-@endpoint(bp, "/notifications", summary="My notifications", query=NotificationQuery,
-          response=NotificationSchema, paginated=True)
+@endpoint(
+    bp,
+    "/notifications",
+    summary="My notifications",
+    query=NotificationQuery,
+    response=NotificationSchema,
+    paginated=True,
+)
 def list_notifications(args):
     """The caller's own notifications, newest first (`?unread=true` for unread only), with
     `unread` (count) next to the page."""
     user = api_user()
     page, per_page = page_args(args)
-    result = services.list_notifications(user, unread_only=args["unread"], page=page, per_page=per_page)
+    result = services.list_notifications(
+        user, unread_only=args["unread"], page=page, per_page=per_page
+    )
     result.extra["unread"] = services.unread_count(user)
     return result
 
 
-@endpoint(bp, "/notifications/<int:notification_id>/read", "POST", summary="Mark a notification read",
-          response=NotificationSchema)
+@endpoint(
+    bp,
+    "/notifications/<int:notification_id>/read",
+    "POST",
+    summary="Mark a notification read",
+    response=NotificationSchema,
+)
 def read_notification(notification_id):
     """Mark one of the caller's notifications read; 404 when absent or someone else's."""
     return services.mark_read(api_user(), notification_id)
@@ -44,9 +57,12 @@ def inbox():
     user = api_user()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     unread_only = request.args.get("unread") == "1"
-    return render_template("notifications/inbox.html",
-                           notes=services.list_notifications(user, unread_only=unread_only, page=page),
-                           unread=services.unread_count(user), unread_only=unread_only)
+    return render_template(
+        "notifications/inbox.html",
+        notes=services.list_notifications(user, unread_only=unread_only, page=page),
+        unread=services.unread_count(user),
+        unread_only=unread_only,
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/read")

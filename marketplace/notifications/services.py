@@ -32,7 +32,9 @@ def send_email(to: str, subject: str, body: str) -> bool:
     msg["From"], msg["To"], msg["Subject"] = cfg["MAIL_FROM"], to, subject
     msg.set_content(body)
     try:
-        with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg.get("SMTP_TIMEOUT", 10)) as smtp:
+        with smtplib.SMTP(
+            cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg.get("SMTP_TIMEOUT", 10)
+        ) as smtp:
             if cfg.get("SMTP_STARTTLS"):
                 smtp.starttls()
             if cfg.get("SMTP_USER"):
@@ -44,11 +46,14 @@ def send_email(to: str, subject: str, body: str) -> bool:
         return False
 
 
-def notify(user, kind: str, title: str, body: str = "", url: str | None = None, *,
-           email: bool = True) -> Notification:
+def notify(
+    user, kind: str, title: str, body: str = "", url: str | None = None, *, email: bool = True
+) -> Notification:
     """Add an in-app notification (flushed, caller commits) and email it when possible."""
     note = Notification(user_id=user.id, kind=kind, title=title, body=body, url=url)
-    if email and send_email(user.email, title, f"{body}\n\n{current_app.config['PUBLIC_BASE_URL']}{url or ''}"):
+    if email and send_email(
+        user.email, title, f"{body}\n\n{current_app.config['PUBLIC_BASE_URL']}{url or ''}"
+    ):
         note.emailed_at = utcnow()
     db.session.add(note)
     db.session.flush()
@@ -56,10 +61,15 @@ def notify(user, kind: str, title: str, body: str = "", url: str | None = None, 
 
 
 # ---------------------------------------------------------------- inbox
-def list_notifications(user, *, unread_only: bool = False, page: int = 1, per_page: int = 20) -> Page:
+def list_notifications(
+    user, *, unread_only: bool = False, page: int = 1, per_page: int = 20
+) -> Page:
     """The user's own notifications, newest first; optionally only the unread ones."""
-    stmt = (select(Notification).where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    stmt = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return paginate(stmt, page, per_page)
@@ -67,14 +77,23 @@ def list_notifications(user, *, unread_only: bool = False, page: int = 1, per_pa
 
 def unread_count(user) -> int:
     """How many of the user's notifications are unread."""
-    return int(db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def mark_read(user, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (idempotent); 404 when absent or another's."""
-    note = db.session.scalar(select(Notification).where(Notification.id == notification_id,
-                                                        Notification.user_id == user.id))
+    note = db.session.scalar(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.user_id == user.id
+        )
+    )
     if note is None:
         raise NotFound(_("Notifikasi tidak ditemukan."))
     if note.read_at is None:
@@ -85,7 +104,10 @@ def mark_read(user, notification_id: int) -> Notification:
 
 def mark_all_read(user) -> int:
     """Mark every unread notification of the user read; returns how many changed."""
-    result = db.session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
     db.session.commit()
     return int(result.rowcount or 0)

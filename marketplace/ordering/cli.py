@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 def expire_orders_command():
     """Expire unpaid orders past ORDER_EXPIRY_MINUTES and release their stock."""
     from marketplace.ordering.services import expire_due_orders
+
     total = 0
     while True:
         n = expire_due_orders()
@@ -25,6 +26,7 @@ def expire_orders_command():
 def auto_complete_orders_command():
     """Complete ready orders older than AUTO_COMPLETE_DAYS (as if the buyer confirmed)."""
     from marketplace.ordering.services import auto_complete_orders
+
     click.echo(f"completed {auto_complete_orders()} order(s)")
 
 

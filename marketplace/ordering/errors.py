@@ -4,11 +4,17 @@ from marketplace.errors import BadRequest, Conflict, ValidationFailed
 
 
 class IdempotencyKeyRequired(BadRequest):
-    code, message = "idempotency_key_required", "Send an Idempotency-Key header (at most 255 characters)."
+    code, message = (
+        "idempotency_key_required",
+        "Send an Idempotency-Key header (at most 255 characters).",
+    )
 
 
 class IdempotencyInProgress(Conflict):
-    code, message = "idempotency_in_progress", "A request with this Idempotency-Key is still running; retry shortly."
+    code, message = (
+        "idempotency_in_progress",
+        "A request with this Idempotency-Key is still running; retry shortly.",
+    )
 
 
 class EmptyCart(ValidationFailed):

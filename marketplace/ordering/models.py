@@ -25,8 +25,16 @@ from marketplace.extensions import db
 from marketplace.models_base import created_at_column, money_column, utcnow
 from marketplace.shops.models import Vendor
 
-ORDER_STATUSES = ("pending_payment", "paid", "accepted", "ready", "completed",
-                  "expired", "cancelled", "rejected")
+ORDER_STATUSES = (
+    "pending_payment",
+    "paid",
+    "accepted",
+    "ready",
+    "completed",
+    "expired",
+    "cancelled",
+    "rejected",
+)
 
 # SPEC §3: transitions only move forward; anything else is 409 invalid_transition.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -61,7 +69,9 @@ class Checkout(db.Model):
     first answer is stored so a retry replays it instead of checking out twice."""
 
     __tablename__ = "checkouts"
-    __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key", name="uq_checkouts_buyer_key"),)
+    __table_args__ = (
+        UniqueConstraint("buyer_id", "idempotency_key", name="uq_checkouts_buyer_key"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(255))
@@ -82,7 +92,9 @@ class Order(db.Model):
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint("total >= 0", name="total_not_negative"),
-        CheckConstraint("refunded_total >= 0 and refunded_total <= total", name="refund_within_total"),
+        CheckConstraint(
+            "refunded_total >= 0 and refunded_total <= total", name="refund_within_total"
+        ),
         # expire_due_orders() runs before every cart, checkout and order list: "pending_payment
         # and expires_at <= now" must be an index range, not a scan over every order ever paid.
         Index("ix_orders_status_expires_at", "status", "expires_at"),
@@ -111,32 +123,48 @@ class Order(db.Model):
     checkout: Mapped[Checkout] = relationship(back_populates="orders")
     buyer: Mapped[User] = relationship()
     vendor: Mapped[Vendor] = relationship()
-    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id",
-                                                    cascade="all, delete-orphan")
-    events: Mapped[list[OrderEvent]] = relationship(back_populates="order", order_by="OrderEvent.id",
-                                                      cascade="all, delete-orphan")
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
+    )
 
     def can_transition_to(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, ())
 
-    def transition_to(self, status: str, *, actor: User | None = None, note: str | None = None) -> None:
+    def transition_to(
+        self, status: str, *, actor: User | None = None, note: str | None = None
+    ) -> None:
         """Move the order forward and record the step; raises InvalidTransition otherwise."""
         if not self.can_transition_to(status):
             raise InvalidTransition(
                 f"Order {self.number} cannot go from {self.status} to {status}.",
-                details={"from": self.status, "to": status})
+                details={"from": self.status, "to": status},
+            )
         previous, self.status = self.status, status
         now = utcnow()
-        stamp = {"paid": "paid_at", "accepted": "accepted_at", "ready": "ready_at",
-                 "completed": "completed_at"}.get(status)
+        stamp = {
+            "paid": "paid_at",
+            "accepted": "accepted_at",
+            "ready": "ready_at",
+            "completed": "completed_at",
+        }.get(status)
         if stamp:
             setattr(self, stamp, now)
         if status in ("expired", "cancelled", "rejected"):
             self.closed_at = now
         if note:
             self.status_reason = note
-        self.events.append(OrderEvent(from_status=previous, to_status=status,
-                                      actor_id=actor.id if actor else None, note=note, created_at=now))
+        self.events.append(
+            OrderEvent(
+                from_status=previous,
+                to_status=status,
+                actor_id=actor.id if actor else None,
+                note=note,
+                created_at=now,
+            )
+        )
 
     @property
     def paid_amount(self) -> int:

@@ -40,120 +40,231 @@ def get_cart():
     return services.get_cart(require_role(*BUYERS))
 
 
-@endpoint(bp, "/cart/items/<int:product_id>", "PUT", summary="Set a cart line's quantity",
-          roles=BUYERS, body=CartQuantityBody, response=CartSchema, errors=[404, 409])
+@endpoint(
+    bp,
+    "/cart/items/<int:product_id>",
+    "PUT",
+    summary="Set a cart line's quantity",
+    roles=BUYERS,
+    body=CartQuantityBody,
+    response=CartSchema,
+    errors=[404, 409],
+)
 def put_cart_item(product_id, data):
     """Set the quantity (0 removes); 404 unknown/unlisted, 409 out_of_stock / vendor_cap_reached."""
     return services.set_cart_quantity(require_role(*BUYERS), product_id, data["quantity"])
 
 
-@endpoint(bp, "/cart/items/<int:product_id>", "DELETE", summary="Remove a cart line",
-          roles=BUYERS, response=CartSchema)
+@endpoint(
+    bp,
+    "/cart/items/<int:product_id>",
+    "DELETE",
+    summary="Remove a cart line",
+    roles=BUYERS,
+    response=CartSchema,
+)
 def delete_cart_item(product_id):
     """Remove one product from the caller's cart."""
     return services.remove_cart_item(require_role(*BUYERS), product_id)
 
 
-@endpoint(bp, "/checkout", "POST", summary="Check out the cart (Idempotency-Key required)",
-          roles=BUYERS, body=CheckoutBody, response=CheckoutSchema, status=201,
-          errors=[400, 409, 422])
+@endpoint(
+    bp,
+    "/checkout",
+    "POST",
+    summary="Check out the cart (Idempotency-Key required)",
+    roles=BUYERS,
+    body=CheckoutBody,
+    response=CheckoutSchema,
+    status=201,
+    errors=[400, 409, 422],
+)
 def checkout(data):
     """One order per vendor under one payment; a retry with the same Idempotency-Key replays the
     first answer, another body → 422 idempotency_conflict."""
-    result = services.place_checkout(require_role(*BUYERS), request.headers.get("Idempotency-Key"), data)
+    result = services.place_checkout(
+        require_role(*BUYERS), request.headers.get("Idempotency-Key"), data
+    )
     response = jsonify(result.response_body)
     response.status_code = result.response_status
     return response
 
 
 # ================================================================= API: orders
-@endpoint(bp, "/orders", summary="Orders the caller may see", roles=ALL_ORDER_ROLES,
-          query=OrdersQuery, response=OrderSchema, paginated=True)
+@endpoint(
+    bp,
+    "/orders",
+    summary="Orders the caller may see",
+    roles=ALL_ORDER_ROLES,
+    query=OrdersQuery,
+    response=OrderSchema,
+    paginated=True,
+)
 def list_orders(args):
     """Buyer: own orders; vendor: own shop's; finance/admin: all. Filter with ?status=."""
     page, per_page = page_args(args)
-    return services.list_orders(require_role(*ALL_ORDER_ROLES), status=args.get("status"),
-                                page=page, per_page=per_page)
+    return services.list_orders(
+        require_role(*ALL_ORDER_ROLES), status=args.get("status"), page=page, per_page=per_page
+    )
 
 
-@endpoint(bp, "/orders/<int:order_id>", summary="One order", roles=ALL_ORDER_ROLES,
-          response=OrderSchema)
+@endpoint(
+    bp, "/orders/<int:order_id>", summary="One order", roles=ALL_ORDER_ROLES, response=OrderSchema
+)
 def get_order(order_id):
     """The order with its lines and status timeline; another user's or shop's order → 404."""
     return services.get_order(require_role(*ALL_ORDER_ROLES), order_id)
 
 
-@endpoint(bp, "/orders/<int:order_id>/cancel", "POST", summary="Cancel an order (buyer)",
-          roles=BUYERS, response=OrderSchema, errors=[409])
+@endpoint(
+    bp,
+    "/orders/<int:order_id>/cancel",
+    "POST",
+    summary="Cancel an order (buyer)",
+    roles=BUYERS,
+    response=OrderSchema,
+    errors=[409],
+)
 def cancel_order(order_id):
     """Cancel before the shop accepts: stock back, a full refund when paid; 409 otherwise."""
     return services.cancel_order(require_role(*BUYERS), order_id)
 
 
-@endpoint(bp, "/orders/<int:order_id>/confirm-receipt", "POST", summary="Confirm receipt (BAST)",
-          roles=BUYERS, response=OrderSchema, errors=[409])
+@endpoint(
+    bp,
+    "/orders/<int:order_id>/confirm-receipt",
+    "POST",
+    summary="Confirm receipt (BAST)",
+    roles=BUYERS,
+    response=OrderSchema,
+    errors=[409],
+)
 def confirm_receipt(order_id):
     """The buyer received a ready order: it becomes completed; 409 when not ready."""
     return services.confirm_receipt(require_role(*BUYERS), order_id)
 
 
-@endpoint(bp, "/orders/<int:order_id>/refunds", "POST", summary="Refund an order (finance)",
-          roles=("finance", "admin"), body=RefundBody, response=RefundSchema, status=201,
-          errors=[409, 422])
+@endpoint(
+    bp,
+    "/orders/<int:order_id>/refunds",
+    "POST",
+    summary="Refund an order (finance)",
+    roles=("finance", "admin"),
+    body=RefundBody,
+    response=RefundSchema,
+    status=201,
+    errors=[409, 422],
+)
 def create_refund(order_id, data):
     """Refund part or all of a paid order through its provider; amount ≤ paid − refunded."""
-    return services.refund_order(require_role("finance", "admin"), order_id, data["amount"],
-                                 data["reason"]), 201
+    return services.refund_order(
+        require_role("finance", "admin"), order_id, data["amount"], data["reason"]
+    ), 201
 
 
-@endpoint(bp, "/orders/<int:order_id>/refunds", summary="Refunds of an order",
-          roles=ALL_ORDER_ROLES, response=RefundSchema, many=True)
+@endpoint(
+    bp,
+    "/orders/<int:order_id>/refunds",
+    summary="Refunds of an order",
+    roles=ALL_ORDER_ROLES,
+    response=RefundSchema,
+    many=True,
+)
 def list_refunds(order_id):
     """The refunds of one order the caller may see."""
     return services.list_refunds(require_role(*ALL_ORDER_ROLES), order_id)
 
 
 # ================================================================= API: vendor orders
-@endpoint(bp, "/vendor/orders", summary="The shop's orders", roles=("vendor",), query=OrdersQuery,
-          response=OrderSchema, paginated=True, tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/orders",
+    summary="The shop's orders",
+    roles=("vendor",),
+    query=OrdersQuery,
+    response=OrderSchema,
+    paginated=True,
+    tag="vendor",
+)
 def vendor_orders(args):
     """The caller's shop orders, newest first; filter with ?status=."""
     page, per_page = page_args(args)
-    return services.list_vendor_orders(require_role("vendor"), status=args.get("status"),
-                                       page=page, per_page=per_page)
+    return services.list_vendor_orders(
+        require_role("vendor"), status=args.get("status"), page=page, per_page=per_page
+    )
 
 
-@endpoint(bp, "/vendor/orders/<int:order_id>", summary="One of the shop's orders",
-          roles=("vendor",), response=OrderSchema, errors=[404], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/orders/<int:order_id>",
+    summary="One of the shop's orders",
+    roles=("vendor",),
+    response=OrderSchema,
+    errors=[404],
+    tag="vendor",
+)
 def vendor_order(order_id):
     """One order of the caller's shop; another shop's order → 404."""
     return services.get_order(require_role("vendor"), order_id)
 
 
-@endpoint(bp, "/vendor/orders/<int:order_id>/accept", "POST", summary="Accept a paid order",
-          roles=("vendor",), response=OrderSchema, errors=[409], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/orders/<int:order_id>/accept",
+    "POST",
+    summary="Accept a paid order",
+    roles=("vendor",),
+    response=OrderSchema,
+    errors=[409],
+    tag="vendor",
+)
 def vendor_accept(order_id):
     """paid → accepted; another shop's order → 404; 409 invalid_transition."""
     return services.accept_order(require_role("vendor"), order_id)
 
 
-@endpoint(bp, "/vendor/orders/<int:order_id>/reject", "POST", summary="Reject a paid order",
-          roles=("vendor",), body=ReasonBody, response=OrderSchema, errors=[409], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/orders/<int:order_id>/reject",
+    "POST",
+    summary="Reject a paid order",
+    roles=("vendor",),
+    body=ReasonBody,
+    response=OrderSchema,
+    errors=[409],
+    tag="vendor",
+)
 def vendor_reject(order_id, data):
     """paid → rejected with a reason: full refund, stock back; 409 invalid_transition."""
     return services.reject_order(require_role("vendor"), order_id, data["reason"].strip())
 
 
-@endpoint(bp, "/vendor/orders/<int:order_id>/ready", "POST", summary="Mark an order ready",
-          roles=("vendor",), response=OrderSchema, errors=[409], tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/orders/<int:order_id>/ready",
+    "POST",
+    summary="Mark an order ready",
+    roles=("vendor",),
+    response=OrderSchema,
+    errors=[409],
+    tag="vendor",
+)
 def vendor_ready(order_id):
     """accepted → ready (for pickup or delivery); 409 invalid_transition."""
     return services.mark_order_ready(require_role("vendor"), order_id)
 
 
 # ================================================================= API: caps and ledger
-@endpoint(bp, "/admin/caps/<period>", "PUT", summary="Set a period's fair-share cap",
-          roles=("admin",), body=CapBody, response=CapSchema, tag="admin")
+@endpoint(
+    bp,
+    "/admin/caps/<period>",
+    "PUT",
+    summary="Set a period's fair-share cap",
+    roles=("admin",),
+    body=CapBody,
+    response=CapSchema,
+    tag="admin",
+)
 def put_cap(period, data):
     """An admin sets the per-vendor sales cap for one WIB period (YYYY-MM); audited."""
     return services.set_period_cap(require_role("admin"), period, data["amount"])
@@ -166,22 +277,32 @@ def get_caps():
     return {**data, "items": CapSchema(many=True).dump(data["items"])}
 
 
-@endpoint(bp, "/finance/ledger/balances", summary="Ledger account balances",
-          roles=("finance", "admin"), response=BalancesSchema, tag="finance")
+@endpoint(
+    bp,
+    "/finance/ledger/balances",
+    summary="Ledger account balances",
+    roles=("finance", "admin"),
+    response=BalancesSchema,
+    tag="finance",
+)
 def ledger_balances():
     """Every account's balance (debit positive); they always sum to zero."""
     return services.ledger_balances()
 
 
 # ================================================================= pages
-def _int_field(name: str, default: int | None = None, *, minimum: int = 0, maximum: int = 999) -> int:
+def _int_field(
+    name: str, default: int | None = None, *, minimum: int = 0, maximum: int = 999
+) -> int:
     raw = request.form.get(name, "")
     if raw == "" and default is not None:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationFailed(_("Jumlah harus angka."), details={name: [_("Jumlah harus angka.")]}) from None
+        raise ValidationFailed(
+            _("Jumlah harus angka."), details={name: [_("Jumlah harus angka.")]}
+        ) from None
     if not minimum <= value <= maximum:
         raise ValidationFailed(_("Jumlah harus antara %(a)s dan %(b)s.", a=minimum, b=maximum))
     return value
@@ -196,7 +317,7 @@ def cart_page():
 
 @bp.post("/cart/items/<int:product_id>")
 def cart_add(product_id):
-    """"Tambah ke keranjang" from a product page; goes back there with a message."""
+    """ "Tambah ke keranjang" from a product page; goes back there with a message."""
     user = require_role(*BUYERS)
     services.add_to_cart(user, product_id, _int_field("quantity", 1, minimum=1))
     flash(_("Ditambahkan ke keranjang."), "success")
@@ -229,8 +350,12 @@ def checkout_page():
     if not cart["items"]:
         flash(_("Keranjang masih kosong."), "warning")
         return redirect(url_for("ordering.cart_page"))
-    return render_template("ordering/checkout.html", cart=cart, methods=available_methods(),
-                           idempotency_key=uuid.uuid4().hex)
+    return render_template(
+        "ordering/checkout.html",
+        cart=cart,
+        methods=available_methods(),
+        idempotency_key=uuid.uuid4().hex,
+    )
 
 
 @bp.post("/checkout")
@@ -238,18 +363,25 @@ def checkout_submit():
     """Place the checkout from the form, then go to the payment page."""
     user = require_role(*BUYERS)
     form = request.form
-    data = {"fulfilment": form.get("fulfilment", "pickup"),
-            "address": (form.get("address") or "").strip() or None,
-            "payment_method": form.get("payment_method", "sandbox")}
+    data = {
+        "fulfilment": form.get("fulfilment", "pickup"),
+        "address": (form.get("address") or "").strip() or None,
+        "payment_method": form.get("payment_method", "sandbox"),
+    }
     errors = CheckoutBody().validate(data)
     if errors:
         raise ValidationFailed(_("Periksa isian checkout."), details=errors)
     result = services.place_checkout(user, form.get("idempotency_key"), data)
     if result.response_status != 201:
-        flash((result.response_body or {}).get("error", {}).get("message")
-              or _("Pembayaran tidak dapat dibuat."), "error")
+        flash(
+            (result.response_body or {}).get("error", {}).get("message")
+            or _("Pembayaran tidak dapat dibuat."),
+            "error",
+        )
         return redirect(url_for("ordering.cart_page"))
-    return redirect(url_for("payments.payment_page", payment_id=result.response_body["payment"]["id"]))
+    return redirect(
+        url_for("payments.payment_page", payment_id=result.response_body["payment"]["id"])
+    )
 
 
 @bp.get("/orders")
@@ -257,6 +389,7 @@ def orders_page():
     """The buyer's orders, newest first, filterable by status, paginated."""
     user = require_role(*BUYERS)
     from marketplace.ordering.models import ORDER_STATUSES
+
     status = request.args.get("status")
     status = status if status in ORDER_STATUSES else None
     try:
@@ -264,8 +397,9 @@ def orders_page():
     except ValueError:
         page_no = 1
     result: Page = services.list_orders(user, status=status, page=page_no, per_page=10)
-    return render_template("ordering/orders.html", page=result, status=status,
-                           statuses=ORDER_STATUSES)
+    return render_template(
+        "ordering/orders.html", page=result, status=status, statuses=ORDER_STATUSES
+    )
 
 
 @bp.get("/orders/<int:order_id>")
@@ -273,9 +407,12 @@ def order_page(order_id):
     """One order with its lines, status timeline and the buyer's actions."""
     user = require_role(*BUYERS)
     order = services.get_order(user, order_id)
-    return render_template("ordering/order.html", order=order,
-                           payment=services.payment_for_order(order),
-                           refunds=services.list_refunds(user, order_id))
+    return render_template(
+        "ordering/order.html",
+        order=order,
+        payment=services.payment_for_order(order),
+        refunds=services.list_refunds(user, order_id),
+    )
 
 
 @bp.post("/orders/<int:order_id>/cancel")
@@ -313,6 +450,7 @@ def finance_orders():
 
     from marketplace.api import paginate
     from marketplace.ordering.models import ORDER_STATUSES, Order
+
     require_role(*FINANCE)
     status = request.args.get("status")
     status = status if status in ORDER_STATUSES else None
@@ -324,8 +462,9 @@ def finance_orders():
     if status:
         stmt = stmt.where(Order.status == status)
     result: Page = paginate(stmt.order_by(Order.id.desc()), _page_no(), 20)
-    return render_template("ordering/finance_orders.html", page=result, status=status, q=q,
-                           statuses=ORDER_STATUSES)
+    return render_template(
+        "ordering/finance_orders.html", page=result, status=status, q=q, statuses=ORDER_STATUSES
+    )
 
 
 @bp.get("/finance/orders/<int:order_id>")
@@ -336,9 +475,14 @@ def finance_order(order_id):
     refunds = services.list_refunds(user, order_id)
     remaining = max(0, order.paid_amount - order.refunded_total)
     refundable = order.status in services.REFUNDABLE and remaining > 0
-    return render_template("ordering/finance_order.html", order=order, refunds=refunds,
-                           remaining=remaining, refundable=refundable,
-                           payment=services.payment_for_order(order))
+    return render_template(
+        "ordering/finance_order.html",
+        order=order,
+        refunds=refunds,
+        remaining=remaining,
+        refundable=refundable,
+        payment=services.payment_for_order(order),
+    )
 
 
 @bp.post("/finance/orders/<int:order_id>/refunds")
@@ -349,15 +493,21 @@ def finance_refund(order_id):
     try:
         amount = int(raw)
     except ValueError:
-        raise ValidationFailed(_("Jumlah pengembalian harus bilangan bulat rupiah."),
-                               details={"amount": [_("Jumlah pengembalian harus bilangan bulat rupiah.")]}) from None
+        raise ValidationFailed(
+            _("Jumlah pengembalian harus bilangan bulat rupiah."),
+            details={"amount": [_("Jumlah pengembalian harus bilangan bulat rupiah.")]},
+        ) from None
     if amount < 1:
-        raise ValidationFailed(_("Jumlah pengembalian minimal Rp1."),
-                               details={"amount": [_("Jumlah pengembalian minimal Rp1.")]})
+        raise ValidationFailed(
+            _("Jumlah pengembalian minimal Rp1."),
+            details={"amount": [_("Jumlah pengembalian minimal Rp1.")]},
+        )
     reason = (request.form.get("reason") or "").strip()
     if not reason or len(reason) > 1000:
-        raise ValidationFailed(_("Alasan wajib diisi (maksimal 1000 karakter)."),
-                               details={"reason": [_("Alasan wajib diisi (maksimal 1000 karakter).")]})
+        raise ValidationFailed(
+            _("Alasan wajib diisi (maksimal 1000 karakter)."),
+            details={"reason": [_("Alasan wajib diisi (maksimal 1000 karakter).")]},
+        )
     services.refund_order(user, order_id, amount, reason)
     flash(_("Pengembalian dana %(a)s dicatat.", a=format_rupiah(amount)), "success")
     return redirect(url_for("ordering.finance_order", order_id=order_id))

@@ -67,7 +67,9 @@ def order_number(period: str, order_id: int) -> str:
 
 def request_hash(data: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON of a request body (keys sorted, no spaces)."""
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

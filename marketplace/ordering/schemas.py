@@ -33,8 +33,9 @@ def _not_blank(value: str) -> None:
 
 # ---------------------------------------------------------------- input
 class CartQuantityBody(Schema):
-    quantity = fields.Integer(required=True, strict=True,
-                              validate=validate.Range(min=0, max=MAX_CART_QUANTITY))
+    quantity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=MAX_CART_QUANTITY)
+    )
 
     @pre_load
     def _reject_bool(self, data, **kwargs):

@@ -64,8 +64,8 @@ from marketplace.ordering.models import (
 )
 from marketplace.payments.models import Payment, Refund
 from marketplace.payments.providers import PaymentProviderError, provider_for, provider_of
-from marketplace.timeutil import current_period, period_of, year_of
 from marketplace.shops.models import StockMovement, Vendor
+from marketplace.timeutil import current_period, period_of, year_of
 
 log = logging.getLogger(__name__)
 products_table = Product.__table__
@@ -106,13 +106,17 @@ def _vendors_at_cap(vendor_ids, period: str | None = None) -> set[int]:
 
 def _cart_items(user_id: int, order_by):
     """The buyer's cart lines with their product and shop loaded in the same statement."""
-    return db.session.scalars(select(CartItem).where(CartItem.user_id == user_id)
-                              .options(joinedload(CartItem.product).joinedload(Product.vendor))
-                              .order_by(order_by)).all()
+    return db.session.scalars(
+        select(CartItem)
+        .where(CartItem.user_id == user_id)
+        .options(joinedload(CartItem.product).joinedload(Product.vendor))
+        .order_by(order_by)
+    ).all()
 
 
 def _dump_order(order: Order) -> dict[str, Any]:
     from marketplace.ordering.schemas import OrderSchema
+
     return OrderSchema().dump(order)
 
 
@@ -122,10 +126,15 @@ def payment_for_order(order: Order) -> Payment | None:
 
 def payment_dict(payment: Payment) -> dict[str, Any]:
     """The public shape of a payment (the client secret only while it can still be paid)."""
-    data = {"id": payment.id, "provider": payment.provider, "status": payment.status,
-            "amount": payment.amount, "checkout_id": payment.checkout_id,
-            "failure_message": payment.failure_message,
-            "order_ids": [o.id for o in payment.checkout.orders]}
+    data = {
+        "id": payment.id,
+        "provider": payment.provider,
+        "status": payment.status,
+        "amount": payment.amount,
+        "checkout_id": payment.checkout_id,
+        "failure_message": payment.failure_message,
+        "order_ids": [o.id for o in payment.checkout.orders],
+    }
     if payment.client_secret and payment.status not in ("succeeded", "canceled"):
         data["client_secret"] = payment.client_secret
     return data
@@ -138,8 +147,11 @@ def get_cart(user: User) -> dict[str, Any]:
     expire_due_orders()
     items = _cart_items(user.id, CartItem.id)
     lines, warnings, vendors = [], [], OrderedDict()
-    capped = _vendors_at_cap(item.product.vendor_id for item in items
-                             if _is_listed(item.product) and item.quantity <= item.product.stock)
+    capped = _vendors_at_cap(
+        item.product.vendor_id
+        for item in items
+        if _is_listed(item.product) and item.quantity <= item.product.stock
+    )
     total = 0
     for item in items:
         product = item.product
@@ -151,31 +163,59 @@ def get_cart(user: User) -> dict[str, Any]:
         elif product.vendor_id in capped:
             warning = "vendor_cap_reached"
         line_total = product.price * item.quantity
-        lines.append({"product_id": product.id, "name": product.name, "unit": product.unit,
-                      "vendor_id": product.vendor_id, "vendor_name": product.vendor.name,
-                      "quantity": item.quantity, "unit_price": product.price,
-                      "line_total": line_total, "stock": product.stock,
-                      "available": warning is None, "warning": warning})
+        lines.append(
+            {
+                "product_id": product.id,
+                "name": product.name,
+                "unit": product.unit,
+                "vendor_id": product.vendor_id,
+                "vendor_name": product.vendor.name,
+                "quantity": item.quantity,
+                "unit_price": product.price,
+                "line_total": line_total,
+                "stock": product.stock,
+                "available": warning is None,
+                "warning": warning,
+            }
+        )
         if warning:
-            warnings.append({"product_id": product.id, "code": warning, "name": product.name,
-                             "available_stock": product.stock})
+            warnings.append(
+                {
+                    "product_id": product.id,
+                    "code": warning,
+                    "name": product.name,
+                    "available_stock": product.stock,
+                }
+            )
         total += line_total
-        group = vendors.setdefault(product.vendor_id, {"vendor_id": product.vendor_id,
-                                                      "name": product.vendor.name, "subtotal": 0,
-                                                      "product_ids": []})
+        group = vendors.setdefault(
+            product.vendor_id,
+            {
+                "vendor_id": product.vendor_id,
+                "name": product.vendor.name,
+                "subtotal": 0,
+                "product_ids": [],
+            },
+        )
         group["subtotal"] += line_total
         group["product_ids"].append(product.id)
     db.session.commit()
-    return {"items": lines, "total": total, "count": sum(i["quantity"] for i in lines),
-            "vendors": list(vendors.values()), "warnings": warnings}
+    return {
+        "items": lines,
+        "total": total,
+        "count": sum(i["quantity"] for i in lines),
+        "vendors": list(vendors.values()),
+        "warnings": warnings,
+    }
 
 
 def set_cart_quantity(user: User, product_id: int, quantity: int) -> dict[str, Any]:
     """Set one cart line (0 removes). 404 unknown/unlisted product, 409 out_of_stock or
     vendor_cap_reached."""
     _require_buyer(user)
-    item = db.session.scalar(select(CartItem).where(CartItem.user_id == user.id,
-                                                    CartItem.product_id == product_id))
+    item = db.session.scalar(
+        select(CartItem).where(CartItem.user_id == user.id, CartItem.product_id == product_id)
+    )
     if quantity == 0:
         if item is not None:
             db.session.delete(item)
@@ -185,12 +225,20 @@ def set_cart_quantity(user: User, product_id: int, quantity: int) -> dict[str, A
     if not _is_listed(product):
         raise NotFound("Produk tidak ditemukan atau tidak dijual lagi.")
     if quantity > product.stock:
-        raise OutOfStock(f"Stok {product.name} tinggal {product.stock}.",
-                         details={"product_id": product.id, "name": product.name,
-                                  "requested": quantity, "available": product.stock})
+        raise OutOfStock(
+            f"Stok {product.name} tinggal {product.stock}.",
+            details={
+                "product_id": product.id,
+                "name": product.name,
+                "requested": quantity,
+                "available": product.stock,
+            },
+        )
     if _vendor_at_cap(product.vendor_id):
-        raise VendorCapReached(f"{product.vendor.name} sudah mencapai batas penjualan periode ini.",
-                               details={"vendor_id": product.vendor_id})
+        raise VendorCapReached(
+            f"{product.vendor.name} sudah mencapai batas penjualan periode ini.",
+            details={"vendor_id": product.vendor_id},
+        )
     if item is None:
         db.session.add(CartItem(user_id=user.id, product_id=product.id, quantity=quantity))
     else:
@@ -199,9 +247,11 @@ def set_cart_quantity(user: User, product_id: int, quantity: int) -> dict[str, A
         db.session.commit()
     except IntegrityError:  # the same line added twice at once: the other request won
         db.session.rollback()
-        db.session.execute(update(CartItem).where(CartItem.user_id == user.id,
-                                                  CartItem.product_id == product_id)
-                           .values(quantity=quantity))
+        db.session.execute(
+            update(CartItem)
+            .where(CartItem.user_id == user.id, CartItem.product_id == product_id)
+            .values(quantity=quantity)
+        )
         db.session.commit()
     return get_cart(user)
 
@@ -211,8 +261,14 @@ def add_to_cart(user: User, product_id: int, quantity: int = 1) -> dict[str, Any
     _require_buyer(user)
     if not isinstance(quantity, int) or quantity < 1 or quantity > rules.MAX_CART_QUANTITY:
         raise ValidationFailed(details={"quantity": [f"Jumlah 1–{rules.MAX_CART_QUANTITY}."]})
-    current = db.session.scalar(select(CartItem.quantity).where(
-        CartItem.user_id == user.id, CartItem.product_id == product_id)) or 0
+    current = (
+        db.session.scalar(
+            select(CartItem.quantity).where(
+                CartItem.user_id == user.id, CartItem.product_id == product_id
+            )
+        )
+        or 0
+    )
     new = min(current + quantity, rules.MAX_CART_QUANTITY)
     return set_cart_quantity(user, product_id, new)
 
@@ -220,21 +276,24 @@ def add_to_cart(user: User, product_id: int, quantity: int = 1) -> dict[str, Any
 def remove_cart_item(user: User, product_id: int) -> dict[str, Any]:
     """Drop one line from the buyer's cart (absent lines are fine)."""
     _require_buyer(user)
-    db.session.execute(delete(CartItem).where(CartItem.user_id == user.id,
-                                              CartItem.product_id == product_id))
+    db.session.execute(
+        delete(CartItem).where(CartItem.user_id == user.id, CartItem.product_id == product_id)
+    )
     db.session.commit()
     return get_cart(user)
 
 
 # ================================================================= checkout
 def _find_checkout(buyer_id: int, key: str) -> Checkout | None:
-    return db.session.scalar(select(Checkout).where(Checkout.buyer_id == buyer_id,
-                                                    Checkout.idempotency_key == key))
+    return db.session.scalar(
+        select(Checkout).where(Checkout.buyer_id == buyer_id, Checkout.idempotency_key == key)
+    )
 
 
 def _replay(checkout: Checkout, request_hash: str) -> Checkout:
     if checkout.request_hash != request_hash:
         from marketplace.errors import IdempotencyConflict
+
         raise IdempotencyConflict("Idempotency-Key ini sudah dipakai untuk permintaan lain.")
     if checkout.response_status is None:
         raise IdempotencyInProgress("Checkout dengan kunci ini masih diproses; coba lagi sebentar.")
@@ -244,10 +303,16 @@ def _replay(checkout: Checkout, request_hash: str) -> Checkout:
 def _load_orders(checkout: Checkout) -> list[Order]:
     """The checkout's orders with their shop, lines and events in three statements (not three
     per order), set as `checkout.orders` so dumping them issues no lazy loads."""
-    orders = list(db.session.scalars(
-        select(Order).where(Order.checkout_id == checkout.id).order_by(Order.id)
-        .options(selectinload(Order.vendor), selectinload(Order.lines),
-                 selectinload(Order.events))).all())
+    orders = list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.checkout_id == checkout.id)
+            .order_by(Order.id)
+            .options(
+                selectinload(Order.vendor), selectinload(Order.lines), selectinload(Order.events)
+            )
+        ).all()
+    )
     set_committed_value(checkout, "orders", orders)
     return orders
 
@@ -256,8 +321,12 @@ def checkout_body(checkout: Checkout, payment: Payment) -> dict[str, Any]:
     pay = {"id": payment.id, "provider": payment.provider, "status": payment.status}
     if payment.client_secret:
         pay["client_secret"] = payment.client_secret
-    return {"id": checkout.id, "orders": [_dump_order(o) for o in _load_orders(checkout)],
-            "total": checkout.total, "payment": pay}
+    return {
+        "id": checkout.id,
+        "orders": [_dump_order(o) for o in _load_orders(checkout)],
+        "total": checkout.total,
+        "payment": pay,
+    }
 
 
 def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any]) -> Checkout:
@@ -279,10 +348,14 @@ def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any
     provider = provider_for(data["payment_method"])
     expire_due_orders()
 
-    checkout = Checkout(buyer_id=buyer.id, idempotency_key=key, request_hash=req_hash,
-                        fulfilment=data["fulfilment"],
-                        address=(data.get("address") or "").strip() or None,
-                        payment_method=data["payment_method"])
+    checkout = Checkout(
+        buyer_id=buyer.id,
+        idempotency_key=key,
+        request_hash=req_hash,
+        fulfilment=data["fulfilment"],
+        address=(data.get("address") or "").strip() or None,
+        payment_method=data["payment_method"],
+    )
     db.session.add(checkout)
     try:
         db.session.flush()  # the unique (buyer, key) constraint decides between racing requests
@@ -325,8 +398,10 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
         raise EmptyCart("Keranjang masih kosong.")
     for item in items:
         if not _is_listed(item.product):
-            raise ProductUnavailable(f"{item.product.name} tidak dijual lagi; hapus dari keranjang.",
-                                     details={"product_id": item.product_id, "name": item.product.name})
+            raise ProductUnavailable(
+                f"{item.product.name} tidak dijual lagi; hapus dari keranjang.",
+                details={"product_id": item.product_id, "name": item.product.name},
+            )
     by_vendor: OrderedDict[int, list[CartItem]] = OrderedDict()
     for item in sorted(items, key=lambda i: (i.product.vendor_id, i.product_id)):
         by_vendor.setdefault(item.product.vendor_id, []).append(item)
@@ -334,14 +409,19 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     for vendor_id, vitems in by_vendor.items():
         if vendor_id in capped:
             vendor = vitems[0].product.vendor
-            raise VendorCapReached(f"{vendor.name} sudah mencapai batas penjualan periode ini.",
-                                   details={"vendor_id": vendor_id, "vendor": vendor.name})
+            raise VendorCapReached(
+                f"{vendor.name} sudah mencapai batas penjualan periode ini.",
+                details={"vendor_id": vendor_id, "vendor": vendor.name},
+            )
     if checkout.payment_method == "stripe":
         total = sum(i.product.price * i.quantity for i in items)
         minimum = int(current_app.config.get("MIN_PAYMENT_AMOUNT", 0))
         if total < minimum:
-            raise ValidationFailed("Total terlalu kecil untuk pembayaran kartu.", code="amount_too_small",
-                                   details={"total": [f"Minimal {minimum}."]})
+            raise ValidationFailed(
+                "Total terlalu kecil untuk pembayaran kartu.",
+                code="amount_too_small",
+                details={"total": [f"Minimal {minimum}."]},
+            )
 
     # Take the stock: one conditional UPDATE per line, in product-id order so two carts with the
     # same products in reverse order cannot deadlock. Any miss rolls the whole checkout back.
@@ -351,13 +431,21 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
             update(products_table)
             .where(products_table.c.id == item.product_id, products_table.c.stock >= item.quantity)
             .values(stock=products_table.c.stock - item.quantity)
-            .returning(products_table.c.stock)).first()
+            .returning(products_table.c.stock)
+        ).first()
         if row is None:
-            available = db.session.scalar(select(products_table.c.stock)
-                                          .where(products_table.c.id == item.product_id))
-            raise OutOfStock(f"Stok {item.product.name} tidak cukup (tersisa {available}).",
-                             details={"product_id": item.product_id, "name": item.product.name,
-                                      "requested": item.quantity, "available": available})
+            available = db.session.scalar(
+                select(products_table.c.stock).where(products_table.c.id == item.product_id)
+            )
+            raise OutOfStock(
+                f"Stok {item.product.name} tidak cukup (tersisa {available}).",
+                details={
+                    "product_id": item.product_id,
+                    "name": item.product.name,
+                    "requested": item.quantity,
+                    "available": available,
+                },
+            )
         stock_after[item.product_id] = row[0]
         db.session.expire(item.product, ["stock"])
 
@@ -367,37 +455,69 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     grand_total = 0
     for vendor_id, vitems in by_vendor.items():
         vendor = vitems[0].product.vendor
-        order = Order(checkout=checkout, buyer_id=buyer.id, vendor_id=vendor_id,
-                      status="pending_payment", fulfilment=checkout.fulfilment,
-                      address=checkout.address, total=0, number="tmp-" + uuid.uuid4().hex[:28],
-                      expires_at=expires, created_at=now)
+        order = Order(
+            checkout=checkout,
+            buyer_id=buyer.id,
+            vendor_id=vendor_id,
+            status="pending_payment",
+            fulfilment=checkout.fulfilment,
+            address=checkout.address,
+            total=0,
+            number="tmp-" + uuid.uuid4().hex[:28],
+            expires_at=expires,
+            created_at=now,
+        )
         total = vat_total = 0
         for item in vitems:
             product = item.product
             line_total = product.price * item.quantity
             vat = rules.line_vat(line_total, vendor_pkp=vendor.pkp, vat_exempt=product.vat_exempt)
-            order.lines.append(OrderLine(
-                product_id=product.id, name=product.name, unit=product.unit, quantity=item.quantity,
-                unit_price=product.price, line_total=line_total, vat=vat,
-                is_local_product=product.is_local_product, is_pdn=product.is_pdn,
-                vat_exempt=product.vat_exempt))
+            order.lines.append(
+                OrderLine(
+                    product_id=product.id,
+                    name=product.name,
+                    unit=product.unit,
+                    quantity=item.quantity,
+                    unit_price=product.price,
+                    line_total=line_total,
+                    vat=vat,
+                    is_local_product=product.is_local_product,
+                    is_pdn=product.is_pdn,
+                    vat_exempt=product.vat_exempt,
+                )
+            )
             total += line_total
             vat_total += vat
         order.total, order.vat_total = total, vat_total
         order.commission = rules.commission_for(total, bps)
-        order.events.append(OrderEvent(from_status=None, to_status="pending_payment",
-                                       actor_id=buyer.id, created_at=now))
+        order.events.append(
+            OrderEvent(
+                from_status=None, to_status="pending_payment", actor_id=buyer.id, created_at=now
+            )
+        )
         db.session.add(order)
         db.session.flush()
         order.number = rules.order_number(period_of(now), order.id)
         for item in vitems:
-            db.session.add(StockMovement(product_id=item.product_id, delta=-item.quantity,
-                                         stock_after=stock_after[item.product_id], kind="sale",
-                                         note=order.number, actor_id=buyer.id, order_id=order.id))
+            db.session.add(
+                StockMovement(
+                    product_id=item.product_id,
+                    delta=-item.quantity,
+                    stock_after=stock_after[item.product_id],
+                    kind="sale",
+                    note=order.number,
+                    actor_id=buyer.id,
+                    order_id=order.id,
+                )
+            )
         grand_total += total
     checkout.total = grand_total
-    payment = Payment(checkout_id=checkout.id, provider=checkout.payment_method,
-                      status="requires_payment", amount=grand_total)
+    payment = Payment(
+        checkout_id=checkout.id,
+        provider=checkout.payment_method,
+        status="requires_payment",
+        amount=grand_total,
+    )
     db.session.add(payment)
     db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))
     db.session.flush()
@@ -424,22 +544,35 @@ def _lock_orders(order_ids: list[int]) -> list[Order]:
     (the callers transition them, post their lines and record spending)."""
     if not order_ids:
         return []
-    return list(db.session.scalars(_locked(select(Order).where(Order.id.in_(order_ids))
-                                           .order_by(Order.id))
-                                   .options(selectinload(Order.vendor), selectinload(Order.lines),
-                                            selectinload(Order.events))).all())
+    return list(
+        db.session.scalars(
+            _locked(select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)).options(
+                selectinload(Order.vendor), selectinload(Order.lines), selectinload(Order.events)
+            )
+        ).all()
+    )
 
 
 def _release_stock(order: Order, actor: User | None) -> None:
     """Put an unfulfilled order's quantities back on the shelf (product-id order)."""
     for line in sorted(order.lines, key=lambda ln: ln.product_id):
         stock = db.session.execute(
-            update(products_table).where(products_table.c.id == line.product_id)
+            update(products_table)
+            .where(products_table.c.id == line.product_id)
             .values(stock=products_table.c.stock + line.quantity)
-            .returning(products_table.c.stock)).scalar_one()
-        db.session.add(StockMovement(product_id=line.product_id, delta=line.quantity,
-                                     stock_after=stock, kind="release", note=order.number,
-                                     actor_id=actor.id if actor else None, order_id=order.id))
+            .returning(products_table.c.stock)
+        ).scalar_one()
+        db.session.add(
+            StockMovement(
+                product_id=line.product_id,
+                delta=line.quantity,
+                stock_after=stock,
+                kind="release",
+                note=order.number,
+                actor_id=actor.id if actor else None,
+                order_id=order.id,
+            )
+        )
         if line.product is not None:
             db.session.expire(line.product, ["stock"])
 
@@ -451,8 +584,13 @@ def _mark_orders_paid(payment: Payment, actor: User | None = None) -> list[Order
     Flush only; returns the orders that became paid."""
     payment.status = "succeeded"
     payment.failure_message = None
-    orders = _lock_orders(list(db.session.scalars(
-        select(Order.id).where(Order.checkout_id == payment.checkout_id)).all()))
+    orders = _lock_orders(
+        list(
+            db.session.scalars(
+                select(Order.id).where(Order.checkout_id == payment.checkout_id)
+            ).all()
+        )
+    )
     paid = [o for o in orders if o.status == "pending_payment"]
     stale = [o for o in orders if o not in paid]
     for order in paid:
@@ -463,10 +601,15 @@ def _mark_orders_paid(payment: Payment, actor: User | None = None) -> list[Order
         for order in paid:
             lines.append((VENDOR_PENDING, -(order.total - order.commission), order.vendor_id))
             lines.append((PLATFORM_COMMISSION, -order.commission))
-        post_journal("payment", lines, memo=", ".join(o.number for o in paid),
-                     reference=payment.provider_ref, payment_id=payment.id,
-                     order_id=paid[0].id if len(paid) == 1 else None,
-                     actor_id=actor.id if actor else None)
+        post_journal(
+            "payment",
+            lines,
+            memo=", ".join(o.number for o in paid),
+            reference=payment.provider_ref,
+            payment_id=payment.id,
+            order_id=paid[0].id if len(paid) == 1 else None,
+            actor_id=actor.id if actor else None,
+        )
     if stale:
         _void_stale(payment, stale)
     return paid
@@ -477,28 +620,51 @@ def _void_stale(payment: Payment, stale: list[Order]) -> None:
     amount = sum(o.total for o in stale)
     numbers = ", ".join(o.number for o in stale)
     ref = provider_of(payment).refund(payment, amount, key=f"payment:{payment.id}:void")
-    post_journal("payment", [(PROVIDER_CASH, amount), (BUYER_REFUNDS, -amount)],
-                 memo=f"Pembayaran untuk pesanan kedaluwarsa {numbers}",
-                 reference=payment.provider_ref, payment_id=payment.id)
-    post_journal("refund", [(BUYER_REFUNDS, amount), (PROVIDER_CASH, -amount)],
-                 memo=f"Dikembalikan: pesanan {numbers} sudah kedaluwarsa", reference=ref,
-                 payment_id=payment.id)
-    payment.failure_message = (f"Pesanan {numbers} sudah kedaluwarsa sebelum pembayaran masuk; "
-                               f"{format_rupiah(amount)} dikembalikan.")
-    log.warning("payment %s arrived after orders %s closed; %s refunded", payment.id, numbers, amount)
+    post_journal(
+        "payment",
+        [(PROVIDER_CASH, amount), (BUYER_REFUNDS, -amount)],
+        memo=f"Pembayaran untuk pesanan kedaluwarsa {numbers}",
+        reference=payment.provider_ref,
+        payment_id=payment.id,
+    )
+    post_journal(
+        "refund",
+        [(BUYER_REFUNDS, amount), (PROVIDER_CASH, -amount)],
+        memo=f"Dikembalikan: pesanan {numbers} sudah kedaluwarsa",
+        reference=ref,
+        payment_id=payment.id,
+    )
+    payment.failure_message = (
+        f"Pesanan {numbers} sudah kedaluwarsa sebelum pembayaran masuk; "
+        f"{format_rupiah(amount)} dikembalikan."
+    )
+    log.warning(
+        "payment %s arrived after orders %s closed; %s refunded", payment.id, numbers, amount
+    )
 
 
 def _record_spending(order: Order) -> None:
     buyer, vendor = order.buyer, order.vendor
     paid_at = order.paid_at
     for line in order.lines:
-        db.session.add(SpendingRecord(
-            occurred_at=paid_at, period=period_of(paid_at), year=year_of(paid_at),
-            order_id=order.id, order_line_id=line.id, buyer_id=buyer.id, opd_id=buyer.opd_id,
-            vendor_id=vendor.id, vendor_umk_class=vendor.effective_umk_class,
-            vendor_kelurahan=vendor.kelurahan,
-            is_local_vendor=vendor.status == "verified" and vendor.made_in_city,
-            is_local_product=line.is_local_product, is_pdn=line.is_pdn, amount=line.line_total))
+        db.session.add(
+            SpendingRecord(
+                occurred_at=paid_at,
+                period=period_of(paid_at),
+                year=year_of(paid_at),
+                order_id=order.id,
+                order_line_id=line.id,
+                buyer_id=buyer.id,
+                opd_id=buyer.opd_id,
+                vendor_id=vendor.id,
+                vendor_umk_class=vendor.effective_umk_class,
+                vendor_kelurahan=vendor.kelurahan,
+                is_local_vendor=vendor.status == "verified" and vendor.made_in_city,
+                is_local_product=line.is_local_product,
+                is_pdn=line.is_pdn,
+                amount=line.line_total,
+            )
+        )
 
 
 def _send_paid(orders: list[Order]) -> None:
@@ -511,12 +677,20 @@ def confirm_sandbox_payment(buyer: User, payment_id: int, outcome: str) -> Payme
     failed attempt (the orders stay payable until they expire). 404 when not theirs or the
     sandbox is off; 409 invalid_transition once the payment succeeded."""
     from marketplace.payments.providers import sandbox_enabled
+
     if not sandbox_enabled():
         raise NotFound()
-    payment = db.session.scalar(_locked(
-        select(Payment).join(Checkout, Checkout.id == Payment.checkout_id)
-        .where(Payment.id == payment_id, Checkout.buyer_id == buyer.id,
-               Payment.provider == "sandbox")))
+    payment = db.session.scalar(
+        _locked(
+            select(Payment)
+            .join(Checkout, Checkout.id == Payment.checkout_id)
+            .where(
+                Payment.id == payment_id,
+                Checkout.buyer_id == buyer.id,
+                Payment.provider == "sandbox",
+            )
+        )
+    )
     if payment is None:
         raise NotFound("Pembayaran tidak ditemukan.")
     if outcome not in ("succeeded", "failed"):
@@ -524,8 +698,9 @@ def confirm_sandbox_payment(buyer: User, payment_id: int, outcome: str) -> Payme
     if not rules.payment_can_move(payment.status, outcome):
         if payment.status == outcome:
             return payment
-        raise InvalidTransition("Pembayaran ini sudah selesai.",
-                                details={"from": payment.status, "to": outcome})
+        raise InvalidTransition(
+            "Pembayaran ini sudah selesai.", details={"from": payment.status, "to": outcome}
+        )
     paid: list[Order] = []
     if outcome == "succeeded":
         paid = _mark_orders_paid(payment, actor=buyer)
@@ -539,7 +714,11 @@ def confirm_sandbox_payment(buyer: User, payment_id: int, outcome: str) -> Payme
 
 def get_payment(user: User, payment_id: int) -> Payment:
     """A payment of the buyer's own checkout (finance and admin see all); 404 otherwise."""
-    stmt = select(Payment).join(Checkout, Checkout.id == Payment.checkout_id).where(Payment.id == payment_id)
+    stmt = (
+        select(Payment)
+        .join(Checkout, Checkout.id == Payment.checkout_id)
+        .where(Payment.id == payment_id)
+    )
     if user.role not in ("finance", "admin"):
         stmt = stmt.where(Checkout.buyer_id == user.id)
     payment = db.session.scalar(stmt)
@@ -560,7 +739,9 @@ def _scoped_orders(user: User):
     raise Forbidden()
 
 
-def list_orders(user: User, *, status: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+def list_orders(
+    user: User, *, status: str | None = None, page: int = 1, per_page: int = 20
+) -> Page:
     """Orders the user may see: own (buyer), own shop (vendor), all (finance, admin), newest first."""
     expire_due_orders()
     stmt = _scoped_orders(user)
@@ -569,8 +750,9 @@ def list_orders(user: User, *, status: str | None = None, page: int = 1, per_pag
     return paginate(stmt.order_by(Order.id.desc()), page, per_page)
 
 
-def list_vendor_orders(user: User, *, status: str | None = None, page: int = 1,
-                       per_page: int = 20) -> Page:
+def list_vendor_orders(
+    user: User, *, status: str | None = None, page: int = 1, per_page: int = 20
+) -> Page:
     """The shop owner's incoming orders (unpaid ones are hidden unless asked for)."""
     if user.role != "vendor" or user.vendor_id is None:
         raise NotFound("Toko tidak ditemukan.")
@@ -589,8 +771,9 @@ def get_order(user: User, order_id: int) -> Order:
 
 
 def _buyer_order(buyer: User, order_id: int) -> Order:
-    order = db.session.scalar(_locked(select(Order).where(Order.id == order_id,
-                                                          Order.buyer_id == buyer.id)))
+    order = db.session.scalar(
+        _locked(select(Order).where(Order.id == order_id, Order.buyer_id == buyer.id))
+    )
     if order is None:
         raise NotFound("Pesanan tidak ditemukan.")
     return order
@@ -598,8 +781,9 @@ def _buyer_order(buyer: User, order_id: int) -> Order:
 
 def _vendor_order(user: User, order_id: int) -> Order:
     vendor_id = user.vendor_id if user.role == "vendor" else None
-    order = db.session.scalar(_locked(select(Order).where(Order.id == order_id,
-                                                          Order.vendor_id == (vendor_id or -1))))
+    order = db.session.scalar(
+        _locked(select(Order).where(Order.id == order_id, Order.vendor_id == (vendor_id or -1)))
+    )
     if order is None:
         raise NotFound("Pesanan tidak ditemukan.")
     return order
@@ -655,12 +839,22 @@ def cancel_order(buyer: User, order_id: int) -> Order:
 def _complete(order: Order, actor: User | None, note: str | None = None) -> None:
     """ready → completed (the BAST): the vendor's pending payable becomes available."""
     order.transition_to("completed", actor=actor, note=note)
-    refunded_vendor = db.session.scalar(select(func.coalesce(func.sum(Refund.vendor_share), 0))
-                                        .where(Refund.order_id == order.id)) or 0
+    refunded_vendor = (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Refund.vendor_share), 0)).where(
+                Refund.order_id == order.id
+            )
+        )
+        or 0
+    )
     amount = order.total - order.commission - int(refunded_vendor)
-    post_journal("completion", [(VENDOR_PENDING, amount, order.vendor_id),
-                                (VENDOR_AVAILABLE, -amount, order.vendor_id)],
-                 memo=order.number, order_id=order.id, actor_id=actor.id if actor else None)
+    post_journal(
+        "completion",
+        [(VENDOR_PENDING, amount, order.vendor_id), (VENDOR_AVAILABLE, -amount, order.vendor_id)],
+        memo=order.number,
+        order_id=order.id,
+        actor_id=actor.id if actor else None,
+    )
 
 
 def confirm_receipt(buyer: User, order_id: int) -> Order:
@@ -689,9 +883,12 @@ def expire_due_orders(now=None, limit: int = 200) -> int:
     so stock is never stranded even without cron. Returns how many expired.
     """
     now = now or utcnow()
-    ids = db.session.scalars(select(Order.id).where(Order.status == "pending_payment",
-                                                    Order.expires_at <= now)
-                             .order_by(Order.id).limit(limit)).all()
+    ids = db.session.scalars(
+        select(Order.id)
+        .where(Order.status == "pending_payment", Order.expires_at <= now)
+        .order_by(Order.id)
+        .limit(limit)
+    ).all()
     if not ids:
         return 0
     count = 0
@@ -705,8 +902,11 @@ def expire_due_orders(now=None, limit: int = 200) -> int:
             order.transition_to("expired", note="Tidak dibayar tepat waktu.")
             _release_stock(order, None)
             payment = payment_for_order(order)
-            if payment is not None and payment.status in ("requires_payment", "failed") and all(
-                    o.status != "pending_payment" for o in payment.checkout.orders):
+            if (
+                payment is not None
+                and payment.status in ("requires_payment", "failed")
+                and all(o.status != "pending_payment" for o in payment.checkout.orders)
+            ):
                 payment.status = "canceled"
             count += 1
         db.session.commit()
@@ -721,8 +921,9 @@ def auto_complete_orders(now=None) -> int:
     """Ready orders older than AUTO_COMPLETE_DAYS are completed as if the buyer confirmed."""
     now = now or utcnow()
     cutoff = now - timedelta(days=int(current_app.config["AUTO_COMPLETE_DAYS"]))
-    ids = db.session.scalars(select(Order.id).where(Order.status == "ready", Order.ready_at <= cutoff)
-                             .order_by(Order.id)).all()
+    ids = db.session.scalars(
+        select(Order.id).where(Order.status == "ready", Order.ready_at <= cutoff).order_by(Order.id)
+    ).all()
     db.session.commit()
     count = 0
     for oid in ids:
@@ -738,8 +939,9 @@ def auto_complete_orders(now=None) -> int:
 
 
 # ================================================================= refunds
-def _refund(order: Order, amount: int, reason: str, actor: User | None, *,
-            call_provider: bool = True) -> Refund | None:
+def _refund(
+    order: Order, amount: int, reason: str, actor: User | None, *, call_provider: bool = True
+) -> Refund | None:
     """Refund `amount` of a paid order through its provider and reverse the ledger and the
     spending records. Flush only. None when there is nothing to refund."""
     if amount <= 0 or order.paid_at is None:
@@ -750,13 +952,22 @@ def _refund(order: Order, amount: int, reason: str, actor: User | None, *,
     refunded_before = order.refunded_total
     rc = rules.refund_commission_share(order.commission, order.total, refunded_before, amount)
     rv = amount - rc
-    refund = Refund(order_id=order.id, payment_id=payment.id, amount=amount, reason=reason,
-                    status="pending", actor_id=actor.id if actor else None,
-                    commission_share=rc, vendor_share=rv)
+    refund = Refund(
+        order_id=order.id,
+        payment_id=payment.id,
+        amount=amount,
+        reason=reason,
+        status="pending",
+        actor_id=actor.id if actor else None,
+        commission_share=rc,
+        vendor_share=rv,
+    )
     db.session.add(refund)
     db.session.flush()
     if call_provider:
-        refund.provider_ref = provider_of(payment).refund(payment, amount, key=f"refund:{refund.id}")
+        refund.provider_ref = provider_of(payment).refund(
+            payment, amount, key=f"refund:{refund.id}"
+        )
     refund.status = "succeeded"
     lines: list[tuple] = []
     if order.status == "completed":
@@ -764,35 +975,65 @@ def _refund(order: Order, amount: int, reason: str, actor: User | None, *,
         # take what is still available, the rest becomes a receivable netted on the next payout.
         available = max(0, -vendor_account_balance(order.vendor_id, VENDOR_AVAILABLE))
         from_available = min(rv, available)
-        lines += [(VENDOR_AVAILABLE, from_available, order.vendor_id),
-                  (VENDOR_RECEIVABLE, rv - from_available, order.vendor_id)]
+        lines += [
+            (VENDOR_AVAILABLE, from_available, order.vendor_id),
+            (VENDOR_RECEIVABLE, rv - from_available, order.vendor_id),
+        ]
     else:
         lines.append((VENDOR_PENDING, rv, order.vendor_id))
     lines += [(PLATFORM_COMMISSION, rc), (PROVIDER_CASH, -amount)]
-    post_journal("refund", lines, memo=f"{order.number}: {reason}"[:500], reference=refund.provider_ref,
-                 order_id=order.id, payment_id=payment.id, refund_id=refund.id,
-                 actor_id=actor.id if actor else None)
-    originals = {r.order_line_id: r for r in db.session.scalars(
-        select(SpendingRecord).where(SpendingRecord.order_id == order.id,
-                                     SpendingRecord.refund_id.is_(None))).all()}
-    refunded_by_line = dict(db.session.execute(
-        select(SpendingRecord.order_line_id, func.coalesce(func.sum(SpendingRecord.amount), 0))
-        .where(SpendingRecord.order_id == order.id, SpendingRecord.refund_id.is_not(None))
-        .group_by(SpendingRecord.order_line_id)).all())
+    post_journal(
+        "refund",
+        lines,
+        memo=f"{order.number}: {reason}"[:500],
+        reference=refund.provider_ref,
+        order_id=order.id,
+        payment_id=payment.id,
+        refund_id=refund.id,
+        actor_id=actor.id if actor else None,
+    )
+    originals = {
+        r.order_line_id: r
+        for r in db.session.scalars(
+            select(SpendingRecord).where(
+                SpendingRecord.order_id == order.id, SpendingRecord.refund_id.is_(None)
+            )
+        ).all()
+    }
+    refunded_by_line = dict(
+        db.session.execute(
+            select(SpendingRecord.order_line_id, func.coalesce(func.sum(SpendingRecord.amount), 0))
+            .where(SpendingRecord.order_id == order.id, SpendingRecord.refund_id.is_not(None))
+            .group_by(SpendingRecord.order_line_id)
+        ).all()
+    )
     shares = rules.refund_line_shares(
-        [ln.line_total + int(refunded_by_line.get(ln.id, 0)) for ln in order.lines], amount)
+        [ln.line_total + int(refunded_by_line.get(ln.id, 0)) for ln in order.lines], amount
+    )
     for line, share in zip(order.lines, shares):
         original = originals.get(line.id)
         if not share or original is None:
             continue
         # Reversed in the sale's own period, so the mandate and the cap of that month are net.
-        db.session.add(SpendingRecord(
-            occurred_at=original.occurred_at, period=original.period, year=original.year,
-            order_id=order.id, order_line_id=line.id, refund_id=refund.id,
-            buyer_id=original.buyer_id, opd_id=original.opd_id, vendor_id=original.vendor_id,
-            vendor_umk_class=original.vendor_umk_class, vendor_kelurahan=original.vendor_kelurahan,
-            is_local_vendor=original.is_local_vendor, is_local_product=original.is_local_product,
-            is_pdn=original.is_pdn, amount=-share))
+        db.session.add(
+            SpendingRecord(
+                occurred_at=original.occurred_at,
+                period=original.period,
+                year=original.year,
+                order_id=order.id,
+                order_line_id=line.id,
+                refund_id=refund.id,
+                buyer_id=original.buyer_id,
+                opd_id=original.opd_id,
+                vendor_id=original.vendor_id,
+                vendor_umk_class=original.vendor_umk_class,
+                vendor_kelurahan=original.vendor_kelurahan,
+                is_local_vendor=original.is_local_vendor,
+                is_local_product=original.is_local_product,
+                is_pdn=original.is_pdn,
+                amount=-share,
+            )
+        )
     order.refunded_total = refunded_before + amount
     db.session.flush()
     return refund
@@ -809,17 +1050,27 @@ def refund_order(actor: User, order_id: int, amount: int, reason: str) -> Refund
     if order is None:
         raise NotFound("Pesanan tidak ditemukan.")
     if order.status not in REFUNDABLE:
-        raise NotRefundable(f"Pesanan berstatus {order.status} tidak dapat dikembalikan dananya.",
-                            details={"status": order.status})
+        raise NotRefundable(
+            f"Pesanan berstatus {order.status} tidak dapat dikembalikan dananya.",
+            details={"status": order.status},
+        )
     remaining = order.paid_amount - order.refunded_total
     if amount > remaining:
-        raise ValidationFailed("Jumlah melebihi sisa yang dapat dikembalikan.",
-                               details={"amount": [f"Maksimal {remaining}."]})
+        raise ValidationFailed(
+            "Jumlah melebihi sisa yang dapat dikembalikan.",
+            details={"amount": [f"Maksimal {remaining}."]},
+        )
     before = {"refunded_total": order.refunded_total}
     refund = _refund(order, amount, reason.strip(), actor)
-    record_audit(actor, "refund.create", "order", order.id, before=before,
-                 after={"refunded_total": order.refunded_total, "refund_id": refund.id,
-                        "amount": amount}, reason=reason.strip())
+    record_audit(
+        actor,
+        "refund.create",
+        "order",
+        order.id,
+        before=before,
+        after={"refunded_total": order.refunded_total, "refund_id": refund.id, "amount": amount},
+        reason=reason.strip(),
+    )
     db.session.commit()
     signals.order_refunded.send(order, refund=refund)
     return refund
@@ -828,14 +1079,18 @@ def refund_order(actor: User, order_id: int, amount: int, reason: str) -> Refund
 def list_refunds(user: User, order_id: int) -> list[Refund]:
     """Refunds of one order the user may see."""
     order = get_order(user, order_id)
-    return list(db.session.scalars(select(Refund).where(Refund.order_id == order.id)
-                                   .order_by(Refund.id)).all())
+    return list(
+        db.session.scalars(
+            select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)
+        ).all()
+    )
 
 
 # ================================================================= caps and balances
 def set_period_cap(admin: User, period: str, amount: int) -> FairShareCap:
     """An admin sets the per-vendor fair-share cap of one WIB period (audited)."""
     from marketplace.timeutil import is_period
+
     if not is_period(period):
         raise ValidationFailed(details={"period": ["Format YYYY-MM."]})
     cap = db.session.scalar(select(FairShareCap).where(FairShareCap.period == period))
@@ -845,7 +1100,9 @@ def set_period_cap(admin: User, period: str, amount: int) -> FairShareCap:
         db.session.add(cap)
     else:
         cap.amount = amount
-    record_audit(admin, "cap.set", "fair_share_cap", period, before=before, after={"amount": amount})
+    record_audit(
+        admin, "cap.set", "fair_share_cap", period, before=before, after={"amount": amount}
+    )
     db.session.commit()
     return cap
 
@@ -854,8 +1111,12 @@ def list_caps() -> dict[str, Any]:
     """Caps set per period, newest first, plus the default and the current period's cap."""
     caps = db.session.scalars(select(FairShareCap).order_by(FairShareCap.period.desc())).all()
     period = current_period()
-    return {"items": list(caps), "default": int(current_app.config["FAIR_SHARE_CAP"]),
-            "current_period": period, "current": cap_amount(period)}
+    return {
+        "items": list(caps),
+        "default": int(current_app.config["FAIR_SHARE_CAP"]),
+        "current_period": period,
+        "current": cap_amount(period),
+    }
 
 
 def ledger_balances() -> dict[str, Any]:
@@ -866,8 +1127,11 @@ def ledger_balances() -> dict[str, Any]:
 
 
 def vendor_order_counts(vendor_id: int) -> dict[str, int]:
-    rows = db.session.execute(select(Order.status, func.count()).where(Order.vendor_id == vendor_id)
-                              .group_by(Order.status)).all()
+    rows = db.session.execute(
+        select(Order.status, func.count())
+        .where(Order.vendor_id == vendor_id)
+        .group_by(Order.status)
+    ).all()
     return {status: n for status, n in rows}
 
 

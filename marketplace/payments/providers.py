@@ -15,7 +15,11 @@ from marketplace.errors import MarketplaceError, NotFound, ValidationFailed
 
 
 class PaymentProviderError(MarketplaceError):
-    status, code, message = 502, "payment_provider_error", "The payment provider did not answer; try again."
+    status, code, message = (
+        502,
+        "payment_provider_error",
+        "The payment provider did not answer; try again.",
+    )
 
 
 @dataclass
@@ -56,36 +60,51 @@ class StripeProvider(PaymentProvider):
 
     def _client(self):
         from marketplace.payments.stripe_client import get_stripe_client
+
         return get_stripe_client()
 
     def create_payment(self, payment, checkout) -> ProviderPayment:
         import stripe
 
         from marketplace.payments.stripe_client import CURRENCY, to_stripe_amount
+
         try:
             intent = self._client().v1.payment_intents.create(
-                {"amount": to_stripe_amount(payment.amount), "currency": CURRENCY,
-                 "transfer_group": f"checkout_{checkout.id}",
-                 "metadata": {"checkout_id": str(checkout.id), "payment_id": str(payment.id)},
-                 "automatic_payment_methods": {"enabled": True}},
-                {"idempotency_key": f"checkout:{checkout.id}:payment_intent"})
+                {
+                    "amount": to_stripe_amount(payment.amount),
+                    "currency": CURRENCY,
+                    "transfer_group": f"checkout_{checkout.id}",
+                    "metadata": {"checkout_id": str(checkout.id), "payment_id": str(payment.id)},
+                    "automatic_payment_methods": {"enabled": True},
+                },
+                {"idempotency_key": f"checkout:{checkout.id}:payment_intent"},
+            )
         except stripe.StripeError as err:
             current_app.logger.warning("stripe payment intent failed: %s", err)
-            raise PaymentProviderError(details={"provider": getattr(err, "code", None) or str(err)[:200]}) from err
+            raise PaymentProviderError(
+                details={"provider": getattr(err, "code", None) or str(err)[:200]}
+            ) from err
         return ProviderPayment(ref=intent.id, client_secret=intent.client_secret)
 
     def refund(self, payment, amount: int, key: str) -> str:
         import stripe
 
         from marketplace.payments.stripe_client import to_stripe_amount
+
         try:
             refund = self._client().v1.refunds.create(
-                {"payment_intent": payment.provider_ref, "amount": to_stripe_amount(amount),
-                 "metadata": {"payment_id": str(payment.id), "key": key}},
-                {"idempotency_key": key})
+                {
+                    "payment_intent": payment.provider_ref,
+                    "amount": to_stripe_amount(amount),
+                    "metadata": {"payment_id": str(payment.id), "key": key},
+                },
+                {"idempotency_key": key},
+            )
         except stripe.StripeError as err:
             current_app.logger.warning("stripe refund failed: %s", err)
-            raise PaymentProviderError(details={"provider": getattr(err, "code", None) or str(err)[:200]}) from err
+            raise PaymentProviderError(
+                details={"provider": getattr(err, "code", None) or str(err)[:200]}
+            ) from err
         return refund.id
 
 
@@ -112,7 +131,9 @@ def provider_for(method: str) -> PaymentProvider:
         return SandboxProvider()
     if method == "stripe" and stripe_configured():
         return StripeProvider()
-    raise ValidationFailed(details={"payment_method": [f"Metode pembayaran {method} tidak tersedia."]})
+    raise ValidationFailed(
+        details={"payment_method": [f"Metode pembayaran {method} tidak tersedia."]}
+    )
 
 
 def provider_of(payment) -> PaymentProvider:

@@ -15,16 +15,29 @@ from marketplace.payments.schemas import PaymentSchema, SandboxConfirmBody
 BUYERS = ("civil_servant", "public")
 
 
-@endpoint(bp, "/payments/<int:payment_id>", summary="One payment",
-          roles=("civil_servant", "public", "finance", "admin"), response=PaymentSchema)
+@endpoint(
+    bp,
+    "/payments/<int:payment_id>",
+    summary="One payment",
+    roles=("civil_servant", "public", "finance", "admin"),
+    response=PaymentSchema,
+)
 def get_payment(payment_id):
     """The caller's own payment (finance and admin: any); 404 otherwise."""
     user = require_role("civil_servant", "public", "finance", "admin")
     return ordering.payment_dict(ordering.get_payment(user, payment_id))
 
 
-@endpoint(bp, "/payments/<int:payment_id>/sandbox-confirm", "POST", summary="Pay in the sandbox",
-          roles=BUYERS, body=SandboxConfirmBody, response=PaymentSchema, errors=[409])
+@endpoint(
+    bp,
+    "/payments/<int:payment_id>/sandbox-confirm",
+    "POST",
+    summary="Pay in the sandbox",
+    roles=BUYERS,
+    body=SandboxConfirmBody,
+    response=PaymentSchema,
+    errors=[409],
+)
 def sandbox_confirm(payment_id, data):
     """The buyer settles a sandbox payment: `succeeded` marks its orders paid. 404 when not
     theirs or when the sandbox is disabled."""
@@ -35,7 +48,9 @@ def sandbox_confirm(payment_id, data):
 @endpoint(bp, "/webhooks/stripe", "POST", summary="Stripe webhook", public=True, errors=[400])
 def stripe_webhook():
     """Signature-verified on the raw body; each event id takes effect once (CSRF-exempt)."""
-    return services.handle_stripe_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
+    return services.handle_stripe_webhook(
+        request.get_data(), request.headers.get("Stripe-Signature")
+    )
 
 
 @bp.get("/payments/<int:payment_id>")
@@ -43,9 +58,13 @@ def payment_page(payment_id):
     """Pay a checkout: sandbox buttons, or the Stripe Payment Element when configured."""
     user = require_role(*BUYERS)
     payment = ordering.get_payment(user, payment_id)
-    return render_template("payments/pay.html", payment=payment, orders=payment.checkout.orders,
-                           sandbox_enabled=bool(current_app.config.get("PAYMENT_SANDBOX_ENABLED")),
-                           publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY"))
+    return render_template(
+        "payments/pay.html",
+        payment=payment,
+        orders=payment.checkout.orders,
+        sandbox_enabled=bool(current_app.config.get("PAYMENT_SANDBOX_ENABLED")),
+        publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY"),
+    )
 
 
 @bp.post("/payments/<int:payment_id>/sandbox")

@@ -30,14 +30,18 @@ class InvalidSignature(BadRequest):
 
 def _payment_for_intent(intent_id: str | None, metadata: dict | None = None) -> Payment | None:
     if intent_id:
-        payment = db.session.scalar(ordering._locked(
-            select(Payment).where(Payment.provider_ref == intent_id)))
+        payment = db.session.scalar(
+            ordering._locked(select(Payment).where(Payment.provider_ref == intent_id))
+        )
         if payment is not None:
             return payment
     pid = (metadata or {}).get("payment_id")
     if pid and str(pid).isdigit():
-        return db.session.scalar(ordering._locked(
-            select(Payment).where(Payment.id == int(pid), Payment.provider == "stripe")))
+        return db.session.scalar(
+            ordering._locked(
+                select(Payment).where(Payment.id == int(pid), Payment.provider == "stripe")
+            )
+        )
     return None
 
 
@@ -46,6 +50,7 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
     payment_intent.payment_failed records the failure, charge.refunded records refunds made at
     Stripe; other types are acknowledged. 400 invalid_signature / bad_request."""
     from marketplace.payments.stripe_client import construct_event
+
     try:
         construct_event(payload, signature)
     except stripe.SignatureVerificationError:
@@ -63,7 +68,9 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
         raise BadRequest("The webhook body is not a Stripe event.")
     if db.session.get(StripeEvent, event_id) is not None:
         return {"received": True, "duplicate": True}
-    db.session.add(StripeEvent(id=event_id, type=event_type, account=raw.get("account"), payload=raw))
+    db.session.add(
+        StripeEvent(id=event_id, type=event_type, account=raw.get("account"), payload=raw)
+    )
     try:
         db.session.flush()
     except IntegrityError:  # the same event delivered twice at once: the other one applies it
@@ -76,8 +83,9 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
         payment = _payment_for_intent(obj.get("id"), obj.get("metadata"))
         # A payment we canceled (its orders expired) stays open at Stripe: if the buyer still
         # completes it the money did arrive, so book it and send it back (_void_stale) too.
-        if payment is not None and (rules.payment_can_move(payment.status, "succeeded")
-                                    or payment.status == "canceled"):
+        if payment is not None and (
+            rules.payment_can_move(payment.status, "succeeded") or payment.status == "canceled"
+        ):
             paid = ordering._mark_orders_paid(payment)
     elif event_type == "payment_intent.payment_failed":
         payment = _payment_for_intent(obj.get("id"), obj.get("metadata"))
@@ -96,6 +104,7 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
     db.session.commit()
     ordering._send_paid(paid)
     from marketplace import signals
+
     for refund in refunds:
         signals.order_refunded.send(refund.order, refund=refund)
     return {"received": True, "type": event_type}
@@ -105,9 +114,14 @@ def _sync_refunds(payment: Payment, charge: dict[str, Any]) -> list[Refund]:
     """Refunds made in the Stripe dashboard: record what Stripe refunded beyond what we know,
     spread over the payment's orders in id order (our own refunds are already recorded)."""
     from marketplace.payments.stripe_client import from_stripe_amount
+
     refunded_at_stripe = from_stripe_amount(charge.get("amount_refunded") or 0)
-    known = db.session.scalar(select(func.coalesce(func.sum(Refund.amount), 0)).where(
-        Refund.payment_id == payment.id)) or 0
+    known = (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Refund.amount), 0)).where(Refund.payment_id == payment.id)
+        )
+        or 0
+    )
     missing = refunded_at_stripe - int(known)
     created: list[Refund] = []
     if missing <= 0:
@@ -115,10 +129,15 @@ def _sync_refunds(payment: Payment, charge: dict[str, Any]) -> list[Refund]:
     for order in ordering._lock_orders([o.id for o in payment.checkout.orders]):
         if missing <= 0:
             break
-        if order.status not in ordering.REFUNDABLE and order.status not in ("cancelled", "rejected"):
+        if order.status not in ordering.REFUNDABLE and order.status not in (
+            "cancelled",
+            "rejected",
+        ):
             continue
         take = min(missing, order.paid_amount - order.refunded_total)
-        refund = ordering._refund(order, take, "Dikembalikan lewat Stripe.", None, call_provider=False)
+        refund = ordering._refund(
+            order, take, "Dikembalikan lewat Stripe.", None, call_provider=False
+        )
         if refund is not None:
             created.append(refund)
             missing -= take

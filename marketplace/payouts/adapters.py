@@ -32,8 +32,15 @@ class TransferRequest:
     reference: str
     idempotency_key: str
 
-BANK_FILE_COLUMNS = ("vendor_name", "bank_name", "account_number", "account_name", "amount",
-                     "reference")
+
+BANK_FILE_COLUMNS = (
+    "vendor_name",
+    "bank_name",
+    "account_number",
+    "account_name",
+    "amount",
+    "reference",
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,11 @@ class PayoutAdapter:
         raise NotImplementedError
 
     def bank_file(self, payouts: Iterable[Payout]) -> str:
-        raise ValidationFailed("Pembayaran lewat Stripe tidak memakai berkas transfer bank.",
-                               code="no_bank_file", details={"adapter": [self.name]})
+        raise ValidationFailed(
+            "Pembayaran lewat Stripe tidak memakai berkas transfer bank.",
+            code="no_bank_file",
+            details={"adapter": [self.name]},
+        )
 
 
 class ManualBankFile(PayoutAdapter):
@@ -77,9 +87,16 @@ class ManualBankFile(PayoutAdapter):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(BANK_FILE_COLUMNS)
         for p in payouts:
-            writer.writerow([rules.csv_cell(p.vendor.name), rules.csv_cell(p.bank_name),
-                             rules.csv_cell(p.bank_account_number),
-                             rules.csv_cell(p.bank_account_name), p.amount, p.reference])
+            writer.writerow(
+                [
+                    rules.csv_cell(p.vendor.name),
+                    rules.csv_cell(p.bank_name),
+                    rules.csv_cell(p.bank_account_number),
+                    rules.csv_cell(p.bank_account_name),
+                    p.amount,
+                    p.reference,
+                ]
+            )
         return out.getvalue()
 
 
@@ -91,26 +108,39 @@ class StripeConnect(PayoutAdapter):
 
     def send(self, request: TransferRequest) -> SendResult:
         if not request.destination:
-            return SendResult(False, failure_code="no_stripe_account", definitive=False,
-                              failure_message="Toko ini belum menghubungkan akun Stripe.")
+            return SendResult(
+                False,
+                failure_code="no_stripe_account",
+                definitive=False,
+                failure_message="Toko ini belum menghubungkan akun Stripe.",
+            )
         params = {
             "amount": to_stripe_amount(request.amount),
             "currency": CURRENCY,
             "destination": request.destination,
             "transfer_group": f"payout:{request.payout_id}",
             "description": f"Peken payout {request.reference}",
-            "metadata": {"payout_id": str(request.payout_id), "run_id": str(request.run_id),
-                         "vendor_id": str(request.vendor_id), "reference": request.reference},
+            "metadata": {
+                "payout_id": str(request.payout_id),
+                "run_id": str(request.run_id),
+                "vendor_id": str(request.vendor_id),
+                "reference": request.reference,
+            },
         }
         try:
             transfer = get_stripe_client().v1.transfers.create(
-                params, {"idempotency_key": request.idempotency_key})
+                params, {"idempotency_key": request.idempotency_key}
+            )
         except stripe.StripeError as err:
             status = getattr(err, "http_status", None)
             code = getattr(err, "code", None) or type(err).__name__
             message = getattr(err, "user_message", None) or str(err) or code
-            return SendResult(False, failure_code=str(code)[:60], failure_message=str(message),
-                              definitive=rules.is_definitive_failure(status))
+            return SendResult(
+                False,
+                failure_code=str(code)[:60],
+                failure_message=str(message),
+                definitive=rules.is_definitive_failure(status),
+            )
         return SendResult(True, provider_ref=transfer.id)
 
 

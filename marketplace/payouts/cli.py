@@ -10,7 +10,12 @@ from marketplace.payouts import rules
 
 @click.command("payouts-run")
 @click.option("--adapter", type=click.Choice(rules.ADAPTERS), default="manual", show_default=True)
-@click.option("--as-of", "as_of", default=None, help="ISO date/datetime (WIB): only money available before it.")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="ISO date/datetime (WIB): only money available before it.",
+)
 @click.option("--actor-email", default=None, help="The finance user recorded in the audit log.")
 @with_appcontext
 def payouts_run(adapter: str, as_of: str | None, actor_email: str | None) -> None:
@@ -32,7 +37,9 @@ def payouts_run(adapter: str, as_of: str | None, actor_email: str | None) -> Non
     run = run_payouts(actor, as_of=cutoff, adapter=adapter)
     click.echo(f"run {run.id}: {len(run.payouts)} payouts, total {format_rupiah(run.total)}")
     for flag in run.flagged:
-        click.echo(f"  skipped vendor {flag['vendor_id']} ({flag['vendor_name']}): {flag['reason']}")
+        click.echo(
+            f"  skipped vendor {flag['vendor_id']} ({flag['vendor_name']}): {flag['reason']}"
+        )
 
 
 COMMANDS = (payouts_run,)

@@ -56,7 +56,9 @@ class Payout(db.Model):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("debt_netted >= 0", name="debt_not_negative"),
-        CheckConstraint("status in ('pending','exported','paid','failed','cancelled')", name="status"),
+        CheckConstraint(
+            "status in ('pending','exported','paid','failed','cancelled')", name="status"
+        ),
         CheckConstraint("adapter in ('manual','stripe')", name="adapter"),
         UniqueConstraint("run_id", "vendor_id", name="uq_payouts_run_vendor"),
     )
@@ -115,10 +117,15 @@ class Payout(db.Model):
         if not rules.can_transition(self.adapter, self.status, status):
             raise InvalidTransition(
                 f"Payout {self.reference} cannot go from {self.status} to {status}.",
-                details={"from": self.status, "to": status, "adapter": self.adapter})
+                details={"from": self.status, "to": status, "adapter": self.adapter},
+            )
         self.status = status
         now = utcnow()
-        stamp = {"exported": "exported_at", "paid": "paid_at", "failed": "failed_at",
-                 "cancelled": "cancelled_at"}.get(status)
+        stamp = {
+            "exported": "exported_at",
+            "paid": "paid_at",
+            "failed": "failed_at",
+            "cancelled": "cancelled_at",
+        }.get(status)
         if stamp:
             setattr(self, stamp, now)

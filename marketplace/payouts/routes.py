@@ -40,8 +40,14 @@ def _csv_response(filename: str, text: str, flagged: list[dict[str, Any]]) -> Re
 
 
 # ================================================================= vendor API
-@endpoint(bp, "/vendor/balance", summary="My shop's balance", roles=VENDOR, response=BalanceSchema,
-          tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/balance",
+    summary="My shop's balance",
+    roles=VENDOR,
+    response=BalanceSchema,
+    tag="vendor",
+)
 def vendor_balance():
     """The shop's money from the ledger: pending (paid, not completed), available (completed, not
     paid out, net of debt: negative when refunds after a payout exceed it), paid_out, in_transit,
@@ -49,16 +55,33 @@ def vendor_balance():
     return services.shop_balance(api_user())
 
 
-@endpoint(bp, "/vendor/payouts", summary="My shop's payouts", roles=VENDOR, query=PageQuery,
-          response=ShopPayoutSchema, paginated=True, tag="vendor")
+@endpoint(
+    bp,
+    "/vendor/payouts",
+    summary="My shop's payouts",
+    roles=VENDOR,
+    query=PageQuery,
+    response=ShopPayoutSchema,
+    paginated=True,
+    tag="vendor",
+)
 def vendor_payouts(args):
     """The shop's payouts, newest first, paginated; only the caller's shop."""
     return services.list_shop_payouts(api_user(), *page_args(args))
 
 
 # ================================================================= finance API
-@endpoint(bp, "/finance/payout-runs", "POST", summary="Run payouts", roles=FINANCE,
-          body=PayoutRunCreateSchema, response=PayoutRunSchema, status=201, tag="finance")
+@endpoint(
+    bp,
+    "/finance/payout-runs",
+    "POST",
+    summary="Run payouts",
+    roles=FINANCE,
+    body=PayoutRunCreateSchema,
+    response=PayoutRunSchema,
+    status=201,
+    tag="finance",
+)
 def create_payout_run(data):
     """One payout per vendor with a positive available balance net of debt (money available
     before `as_of` when given); `adapter` manual (bank file) or stripe (Connect transfer, sent at
@@ -66,62 +89,128 @@ def create_payout_run(data):
     return services.run_payouts(api_user(), as_of=data.get("as_of"), adapter=data["adapter"]), 201
 
 
-@endpoint(bp, "/finance/payout-runs", summary="Payout runs", roles=FINANCE_READ, query=PageQuery,
-          response=PayoutRunSchema, paginated=True, tag="finance")
+@endpoint(
+    bp,
+    "/finance/payout-runs",
+    summary="Payout runs",
+    roles=FINANCE_READ,
+    query=PageQuery,
+    response=PayoutRunSchema,
+    paginated=True,
+    tag="finance",
+)
 def list_payout_runs(args):
     """Payout runs with their payouts, newest first."""
     return services.list_runs(*page_args(args))
 
 
-@endpoint(bp, "/finance/payout-runs/<int:run_id>", summary="One payout run", roles=FINANCE_READ,
-          response=PayoutRunSchema, tag="finance")
+@endpoint(
+    bp,
+    "/finance/payout-runs/<int:run_id>",
+    summary="One payout run",
+    roles=FINANCE_READ,
+    response=PayoutRunSchema,
+    tag="finance",
+)
 def get_payout_run(run_id):
     """A payout run, its payouts and the vendors it flagged; 404 when absent."""
     return services.get_run(run_id)
 
 
-@endpoint(bp, "/finance/payout-runs/<int:run_id>/bank-file", summary="Bank transfer file (CSV)",
-          roles=FINANCE, produces=["text/csv"], errors=[422], tag="finance")
+@endpoint(
+    bp,
+    "/finance/payout-runs/<int:run_id>/bank-file",
+    summary="Bank transfer file (CSV)",
+    roles=FINANCE,
+    produces=["text/csv"],
+    errors=[422],
+    tag="finance",
+)
 def payout_run_bank_file(run_id):
     """CSV of a manual run's payouts still to transfer (vendor, bank, account number and name,
     amount, PKN-PO-<id>); they become `exported`. 422 no_bank_file for a Stripe run."""
     return _csv_response(*services.export_bank_file(api_user(), run_id))
 
 
-@endpoint(bp, "/finance/payouts", summary="Payouts", roles=FINANCE_READ, query=PayoutListQuery,
-          response=PayoutSchema, paginated=True, tag="finance")
+@endpoint(
+    bp,
+    "/finance/payouts",
+    summary="Payouts",
+    roles=FINANCE_READ,
+    query=PayoutListQuery,
+    response=PayoutSchema,
+    paginated=True,
+    tag="finance",
+)
 def list_payouts(args):
     """Every payout, newest first, by `status`, `vendor_id` and `run_id`."""
     page, per_page = page_args(args)
-    return services.list_payouts(status=args.get("status"), vendor_id=args.get("vendor_id"),
-                                 run_id=args.get("run_id"), page=page, per_page=per_page)
+    return services.list_payouts(
+        status=args.get("status"),
+        vendor_id=args.get("vendor_id"),
+        run_id=args.get("run_id"),
+        page=page,
+        per_page=per_page,
+    )
 
 
-@endpoint(bp, "/finance/payouts/<int:payout_id>", summary="One payout", roles=FINANCE_READ,
-          response=PayoutSchema, tag="finance")
+@endpoint(
+    bp,
+    "/finance/payouts/<int:payout_id>",
+    summary="One payout",
+    roles=FINANCE_READ,
+    response=PayoutSchema,
+    tag="finance",
+)
 def get_payout(payout_id):
     """One payout; 404 when absent."""
     return services.get_payout(payout_id)
 
 
-@endpoint(bp, "/finance/payouts/<int:payout_id>/mark-paid", "POST", summary="Mark a payout paid",
-          roles=FINANCE, body=MarkPaidSchema, response=PayoutSchema, errors=[409], tag="finance")
+@endpoint(
+    bp,
+    "/finance/payouts/<int:payout_id>/mark-paid",
+    "POST",
+    summary="Mark a payout paid",
+    roles=FINANCE,
+    body=MarkPaidSchema,
+    response=PayoutSchema,
+    errors=[409],
+    tag="finance",
+)
 def mark_payout_paid(payout_id, data):
     """Confirm a manual payout was transferred, with the bank's reference; 409 invalid_transition
     when it is a Stripe payout or not pending/exported."""
     return services.mark_payout_paid(api_user(), payout_id, data["bank_reference"])
 
 
-@endpoint(bp, "/finance/payouts/<int:payout_id>/cancel", "POST", summary="Cancel an unpaid payout",
-          roles=FINANCE, body=CancelSchema, response=PayoutSchema, errors=[409], tag="finance")
+@endpoint(
+    bp,
+    "/finance/payouts/<int:payout_id>/cancel",
+    "POST",
+    summary="Cancel an unpaid payout",
+    roles=FINANCE,
+    body=CancelSchema,
+    response=PayoutSchema,
+    errors=[409],
+    tag="finance",
+)
 def cancel_payout(payout_id, data):
     """Cancel a payout that was not paid (e.g. returned by the bank): the money is available to
     the vendor again. 409 invalid_transition when already paid or cancelled."""
     return services.cancel_payout(api_user(), payout_id, data["reason"])
 
 
-@endpoint(bp, "/finance/payouts/<int:payout_id>/retry", "POST", summary="Retry a Stripe payout",
-          roles=FINANCE, response=PayoutSchema, errors=[409, 422], tag="finance")
+@endpoint(
+    bp,
+    "/finance/payouts/<int:payout_id>/retry",
+    "POST",
+    summary="Retry a Stripe payout",
+    roles=FINANCE,
+    response=PayoutSchema,
+    errors=[409, 422],
+    tag="finance",
+)
 def retry_payout(payout_id):
     """Try a failed Stripe transfer again with its deterministic idempotency key; 409 for manual
     or settled payouts."""
@@ -136,8 +225,10 @@ def _form(schema: Schema, labels: dict[str, str]) -> dict[str, Any]:
         return schema.load(data, unknown=EXCLUDE)  # csrf_token, next…
     except MarshmallowValidationError as err:
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        details = {labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
-                   for k, v in messages.items()}
+        details = {
+            labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
+            for k, v in messages.items()
+        }
         raise ValidationFailed(_("Periksa kembali isian formulir."), details=details) from None
 
 
@@ -154,20 +245,33 @@ def finance_payouts():
         status = "open"
     wanted = rules.OPEN_STATUSES if status == "open" else status
     payouts = services.list_payouts(status=wanted, page=1, per_page=100)
-    return render_template("payouts/finance_payouts.html", runs=services.list_runs(_page_number(), 10),
-                           payouts=payouts, status=status, can_act=user.role == "finance",
-                           statuses=rules.STATUSES)
+    return render_template(
+        "payouts/finance_payouts.html",
+        runs=services.list_runs(_page_number(), 10),
+        payouts=payouts,
+        status=status,
+        can_act=user.role == "finance",
+        statuses=rules.STATUSES,
+    )
 
 
 @bp.post("/finance/payouts/run")
 def finance_run_payouts():
     """Finance presses "run payouts now" (after confirming)."""
     user = require_role(*FINANCE)
-    data = _form(PayoutRunCreateSchema(), {"as_of": _("Sampai tanggal"), "adapter": _("Cara bayar")})
+    data = _form(
+        PayoutRunCreateSchema(), {"as_of": _("Sampai tanggal"), "adapter": _("Cara bayar")}
+    )
     run = services.run_payouts(user, as_of=data.get("as_of"), adapter=data["adapter"])
     if run.payouts:
-        flash(_("%(n)s pembayaran dibuat, total %(total)s.", n=len(run.payouts),
-                total=format_rupiah(run.total)), "success")
+        flash(
+            _(
+                "%(n)s pembayaran dibuat, total %(total)s.",
+                n=len(run.payouts),
+                total=format_rupiah(run.total),
+            ),
+            "success",
+        )
     else:
         flash(_("Tidak ada saldo yang perlu dibayarkan saat ini."), "warning")
     if run.flagged:
@@ -179,8 +283,9 @@ def finance_run_payouts():
 def finance_run(run_id: int):
     """Finance: one run with its payouts, skipped vendors, bank file and actions."""
     user = require_role(*FINANCE_READ)
-    return render_template("payouts/finance_run.html", run=services.get_run(run_id),
-                           can_act=user.role == "finance")
+    return render_template(
+        "payouts/finance_run.html", run=services.get_run(run_id), can_act=user.role == "finance"
+    )
 
 
 @bp.get("/finance/payouts/runs/<int:run_id>/bank-file")
@@ -192,8 +297,9 @@ def finance_bank_file(run_id: int):
 
 def _back(payout) -> Any:
     """Back to where the form was (a safe local `next`), else the payout's run."""
-    return redirect(safe_next(request.form.get("next"),
-                              url_for("payouts.finance_run", run_id=payout.run_id)))
+    return redirect(
+        safe_next(request.form.get("next"), url_for("payouts.finance_run", run_id=payout.run_id))
+    )
 
 
 @bp.post("/finance/payouts/<int:payout_id>/mark-paid")
@@ -212,8 +318,10 @@ def finance_cancel(payout_id: int):
     user = require_role(*FINANCE)
     data = _form(CancelSchema(), {"reason": _("Alasan")})
     payout = services.cancel_payout(user, payout_id, data["reason"])
-    flash(_("Pembayaran %(ref)s dibatalkan; saldonya kembali tersedia.", ref=payout.reference),
-          "success")
+    flash(
+        _("Pembayaran %(ref)s dibatalkan; saldonya kembali tersedia.", ref=payout.reference),
+        "success",
+    )
     return _back(payout)
 
 
@@ -225,8 +333,14 @@ def finance_retry(payout_id: int):
     if payout.status == "paid":
         flash(_("Pembayaran %(ref)s berhasil dikirim.", ref=payout.reference), "success")
     else:
-        flash(_("Pembayaran %(ref)s masih gagal: %(msg)s", ref=payout.reference,
-                msg=payout.failure_message or payout.failure_code or ""), "error")
+        flash(
+            _(
+                "Pembayaran %(ref)s masih gagal: %(msg)s",
+                ref=payout.reference,
+                msg=payout.failure_message or payout.failure_code or "",
+            ),
+            "error",
+        )
     return _back(payout)
 
 
@@ -235,6 +349,9 @@ def shop_payouts():
     """The shopkeeper's balance cards (pending, available, paid out) and payout history."""
     user = require_role(*VENDOR)
     vendor = services.own_vendor(user)
-    return render_template("payouts/shop_payouts.html", vendor=vendor,
-                           balance=services.vendor_balance(vendor.id),
-                           payouts=services.list_shop_payouts(user, _page_number(), 20))
+    return render_template(
+        "payouts/shop_payouts.html",
+        vendor=vendor,
+        balance=services.vendor_balance(vendor.id),
+        payouts=services.list_shop_payouts(user, _page_number(), 20),
+    )

@@ -12,7 +12,7 @@ from marketplace.timeutil import WIB, naive_utc
 ADAPTERS = ("manual", "stripe")
 STATUSES = ("pending", "exported", "paid", "failed", "cancelled")
 OPEN_STATUSES = ("pending", "exported", "failed")  # money still in transit
-RETRYABLE = ("pending", "failed")                    # stripe payouts that may be attempted again
+RETRYABLE = ("pending", "failed")  # stripe payouts that may be attempted again
 
 # Manual payouts are executed by finance from the bank file; Stripe ones by a Connect transfer.
 # A failed Stripe transfer keeps the money in transit so a retry cannot pay it twice; cancelling
@@ -21,12 +21,16 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "manual": {
         "pending": ("exported", "paid", "cancelled"),
         "exported": ("paid", "cancelled"),
-        "paid": (), "failed": ("cancelled",), "cancelled": (),
+        "paid": (),
+        "failed": ("cancelled",),
+        "cancelled": (),
     },
     "stripe": {
         "pending": ("paid", "failed", "cancelled"),
         "failed": ("paid", "failed", "cancelled"),
-        "exported": (), "paid": (), "cancelled": (),
+        "exported": (),
+        "paid": (),
+        "cancelled": (),
     },
 }
 
@@ -105,9 +109,13 @@ def parse_as_of(value: str) -> datetime:
     return naive_utc(parsed)
 
 
-def missing_bank_fields(bank_name: str | None, account_number: str | None,
-                        account_name: str | None) -> list[str]:
+def missing_bank_fields(
+    bank_name: str | None, account_number: str | None, account_name: str | None
+) -> list[str]:
     """The bank details a manual transfer needs and the vendor has not filled in."""
-    fields = {"bank_name": bank_name, "bank_account_number": account_number,
-              "bank_account_name": account_name}
+    fields = {
+        "bank_name": bank_name,
+        "bank_account_number": account_number,
+        "bank_account_name": account_name,
+    }
     return [name for name, value in fields.items() if not (value or "").strip()]

@@ -13,7 +13,9 @@ from marketplace.payouts import rules
 class AsOfField(fields.Field):
     """ISO date or datetime → naive UTC cut-off (a date is the start of that day in WIB)."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Not a valid ISO date or datetime."}
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "invalid": "Not a valid ISO date or datetime."
+    }
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):

@@ -57,18 +57,24 @@ def _stored(text: str, **kwargs) -> str:
 
 
 # ================================================================= balances
-def _balances_by_vendor(vendor_ids: list[int] | None, accounts: tuple[str, ...], *,
-                        before: datetime | None = None) -> dict[tuple[int, str], int]:
+def _balances_by_vendor(
+    vendor_ids: list[int] | None, accounts: tuple[str, ...], *, before: datetime | None = None
+) -> dict[tuple[int, str], int]:
     """(vendor_id, account) → balance (debit positive). With `before`, only journals created
     before it count, plus every payout journal (those already moved money out of the period)."""
-    stmt = (select(LedgerLine.vendor_id, LedgerLine.account, func.coalesce(func.sum(LedgerLine.amount), 0))
-            .where(LedgerLine.account.in_(accounts), LedgerLine.vendor_id.is_not(None))
-            .group_by(LedgerLine.vendor_id, LedgerLine.account))
+    stmt = (
+        select(
+            LedgerLine.vendor_id, LedgerLine.account, func.coalesce(func.sum(LedgerLine.amount), 0)
+        )
+        .where(LedgerLine.account.in_(accounts), LedgerLine.vendor_id.is_not(None))
+        .group_by(LedgerLine.vendor_id, LedgerLine.account)
+    )
     if vendor_ids is not None:
         stmt = stmt.where(LedgerLine.vendor_id.in_(vendor_ids))
     if before is not None:
         stmt = stmt.join(JournalEntry, JournalEntry.id == LedgerLine.journal_id).where(
-            or_(JournalEntry.created_at < before, JournalEntry.kind.in_(PAYOUT_KINDS)))
+            or_(JournalEntry.created_at < before, JournalEntry.kind.in_(PAYOUT_KINDS))
+        )
     return {(vid, account): int(total) for vid, account, total in db.session.execute(stmt).all()}
 
 
@@ -78,8 +84,11 @@ def vendor_balance(vendor_id: int) -> dict[str, int]:
     accounts = (VENDOR_PENDING, VENDOR_AVAILABLE, VENDOR_IN_TRANSIT, VENDOR_RECEIVABLE)
     b = _balances_by_vendor([vendor_id], accounts)
     debt = b.get((vendor_id, VENDOR_RECEIVABLE), 0)
-    paid_out = db.session.scalar(select(func.coalesce(func.sum(Payout.amount), 0)).where(
-        Payout.vendor_id == vendor_id, Payout.status == "paid"))
+    paid_out = db.session.scalar(
+        select(func.coalesce(func.sum(Payout.amount), 0)).where(
+            Payout.vendor_id == vendor_id, Payout.status == "paid"
+        )
+    )
     return {
         "pending": -b.get((vendor_id, VENDOR_PENDING), 0),
         "available": -b.get((vendor_id, VENDOR_AVAILABLE), 0) - debt,
@@ -116,12 +125,19 @@ def _lock_payable_vendors() -> list[Vendor]:
     A second run waits here until the first commits; it then reads balances in a fresh statement
     and finds them already moved to in-transit, so concurrent runs never pay twice. (On SQLite
     every write transaction begins IMMEDIATE, which serialises runs the same way.)"""
-    with_money = (select(LedgerLine.vendor_id)
-                  .where(LedgerLine.account.in_((VENDOR_AVAILABLE, VENDOR_RECEIVABLE)),
-                         LedgerLine.vendor_id.is_not(None))
-                  .distinct())
-    return list(db.session.scalars(
-        select(Vendor).where(Vendor.id.in_(with_money)).order_by(Vendor.id).with_for_update()))
+    with_money = (
+        select(LedgerLine.vendor_id)
+        .where(
+            LedgerLine.account.in_((VENDOR_AVAILABLE, VENDOR_RECEIVABLE)),
+            LedgerLine.vendor_id.is_not(None),
+        )
+        .distinct()
+    )
+    return list(
+        db.session.scalars(
+            select(Vendor).where(Vendor.id.in_(with_money)).order_by(Vendor.id).with_for_update()
+        )
+    )
 
 
 def run_payouts(actor, *, as_of: datetime | None = None, adapter: str = "manual") -> PayoutRun:
@@ -149,45 +165,87 @@ def run_payouts(actor, *, as_of: datetime | None = None, adapter: str = "manual"
         debt = now_b.get((vendor.id, VENDOR_RECEIVABLE), 0)
         eligible = None
         if then_b is not None:
-            eligible = -then_b.get((vendor.id, VENDOR_AVAILABLE), 0) - then_b.get((vendor.id, VENDOR_RECEIVABLE), 0)
+            eligible = -then_b.get((vendor.id, VENDOR_AVAILABLE), 0) - then_b.get(
+                (vendor.id, VENDOR_RECEIVABLE), 0
+            )
         split = rules.payout_split(available, debt, eligible)
         if split is None:
             if available > 0 and debt >= available:
-                flagged.append({"vendor_id": vendor.id, "vendor_name": vendor.name,
-                                "reason": "debt_exceeds_available", "amount": available - debt,
-                                "message": _stored("Utang toko (%(debt)s) menutup seluruh saldo tersedia.",
-                                             debt=format_rupiah(debt))})
+                flagged.append(
+                    {
+                        "vendor_id": vendor.id,
+                        "vendor_name": vendor.name,
+                        "reason": "debt_exceeds_available",
+                        "amount": available - debt,
+                        "message": _stored(
+                            "Utang toko (%(debt)s) menutup seluruh saldo tersedia.",
+                            debt=format_rupiah(debt),
+                        ),
+                    }
+                )
             continue
         if adapter == "manual":
-            missing = rules.missing_bank_fields(vendor.bank_name, vendor.bank_account_number,
-                                                vendor.bank_account_name)
+            missing = rules.missing_bank_fields(
+                vendor.bank_name, vendor.bank_account_number, vendor.bank_account_name
+            )
             if missing:
-                flagged.append({"vendor_id": vendor.id, "vendor_name": vendor.name,
-                                "reason": "missing_bank_details", "amount": split.amount,
-                                "missing": missing,
-                                "message": _stored("Rekening bank toko belum lengkap; saldo %(amount)s "
-                                             "tetap tersedia untuk pembayaran berikutnya.",
-                                             amount=format_rupiah(split.amount))})
+                flagged.append(
+                    {
+                        "vendor_id": vendor.id,
+                        "vendor_name": vendor.name,
+                        "reason": "missing_bank_details",
+                        "amount": split.amount,
+                        "missing": missing,
+                        "message": _stored(
+                            "Rekening bank toko belum lengkap; saldo %(amount)s "
+                            "tetap tersedia untuk pembayaran berikutnya.",
+                            amount=format_rupiah(split.amount),
+                        ),
+                    }
+                )
                 continue
-        payout = Payout(run=run, vendor_id=vendor.id, adapter=adapter, status="pending",
-                        amount=split.amount, debt_netted=split.debt_netted,
-                        bank_name=vendor.bank_name, bank_account_number=vendor.bank_account_number,
-                        bank_account_name=vendor.bank_account_name,
-                        stripe_account_id=vendor.stripe_account_id)
+        payout = Payout(
+            run=run,
+            vendor_id=vendor.id,
+            adapter=adapter,
+            status="pending",
+            amount=split.amount,
+            debt_netted=split.debt_netted,
+            bank_name=vendor.bank_name,
+            bank_account_number=vendor.bank_account_number,
+            bank_account_name=vendor.bank_account_name,
+            stripe_account_id=vendor.stripe_account_id,
+        )
         db.session.add(payout)
         db.session.flush()
-        post_journal("payout", [(VENDOR_AVAILABLE, split.debit_available, vendor.id),
-                                (VENDOR_RECEIVABLE, -split.debt_netted, vendor.id),
-                                (VENDOR_IN_TRANSIT, -split.amount, vendor.id)],
-                     memo=f"{payout.reference} run {run.id}", reference=payout.reference,
-                     payout_id=payout.id, actor_id=run.actor_id)
+        post_journal(
+            "payout",
+            [
+                (VENDOR_AVAILABLE, split.debit_available, vendor.id),
+                (VENDOR_RECEIVABLE, -split.debt_netted, vendor.id),
+                (VENDOR_IN_TRANSIT, -split.amount, vendor.id),
+            ],
+            memo=f"{payout.reference} run {run.id}",
+            reference=payout.reference,
+            payout_id=payout.id,
+            actor_id=run.actor_id,
+        )
         total += split.amount
     run.total = total
     run.flagged = flagged
-    record_audit(actor, "payout.run", "payout_run", run.id,
-                 after={"adapter": adapter, "as_of": as_of.isoformat() if as_of else None,
-                        "payouts": len(run.payouts), "total": total,
-                        "flagged": [f["vendor_id"] for f in flagged]})
+    record_audit(
+        actor,
+        "payout.run",
+        "payout_run",
+        run.id,
+        after={
+            "adapter": adapter,
+            "as_of": as_of.isoformat() if as_of else None,
+            "payouts": len(run.payouts),
+            "total": total,
+            "flagged": [f["vendor_id"] for f in flagged],
+        },
+    )
     db.session.commit()
     run_id = run.id
     if adapter == "stripe":
@@ -198,23 +256,35 @@ def run_payouts(actor, *, as_of: datetime | None = None, adapter: str = "manual"
 
 def list_runs(page: int = 1, per_page: int = 20) -> Page:
     """Payout runs, newest first (finance)."""
-    stmt = (select(PayoutRun).options(selectinload(PayoutRun.payouts).joinedload(Payout.vendor))
-            .order_by(PayoutRun.id.desc()))
+    stmt = (
+        select(PayoutRun)
+        .options(selectinload(PayoutRun.payouts).joinedload(Payout.vendor))
+        .order_by(PayoutRun.id.desc())
+    )
     return paginate(stmt, page, per_page)
 
 
 def get_run(run_id: int) -> PayoutRun:
     """One payout run with its payouts; 404 when absent."""
-    run = db.session.scalar(select(PayoutRun).where(PayoutRun.id == run_id).options(
-        selectinload(PayoutRun.payouts).joinedload(Payout.vendor)))
+    run = db.session.scalar(
+        select(PayoutRun)
+        .where(PayoutRun.id == run_id)
+        .options(selectinload(PayoutRun.payouts).joinedload(Payout.vendor))
+    )
     if run is None:
         raise NotFound(_("Putaran pembayaran tidak ditemukan."))
     return run
 
 
 # ================================================================= payouts
-def list_payouts(*, status: str | tuple[str, ...] | None = None, vendor_id: int | None = None,
-                 run_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
+def list_payouts(
+    *,
+    status: str | tuple[str, ...] | None = None,
+    vendor_id: int | None = None,
+    run_id: int | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
     """Payouts for finance, newest first, filtered by status (one or several), vendor and run."""
     stmt = select(Payout).options(joinedload(Payout.vendor)).order_by(Payout.id.desc())
     if isinstance(status, tuple):
@@ -244,19 +314,30 @@ def _settle(payout: Payout, actor, *, reference: str | None) -> None:
     payout.transition_to("paid")
     # "payout_transfer" (reference tr_…) is the kind the Stripe reconciliation matches transfers to.
     kind = "payout_transfer" if payout.adapter == "stripe" else "payout_paid"
-    post_journal(kind, [(VENDOR_IN_TRANSIT, payout.amount, payout.vendor_id),
-                                 (PROVIDER_CASH, -payout.amount)],
-                 memo=f"{payout.reference} paid", reference=reference, payout_id=payout.id,
-                 actor_id=actor.id if actor else None)
-    _notify_vendor(payout, "payout_paid",
-                   lambda: _("Pembayaran %(amount)s telah dikirim", amount=format_rupiah(payout.amount)),
-                   lambda: _("Pembayaran %(ref)s sebesar %(amount)s telah dikirim ke rekening Anda.",
-                             ref=payout.reference, amount=format_rupiah(payout.amount)))
+    post_journal(
+        kind,
+        [(VENDOR_IN_TRANSIT, payout.amount, payout.vendor_id), (PROVIDER_CASH, -payout.amount)],
+        memo=f"{payout.reference} paid",
+        reference=reference,
+        payout_id=payout.id,
+        actor_id=actor.id if actor else None,
+    )
+    _notify_vendor(
+        payout,
+        "payout_paid",
+        lambda: _("Pembayaran %(amount)s telah dikirim", amount=format_rupiah(payout.amount)),
+        lambda: _(
+            "Pembayaran %(ref)s sebesar %(amount)s telah dikirim ke rekening Anda.",
+            ref=payout.reference,
+            amount=format_rupiah(payout.amount),
+        ),
+    )
 
 
 def _notify_vendor(payout: Payout, kind: str, title, body) -> None:
     """In-app (and email) note to the shop owner, in the owner's language."""
     from marketplace.notifications.services import notify
+
     owner = payout.vendor.owner
     with force_locale(owner.locale or "id"):
         title_text, body_text = str(title()), str(body())
@@ -268,13 +349,21 @@ def mark_payout_paid(actor, payout_id: int, bank_reference: str) -> Payout:
     in-transit → cash. 409 invalid_transition for Stripe payouts or payouts not pending/exported."""
     payout = get_payout(payout_id, lock=True)
     if payout.adapter != "manual":
-        raise InvalidTransition(_("Pembayaran Stripe diselesaikan oleh Stripe, bukan ditandai manual."),
-                                details={"adapter": payout.adapter, "status": payout.status})
+        raise InvalidTransition(
+            _("Pembayaran Stripe diselesaikan oleh Stripe, bukan ditandai manual."),
+            details={"adapter": payout.adapter, "status": payout.status},
+        )
     before = {"status": payout.status}
     payout.bank_reference = bank_reference
     _settle(payout, actor, reference=bank_reference)
-    record_audit(actor, "payout.mark_paid", "payout", payout.id, before=before,
-                 after={"status": "paid", "bank_reference": bank_reference, "amount": payout.amount})
+    record_audit(
+        actor,
+        "payout.mark_paid",
+        "payout",
+        payout.id,
+        before=before,
+        after={"status": "paid", "bank_reference": bank_reference, "amount": payout.amount},
+    )
     db.session.commit()
     return payout
 
@@ -286,13 +375,27 @@ def cancel_payout(actor, payout_id: int, reason: str) -> Payout:
     before = {"status": payout.status}
     payout.transition_to("cancelled")
     payout.cancel_reason = reason
-    post_journal("payout_reversal", [(VENDOR_IN_TRANSIT, payout.amount, payout.vendor_id),
-                                     (VENDOR_AVAILABLE, -(payout.amount + payout.debt_netted), payout.vendor_id),
-                                     (VENDOR_RECEIVABLE, payout.debt_netted, payout.vendor_id)],
-                 memo=f"{payout.reference} cancelled: {reason}"[:500], reference=payout.reference,
-                 payout_id=payout.id, actor_id=actor.id if actor else None)
-    record_audit(actor, "payout.cancel", "payout", payout.id, before=before,
-                 after={"status": "cancelled", "amount": payout.amount}, reason=reason)
+    post_journal(
+        "payout_reversal",
+        [
+            (VENDOR_IN_TRANSIT, payout.amount, payout.vendor_id),
+            (VENDOR_AVAILABLE, -(payout.amount + payout.debt_netted), payout.vendor_id),
+            (VENDOR_RECEIVABLE, payout.debt_netted, payout.vendor_id),
+        ],
+        memo=f"{payout.reference} cancelled: {reason}"[:500],
+        reference=payout.reference,
+        payout_id=payout.id,
+        actor_id=actor.id if actor else None,
+    )
+    record_audit(
+        actor,
+        "payout.cancel",
+        "payout",
+        payout.id,
+        before=before,
+        after={"status": "cancelled", "amount": payout.amount},
+        reason=reason,
+    )
     db.session.commit()
     return payout
 
@@ -302,12 +405,20 @@ def retry_payout(actor, payout_id: int) -> Payout:
     409 invalid_transition for manual payouts or payouts that are not pending/failed."""
     payout = get_payout(payout_id)
     if not payout.can_retry:
-        raise InvalidTransition(_("Hanya pembayaran Stripe yang gagal yang dapat dicoba lagi."),
-                                details={"adapter": payout.adapter, "status": payout.status})
+        raise InvalidTransition(
+            _("Hanya pembayaran Stripe yang gagal yang dapat dicoba lagi."),
+            details={"adapter": payout.adapter, "status": payout.status},
+        )
     if not stripe_enabled():
         raise StripeNotConfigured()
-    record_audit(actor, "payout.retry", "payout", payout.id, before={"status": payout.status},
-                 after={"attempt": payout.attempts + 1, "idempotency_key": payout.idempotency_key})
+    record_audit(
+        actor,
+        "payout.retry",
+        "payout",
+        payout.id,
+        before={"status": payout.status},
+        after={"attempt": payout.attempts + 1, "idempotency_key": payout.idempotency_key},
+    )
     db.session.commit()
     return _attempt_transfer(actor, payout_id)
 
@@ -317,10 +428,15 @@ def _attempt_transfer(actor, payout_id: int) -> Payout:
     that already settled it wins; the shared idempotency key makes Stripe answer both alike)."""
     payout = get_payout(payout_id)
     adapter = get_adapter(payout.adapter)
-    request = TransferRequest(payout_id=payout.id, run_id=payout.run_id, vendor_id=payout.vendor_id,
-                              amount=payout.amount,
-                              destination=payout.stripe_account_id or payout.vendor.stripe_account_id,
-                              reference=payout.reference, idempotency_key=payout.idempotency_key)
+    request = TransferRequest(
+        payout_id=payout.id,
+        run_id=payout.run_id,
+        vendor_id=payout.vendor_id,
+        amount=payout.amount,
+        destination=payout.stripe_account_id or payout.vendor.stripe_account_id,
+        reference=payout.reference,
+        idempotency_key=payout.idempotency_key,
+    )
     db.session.commit()  # no transaction (and no SQLite write lock) while Stripe is called
     result: SendResult | None = adapter.send(request)
     payout = get_payout(payout_id, lock=True)
@@ -339,8 +455,9 @@ def _attempt_transfer(actor, payout_id: int) -> Payout:
         payout.failure_code, payout.failure_message = result.failure_code, result.failure_message
         if result.definitive:
             payout.key_seq += 1
-        log.warning("payout %s failed: %s %s", payout.reference, result.failure_code,
-                    result.failure_message)
+        log.warning(
+            "payout %s failed: %s %s", payout.reference, result.failure_code, result.failure_message
+        )
     db.session.commit()
     return payout
 
@@ -355,8 +472,13 @@ def export_bank_file(actor, run_id: int) -> tuple[str, str, list[dict[str, Any]]
     for p in payouts:
         if p.status == "pending":
             p.transition_to("exported")
-    record_audit(actor, "payout.export", "payout_run", run.id,
-                 after={"payouts": [p.id for p in payouts], "total": sum(p.amount for p in payouts)})
+    record_audit(
+        actor,
+        "payout.export",
+        "payout_run",
+        run.id,
+        after={"payouts": [p.id for p in payouts], "total": sum(p.amount for p in payouts)},
+    )
     db.session.commit()
     stamp = utcnow().strftime("%Y%m%d")
     return f"peken-payouts-run-{run.id}-{stamp}.csv", text, list(run.flagged or [])

@@ -45,7 +45,9 @@ def import_products_command(owner_email: str, csv_file: str):
             result = services.import_products(owner, upload, progress=bar.update)
         except MarketplaceError as err:
             raise click.ClickException(err.message) from None
-    click.echo(f"created {result['created']}, updated {result['updated']}, errors {len(result['errors'])}")
+    click.echo(
+        f"created {result['created']}, updated {result['updated']}, errors {len(result['errors'])}"
+    )
     for error in result["errors"]:
         click.echo(f"  row {error['row']}: {error['message']}", err=True)
     if result["errors"]:

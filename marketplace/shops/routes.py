@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
-from marketplace.timeutil import now_utc, to_wib
 from marketplace.shops import bp, rules, services
 from marketplace.shops.schemas import (
     BusinessClassOverrideSchema,
@@ -28,6 +27,7 @@ from marketplace.shops.schemas import (
     StockAdjustmentSchema,
     StockMovementSchema,
 )
+from marketplace.timeutil import now_utc, to_wib
 
 VENDOR = ("vendor",)
 

@@ -4,13 +4,12 @@ NotFound. Services commit once; helpers (`_…`, `refresh_umk_class`) only flush
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import csv
 import io
 import logging
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -32,10 +31,10 @@ from marketplace.catalog import models as catalog
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
-from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, to_wib
 from marketplace.shops import rules
 from marketplace.shops.errors import InsufficientStock, ShopNotFound, SkuTaken
 from marketplace.shops.models import StockMovement, Vendor
+from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, to_wib
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,18 @@ def roster(*lines: str, header: str = HEADER) -> bytes:
     return ("\n".join([header, *lines]) + "\n").encode("utf-8")
 
 
-def good_row(n: int, *, opd: str = "DKP", opd_name: str = "Dinas Koperasi dan Perdagangan",
-             position: str = "Staf", email: str | None = None) -> str:
-    return (f"{198001012006041000 + n:018d},ASN Nomor {n},{email or f'asn{n}@surabaya.go.id'},"
-            f"{opd},{opd_name},{position},Gubeng")
+def good_row(
+    n: int,
+    *,
+    opd: str = "DKP",
+    opd_name: str = "Dinas Koperasi dan Perdagangan",
+    position: str = "Staf",
+    email: str | None = None,
+) -> str:
+    return (
+        f"{198001012006041000 + n:018d},ASN Nomor {n},{email or f'asn{n}@surabaya.go.id'},"
+        f"{opd},{opd_name},{position},Gubeng"
+    )
 
 
 @pytest.fixture
@@ -25,7 +33,13 @@ def roster_file():
 
 
 VENDOR_APPLICATION = {
-    "shop_name": "Warung Bu Sri", "type": "kelontong", "nib": "9120001234567",
-    "npwp": "01.234.567.8-901.000", "pkp": False, "kelurahan": "Gubeng", "kecamatan": "Gubeng",
-    "address": "Jl. Gubeng Kertajaya 5", "made_in_city": True,
+    "shop_name": "Warung Bu Sri",
+    "type": "kelontong",
+    "nib": "9120001234567",
+    "npwp": "01.234.567.8-901.000",
+    "pkp": False,
+    "kelurahan": "Gubeng",
+    "kecamatan": "Gubeng",
+    "address": "Jl. Gubeng Kertajaya 5",
+    "made_in_city": True,
 }

@@ -25,8 +25,9 @@ def _error(resp, status, code=None):
 def test_token_is_issued_for_right_credentials_and_works_as_bearer(api):
     user = make_user(email="warga@test.peken.id")
     db.session.commit()
-    resp = api().post("/api/v1/auth/token", json={"email": "Warga@test.peken.id",
-                                                  "password": "peken-test-pass"})
+    resp = api().post(
+        "/api/v1/auth/token", json={"email": "Warga@test.peken.id", "password": "peken-test-pass"}
+    )
     assert resp.status_code == 200
     assert resp.json["user"]["id"] == user.id
     me = api().get("/api/v1/me", headers={"Authorization": f"Bearer {resp.json['token']}"})
@@ -36,13 +37,17 @@ def test_token_is_issued_for_right_credentials_and_works_as_bearer(api):
 def test_wrong_password_answers_invalid_credentials(api):
     make_user(email="warga@test.peken.id")
     db.session.commit()
-    resp = api().post("/api/v1/auth/token", json={"email": "warga@test.peken.id", "password": "nope-nope"})
+    resp = api().post(
+        "/api/v1/auth/token", json={"email": "warga@test.peken.id", "password": "nope-nope"}
+    )
     _error(resp, 401, "invalid_credentials")
     assert db.session.scalar(select(ApiToken.id)) is None
 
 
 def test_token_request_without_password_is_a_validation_error(api):
-    err = _error(api().post("/api/v1/auth/token", json={"email": "a@b.id"}), 422, "validation_error")
+    err = _error(
+        api().post("/api/v1/auth/token", json={"email": "a@b.id"}), 422, "validation_error"
+    )
     assert "password" in err["details"]
 
 
@@ -60,18 +65,26 @@ def test_repeated_failures_are_limited_per_address_and_email_but_not_successes(m
     client = limited.test_client()
     try:
         for _ in range(3):
-            ok = client.post("/api/v1/auth/token", json={"email": "other@test.peken.id",
-                                                         "password": "peken-test-pass"})
+            ok = client.post(
+                "/api/v1/auth/token",
+                json={"email": "other@test.peken.id", "password": "peken-test-pass"},
+            )
             assert ok.status_code == 200  # successes do not count
         for _ in range(3):
-            bad = client.post("/api/v1/auth/token", json={"email": "target@test.peken.id",
-                                                          "password": "guess-guess"})
+            bad = client.post(
+                "/api/v1/auth/token",
+                json={"email": "target@test.peken.id", "password": "guess-guess"},
+            )
             assert bad.status_code == 401
-        blocked = client.post("/api/v1/auth/token", json={"email": "target@test.peken.id",
-                                                          "password": "peken-test-pass"})
+        blocked = client.post(
+            "/api/v1/auth/token",
+            json={"email": "target@test.peken.id", "password": "peken-test-pass"},
+        )
         _error(blocked, 429, "too_many_requests")
-        still_ok = client.post("/api/v1/auth/token", json={"email": "other@test.peken.id",
-                                                           "password": "peken-test-pass"})
+        still_ok = client.post(
+            "/api/v1/auth/token",
+            json={"email": "other@test.peken.id", "password": "peken-test-pass"},
+        )
         assert still_ok.status_code == 200
     finally:
         limiter.reset()
@@ -92,8 +105,10 @@ def test_deleting_the_token_with_a_session_cookie_is_a_bad_request(client, login
 
 # ---------------------------------------------------------------- register and me
 def test_register_creates_a_public_user(api):
-    resp = api().post("/api/v1/auth/register", json={"email": "Baru@Mail.id", "password": "sayur segar pagi",
-                                                     "name": "Warga Baru"})
+    resp = api().post(
+        "/api/v1/auth/register",
+        json={"email": "Baru@Mail.id", "password": "sayur segar pagi", "name": "Warga Baru"},
+    )
     assert resp.status_code == 201
     assert resp.json["role"] == "public" and resp.json["email"] == "baru@mail.id"
     assert db.session.scalar(select(User.role).where(User.email == "baru@mail.id")) == "public"
@@ -102,18 +117,26 @@ def test_register_creates_a_public_user(api):
 def test_register_with_a_taken_email_conflicts(api):
     make_user(email="ada@mail.id")
     db.session.commit()
-    resp = api().post("/api/v1/auth/register", json={"email": "ADA@mail.id", "password": "sayur segar pagi",
-                                                     "name": "X"})
+    resp = api().post(
+        "/api/v1/auth/register",
+        json={"email": "ADA@mail.id", "password": "sayur segar pagi", "name": "X"},
+    )
     _error(resp, 409, "email_taken")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": "x@mail.id", "password": "pendek", "name": "X"}, "password"),
-    ({"email": "x@mail.id", "password": "password123", "name": "X"}, "password"),
-    ({"email": "bukan-email", "password": "sayur segar pagi", "name": "X"}, "email"),
-    ({"email": "x@mail.id", "password": "sayur segar pagi"}, "name"),
-    ({"email": "x@mail.id", "password": "sayur segar pagi", "name": "X", "role": "admin"}, "role"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": "x@mail.id", "password": "pendek", "name": "X"}, "password"),
+        ({"email": "x@mail.id", "password": "password123", "name": "X"}, "password"),
+        ({"email": "bukan-email", "password": "sayur segar pagi", "name": "X"}, "email"),
+        ({"email": "x@mail.id", "password": "sayur segar pagi"}, "name"),
+        (
+            {"email": "x@mail.id", "password": "sayur segar pagi", "name": "X", "role": "admin"},
+            "role",
+        ),
+    ],
+)
 def test_register_rejects_bad_fields_and_creates_nothing(api, body, field):
     err = _error(api().post("/api/v1/auth/register", json=body), 422)
     assert field in err["details"]
@@ -124,7 +147,9 @@ def test_me_for_a_civil_servant_has_nip_opd_position_and_kelurahan(api):
     opd = make_opd("DKP", "Dinas Koperasi dan Perdagangan")
     asn = make_civil_servant(opd=opd, position="Camat", kelurahan="Tegalsari")
     body = api(asn).get("/api/v1/me").json
-    assert body["nip"] == asn.nip and body["position"] == "Camat" and body["kelurahan"] == "Tegalsari"
+    assert (
+        body["nip"] == asn.nip and body["position"] == "Camat" and body["kelurahan"] == "Tegalsari"
+    )
     assert body["opd"] == {"code": "DKP", "name": "Dinas Koperasi dan Perdagangan"}
     assert body["vendor_id"] is None
 
@@ -138,22 +163,28 @@ def test_me_for_a_vendor_has_the_shop_id_and_null_asn_fields(api):
 
 # ---------------------------------------------------------------- roster import
 def _upload(client, content: bytes, name="roster.csv"):
-    return client.post("/api/v1/admin/civil-servants/import",
-                       data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/admin/civil-servants/import",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_roster_import_counts_created_and_reports_bad_rows_by_number(api):
     make_user(email="dipakai@surabaya.go.id")
     client = api(make_user("admin"))
-    resp = _upload(client, roster(
-        good_row(1),                                          # 2 ok
-        "19800101200604100,Salah NIP,s@surabaya.go.id,DKP,Dinas,Staf,Gubeng",  # 3 bad NIP
-        good_row(3, email="bukan email"),                     # 4 bad email
-        good_row(1, email="kembar@surabaya.go.id"),           # 5 duplicate NIP
-        "198001012006041005,,x5@surabaya.go.id,DKP,Dinas,Staf,Gubeng",  # 6 missing name
-        good_row(6, email="dipakai@surabaya.go.id"),          # 7 email of another user
-        good_row(7),                                          # 8 ok
-    ))
+    resp = _upload(
+        client,
+        roster(
+            good_row(1),  # 2 ok
+            "19800101200604100,Salah NIP,s@surabaya.go.id,DKP,Dinas,Staf,Gubeng",  # 3 bad NIP
+            good_row(3, email="bukan email"),  # 4 bad email
+            good_row(1, email="kembar@surabaya.go.id"),  # 5 duplicate NIP
+            "198001012006041005,,x5@surabaya.go.id,DKP,Dinas,Staf,Gubeng",  # 6 missing name
+            good_row(6, email="dipakai@surabaya.go.id"),  # 7 email of another user
+            good_row(7),  # 8 ok
+        ),
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["created"] == 2 and resp.json["updated"] == 0
     assert [e["row"] for e in resp.json["errors"]] == [3, 4, 5, 6, 7]
@@ -165,11 +196,20 @@ def test_roster_reimport_updates_existing_civil_servants(api):
     _upload(client, roster(good_row(1), good_row(2)))
     resp = _upload(client, roster(good_row(1, position="Lurah"), good_row(2), good_row(3)))
     assert (resp.json["created"], resp.json["updated"], resp.json["errors"]) == (1, 2, [])
-    assert db.session.scalar(select(User.position).where(User.nip == "198001012006041001")) == "Lurah"
+    assert (
+        db.session.scalar(select(User.position).where(User.nip == "198001012006041001")) == "Lurah"
+    )
 
 
-@pytest.mark.parametrize("content", [b"", b"nip,name\n1,2\n", "nip,name,email,opd_code,opd_name,position,"
-                                     "kelurahan\n198001012006041001,B\xe9di,b@x.id,D,D,S,G\n".encode("cp1252")])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"nip,name\n1,2\n",
+        "nip,name,email,opd_code,opd_name,position,"
+        "kelurahan\n198001012006041001,B\xe9di,b@x.id,D,D,S,G\n".encode("cp1252"),
+    ],
+)
 def test_roster_that_cannot_be_read_is_a_validation_error(api, content):
     err = _error(_upload(api(make_user("admin")), content), 422, "validation_error")
     assert "file" in err["details"]
@@ -177,8 +217,12 @@ def test_roster_that_cannot_be_read_is_a_validation_error(api, content):
 
 
 def test_roster_import_without_a_file_is_a_validation_error(api):
-    err = _error(api(make_user("admin")).post("/api/v1/admin/civil-servants/import", data={},
-                                               content_type="multipart/form-data"), 422)
+    err = _error(
+        api(make_user("admin")).post(
+            "/api/v1/admin/civil-servants/import", data={}, content_type="multipart/form-data"
+        ),
+        422,
+    )
     assert "file" in err["details"]
 
 
@@ -194,9 +238,23 @@ def test_public_user_application_creates_a_pending_shop_and_makes_them_vendor(ap
     resp = api(user).post("/api/v1/vendor-applications", json=VENDOR_APPLICATION)
     assert resp.status_code == 201
     assert resp.json["status"] == "pending" and resp.json["npwp"] == "012345678901000"
-    assert set(resp.json) >= {"id", "name", "type", "status", "nib", "npwp", "pkp", "kelurahan",
-                              "kecamatan", "address", "made_in_city", "umk_class", "status_reason",
-                              "created_at", "verified_at"}
+    assert set(resp.json) >= {
+        "id",
+        "name",
+        "type",
+        "status",
+        "nib",
+        "npwp",
+        "pkp",
+        "kelurahan",
+        "kecamatan",
+        "address",
+        "made_in_city",
+        "umk_class",
+        "status_reason",
+        "created_at",
+        "verified_at",
+    }
     assert db.session.get(User, user.id).role == "vendor"
 
 
@@ -207,13 +265,21 @@ def test_vendor_who_applies_again_conflicts(api):
 
 
 def test_civil_servant_application_is_forbidden(api):
-    _error(api(make_civil_servant()).post("/api/v1/vendor-applications", json=VENDOR_APPLICATION), 403)
+    _error(
+        api(make_civil_servant()).post("/api/v1/vendor-applications", json=VENDOR_APPLICATION), 403
+    )
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"nib": "123"}, "nib"), ({"npwp": "12.345"}, "npwp"), ({"type": "pabrik"}, "type"),
-    ({"shop_name": ""}, "shop_name"), ({"made_in_city": None}, "made_in_city"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"nib": "123"}, "nib"),
+        ({"npwp": "12.345"}, "npwp"),
+        ({"type": "pabrik"}, "type"),
+        ({"shop_name": ""}, "shop_name"),
+        ({"made_in_city": None}, "made_in_city"),
+    ],
+)
 def test_invalid_application_is_rejected_and_the_user_stays_public(api, change, field):
     user = make_user("public")
     body = {k: v for k, v in {**VENDOR_APPLICATION, **change}.items() if v is not None}
@@ -226,7 +292,9 @@ def test_invalid_application_is_rejected_and_the_user_stays_public(api, change, 
 # ---------------------------------------------------------------- admin: vendors
 def test_admin_verifies_a_pending_shop_with_an_audit_entry(api):
     vendor = make_vendor(status="pending")
-    resp = api(make_user("admin")).post(f"/api/v1/admin/vendors/{vendor.id}/verify", json={"reason": "OK"})
+    resp = api(make_user("admin")).post(
+        f"/api/v1/admin/vendors/{vendor.id}/verify", json={"reason": "OK"}
+    )
     assert resp.status_code == 200
     assert resp.json["status"] == "verified" and resp.json["verified_at"]
     assert db.session.scalar(select(AuditLog.action)) == "vendor.verify"
@@ -235,25 +303,38 @@ def test_admin_verifies_a_pending_shop_with_an_audit_entry(api):
 def test_admin_suspends_with_a_reason_and_without_one(api):
     admin = make_user("admin")
     first, second = make_vendor(), make_vendor()
-    resp = api(admin).post(f"/api/v1/admin/vendors/{first.id}/suspend", json={"reason": "Izin dicabut"})
+    resp = api(admin).post(
+        f"/api/v1/admin/vendors/{first.id}/suspend", json={"reason": "Izin dicabut"}
+    )
     assert (resp.json["status"], resp.json["status_reason"]) == ("suspended", "Izin dicabut")
-    assert api(admin).post(f"/api/v1/admin/vendors/{second.id}/suspend").json["status"] == "suspended"
+    assert (
+        api(admin).post(f"/api/v1/admin/vendors/{second.id}/suspend").json["status"] == "suspended"
+    )
 
 
 def test_suspending_a_suspended_shop_is_an_invalid_transition(api):
     vendor = make_vendor(status="suspended")
-    _error(api(make_user("admin")).post(f"/api/v1/admin/vendors/{vendor.id}/suspend", json={}),
-           409, "invalid_transition")
+    _error(
+        api(make_user("admin")).post(f"/api/v1/admin/vendors/{vendor.id}/suspend", json={}),
+        409,
+        "invalid_transition",
+    )
 
 
 def test_deciding_on_an_unknown_shop_is_not_found(api):
-    _error(api(make_user("admin")).post("/api/v1/admin/vendors/999999/verify", json={}), 404, "not_found")
+    _error(
+        api(make_user("admin")).post("/api/v1/admin/vendors/999999/verify", json={}),
+        404,
+        "not_found",
+    )
     _error(api(make_user("admin")).get("/api/v1/admin/vendors/999999"), 404, "not_found")
 
 
 def test_a_decision_reason_over_500_characters_is_rejected(api):
     vendor = make_vendor(status="pending")
-    resp = api(make_user("admin")).post(f"/api/v1/admin/vendors/{vendor.id}/verify", json={"reason": "x" * 501})
+    resp = api(make_user("admin")).post(
+        f"/api/v1/admin/vendors/{vendor.id}/verify", json={"reason": "x" * 501}
+    )
     _error(resp, 422)
     assert db.session.get(Vendor, vendor.id).status == "pending"
 

@@ -25,15 +25,27 @@ def test_import_command_rejects_a_file_without_the_columns(runner, tmp_path):
 
 
 def test_create_user_command_makes_an_admin_with_a_working_password(runner):
-    result = runner.invoke(args=["create-user", "--email", "Kepala@Dinkopdag.id", "--name", "Kepala",
-                                 "--role", "admin"], input="jaga pasar kota\njaga pasar kota\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Kepala@Dinkopdag.id",
+            "--name",
+            "Kepala",
+            "--role",
+            "admin",
+        ],
+        input="jaga pasar kota\njaga pasar kota\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "kepala@dinkopdag.id"))
     assert user.role == "admin" and user.check_password("jaga pasar kota")
 
 
 def test_create_user_command_refuses_a_common_password(runner):
-    result = runner.invoke(args=["create-user", "--email", "a@b.id", "--name", "A", "--password", "password"])
+    result = runner.invoke(
+        args=["create-user", "--email", "a@b.id", "--name", "A", "--password", "password"]
+    )
     assert result.exit_code == 1 and "umum" in result.output
     assert db.session.scalar(select(User.id)) is None
 
@@ -41,7 +53,9 @@ def test_create_user_command_refuses_a_common_password(runner):
 def test_set_password_command_changes_the_password(runner):
     user = make_user(email="lupa@test.peken.id")
     db.session.commit()
-    result = runner.invoke(args=["set-password", "lupa@test.peken.id", "--password", "kata sandi baruku"])
+    result = runner.invoke(
+        args=["set-password", "lupa@test.peken.id", "--password", "kata sandi baruku"]
+    )
     assert result.exit_code == 0, result.output
     db.session.refresh(user)
     assert user.check_password("kata sandi baruku")

@@ -33,18 +33,32 @@ def test_login_page_shows_the_form_in_indonesian(client):
 def test_login_goes_to_a_safe_local_next(client):
     user = make_civil_servant()
     db.session.commit()
-    resp = client.post("/login", data={"email": user.email, "password": "peken-test-pass",
-                                       "next": "/orders?status=paid"})
+    resp = client.post(
+        "/login",
+        data={"email": user.email, "password": "peken-test-pass", "next": "/orders?status=paid"},
+    )
     assert resp.status_code == 302 and resp.headers["Location"] == "/orders?status=paid"
     assert _signed_in_as(client) == user.email
 
 
-@pytest.mark.parametrize("unsafe", ["//evil.com", "/\\evil.com", "https://evil.com", "http:/evil.com",
-                                    "javascript:alert(1)", "\\\\evil.com", "evil.com"])
+@pytest.mark.parametrize(
+    "unsafe",
+    [
+        "//evil.com",
+        "/\\evil.com",
+        "https://evil.com",
+        "http:/evil.com",
+        "javascript:alert(1)",
+        "\\\\evil.com",
+        "evil.com",
+    ],
+)
 def test_login_ignores_an_unsafe_next(client, unsafe):
     user = make_user()
     db.session.commit()
-    resp = client.post("/login", data={"email": user.email, "password": "peken-test-pass", "next": unsafe})
+    resp = client.post(
+        "/login", data={"email": user.email, "password": "peken-test-pass", "next": unsafe}
+    )
     assert resp.status_code == 302 and resp.headers["Location"] == "/"
 
 
@@ -74,7 +88,10 @@ def test_login_page_limits_repeated_failures(make_app):
     client = limited.test_client()
     try:
         for _ in range(2):
-            assert client.post("/login", data={"email": email, "password": "tebak-tebak"}).status_code == 200
+            assert (
+                client.post("/login", data={"email": email, "password": "tebak-tebak"}).status_code
+                == 200
+            )
         resp = client.post("/login", data={"email": email, "password": "peken-test-pass"})
         assert resp.status_code == 429
         assert "Terlalu banyak percobaan" in resp.get_data(as_text=True)
@@ -89,12 +106,21 @@ def test_login_form_without_a_csrf_token_is_refused(make_app):
         db.session.commit()
         email = user.email
     client = strict.test_client()
-    refused = client.post("/login", data={"email": email, "password": "peken-test-pass", "next": "/account"})
+    refused = client.post(
+        "/login", data={"email": email, "password": "peken-test-pass", "next": "/account"}
+    )
     assert refused.headers.get("Location") != "/account"
     html = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    accepted = client.post("/login", data={"email": email, "password": "peken-test-pass",
-                                           "next": "/account", "csrf_token": token})
+    accepted = client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": "peken-test-pass",
+            "next": "/account",
+            "csrf_token": token,
+        },
+    )
     assert accepted.status_code == 302 and accepted.headers["Location"] == "/account"
 
 
@@ -131,24 +157,46 @@ def test_logout_makes_an_old_session_cookie_useless(app, login):
 
 # ---------------------------------------------------------------- register
 def test_registration_form_creates_a_public_user_and_signs_in(client):
-    resp = client.post("/register", data={"name": "Warga Baru", "email": "Baru@Mail.id",
-                                          "password": "sayur segar pagi",
-                                          "password_confirm": "sayur segar pagi"})
+    resp = client.post(
+        "/register",
+        data={
+            "name": "Warga Baru",
+            "email": "Baru@Mail.id",
+            "password": "sayur segar pagi",
+            "password_confirm": "sayur segar pagi",
+        },
+    )
     assert resp.status_code == 302
     assert _signed_in_as(client) == "baru@mail.id"
     assert db.session.scalar(select(User.role).where(User.email == "baru@mail.id")) == "public"
 
 
 def test_registration_with_mismatched_passwords_creates_nothing(client):
-    resp = client.post("/register", data={"name": "X", "email": "x@mail.id", "password": "sayur segar pagi",
-                                          "password_confirm": "sayur segar sore"}, follow_redirects=True)
+    resp = client.post(
+        "/register",
+        data={
+            "name": "X",
+            "email": "x@mail.id",
+            "password": "sayur segar pagi",
+            "password_confirm": "sayur segar sore",
+        },
+        follow_redirects=True,
+    )
     assert "Konfirmasi kata sandi tidak sama." in resp.get_data(as_text=True)
     assert db.session.scalar(select(User.id)) is None
 
 
 def test_registration_with_a_common_password_explains_why(client):
-    resp = client.post("/register", data={"name": "X", "email": "x@mail.id", "password": "password",
-                                          "password_confirm": "password"}, follow_redirects=True)
+    resp = client.post(
+        "/register",
+        data={
+            "name": "X",
+            "email": "x@mail.id",
+            "password": "password",
+            "password_confirm": "password",
+        },
+        follow_redirects=True,
+    )
     assert "terlalu umum" in resp.get_data(as_text=True)
 
 
@@ -159,10 +207,17 @@ def test_password_reset_link_lets_an_imported_civil_servant_set_a_first_password
     with client.application.test_request_context():
         token = services.password_reset_token(user)
     assert client.get(f"/password/reset/{token}").status_code == 200
-    resp = client.post(f"/password/reset/{token}", data={"password": "kata sandi pertamaku",
-                                                         "password_confirm": "kata sandi pertamaku"})
+    resp = client.post(
+        f"/password/reset/{token}",
+        data={"password": "kata sandi pertamaku", "password_confirm": "kata sandi pertamaku"},
+    )
     assert resp.status_code == 302
-    assert client.post("/login", data={"email": user.email, "password": "kata sandi pertamaku"}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": user.email, "password": "kata sandi pertamaku"}
+        ).status_code
+        == 302
+    )
     assert client.get(f"/password/reset/{token}").status_code == 404
 
 
@@ -222,8 +277,11 @@ def test_form_with_a_bad_nib_explains_the_field_and_creates_no_shop(client, logi
     user = make_user("public")
     db.session.commit()  # the 422 rolls the request's session back
     login(client, user)
-    resp = client.post("/shop/apply", data={**VENDOR_APPLICATION, "nib": "12", "made_in_city": "yes"},
-                       follow_redirects=True)
+    resp = client.post(
+        "/shop/apply",
+        data={**VENDOR_APPLICATION, "nib": "12", "made_in_city": "yes"},
+        follow_redirects=True,
+    )
     assert "NIB harus 13 angka." in resp.get_data(as_text=True)
     assert db.session.scalar(select(Vendor.id)) is None
 
@@ -259,8 +317,11 @@ def test_admin_verifies_from_the_page(client, login):
 def test_admin_suspends_from_the_page_and_the_reason_is_shown(client, login):
     vendor = make_vendor(status="verified")
     login(client, make_user("admin"))
-    resp = client.post(f"/admin/vendors/{vendor.id}/suspend", data={"reason": "Produk luar kota"},
-                       follow_redirects=True)
+    resp = client.post(
+        f"/admin/vendors/{vendor.id}/suspend",
+        data={"reason": "Produk luar kota"},
+        follow_redirects=True,
+    )
     html = resp.get_data(as_text=True)
     assert "Produk luar kota" in html and "Dibekukan" in html
 
@@ -278,7 +339,12 @@ def test_admin_pages_are_forbidden_to_other_roles(client, login, role):
     vendor, user = make_vendor(status="pending"), make_user(role)
     db.session.commit()  # the 403s roll the request's session back
     login(client, user)
-    for url in ("/admin", "/admin/vendors", f"/admin/vendors/{vendor.id}", "/admin/civil-servants/import"):
+    for url in (
+        "/admin",
+        "/admin/vendors",
+        f"/admin/vendors/{vendor.id}",
+        "/admin/civil-servants/import",
+    ):
         assert client.get(url).status_code == 403
     assert client.post(f"/admin/vendors/{vendor.id}/verify").status_code == 403
     assert db.session.get(Vendor, vendor.id).status == "pending"
@@ -299,9 +365,14 @@ def test_admin_vendor_list_filters_and_paginates(client, login):
 def test_admin_imports_the_roster_from_the_page_and_sees_row_errors(client, login):
     login(client, make_user("admin"))
     content = roster(good_row(1), "123,Salah,s@x.id,DKP,Dinas,Staf,Gubeng", good_row(3))
-    resp = client.post("/admin/civil-servants/import", data={"file": (io.BytesIO(content), "asn.csv")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/admin/civil-servants/import",
+        data={"file": (io.BytesIO(content), "asn.csv")},
+        content_type="multipart/form-data",
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert re.search(r'data-testid="created">2<', html) and re.search(r'data-testid="failed">1<', html)
+    assert re.search(r'data-testid="created">2<', html) and re.search(
+        r'data-testid="failed">1<', html
+    )
     assert '<td class="num">3</td>' in html

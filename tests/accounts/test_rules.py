@@ -15,8 +15,9 @@ def test_valid_emails_are_accepted(email):
     assert rules.is_valid_email(email)
 
 
-@pytest.mark.parametrize("email", ["", "budi", "budi@", "@x.id", "budi@x", "bu di@x.id", "a@b@c.id",
-                                   "x" * 250 + "@x.id"])
+@pytest.mark.parametrize(
+    "email", ["", "budi", "budi@", "@x.id", "budi@x", "bu di@x.id", "a@b@c.id", "x" * 250 + "@x.id"]
+)
 def test_malformed_emails_are_rejected(email):
     assert not rules.is_valid_email(email)
 
@@ -35,7 +36,9 @@ def test_passwords_up_to_128_characters_are_allowed_and_longer_rejected():
     assert rules.password_problems("a1b2c3d4" * 16 + "x") == ["Kata sandi maksimal 128 karakter."]
 
 
-@pytest.mark.parametrize("password", ["password", "12345678", "Bismillah", "indonesia123", "QWERTY123"])
+@pytest.mark.parametrize(
+    "password", ["password", "12345678", "Bismillah", "indonesia123", "QWERTY123"]
+)
 def test_very_common_passwords_are_rejected_whatever_the_case(password):
     assert rules.password_problems(password) == ["Kata sandi ini terlalu umum; pilih yang lain."]
 
@@ -62,13 +65,16 @@ def test_nib_must_be_exactly_13_digits():
     assert not rules.is_valid_nib("12345678901a3")
 
 
-@pytest.mark.parametrize("raw, digits", [
-    ("01.234.567.8-901.000", "012345678901000"),
-    ("012345678901000", "012345678901000"),
-    ("3578 0123 4567 8901", "3578012345678901"),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "raw, digits",
+    [
+        ("01.234.567.8-901.000", "012345678901000"),
+        ("012345678901000", "012345678901000"),
+        ("3578 0123 4567 8901", "3578012345678901"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_npwp_punctuation_is_removed_and_15_or_16_digits_kept(raw, digits):
     assert rules.normalise_npwp(raw) == digits
 
@@ -79,11 +85,18 @@ def test_npwp_of_other_lengths_or_with_letters_is_rejected(raw):
         rules.normalise_npwp(raw)
 
 
-@pytest.mark.parametrize("current, target, allowed", [
-    ("pending", "verified", True), ("suspended", "verified", True), ("verified", "verified", False),
-    ("pending", "suspended", True), ("verified", "suspended", True), ("suspended", "suspended", False),
-    ("verified", "pending", False),
-])
+@pytest.mark.parametrize(
+    "current, target, allowed",
+    [
+        ("pending", "verified", True),
+        ("suspended", "verified", True),
+        ("verified", "verified", False),
+        ("pending", "suspended", True),
+        ("verified", "suspended", True),
+        ("suspended", "suspended", False),
+        ("verified", "pending", False),
+    ],
+)
 def test_vendor_status_changes_only_between_allowed_states(current, target, allowed):
     assert rules.can_change_vendor_status(current, target) is allowed
 

@@ -31,8 +31,10 @@ def test_authenticate_accepts_the_right_password_whatever_the_email_case(app):
     assert services.authenticate("  WARGA@test.peken.id ", "peken-test-pass") == user
 
 
-@pytest.mark.parametrize("email, password", [("warga@test.peken.id", "wrong-password"),
-                                             ("nobody@test.peken.id", "peken-test-pass")])
+@pytest.mark.parametrize(
+    "email, password",
+    [("warga@test.peken.id", "wrong-password"), ("nobody@test.peken.id", "peken-test-pass")],
+)
 def test_authenticate_rejects_wrong_password_and_unknown_email_alike(app, email, password):
     make_user(email="warga@test.peken.id")
     with pytest.raises(InvalidCredentials) as err:
@@ -143,26 +145,40 @@ def test_import_creates_civil_servants_with_their_opd_and_no_usable_password(app
 
 def test_reimport_updates_by_nip_and_renames_the_opd(app, roster_file):
     services.import_civil_servants(None, roster_file(good_row(1)))
-    result = services.import_civil_servants(None, roster_file(
-        good_row(1, position="Camat", opd_name="\"Dinas Koperasi, UKM dan Perdagangan\"",
-                 email="asn1.baru@surabaya.go.id")))
+    result = services.import_civil_servants(
+        None,
+        roster_file(
+            good_row(
+                1,
+                position="Camat",
+                opd_name='"Dinas Koperasi, UKM dan Perdagangan"',
+                email="asn1.baru@surabaya.go.id",
+            )
+        ),
+    )
     assert (result.created, result.updated) == (0, 1)
     user = db.session.scalar(select(User).where(User.nip == "198001012006041001"))
     assert user.position == "Camat" and user.email == "asn1.baru@surabaya.go.id"
-    assert db.session.scalar(select(Opd.name).where(Opd.code == "DKP")) == "Dinas Koperasi, UKM dan Perdagangan"
+    assert (
+        db.session.scalar(select(Opd.name).where(Opd.code == "DKP"))
+        == "Dinas Koperasi, UKM dan Perdagangan"
+    )
 
 
 def test_bad_rows_are_reported_by_file_row_number_and_good_rows_still_saved(app, roster_file):
     make_user(email="taken@surabaya.go.id")
-    result = services.import_civil_servants(None, roster_file(
-        good_row(1),                                   # row 2
-        "12345,Pendek,p@surabaya.go.id,DKP,Dinas,Staf,Gubeng",  # row 3: bad NIP
-        good_row(3, email="not-an-email"),             # row 4
-        good_row(1, email="other@surabaya.go.id"),     # row 5: NIP again
-        good_row(5).replace("ASN Nomor 5", ""),        # row 6: no name
-        good_row(6, email="taken@surabaya.go.id"),     # row 7: email of another account
-        good_row(7),                                   # row 8
-    ))
+    result = services.import_civil_servants(
+        None,
+        roster_file(
+            good_row(1),  # row 2
+            "12345,Pendek,p@surabaya.go.id,DKP,Dinas,Staf,Gubeng",  # row 3: bad NIP
+            good_row(3, email="not-an-email"),  # row 4
+            good_row(1, email="other@surabaya.go.id"),  # row 5: NIP again
+            good_row(5).replace("ASN Nomor 5", ""),  # row 6: no name
+            good_row(6, email="taken@surabaya.go.id"),  # row 7: email of another account
+            good_row(7),  # row 8
+        ),
+    )
     assert (result.created, result.updated) == (2, 0)
     assert [e["row"] for e in result.errors] == [3, 4, 5, 6, 7]
     assert "NIP" in result.errors[0]["message"] and "baris 2" in result.errors[2]["message"]
@@ -170,18 +186,26 @@ def test_bad_rows_are_reported_by_file_row_number_and_good_rows_still_saved(app,
 
 
 def test_semicolon_separated_excel_export_with_bom_is_read(app):
-    data = "\ufeffnip;name;email;opd_code;opd_name;position;kelurahan\n" \
-           "198001012006041001;Budi;budi@surabaya.go.id;DKP;Dinas;Staf;Gubeng\n"
+    data = (
+        "\ufeffnip;name;email;opd_code;opd_name;position;kelurahan\n"
+        "198001012006041001;Budi;budi@surabaya.go.id;DKP;Dinas;Staf;Gubeng\n"
+    )
     result = services.import_civil_servants(None, io.BytesIO(data.encode("utf-8")))
     assert result.created == 1 and result.errors == []
 
 
-@pytest.mark.parametrize("content, fragment", [
-    (b"", "kosong"),
-    (b"nip,name,email\n198001012006041001,Budi,budi@x.id\n", "opd_code"),
-    ("nip,name,email,opd_code,opd_name,position,kelurahan\n198001012006041001,B\xe9di,"
-     "b@x.id,DKP,D,S,G\n".encode("latin-1"), "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"", "kosong"),
+        (b"nip,name,email\n198001012006041001,Budi,budi@x.id\n", "opd_code"),
+        (
+            "nip,name,email,opd_code,opd_name,position,kelurahan\n198001012006041001,B\xe9di,"
+            "b@x.id,DKP,D,S,G\n".encode("latin-1"),
+            "UTF-8",
+        ),
+    ],
+)
 def test_unreadable_files_are_rejected_whole_and_change_nothing(app, content, fragment):
     with pytest.raises(ValidationFailed) as err:
         services.import_civil_servants(None, io.BytesIO(content))
@@ -238,8 +262,11 @@ def test_verifying_a_pending_shop_sets_the_time_audits_and_notifies_the_owner(ap
     services.verify_vendor(admin, vendor.id, "Dokumen lengkap")
     assert vendor.status == "verified" and vendor.verified_at is not None
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "vendor.verify"))
-    assert (entry.before, entry.after, entry.reason) == ({"status": "pending"}, {"status": "verified"},
-                                                         "Dokumen lengkap")
+    assert (entry.before, entry.after, entry.reason) == (
+        {"status": "pending"},
+        {"status": "verified"},
+        "Dokumen lengkap",
+    )
     assert db.session.scalar(select(Notification).where(Notification.user_id == vendor.owner_id))
 
 
@@ -282,7 +309,9 @@ def test_a_row_that_races_with_another_change_fails_alone(app, roster_file, monk
         return ({}, {}) if len(calls) == 1 else found
 
     monkeypatch.setattr(services, "_prefetch", stale_prefetch)
-    result = services.import_civil_servants(None, roster_file(good_row(1), good_row(2), good_row(3)))
+    result = services.import_civil_servants(
+        None, roster_file(good_row(1), good_row(2), good_row(3))
+    )
     assert (result.created, result.updated, result.errors) == (2, 1, [])
     assert calls == [3, 1, 1, 1]
     assert db.session.scalar(select(User.id).where(User.nip == "198001012006041003")) is not None

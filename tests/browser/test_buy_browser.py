@@ -9,8 +9,9 @@ from marketplace.extensions import db
 from tests.factories import make_civil_servant, make_product
 
 
-def test_civil_servant_buys_from_two_vendors_and_sees_two_paid_orders(app, page, live_server,
-                                                                   browser_login):
+def test_civil_servant_buys_from_two_vendors_and_sees_two_paid_orders(
+    app, page, live_server, browser_login
+):
     buyer = make_civil_servant(name="Bu Ratna")
     rice = make_product(name="Beras Bengawan 5 kg", price=68_000, stock=5)
     eggs = make_product(name="Telur Ayam 1 kg", price=28_000, stock=5)

@@ -14,14 +14,16 @@ def _fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
 
-def test_civil_servant_searches_filters_by_category_and_opens_a_product(app, page, live_server,
-                                                                        browser_login):
+def test_civil_servant_searches_filters_by_category_and_opens_a_product(
+    app, page, live_server, browser_login
+):
     make_area("Airlangga", "Gubeng")
     sembako = make_category("sembako", "Sembako")
     kue = make_category("kue-dan-roti", "Kue dan Roti")
     shop = make_vendor(name="Toko Kelontong Bu Sri", kelurahan="Airlangga", kecamatan="Gubeng")
-    make_product(shop, name="Beras Premium 5 kg", price=75_000, stock=9, category=sembako,
-                 vat_exempt=True)
+    make_product(
+        shop, name="Beras Premium 5 kg", price=75_000, stock=9, category=sembako, vat_exempt=True
+    )
     make_product(shop, name="Kue Beras Ketan", price=20_000, category=kue)
     make_product(shop, name="Minyak Goreng 2 liter", price=38_000, category=sembako)
     buyer = make_civil_servant(kelurahan="Airlangga")

@@ -20,9 +20,14 @@ def _fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
 
-def test_finance_sees_charts_then_downloads_compliance_of_one_opd(app, page, live_server, browser_login):
+def test_finance_sees_charts_then_downloads_compliance_of_one_opd(
+    app, page, live_server, browser_login
+):
     finance = make_user("finance", name="Bendahara Kota")
-    dinkop, bappeda = make_opd("DINKOP", "Dinas Koperasi dan Perdagangan"), make_opd("BAPPEDA", "Bappedalitbang")
+    dinkop, bappeda = (
+        make_opd("DINKOP", "Dinas Koperasi dan Perdagangan"),
+        make_opd("BAPPEDA", "Bappedalitbang"),
+    )
     ani = make_civil_servant(opd=dinkop, name="Ani Dinkop")
     budi = make_civil_servant(opd=bappeda, name="Budi Bappeda")
     vendor = make_vendor(name="Toko Bu Sri")
@@ -58,6 +63,11 @@ def test_finance_sees_charts_then_downloads_compliance_of_one_opd(app, page, liv
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as f:
         workbook = load_workbook(io.BytesIO(f.read()))
-    cells = {str(c) for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row if c is not None}
+    cells = {
+        str(c)
+        for row in workbook.worksheets[0].iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    }
     assert ani_nip in cells
     assert budi_nip not in cells

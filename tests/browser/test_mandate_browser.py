@@ -21,7 +21,8 @@ def _no_sideways_scroll(page):
 
 
 def test_a_civil_servant_sees_the_widget_and_the_progress_page_with_the_right_amounts(
-        app, page, live_server, browser_login):
+    app, page, live_server, browser_login
+):
     set_rule(current_period(), 100_000, {"Lurah": 1_000_000})
     asn = make_civil_servant(position="Lurah", name="Bu Lurah Sari")
     shop = make_vendor(name="Warung Pak Kardi")
@@ -36,7 +37,10 @@ def test_a_civil_servant_sees_the_widget_and_the_progress_page_with_the_right_am
     widget.wait_for()
     assert "Rp350.000 dari Rp1.000.000" in widget.inner_text()
     assert "Belum terpenuhi" in widget.inner_text()
-    assert page.get_attribute("[data-testid=mandate-widget] [role=progressbar]", "aria-valuenow") == "35"
+    assert (
+        page.get_attribute("[data-testid=mandate-widget] [role=progressbar]", "aria-valuenow")
+        == "35"
+    )
 
     widget.get_by_role("link", name="Rincian").click()
     page.wait_for_url("**/mandate")

@@ -23,7 +23,14 @@ PHONE = 390
 # Paths no page crawl visits: the API, files, the language switch and the health probe.
 SKIP_PREFIXES = ("/api/", "/static", "/uploads", "/language", "/healthz")
 
-ANON, CS, PUBLIC, VENDOR, FINANCE, ADMIN = "anonymous", "civil_servant", "public", "vendor", "finance", "admin"
+ANON, CS, PUBLIC, VENDOR, FINANCE, ADMIN = (
+    "anonymous",
+    "civil_servant",
+    "public",
+    "vendor",
+    "finance",
+    "admin",
+)
 ROLES = [ANON, CS, PUBLIC, VENDOR, FINANCE, ADMIN]
 USERS = {CS, PUBLIC, VENDOR, FINANCE, ADMIN}
 EVERYONE = {ANON, *USERS}
@@ -100,19 +107,42 @@ ENGLISH = {
 }
 INDONESIAN_NAV = ("Keranjang", "Keluar", "Belanja", "Masuk")
 # List pages the world fills: they must list something, not show their empty state.
-FILLED = {"/orders", "/cart", "/notifications", "/shop/orders", "/shop/products", "/shop/payouts",
-          "/finance/payouts", "/finance/reconciliations", "/finance/orders", "/finance/ledger", "/finance/audit",
-          "/admin/vendors", "/products", "/mandate"}
+FILLED = {
+    "/orders",
+    "/cart",
+    "/notifications",
+    "/shop/orders",
+    "/shop/products",
+    "/shop/payouts",
+    "/finance/payouts",
+    "/finance/reconciliations",
+    "/finance/orders",
+    "/finance/ledger",
+    "/finance/audit",
+    "/admin/vendors",
+    "/products",
+    "/mandate",
+}
 
 LEAKS = re.compile(r"Traceback|jinja2|Undefined|RpNone|Rp-|\bNone\b|\bnan\b|\{\{|\{%")
 
-FIXTURE = Path(__file__).resolve().parent.parent / "finance" / "fixtures" / "stripe_balance_transactions.csv"
+FIXTURE = (
+    Path(__file__).resolve().parent.parent
+    / "finance"
+    / "fixtures"
+    / "stripe_balance_transactions.csv"
+)
 DEMO_PASSWORD = "peken-demo-2026"
 
 
 def _page_rules(app) -> list[str]:
-    return sorted({r.rule for r in app.url_map.iter_rules()
-                   if "GET" in r.methods and not r.rule.startswith(SKIP_PREFIXES)})
+    return sorted(
+        {
+            r.rule
+            for r in app.url_map.iter_rules()
+            if "GET" in r.methods and not r.rule.startswith(SKIP_PREFIXES)
+        }
+    )
 
 
 def test_every_page_rule_is_in_the_crawl_map(_app):
@@ -132,8 +162,8 @@ def _build_world(app) -> dict:
     from marketplace.ordering.models import Checkout, Order
     from marketplace.payments.models import Payment
     from marketplace.payouts import services as payouts
-    from marketplace.timeutil import current_period
     from marketplace.shops.models import Vendor
+    from marketplace.timeutil import current_period
 
     seed_demo()
 
@@ -143,72 +173,129 @@ def _build_world(app) -> dict:
     asn, warga = user("asn1@demo.peken.id"), user("warga1@demo.peken.id")
     finance, admin = user("finance@demo.peken.id"), user("admin@demo.peken.id")
     # the shop with the most demo orders, so its order pages show several statuses
-    counts = db.session.execute(select(Order.vendor_id, db.func.count()).group_by(Order.vendor_id)
-                                .order_by(db.func.count().desc(), Order.vendor_id)).all()
+    counts = db.session.execute(
+        select(Order.vendor_id, db.func.count())
+        .group_by(Order.vendor_id)
+        .order_by(db.func.count().desc(), Order.vendor_id)
+    ).all()
     shop = db.session.get(Vendor, counts[0][0])
-    products = db.session.scalars(select(Product).where(Product.vendor_id == shop.id, Product.is_active,
-                                                        Product.stock >= 10).order_by(Product.id)).all()
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.vendor_id == shop.id, Product.is_active, Product.stock >= 10)
+        .order_by(Product.id)
+    ).all()
 
     def buy(key: str, pay: bool) -> Checkout:
         ordering.add_to_cart(asn, products[0].id, 1)
-        checkout = ordering.place_checkout(asn, key, {"fulfilment": "pickup", "payment_method": "sandbox"})
+        checkout = ordering.place_checkout(
+            asn, key, {"fulfilment": "pickup", "payment_method": "sandbox"}
+        )
         if pay:
             payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
             ordering.confirm_sandbox_payment(asn, payment.id, "succeeded")
         return checkout
 
-    buy("crawl-paid", pay=True)                                    # waits for the shop
+    buy("crawl-paid", pay=True)  # waits for the shop
     cancelled = buy("crawl-cancelled", pay=True)
-    ordering.cancel_order(asn, cancelled.orders[0].id)             # refunded
-    buy("crawl-unpaid", pay=False)                                 # pending payment
-    ordering.add_to_cart(asn, products[-1].id, 2)                  # a cart to check out
+    ordering.cancel_order(asn, cancelled.orders[0].id)  # refunded
+    buy("crawl-unpaid", pay=False)  # pending payment
+    ordering.add_to_cart(asn, products[-1].id, 2)  # a cart to check out
     ordering.add_to_cart(warga, products[0].id, 1)
 
     # one paid-to shop without a bank account, so the run both pays shops and flags one
-    payable = db.session.scalars(select(Vendor).join(Order, Order.vendor_id == Vendor.id)
-                                 .where(Order.status == "completed", Vendor.id != shop.id)
-                                 .order_by(Vendor.id.desc())).first()
+    payable = db.session.scalars(
+        select(Vendor)
+        .join(Order, Order.vendor_id == Vendor.id)
+        .where(Order.status == "completed", Vendor.id != shop.id)
+        .order_by(Vendor.id.desc())
+    ).first()
     payable.bank_account_number = None
     db.session.commit()
     run = payouts.run_payouts(finance)
     ours = [p for p in run.payouts if p.vendor_id == shop.id]
-    assert ours and len(run.payouts) > 1 and run.flagged, "the run should pay the crawled shop and flag one"
+    assert ours and len(run.payouts) > 1 and run.flagged, (
+        "the run should pay the crawled shop and flag one"
+    )
     payouts.mark_payout_paid(finance, ours[0].id, "TRF-CRAWL-0001")
-    for someone in (asn, warga, finance, admin):  # buyers and staff get no notification of their own yet
-        notify(someone, "info", "Uji halaman", "Pemberitahuan contoh untuk penjelajahan halaman.", url="/",
-               email=False)
+    for someone in (
+        asn,
+        warga,
+        finance,
+        admin,
+    ):  # buyers and staff get no notification of their own yet
+        notify(
+            someone,
+            "info",
+            "Uji halaman",
+            "Pemberitahuan contoh untuk penjelajahan halaman.",
+            url="/",
+            email=False,
+        )
     rec = reconcile_csv(finance, FIXTURE.read_bytes(), "stripe.csv")
     reset = password_reset_token(warga)
 
     def buyer_ids(buyer: User) -> dict[str, list[int]]:
-        orders = db.session.scalars(select(Order).where(Order.buyer_id == buyer.id).order_by(Order.id)).all()
+        orders = db.session.scalars(
+            select(Order).where(Order.buyer_id == buyer.id).order_by(Order.id)
+        ).all()
         checkout_ids = {o.checkout_id for o in orders}
-        pay_ids = db.session.scalars(select(Payment.id).where(Payment.checkout_id.in_(checkout_ids))
-                                     .order_by(Payment.id)).all()
+        pay_ids = db.session.scalars(
+            select(Payment.id).where(Payment.checkout_id.in_(checkout_ids)).order_by(Payment.id)
+        ).all()
         return {"order_id": [o.id for o in orders], "payment_id": list(pay_ids)}
 
     any_product = products[0].id
     vendors = db.session.scalars(select(Vendor).order_by(Vendor.id)).all()
     by_status = {v.status: v.id for v in vendors}
-    shop_orders = dict(db.session.execute(select(Order.status, Order.id).where(Order.vendor_id == shop.id)
-                                          .order_by(Order.id)).all())  # one order per status
+    shop_orders = dict(
+        db.session.execute(
+            select(Order.status, Order.id).where(Order.vendor_id == shop.id).order_by(Order.id)
+        ).all()
+    )  # one order per status
     shop_products = [p.id for p in products[:2]]
     public = {"product_id": [any_product], "vendor_id": [shop.id]}
     # finance opens a paid, a cancelled (refunded), an unpaid and a completed order
-    finance_orders = sorted({*buyer_ids(asn)["order_id"], *db.session.scalars(
-        select(Order.id).where(Order.status == "completed").order_by(Order.id).limit(1))})
-    money = {"run_id": [run.id], "rec_id": [rec.id], "year": [int(current_period()[:4])],
-             "order_id": finance_orders}
+    finance_orders = sorted(
+        {
+            *buyer_ids(asn)["order_id"],
+            *db.session.scalars(
+                select(Order.id).where(Order.status == "completed").order_by(Order.id).limit(1)
+            ),
+        }
+    )
+    money = {
+        "run_id": [run.id],
+        "rec_id": [rec.id],
+        "year": [int(current_period()[:4])],
+        "order_id": finance_orders,
+    }
     world = {
         ANON: {"email": None, "ids": {**public, "token": [reset]}},
         CS: {"email": asn.email, "ids": {**public, **buyer_ids(asn)}},
         PUBLIC: {"email": warga.email, "ids": {**public, **buyer_ids(warga)}},
-        VENDOR: {"email": shop.owner.email,
-                 "ids": {"product_id": shop_products, "vendor_id": [shop.id], "order_id": sorted(shop_orders.values())}},
+        VENDOR: {
+            "email": shop.owner.email,
+            "ids": {
+                "product_id": shop_products,
+                "vendor_id": [shop.id],
+                "order_id": sorted(shop_orders.values()),
+            },
+        },
         FINANCE: {"email": finance.email, "ids": {**public, **money}},
-        ADMIN: {"email": admin.email, "ids": {**public, **money, **{  # a pending, verified and suspended shop
-            rule: sorted(set(by_status.values()))
-            for rule in ("/admin/vendors/<int:vendor_id>", "/admin/vendors/<int:vendor_id>/class")}}},
+        ADMIN: {
+            "email": admin.email,
+            "ids": {
+                **public,
+                **money,
+                **{  # a pending, verified and suspended shop
+                    rule: sorted(set(by_status.values()))
+                    for rule in (
+                        "/admin/vendors/<int:vendor_id>",
+                        "/admin/vendors/<int:vendor_id>/class",
+                    )
+                },
+            },
+        },
     }
     db.session.commit()
     return world
@@ -249,7 +336,8 @@ def _problems(page, url: str, status: int, lang: str = "id") -> list[str]:
                  .filter(e => e.getBoundingClientRect().right > limit + 1)
                  .filter(e => !e.closest('.table-wrap, pre'))
                  .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
-            PHONE)
+            PHONE,
+        )
         found.append(f"scrollWidth {width} > {PHONE} ({', '.join(wide)})")
     got_lang = page.evaluate("document.documentElement.lang")
     if got_lang != lang:
@@ -258,7 +346,7 @@ def _problems(page, url: str, status: int, lang: str = "id") -> list[str]:
         found.append("empty <title>")
     text = page.inner_text("body")
     for match in LEAKS.finditer(text):
-        around = text[max(0, match.start() - 30): match.end() + 30].replace("\n", " ")
+        around = text[max(0, match.start() - 30) : match.end() + 30].replace("\n", " ")
         found.append(f"{match.group(0)!r} printed: …{around}…")
         break
     filled = page.evaluate("""() => [...document.querySelectorAll('input, textarea, select')]
@@ -278,7 +366,9 @@ def _login(page, live_server, email: str) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, page, live_server, _app):
+def test_every_page_of_the_role_works_on_a_phone_in_both_languages(
+    role, world, page, live_server, _app
+):
     me = world[role]
     if me["email"]:
         _login(page, live_server, me["email"])
@@ -291,7 +381,9 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, 
             if rule in DOWNLOADS:
                 resp = page.request.get(f"{live_server}{path}")
                 if resp.status != 200 or "html" in resp.headers.get("content-type", ""):
-                    problems.append(f"{path}: download answered {resp.status} {resp.headers.get('content-type')}")
+                    problems.append(
+                        f"{path}: download answered {resp.status} {resp.headers.get('content-type')}"
+                    )
                 continue
             resp = page.goto(f"{live_server}{path}")
             status = resp.status if resp else 0
@@ -311,9 +403,15 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, 
         refused.append(f"{rule}→{status}{'' if landed == rule else ' ' + landed}")
         if not me["email"]:
             if landed != f"/login?next={rule}":
-                problems.append(f"{rule}: anonymous visitor not sent to the login form ({status} at {landed})")
-        elif rule not in OPEN_TO_SIGNED_IN and (status != 403 or "Tidak diizinkan" not in page.inner_text("main")):
-            problems.append(f"{rule}: another role's page answered {status} at {landed}, not a clear 403")
+                problems.append(
+                    f"{rule}: anonymous visitor not sent to the login form ({status} at {landed})"
+                )
+        elif rule not in OPEN_TO_SIGNED_IN and (
+            status != 403 or "Tidak diizinkan" not in page.inner_text("main")
+        ):
+            problems.append(
+                f"{rule}: another role's page answered {status} at {landed}, not a clear 403"
+            )
         problems += [f"{rule} (refused): {p}" for p in _problems(page, rule, 200)]
     print(f"{role}: refused {' '.join(refused)}")
 
@@ -321,7 +419,10 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(role, world, 
     page.goto(f"{live_server}/language/en")
     for path in ENGLISH[role]:
         resp = page.goto(f"{live_server}{path}")
-        problems += [f"[en] {path}: {p}" for p in _problems(page, path, resp.status if resp else 0, lang="en")]
+        problems += [
+            f"[en] {path}: {p}"
+            for p in _problems(page, path, resp.status if resp else 0, lang="en")
+        ]
         nav = page.inner_text("header")
         still = [w for w in INDONESIAN_NAV if re.search(rf"\b{w}\b", nav)]
         if still:

@@ -19,16 +19,36 @@ EMPTY_LISTS = {
     ANON: ["/products"],
     "civil_servant": ["/orders", "/cart", "/notifications"],
     "public": ["/orders", "/cart", "/notifications"],
-    "vendor": ["/shop/orders", "/shop/products", "/shop/payouts", "/shop/pick-list", "/notifications"],
-    "finance": ["/finance/payouts", "/finance/reconciliations", "/finance/ledger", "/finance/audit",
-                "/finance/compliance", "/notifications"],
-    "admin": ["/admin/vendors", "/admin/categories", "/finance/payouts", "/finance/reconciliations",
-              "/finance/ledger", "/finance/audit"],
+    "vendor": [
+        "/shop/orders",
+        "/shop/products",
+        "/shop/payouts",
+        "/shop/pick-list",
+        "/notifications",
+    ],
+    "finance": [
+        "/finance/payouts",
+        "/finance/reconciliations",
+        "/finance/ledger",
+        "/finance/audit",
+        "/finance/compliance",
+        "/notifications",
+    ],
+    "admin": [
+        "/admin/vendors",
+        "/admin/categories",
+        "/finance/payouts",
+        "/finance/reconciliations",
+        "/finance/ledger",
+        "/finance/audit",
+    ],
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_an_empty_world_shows_empty_states_and_nothing_breaks(role, app, page, live_server, browser_login):
+def test_an_empty_world_shows_empty_states_and_nothing_breaks(
+    role, app, page, live_server, browser_login
+):
     if role == ANON:
         who = None
     elif role == "civil_servant":

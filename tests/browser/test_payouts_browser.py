@@ -20,8 +20,12 @@ def _fits_the_phone(page) -> bool:
 
 def test_finance_runs_a_payout_and_marks_it_paid(app, page, live_server, browser_login):
     finance = make_user("finance", name="Bendahara Kota")
-    vendor = make_vendor(name="Toko Sumber Rejeki", bank_name="Bank Jatim",
-                         bank_account_number="0011223344", bank_account_name="Siti Aminah")
+    vendor = make_vendor(
+        name="Toko Sumber Rejeki",
+        bank_name="Bank Jatim",
+        bank_account_number="0011223344",
+        bank_account_name="Siti Aminah",
+    )
     earn(vendor, 64_000)
     finance_login = SimpleNamespace(email=finance.email)
     owner_login = SimpleNamespace(email=vendor.owner.email)
@@ -50,8 +54,12 @@ def test_finance_runs_a_payout_and_marks_it_paid(app, page, live_server, browser
     reference = page.locator("[data-testid^=bank-reference-]")
     reference.fill("JTM-2026-0001")
     page.locator("[data-testid^=mark-paid-]").click()
-    expect(page.get_by_text(re.compile(r"Pembayaran PKN-PO-\d+ ditandai sudah dibayar\."))).to_be_visible()
-    expect(page.locator("[data-testid^=payout-row-] [data-testid=payout-status]")).to_have_text("Dibayar")
+    expect(
+        page.get_by_text(re.compile(r"Pembayaran PKN-PO-\d+ ditandai sudah dibayar\."))
+    ).to_be_visible()
+    expect(page.locator("[data-testid^=payout-row-] [data-testid=payout-status]")).to_have_text(
+        "Dibayar"
+    )
     expect(page.get_by_text("JTM-2026-0001")).to_be_visible()
     assert "tidak dapat dibatalkan" in questions[-1]
     assert _fits_the_phone(page)

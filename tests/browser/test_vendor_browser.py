@@ -19,8 +19,9 @@ def test_shopkeeper_restocks_then_accepts_and_readies_an_order_on_a_phone(
 ):
     make_category()
     shop = make_vendor(name="Warung Bu Sri")
-    rice = make_product(shop, name="Beras Medium 5 kg", stock=2, low_stock_threshold=5,
-                        price=65_000)
+    rice = make_product(
+        shop, name="Beras Medium 5 kg", stock=2, low_stock_threshold=5, price=65_000
+    )
     db.session.commit()
     order = make_paid_order(items=[(rice, 1)])
     number, order_id, rice_id = order.number, order.id, rice.id

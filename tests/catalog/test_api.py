@@ -20,8 +20,21 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("app")
 
-PRODUCT_FIELDS = {"id", "name", "description", "category", "unit", "price", "stock",
-                  "is_local_product", "is_pdn", "vat_exempt", "purchasable", "vendor", "image_url"}
+PRODUCT_FIELDS = {
+    "id",
+    "name",
+    "description",
+    "category",
+    "unit",
+    "price",
+    "stock",
+    "is_local_product",
+    "is_pdn",
+    "vat_exempt",
+    "purchasable",
+    "vendor",
+    "image_url",
+}
 
 
 def _names(resp):
@@ -73,7 +86,10 @@ def test_product_list_filters_by_query_category_vendor_kelurahan_local_and_stock
     client = api()
 
     assert _names(client.get("/api/v1/products?q=MINYAK")) == ["Minyak Goreng 2 liter"]
-    assert sorted(_names(client.get("/api/v1/products?category=kue-dan-roti"))) == ["Bolu Pandan", "Lapis Surabaya"]
+    assert sorted(_names(client.get("/api/v1/products?category=kue-dan-roti"))) == [
+        "Bolu Pandan",
+        "Lapis Surabaya",
+    ]
     assert _names(client.get(f"/api/v1/products?vendor_id={darmo.id}")) == ["Bolu Pandan"]
     assert len(_names(client.get("/api/v1/products?kelurahan=Keputran"))) == 2
     assert _names(client.get("/api/v1/products?local_only=true")) == ["Lapis Surabaya"]
@@ -115,16 +131,19 @@ def test_anonymous_nearest_falls_back_to_newest(api):
     assert [i["name"] for i in body["items"]] == ["Baru", "Lama"] and body["sort"] == "newest"
 
 
-@pytest.mark.parametrize("query, field", [
-    ("sort=cheapest", "sort"),
-    ("local_only=maybe", "local_only"),
-    ("in_stock=2", "in_stock"),
-    ("vendor_id=abc", "vendor_id"),
-    ("page=0", "page"),
-    ("q=beras%00", "q"),
-    ("kelurahan=%00", "kelurahan"),
-    ("q=" + "x" * 201, "q"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("sort=cheapest", "sort"),
+        ("local_only=maybe", "local_only"),
+        ("in_stock=2", "in_stock"),
+        ("vendor_id=abc", "vendor_id"),
+        ("page=0", "page"),
+        ("q=beras%00", "q"),
+        ("kelurahan=%00", "kelurahan"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
 def test_bad_list_parameters_answer_422_with_the_field(api, query, field):
     resp = api().get(f"/api/v1/products?{query}")
 
@@ -146,18 +165,37 @@ def test_products_of_a_vendor_at_the_cap_are_not_listed(api):
 
 # ---------------------------------------------------------------- product detail
 def test_product_detail_has_the_spec_fields_and_the_vendor(api):
-    vendor = make_vendor(name="Toko Bu Sri", kelurahan="Airlangga", kecamatan="Gubeng", type="kelontong")
-    product = make_product(vendor, name="Telur Ayam 1 kg", price=29_000, stock=7, vat_exempt=True,
-                           description="Telur segar")
+    vendor = make_vendor(
+        name="Toko Bu Sri", kelurahan="Airlangga", kecamatan="Gubeng", type="kelontong"
+    )
+    product = make_product(
+        vendor,
+        name="Telur Ayam 1 kg",
+        price=29_000,
+        stock=7,
+        vat_exempt=True,
+        description="Telur segar",
+    )
     db.session.commit()
 
     body = api().get(f"/api/v1/products/{product.id}").get_json()
 
     assert PRODUCT_FIELDS <= set(body)
-    assert (body["name"], body["price"], body["stock"], body["category"]) == ("Telur Ayam 1 kg", 29_000, 7, "sembako")
+    assert (body["name"], body["price"], body["stock"], body["category"]) == (
+        "Telur Ayam 1 kg",
+        29_000,
+        7,
+        "sembako",
+    )
     assert body["vat_exempt"] is True and body["purchasable"] is True and body["image_url"] is None
-    assert body["vendor"] == {"id": vendor.id, "name": "Toko Bu Sri", "type": "kelontong",
-                              "kelurahan": "Airlangga", "kecamatan": "Gubeng", "umk_class": "micro"}
+    assert body["vendor"] == {
+        "id": vendor.id,
+        "name": "Toko Bu Sri",
+        "type": "kelontong",
+        "kelurahan": "Airlangga",
+        "kecamatan": "Gubeng",
+        "umk_class": "micro",
+    }
 
 
 @pytest.mark.parametrize("case", ["pending", "suspended", "inactive", "absent"])
@@ -191,12 +229,21 @@ def test_product_is_not_purchasable_when_sold_out_or_its_shop_is_at_the_cap(api)
 def test_admin_creates_a_category(api):
     admin = make_user("admin")
 
-    resp = api(admin).post("/api/v1/admin/categories",
-                           json={"slug": "kerajinan", "name": "Kerajinan", "name_en": "Crafts"})
+    resp = api(admin).post(
+        "/api/v1/admin/categories",
+        json={"slug": "kerajinan", "name": "Kerajinan", "name_en": "Crafts"},
+    )
 
     assert resp.status_code == 201
-    assert resp.get_json() | {"id": None} == {"id": None, "slug": "kerajinan", "name": "Kerajinan", "name_en": "Crafts"}
-    assert api().get("/api/v1/categories").get_json() == [{"slug": "kerajinan", "name": "Kerajinan"}]
+    assert resp.get_json() | {"id": None} == {
+        "id": None,
+        "slug": "kerajinan",
+        "name": "Kerajinan",
+        "name_en": "Crafts",
+    }
+    assert api().get("/api/v1/categories").get_json() == [
+        {"slug": "kerajinan", "name": "Kerajinan"}
+    ]
 
 
 def test_a_taken_slug_is_409_and_changes_nothing(api):
@@ -209,12 +256,15 @@ def test_a_taken_slug_is_409_and_changes_nothing(api):
     assert api().get("/api/v1/categories").get_json() == [{"slug": "sembako", "name": "Sembako"}]
 
 
-@pytest.mark.parametrize("body", [
-    {"slug": "Bad Slug", "name": "Nama"},
-    {"slug": "ok-slug"},
-    {"slug": "ok-slug", "name": "N"},
-    {"slug": "ok-slug", "name": "Nama", "colour": "red"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"slug": "Bad Slug", "name": "Nama"},
+        {"slug": "ok-slug"},
+        {"slug": "ok-slug", "name": "N"},
+        {"slug": "ok-slug", "name": "Nama", "colour": "red"},
+    ],
+)
 def test_invalid_category_bodies_are_422(api, body):
     resp = api(make_user("admin")).post("/api/v1/admin/categories", json=body)
 
@@ -222,14 +272,17 @@ def test_invalid_category_bodies_are_422(api, body):
 
 
 def test_a_nul_character_in_a_category_name_is_422(api):
-    resp = api(make_user("admin")).post("/api/v1/admin/categories", json={"slug": "ok", "name": "A\x00B"})
+    resp = api(make_user("admin")).post(
+        "/api/v1/admin/categories", json={"slug": "ok", "name": "A\x00B"}
+    )
 
     assert resp.status_code == 422 and "name" in resp.get_json()["error"]["details"]
 
 
 def test_a_non_json_body_is_400(api):
-    resp = api(make_user("admin")).post("/api/v1/admin/categories", data="slug=x",
-                                        headers={"Content-Type": "text/plain"})
+    resp = api(make_user("admin")).post(
+        "/api/v1/admin/categories", data="slug=x", headers={"Content-Type": "text/plain"}
+    )
 
     assert resp.status_code == 400
 
@@ -238,12 +291,19 @@ def test_admin_renames_a_category_and_changes_its_slug(api):
     make_category("minuman", "Minuman")
     admin = make_user("admin")
 
-    resp = api(admin).patch("/api/v1/admin/categories/minuman",
-                            json={"slug": "minuman-segar", "name_en": "Fresh drinks"})
+    resp = api(admin).patch(
+        "/api/v1/admin/categories/minuman",
+        json={"slug": "minuman-segar", "name_en": "Fresh drinks"},
+    )
 
     assert resp.status_code == 200
-    assert resp.get_json()["slug"] == "minuman-segar" and resp.get_json()["name_en"] == "Fresh drinks"
-    assert api(admin).patch("/api/v1/admin/categories/minuman", json={"name": "X Y"}).status_code == 404
+    assert (
+        resp.get_json()["slug"] == "minuman-segar" and resp.get_json()["name_en"] == "Fresh drinks"
+    )
+    assert (
+        api(admin).patch("/api/v1/admin/categories/minuman", json={"name": "X Y"}).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("slug", ["tidak-ada", "bad%00slug", "UPPER"])
@@ -257,13 +317,24 @@ def test_renaming_to_a_taken_slug_is_409(api):
     make_category("minuman", "Minuman")
     make_category("sembako", "Sembako")
 
-    resp = api(make_user("admin")).patch("/api/v1/admin/categories/minuman", json={"slug": "sembako"})
+    resp = api(make_user("admin")).patch(
+        "/api/v1/admin/categories/minuman", json={"slug": "sembako"}
+    )
 
     assert resp.status_code == 409
 
 
-@pytest.mark.parametrize("role, status", [(None, 401), ("public", 403), ("civil_servant", 403),
-                                          ("vendor", 403), ("finance", 403), ("admin", 201)])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        (None, 401),
+        ("public", 403),
+        ("civil_servant", 403),
+        ("vendor", 403),
+        ("finance", 403),
+        ("admin", 201),
+    ],
+)
 def test_only_admins_manage_categories(api, role, status):
     user = make_user(role) if role else None
 

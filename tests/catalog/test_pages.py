@@ -130,8 +130,16 @@ def test_browse_with_a_bad_sort_is_a_422_page_not_a_crash(client):
 # ---------------------------------------------------------------- product page
 def test_product_page_shows_rupiah_price_stock_badges_and_shop(client):
     vendor = make_vendor(name="Toko Bu Sri")
-    product = make_product(vendor, name="Telur Ayam 1 kg", price=12_500, stock=7, vat_exempt=True,
-                           is_local_product=True, is_pdn=True, description="Telur segar")
+    product = make_product(
+        vendor,
+        name="Telur Ayam 1 kg",
+        price=12_500,
+        stock=7,
+        vat_exempt=True,
+        is_local_product=True,
+        is_pdn=True,
+        description="Telur segar",
+    )
     db.session.commit()
 
     html = _html(client.get(f"/products/{product.id}"))
@@ -217,7 +225,9 @@ def test_unlisted_product_page_is_404(client, status):
 
 # ---------------------------------------------------------------- shop page
 def test_shop_page_lists_its_products(client):
-    vendor = make_vendor(name="Batik Kenanga", kelurahan="Keputih", kecamatan="Sukolilo", type="umkm")
+    vendor = make_vendor(
+        name="Batik Kenanga", kelurahan="Keputih", kecamatan="Sukolilo", type="umkm"
+    )
     make_product(vendor, name="Kemeja Batik")
     make_product(name="Produk toko lain")
     db.session.commit()
@@ -262,10 +272,13 @@ def test_admin_manages_categories_on_a_page(client, login):
     login(client, admin)
 
     page = _html(client.get("/admin/categories"))
-    created = client.post("/admin/categories", data={"slug": "kerajinan", "name": "Kerajinan",
-                                                     "name_en": "Crafts"})
-    renamed = client.post("/admin/categories/minuman", data={"slug": "minuman", "name": "Minuman Segar",
-                                                             "name_en": ""})
+    created = client.post(
+        "/admin/categories", data={"slug": "kerajinan", "name": "Kerajinan", "name_en": "Crafts"}
+    )
+    renamed = client.post(
+        "/admin/categories/minuman",
+        data={"slug": "minuman", "name": "Minuman Segar", "name_en": ""},
+    )
 
     assert "Tambah kategori" in page and "minuman" in page
     assert created.status_code == 302 and renamed.status_code == 302
@@ -280,8 +293,12 @@ def test_a_taken_slug_on_the_admin_page_is_flashed_and_changes_nothing(client, l
     db.session.commit()
     login(client, admin)
 
-    resp = client.post("/admin/categories", data={"slug": "sembako", "name": "Dobel"},
-                       headers={"Referer": "/admin/categories"}, follow_redirects=True)
+    resp = client.post(
+        "/admin/categories",
+        data={"slug": "sembako", "name": "Dobel"},
+        headers={"Referer": "/admin/categories"},
+        follow_redirects=True,
+    )
 
     assert "sudah dipakai" in resp.get_data(as_text=True)
     assert db.session.query(Category).count() == 1

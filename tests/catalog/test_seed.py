@@ -42,8 +42,9 @@ def test_seed_lists_at_least_sixty_products_with_sembako_and_local_products():
     assert listed.total >= 60
     assert sembako.total >= 10 and all(p.vendor.type == "kelontong" for p in sembako.items)
     assert local.total >= 20
-    beras = db.session.scalar(select(Product).where(Product.name == "Beras Premium 5 kg",
-                                                    Product.sku == "BS-BRS-5"))
+    beras = db.session.scalar(
+        select(Product).where(Product.name == "Beras Premium 5 kg", Product.sku == "BS-BRS-5")
+    )
     assert (beras.price, beras.vat_exempt, beras.is_pdn) == (75_000, True, True)
 
 
@@ -61,9 +62,14 @@ def test_seed_has_verified_vendors_of_each_type_and_one_pending_and_one_suspende
 def test_demo_logins_exist_with_the_demo_password():
     demo.seed_demo()
 
-    expected = {"admin@demo.peken.id": "admin", "finance@demo.peken.id": "finance",
-                "asn1@demo.peken.id": "civil_servant", "asn12@demo.peken.id": "civil_servant",
-                "warung1@demo.peken.id": "vendor", "warga1@demo.peken.id": "public"}
+    expected = {
+        "admin@demo.peken.id": "admin",
+        "finance@demo.peken.id": "finance",
+        "asn1@demo.peken.id": "civil_servant",
+        "asn12@demo.peken.id": "civil_servant",
+        "warung1@demo.peken.id": "vendor",
+        "warga1@demo.peken.id": "public",
+    }
     for email, role in expected.items():
         user = db.session.scalar(select(User).where(User.email == email))
         assert user is not None and user.role == role, email
@@ -85,8 +91,11 @@ def test_demo_civil_servants_have_nips_opds_positions_and_known_kelurahan():
 
 def test_registered_seeders_run_after_the_core_data(monkeypatch):
     seen = []
-    monkeypatch.setattr(demo, "SEEDERS", [lambda: seen.append(
-        db.session.scalar(select(func.count()).select_from(Product)))])
+    monkeypatch.setattr(
+        demo,
+        "SEEDERS",
+        [lambda: seen.append(db.session.scalar(select(func.count()).select_from(Product)))],
+    )
 
     demo.seed_demo()
 
@@ -114,6 +123,7 @@ def test_demo_purchases_leave_real_orders_a_refund_and_a_balanced_ledger():
     assert sum(account_balances().values()) == 0
     from marketplace.finance.services import get_targets
     from marketplace.timeutil import now_utc, year_of
+
     targets = get_targets(year_of(now_utc()))
     assert targets["is_set"] and targets["umk"] > 0 and "DINKOPDAG" in targets["by_opd"]
     orders_before = db.session.scalar(db.select(db.func.count()).select_from(Order))

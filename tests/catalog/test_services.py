@@ -110,7 +110,10 @@ def test_search_matches_name_and_description_case_insensitively():
     make_product(name="Kerupuk Udang", description="Cocok untuk teman MINYAK goreng? tidak")
     make_product(name="Beras Premium 5 kg", description="Beras pulen dari Jawa Timur")
 
-    assert sorted(_names(_search(q="MINYAK goreng"))) == ["Kerupuk Udang", "Minyak Goreng Sawit 2 liter"]
+    assert sorted(_names(_search(q="MINYAK goreng"))) == [
+        "Kerupuk Udang",
+        "Minyak Goreng Sawit 2 liter",
+    ]
     assert _names(_search(q="pulen")) == ["Beras Premium 5 kg"]
 
 
@@ -134,7 +137,11 @@ def test_relevance_puts_name_matches_before_description_matches():
     make_product(name="Sambal Bawang", description="pedas")
     make_product(name="Zzz Sambal Ijo", description="pedas")
 
-    assert _names(_search(q="sambal", sort="relevance")) == ["Sambal Bawang", "Zzz Sambal Ijo", "Aaa Kecap"]
+    assert _names(_search(q="sambal", sort="relevance")) == [
+        "Sambal Bawang",
+        "Zzz Sambal Ijo",
+        "Aaa Kecap",
+    ]
 
 
 def test_filters_by_category_vendor_kelurahan_local_and_stock():
@@ -191,7 +198,11 @@ def test_nearest_puts_the_vendor_with_less_sales_first_among_equals():
     record_sale(busy, 900_000)
     record_sale(quiet, 100_000)
 
-    assert _names(_search(buyer, q="toko", sort="nearest")) == ["C Toko Baru", "B Toko Sepi", "A Toko Ramai"]
+    assert _names(_search(buyer, q="toko", sort="nearest")) == [
+        "C Toko Baru",
+        "B Toko Sepi",
+        "A Toko Ramai",
+    ]
 
 
 def test_nearest_without_a_home_kelurahan_falls_back_to_newest():
@@ -211,13 +222,20 @@ def test_pagination_counts_every_match():
 
     page = services.search_products({"page": 2, "per_page": 3, "q": "tahu"}, None)
 
-    assert (page.total, page.page, page.per_page, _names(page)) == (7, 2, 3, ["Tahu 3", "Tahu 4", "Tahu 5"])
+    assert (page.total, page.page, page.per_page, _names(page)) == (
+        7,
+        2,
+        3,
+        ["Tahu 3", "Tahu 4", "Tahu 5"],
+    )
 
 
 # ---------------------------------------------------------------- home and shop
 def test_home_highlights_show_near_products_only_for_a_buyer_with_a_home():
     make_area("Airlangga", "Gubeng")
-    make_product(make_vendor(kelurahan="Airlangga", kecamatan="Gubeng"), name="Tempe", is_local_product=True)
+    make_product(
+        make_vendor(kelurahan="Airlangga", kecamatan="Gubeng"), name="Tempe", is_local_product=True
+    )
 
     for_buyer = services.home_highlights(make_civil_servant(kelurahan="Airlangga"))
     for_visitor = services.home_highlights(None)
@@ -236,9 +254,12 @@ def test_shop_page_is_not_found_for_a_pending_vendor():
 # ---------------------------------------------------------------- categories
 def test_create_category_records_an_audit_entry():
     from marketplace.audit.models import AuditLog
+
     admin = make_user("admin")
 
-    category = services.create_category(admin, {"slug": "kerajinan", "name": "Kerajinan", "name_en": "Crafts"})
+    category = services.create_category(
+        admin, {"slug": "kerajinan", "name": "Kerajinan", "name_en": "Crafts"}
+    )
 
     assert db.session.get(Category, category.id).name_en == "Crafts"
     assert db.session.query(AuditLog).filter_by(action="category.create").count() == 1
@@ -254,7 +275,14 @@ def test_create_category_refuses_a_taken_slug():
 def test_update_category_can_rename_and_clear_the_english_name():
     make_category("minuman", "Minuman")
 
-    category = services.update_category(make_user("admin"), "minuman",
-                                        {"slug": "minuman-segar", "name": "Minuman Segar", "name_en": None})
+    category = services.update_category(
+        make_user("admin"),
+        "minuman",
+        {"slug": "minuman-segar", "name": "Minuman Segar", "name_en": None},
+    )
 
-    assert (category.slug, category.name, category.name_en) == ("minuman-segar", "Minuman Segar", None)
+    assert (category.slug, category.name, category.name_en) == (
+        "minuman-segar",
+        "Minuman Segar",
+        None,
+    )

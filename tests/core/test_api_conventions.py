@@ -41,6 +41,7 @@ def test_a_page_that_needs_login_sends_the_whole_address_back_as_next(client):
     resp = client.get("/orders?status=paid&page=2")
     assert resp.status_code in (302, 303)
     from urllib.parse import parse_qs, urlsplit
+
     assert parse_qs(urlsplit(resp.location).query)["next"] == ["/orders?status=paid&page=2"]
 
 
@@ -48,5 +49,6 @@ def test_using_a_token_records_when_it_was_last_used(api, app):
     from marketplace.accounts.models import ApiToken
     from marketplace.extensions import db
     from tests.factories import make_user
+
     api(make_user("public")).get("/api/v1/me")
     assert db.session.scalars(db.select(ApiToken.last_used_at)).one() is not None

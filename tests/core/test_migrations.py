@@ -1,6 +1,5 @@
 """The Alembic migrations build exactly the schema the models describe, on this database."""
 
-import os
 import uuid
 
 from alembic.autogenerate import compare_metadata
@@ -30,8 +29,9 @@ def test_migrations_upgrade_to_the_models_and_downgrade_cleanly(tmp_path):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                        db.metadata)
+                diff = compare_metadata(
+                    MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+                )
             assert diff == [], f"models and migrations differ: {diff}"
             downgrade(revision="base")
             with db.engine.connect() as conn:
@@ -44,4 +44,3 @@ def test_migrations_upgrade_to_the_models_and_downgrade_cleanly(tmp_path):
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
-

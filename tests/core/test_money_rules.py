@@ -17,8 +17,10 @@ def test_allocate_with_zero_weights_splits_evenly():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(-10**12, 10**12), st.lists(st.integers(1, 10_000), min_size=1, max_size=20))
-def test_allocated_parts_always_sum_to_the_total_and_stay_within_one_of_the_exact_share(total, weights):
+@given(st.integers(-(10**12), 10**12), st.lists(st.integers(1, 10_000), min_size=1, max_size=20))
+def test_allocated_parts_always_sum_to_the_total_and_stay_within_one_of_the_exact_share(
+    total, weights
+):
     parts = allocate(total, weights)
     assert sum(parts) == total
     for part, weight in zip(parts, weights):

@@ -63,10 +63,13 @@ def documented(_app):
 
 def _anon(path: str) -> str:
     import re
+
     return re.sub(r"\{[^}]+\}", "{}", path)
 
 
-@pytest.mark.parametrize("method, path", SPEC_ENDPOINTS, ids=[f"{m.upper()} {p}" for m, p in SPEC_ENDPOINTS])
+@pytest.mark.parametrize(
+    "method, path", SPEC_ENDPOINTS, ids=[f"{m.upper()} {p}" for m, p in SPEC_ENDPOINTS]
+)
 def test_spec_endpoint_exists(_app, documented, method, path):
     ops, _ = documented
     if path in ("/api/v1/openapi.json", "/api/v1/docs"):

@@ -23,21 +23,48 @@ def make_order(vendor=None, buyer=None, amount: int = 10_000):
     vendor = vendor or make_vendor()
     buyer = buyer or make_civil_servant()
     product = make_product(vendor, price=max(amount, 1), stock=0)
-    checkout = Checkout(buyer_id=buyer.id, idempotency_key=f"fin-{n}", request_hash="x" * 64, total=amount)
+    checkout = Checkout(
+        buyer_id=buyer.id, idempotency_key=f"fin-{n}", request_hash="x" * 64, total=amount
+    )
     db.session.add(checkout)
     db.session.flush()
-    order = Order(number=f"FIN-{n:06d}", checkout_id=checkout.id, buyer_id=buyer.id, vendor_id=vendor.id,
-                  status="paid", total=amount, paid_at=naive_utc())
-    order.lines.append(OrderLine(product_id=product.id, name=product.name, unit="kg", quantity=1,
-                                 unit_price=amount, line_total=amount))
+    order = Order(
+        number=f"FIN-{n:06d}",
+        checkout_id=checkout.id,
+        buyer_id=buyer.id,
+        vendor_id=vendor.id,
+        status="paid",
+        total=amount,
+        paid_at=naive_utc(),
+    )
+    order.lines.append(
+        OrderLine(
+            product_id=product.id,
+            name=product.name,
+            unit="kg",
+            quantity=1,
+            unit_price=amount,
+            line_total=amount,
+        )
+    )
     db.session.add(order)
     db.session.flush()
     return order
 
 
-def record_spending(amount: int, *, at: datetime | None = None, vendor=None, buyer=None, opd=None,
-                    umk_class: str = "micro", is_pdn: bool = True, is_local_product: bool = True,
-                    kelurahan: str | None = None, order=None) -> SpendingRecord:
+def record_spending(
+    amount: int,
+    *,
+    at: datetime | None = None,
+    vendor=None,
+    buyer=None,
+    opd=None,
+    umk_class: str = "micro",
+    is_pdn: bool = True,
+    is_local_product: bool = True,
+    kelurahan: str | None = None,
+    order=None,
+) -> SpendingRecord:
     """One spending record as the ordering area writes it (period/year in WIB from `at`)."""
     at = naive_utc(at) if at else naive_utc()
     vendor = vendor or (order.vendor if order else make_vendor())
@@ -46,11 +73,21 @@ def record_spending(amount: int, *, at: datetime | None = None, vendor=None, buy
     order = order or make_order(vendor, buyer, abs(amount))
     buyer_user = order.buyer
     record = SpendingRecord(
-        occurred_at=at, period=period_of(at), year=year_of(at), order_id=order.id,
-        order_line_id=order.lines[0].id, buyer_id=buyer_user.id,
-        opd_id=opd.id if opd is not None else buyer_user.opd_id, vendor_id=vendor.id,
-        vendor_umk_class=umk_class, vendor_kelurahan=kelurahan or vendor.kelurahan, is_local_vendor=True,
-        is_local_product=is_local_product, is_pdn=is_pdn, amount=amount)
+        occurred_at=at,
+        period=period_of(at),
+        year=year_of(at),
+        order_id=order.id,
+        order_line_id=order.lines[0].id,
+        buyer_id=buyer_user.id,
+        opd_id=opd.id if opd is not None else buyer_user.opd_id,
+        vendor_id=vendor.id,
+        vendor_umk_class=umk_class,
+        vendor_kelurahan=kelurahan or vendor.kelurahan,
+        is_local_vendor=True,
+        is_local_product=is_local_product,
+        is_pdn=is_pdn,
+        amount=amount,
+    )
     db.session.add(record)
     db.session.flush()
     return record
@@ -59,17 +96,28 @@ def record_spending(amount: int, *, at: datetime | None = None, vendor=None, buy
 def make_stripe_payment(amount: int, provider_ref: str, *, vendor=None):
     """A succeeded Stripe payment for one order (provider_ref is the PaymentIntent id)."""
     order = make_order(vendor, amount=amount)
-    payment = Payment(checkout_id=order.checkout_id, provider="stripe", status="succeeded", amount=amount,
-                      provider_ref=provider_ref)
+    payment = Payment(
+        checkout_id=order.checkout_id,
+        provider="stripe",
+        status="succeeded",
+        amount=amount,
+        provider_ref=provider_ref,
+    )
     db.session.add(payment)
     db.session.flush()
     return order, payment
 
 
-def post_payment_journal(order, amount: int, *, reference: str | None = None, payment=None,
-                         at: datetime | None = None):
-    journal = post_journal("payment", [(PROVIDER_CASH, amount), (VENDOR_PENDING, -amount, order.vendor_id)],
-                           reference=reference, order_id=order.id, payment_id=payment.id if payment else None)
+def post_payment_journal(
+    order, amount: int, *, reference: str | None = None, payment=None, at: datetime | None = None
+):
+    journal = post_journal(
+        "payment",
+        [(PROVIDER_CASH, amount), (VENDOR_PENDING, -amount, order.vendor_id)],
+        reference=reference,
+        order_id=order.id,
+        payment_id=payment.id if payment else None,
+    )
     if at is not None:
         journal.created_at = naive_utc(at)
         db.session.flush()
@@ -77,8 +125,13 @@ def post_payment_journal(order, amount: int, *, reference: str | None = None, pa
 
 
 def make_stripe_refund(order, payment, amount: int, provider_ref: str) -> Refund:
-    refund = Refund(order_id=order.id, payment_id=payment.id, amount=amount, reason="test",
-                    provider_ref=provider_ref)
+    refund = Refund(
+        order_id=order.id,
+        payment_id=payment.id,
+        amount=amount,
+        reason="test",
+        provider_ref=provider_ref,
+    )
     db.session.add(refund)
     db.session.flush()
     return refund

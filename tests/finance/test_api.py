@@ -43,15 +43,19 @@ def test_finance_endpoints_need_a_login(api, method, url):
 
 
 @pytest.mark.parametrize("role", ["civil_servant", "public", "vendor"])
-@pytest.mark.parametrize("method, url", READ_ENDPOINTS + [("post", "/api/v1/finance/reconciliations")])
+@pytest.mark.parametrize(
+    "method, url", READ_ENDPOINTS + [("post", "/api/v1/finance/reconciliations")]
+)
 def test_buyers_and_shopkeepers_may_not_use_finance_endpoints(api, role, method, url):
     resp = getattr(api(_user(role)), method)(url, json=TARGETS if method == "put" else {})
     assert resp.status_code == 403
 
 
 def test_only_finance_runs_reconciliations(api):
-    resp = api(make_user("admin")).post("/api/v1/finance/reconciliations",
-                                        json={"source": "stripe", "from": "2026-01-01", "to": "2026-01-31"})
+    resp = api(make_user("admin")).post(
+        "/api/v1/finance/reconciliations",
+        json={"source": "stripe", "from": "2026-01-01", "to": "2026-01-31"},
+    )
     assert resp.status_code == 403
 
 
@@ -69,19 +73,28 @@ def test_finance_and_admin_set_targets_by_opd_and_read_them_back(api, role):
 
 def test_targets_of_a_year_never_set_are_zero(api):
     got = api(make_user("finance")).get("/api/v1/finance/targets/2031").json
-    assert (got["umk"], got["pdn"], got["local"], got["is_set"], got["by_opd"]) == (0, 0, 0, False, {})
+    assert (got["umk"], got["pdn"], got["local"], got["is_set"], got["by_opd"]) == (
+        0,
+        0,
+        0,
+        False,
+        {},
+    )
 
 
-@pytest.mark.parametrize("body, field", [
-    ({**TARGETS, "umk": -1}, "umk"),
-    ({**TARGETS, "pdn": 1.5}, "pdn"),
-    ({**TARGETS, "local": "banyak"}, "local"),
-    ({"umk": 1, "pdn": 1}, "local"),
-    ({**TARGETS, "surprise": 1}, "surprise"),
-    ({**TARGETS, "by_opd": {"NOPE": {"umk": 1, "pdn": 1, "local": 1}}}, "by_opd"),
-    ({**TARGETS, "by_opd": {"X": {"umk": -5, "pdn": 1, "local": 1}}}, "by_opd"),
-    ({**TARGETS, "by_opd": ["DINKOP"]}, "by_opd"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({**TARGETS, "umk": -1}, "umk"),
+        ({**TARGETS, "pdn": 1.5}, "pdn"),
+        ({**TARGETS, "local": "banyak"}, "local"),
+        ({"umk": 1, "pdn": 1}, "local"),
+        ({**TARGETS, "surprise": 1}, "surprise"),
+        ({**TARGETS, "by_opd": {"NOPE": {"umk": 1, "pdn": 1, "local": 1}}}, "by_opd"),
+        ({**TARGETS, "by_opd": {"X": {"umk": -5, "pdn": 1, "local": 1}}}, "by_opd"),
+        ({**TARGETS, "by_opd": ["DINKOP"]}, "by_opd"),
+    ],
+)
 def test_bad_targets_are_422_and_change_nothing(api, body, field):
     client = api(make_user("finance"))
     resp = client.put(f"/api/v1/finance/targets/{YEAR}", json=body)
@@ -97,13 +110,21 @@ def test_targets_for_an_absurd_year_are_422(api):
 
 
 def test_a_non_json_targets_body_is_400(api):
-    resp = api(make_user("finance")).put(f"/api/v1/finance/targets/{YEAR}", data="umk=1",
-                                         headers={"Content-Type": "text/plain"})
+    resp = api(make_user("finance")).put(
+        f"/api/v1/finance/targets/{YEAR}", data="umk=1", headers={"Content-Type": "text/plain"}
+    )
     assert resp.status_code == 400
 
 
-@pytest.mark.parametrize("query, field", [("year=abc", "year"), ("year=1800", "year"),
-                                          ("group_by=week", "group_by"), ("format=pdf", "format")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("year=abc", "year"),
+        ("year=1800", "year"),
+        ("group_by=week", "group_by"),
+        ("format=pdf", "format"),
+    ],
+)
 def test_bad_spending_queries_are_422(api, query, field):
     resp = api(make_user("finance")).get(f"/api/v1/finance/spending?{query}")
     assert resp.status_code == 422
@@ -115,8 +136,14 @@ def year_of_spending(app):
     opd = make_opd("DINKOP")
     vendor = make_vendor(kelurahan="Gubeng")
     for month, amount, cls in ((1, 100_000, "micro"), (3, 50_000, "medium"), (3, 25_000, "small")):
-        record_spending(amount, at=datetime(YEAR, month, 10, tzinfo=UTC), vendor=vendor, opd=opd,
-                        umk_class=cls, is_pdn=month == 1)
+        record_spending(
+            amount,
+            at=datetime(YEAR, month, 10, tzinfo=UTC),
+            vendor=vendor,
+            opd=opd,
+            umk_class=cls,
+            is_pdn=month == 1,
+        )
     db.session.commit()
 
 
@@ -157,8 +184,9 @@ def test_csv_and_xlsx_downloads_parse_back_to_the_json_rows(api, year_of_spendin
     assert sum(line[header.index("total")] for line in values[1:]) == 175_000
 
 
-@pytest.mark.parametrize("query, field", [("period=2025-13", "period"), ("period=maret", "period"),
-                                          ("page=0", "page")])
+@pytest.mark.parametrize(
+    "query, field", [("period=2025-13", "period"), ("period=maret", "period"), ("page=0", "page")]
+)
 def test_bad_watch_queries_are_422(api, query, field):
     resp = api(make_user("admin")).get(f"/api/v1/finance/watch?{query}")
     assert resp.status_code == 422
@@ -180,17 +208,33 @@ def test_journals_are_paginated_and_filtered_by_kind(api):
 
 def test_audit_log_api_filters_and_shows_before_and_after(api):
     admin = make_user("admin", name="Bu Admin")
-    record_audit(admin, "vendor.verify", "vendor", 3, before={"status": "pending"}, after={"status": "verified"})
+    record_audit(
+        admin,
+        "vendor.verify",
+        "vendor",
+        3,
+        before={"status": "pending"},
+        after={"status": "verified"},
+    )
     record_audit(admin, "category.create", "category", 1)
     db.session.commit()
-    body = api(make_user("finance")).get("/api/v1/finance/audit-log?action=vendor.&actor=bu%20admin").json
+    body = (
+        api(make_user("finance"))
+        .get("/api/v1/finance/audit-log?action=vendor.&actor=bu%20admin")
+        .json
+    )
     assert body["total"] == 1
     [item] = body["items"]
-    assert (item["actor"]["name"], item["before"], item["after"]) == ("Bu Admin", {"status": "pending"},
-                                                                      {"status": "verified"})
+    assert (item["actor"]["name"], item["before"], item["after"]) == (
+        "Bu Admin",
+        {"status": "pending"},
+        {"status": "verified"},
+    )
 
 
-@pytest.mark.parametrize("query, field", [("from=2025-02-30", "from"), ("from=2025-03-02&to=2025-03-01", "to")])
+@pytest.mark.parametrize(
+    "query, field", [("from=2025-02-30", "from"), ("from=2025-03-02&to=2025-03-01", "to")]
+)
 def test_bad_audit_log_filters_are_422(api, query, field):
     resp = api(make_user("finance")).get(f"/api/v1/finance/audit-log?{query}")
     assert resp.status_code == 422

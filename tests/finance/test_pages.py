@@ -14,8 +14,14 @@ from tests.factories import make_civil_servant, make_opd, make_user, make_vendor
 from tests.finance.helpers import make_order, post_payment_journal, record_spending
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stripe_balance_transactions.csv"
-PAGES = ["/finance", "/finance/targets/2025", "/finance/watch", "/finance/ledger", "/finance/reconciliations",
-         "/finance/audit"]
+PAGES = [
+    "/finance",
+    "/finance/targets/2025",
+    "/finance/watch",
+    "/finance/ledger",
+    "/finance/reconciliations",
+    "/finance/audit",
+]
 
 
 @pytest.fixture
@@ -57,8 +63,14 @@ def test_dashboard_draws_charts_as_inline_svg_and_links_everything(finance, app)
     assert html.count("<svg") == 4  # three cumulative charts and the OPD bars
     assert 'data-chart="opd-bars"' in html and "DINKOP" in html
     assert "Rp150.000" in html
-    for link in ("/finance/compliance", "/finance/ledger", "/finance/reconciliations", "/finance/audit",
-                 "/finance/payouts", f"/finance/targets/{year}"):
+    for link in (
+        "/finance/compliance",
+        "/finance/ledger",
+        "/finance/reconciliations",
+        "/finance/audit",
+        "/finance/payouts",
+        f"/finance/targets/{year}",
+    ):
         assert f'href="{link}' in html, link
     assert f"/api/v1/finance/spending?year={year}&amp;group_by=opd&amp;format=xlsx" in html
     # Nothing loaded from elsewhere and no inline script (the CSP would block both).
@@ -71,21 +83,38 @@ def test_dashboard_year_must_be_a_sensible_year(finance):
 
 def test_targets_form_saves_amounts_typed_with_dots_and_per_opd_rows(finance):
     make_opd("DINKOP"), make_opd("BAPPEDA")
-    resp = finance.post("/finance/targets/2025", data={
-        "umk": "1.200.000.000.000", "pdn": "Rp 1.700.000.000.000", "local": "",
-        "opd-DINKOP-umk": "5.000.000", "opd-DINKOP-pdn": "", "opd-DINKOP-local": "",
-        "opd-BAPPEDA-umk": "", "opd-BAPPEDA-pdn": "", "opd-BAPPEDA-local": ""})
+    resp = finance.post(
+        "/finance/targets/2025",
+        data={
+            "umk": "1.200.000.000.000",
+            "pdn": "Rp 1.700.000.000.000",
+            "local": "",
+            "opd-DINKOP-umk": "5.000.000",
+            "opd-DINKOP-pdn": "",
+            "opd-DINKOP-local": "",
+            "opd-BAPPEDA-umk": "",
+            "opd-BAPPEDA-pdn": "",
+            "opd-BAPPEDA-local": "",
+        },
+    )
     assert resp.status_code == 302 and "/finance?year=2025" in resp.headers["Location"]
     targets = services.get_targets(2025)
-    assert (targets["umk"], targets["pdn"], targets["local"]) == (1_200_000_000_000, 1_700_000_000_000, 0)
+    assert (targets["umk"], targets["pdn"], targets["local"]) == (
+        1_200_000_000_000,
+        1_700_000_000_000,
+        0,
+    )
     assert targets["by_opd"] == {"DINKOP": {"umk": 5_000_000, "pdn": 0, "local": 0}}
     page = finance.get("/finance/targets/2025").get_data(as_text=True)
     assert 'value="5000000"' in page and "data-confirm" in page
 
 
 def test_a_bad_target_amount_flashes_and_changes_nothing(finance):
-    resp = finance.post("/finance/targets/2025", data={"umk": "banyak", "pdn": "1", "local": "1"},
-                        headers={"Referer": "/finance/targets/2025"})
+    resp = finance.post(
+        "/finance/targets/2025",
+        data={"umk": "banyak", "pdn": "1", "local": "1"},
+        headers={"Referer": "/finance/targets/2025"},
+    )
     assert resp.status_code == 302
     assert services.get_targets(2025)["is_set"] is False
     page = finance.get("/finance/targets/2025").get_data(as_text=True)
@@ -109,8 +138,11 @@ def test_ledger_page_shows_balances_that_sum_to_zero_and_journal_lines(finance):
 
 
 def test_finance_uploads_an_export_and_sees_the_four_groups(finance):
-    resp = finance.post("/finance/reconciliations", data={"file": (BytesIO(FIXTURE.read_bytes()), "march.csv")},
-                        content_type="multipart/form-data")
+    resp = finance.post(
+        "/finance/reconciliations",
+        data={"file": (BytesIO(FIXTURE.read_bytes()), "march.csv")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 302
     html = finance.get(resp.headers["Location"]).get_data(as_text=True)
     assert 'data-testid="count-missing-in-ledger">4<' in html  # an empty ledger misses every row
@@ -120,8 +152,12 @@ def test_finance_uploads_an_export_and_sees_the_four_groups(finance):
 
 
 def test_uploading_without_a_file_flashes_an_error(finance):
-    resp = finance.post("/finance/reconciliations", data={}, content_type="multipart/form-data",
-                        headers={"Referer": "/finance/reconciliations"})
+    resp = finance.post(
+        "/finance/reconciliations",
+        data={},
+        content_type="multipart/form-data",
+        headers={"Referer": "/finance/reconciliations"},
+    )
     assert resp.status_code == 302
     assert "Pilih berkas CSV" in finance.get("/finance/reconciliations").get_data(as_text=True)
 
@@ -131,18 +167,32 @@ def test_admins_read_reconciliations_but_cannot_run_them(client, login):
     db.session.commit()
     login(client, user)
     assert b'type="file"' not in client.get("/finance/reconciliations").data
-    resp = client.post("/finance/reconciliations", data={"file": (BytesIO(b"x"), "a.csv")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/finance/reconciliations",
+        data={"file": (BytesIO(b"x"), "a.csv")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 403
 
 
 def test_audit_page_filters_and_shows_before_and_after(finance):
     admin = make_user("admin", name="Pak Verifikator")
-    record_audit(admin, "vendor.verify", "vendor", 5, before={"status": "pending"}, after={"status": "verified"})
+    record_audit(
+        admin,
+        "vendor.verify",
+        "vendor",
+        5,
+        before={"status": "pending"},
+        after={"status": "verified"},
+    )
     record_audit(admin, "category.create", "category", 2)
     db.session.commit()
     html = finance.get("/finance/audit?action=vendor.").get_data(as_text=True)
-    assert "Pak Verifikator" in html and "vendor.verify" in html and "category.create" not in html.split("<table")[1]
+    assert (
+        "Pak Verifikator" in html
+        and "vendor.verify" in html
+        and "category.create" not in html.split("<table")[1]
+    )
     assert "&#34;verified&#34;" in html or '"verified"' in html
     assert finance.get("/finance/audit?from=2025-13-01").status_code == 422
 
@@ -150,7 +200,13 @@ def test_audit_page_filters_and_shows_before_and_after(finance):
 def test_pages_are_in_english_when_asked(finance):
     refresh()  # the test's app context outlives requests; Flask-Babel caches the locale on it
     html = finance.get("/finance?lang=en").get_data(as_text=True)
-    assert '<html lang="en">' in html and "Targets and spending" in html and "Cumulative spending" in html
+    assert (
+        '<html lang="en">' in html
+        and "Targets and spending" in html
+        and "Cumulative spending" in html
+    )
     refresh()
-    assert "Reconciliation history" in finance.get("/finance/reconciliations").get_data(as_text=True)
+    assert "Reconciliation history" in finance.get("/finance/reconciliations").get_data(
+        as_text=True
+    )
     refresh()

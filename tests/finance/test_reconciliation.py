@@ -29,12 +29,16 @@ def ledger(app):
     post_payment_journal(order, 180_000, payment=payment, at=MARCH)
     # A Stripe payment the provider never reported.
     orphan_order, orphan = make_stripe_payment(75_000, "pi_3PkZ9Orphan")
-    orphan_journal = post_payment_journal(orphan_order, 75_000, reference="pi_3PkZ9Orphan", payment=orphan,
-                                          at=MARCH)
+    orphan_journal = post_payment_journal(
+        orphan_order, 75_000, reference="pi_3PkZ9Orphan", payment=orphan, at=MARCH
+    )
     # A sandbox payment is not Stripe's business and must not be reported missing there.
     post_payment_journal(make_order(amount=9_000), 9_000, at=MARCH)
-    transfer = post_journal("payout", [(VENDOR_AVAILABLE, 145_650, matched.vendor_id), (PROVIDER_CASH, -145_650)],
-                            reference="tr_3PkD4Peken0004")
+    transfer = post_journal(
+        "payout",
+        [(VENDOR_AVAILABLE, 145_650, matched.vendor_id), (PROVIDER_CASH, -145_650)],
+        reference="tr_3PkD4Peken0004",
+    )
     transfer.created_at = MARCH.replace(tzinfo=None)
     db.session.commit()
     return {"orphan_journal": orphan_journal.id, "finance": make_user("finance")}
@@ -42,36 +46,70 @@ def ledger(app):
 
 def upload(api, user, content: bytes, name="balance_history.csv", **form):
     from io import BytesIO
-    return api(user).post("/api/v1/finance/reconciliations", json=None,
-                          data={"file": (BytesIO(content), name), **form}, content_type="multipart/form-data")
+
+    return api(user).post(
+        "/api/v1/finance/reconciliations",
+        json=None,
+        data={"file": (BytesIO(content), name), **form},
+        content_type="multipart/form-data",
+    )
 
 
 def test_fixture_export_sorts_every_row_into_its_group(ledger, api):
     resp = upload(api, ledger["finance"], FIXTURE.read_bytes())
     assert resp.status_code == 201, resp.json
     body = resp.json
-    assert {i["id"] for i in body["matched"]["items"]} == {"txn_3PkA1Peken0001", "txn_3PkD4Peken0004"}
+    assert {i["id"] for i in body["matched"]["items"]} == {
+        "txn_3PkA1Peken0001",
+        "txn_3PkD4Peken0004",
+    }
     assert body["matched"]["count"] == 2
     [mismatch] = body["amount_mismatches"]["items"]
-    assert (mismatch["source"], mismatch["provider_amount"], mismatch["ledger_amount"], mismatch["difference"]) == \
-        ("ch_3PkB2Peken0002", 200_000, 180_000, 20_000)
+    assert (
+        mismatch["source"],
+        mismatch["provider_amount"],
+        mismatch["ledger_amount"],
+        mismatch["difference"],
+    ) == ("ch_3PkB2Peken0002", 200_000, 180_000, 20_000)
     [missing] = body["missing_in_ledger"]["items"]
-    assert (missing["source"], missing["category"], missing["provider_amount"]) == ("re_3PkC3Peken0003", "refund", 50_000)
+    assert (missing["source"], missing["category"], missing["provider_amount"]) == (
+        "re_3PkC3Peken0003",
+        "refund",
+        50_000,
+    )
     [absent] = body["missing_at_provider"]["items"]
-    assert (absent["journal_id"], absent["reference"], absent["ledger_amount"]) == \
-        (ledger["orphan_journal"], "pi_3PkZ9Orphan", 75_000)
-    assert [i["id"] for i in body["ignored"]] == ["txn_3PkE5Peken0005"]  # payout to the platform bank
-    assert body["counts"] == {"matched": 2, "missing_in_ledger": 1, "missing_at_provider": 1,
-                              "amount_mismatches": 1, "fees_posted": 3}
+    assert (absent["journal_id"], absent["reference"], absent["ledger_amount"]) == (
+        ledger["orphan_journal"],
+        "pi_3PkZ9Orphan",
+        75_000,
+    )
+    assert [i["id"] for i in body["ignored"]] == [
+        "txn_3PkE5Peken0005"
+    ]  # payout to the platform bank
+    assert body["counts"] == {
+        "matched": 2,
+        "missing_in_ledger": 1,
+        "missing_at_provider": 1,
+        "amount_mismatches": 1,
+        "fees_posted": 3,
+    }
 
 
 def test_provider_fees_are_posted_once_even_when_the_same_export_is_uploaded_twice(ledger, api):
     first = upload(api, ledger["finance"], FIXTURE.read_bytes())
     second = upload(api, ledger["finance"], FIXTURE.read_bytes())
-    assert first.json["fees"] == {"posted": 3, "already_posted": 0, "amount_posted": 4_350 + 5_800 + 500}
+    assert first.json["fees"] == {
+        "posted": 3,
+        "already_posted": 0,
+        "amount_posted": 4_350 + 5_800 + 500,
+    }
     assert second.json["fees"] == {"posted": 0, "already_posted": 3, "amount_posted": 0}
     fees = db.session.scalars(select(JournalEntry).where(JournalEntry.kind == "fee")).all()
-    assert sorted(j.reference for j in fees) == ["txn_3PkA1Peken0001", "txn_3PkB2Peken0002", "txn_3PkF6Peken0006"]
+    assert sorted(j.reference for j in fees) == [
+        "txn_3PkA1Peken0001",
+        "txn_3PkB2Peken0002",
+        "txn_3PkF6Peken0006",
+    ]
     balances = account_balances()
     assert balances[PROVIDER_FEES] == 10_650
     assert sum(balances.values()) == 0
@@ -79,23 +117,32 @@ def test_provider_fees_are_posted_once_even_when_the_same_export_is_uploaded_twi
 
 
 def test_headers_are_matched_liberally(app):
-    content = ("\ufeffBalance_Transaction_ID,type,source_id,gross,fee,net,currency,created,reporting_category,"
-               "payment_intent (metadata)\n"
-               "txn_1,charge,ch_1,\"1,500.00\",100.00,1400.00,IDR,2026-03-01T10:00:00Z,charge,pi_9\n").encode()
+    content = (
+        "\ufeffBalance_Transaction_ID,type,source_id,gross,fee,net,currency,created,reporting_category,"
+        "payment_intent (metadata)\n"
+        'txn_1,charge,ch_1,"1,500.00",100.00,1400.00,IDR,2026-03-01T10:00:00Z,charge,pi_9\n'
+    ).encode()
     rows, errors = reconciliation.parse_stripe_csv(content)
     assert errors == []
     [row] = rows
-    assert (row.id, row.category, row.amount, row.fee, row.created) == ("txn_1", "charge", 1500, 100,
-                                                                         datetime(2026, 3, 1, 10, 0))
+    assert (row.id, row.category, row.amount, row.fee, row.created) == (
+        "txn_1",
+        "charge",
+        1500,
+        100,
+        datetime(2026, 3, 1, 10, 0),
+    )
     assert {"ch_1", "pi_9"} <= row.refs
 
 
 def test_bad_rows_are_reported_while_good_rows_count(app):
-    content = (b"id,Type,Source,Amount,Fee,Currency,Created (UTC)\n"
-               b"txn_ok,charge,ch_ok,1000.00,0.00,idr,2026-03-01 00:00\n"
-               b"txn_sen,charge,ch_sen,1000.50,0.00,idr,2026-03-01 00:00\n"
-               b"txn_usd,charge,ch_usd,10.00,0.00,usd,2026-03-01 00:00\n"
-               b"txn_ok,charge,ch_ok,1000.00,0.00,idr,2026-03-01 00:00\n")
+    content = (
+        b"id,Type,Source,Amount,Fee,Currency,Created (UTC)\n"
+        b"txn_ok,charge,ch_ok,1000.00,0.00,idr,2026-03-01 00:00\n"
+        b"txn_sen,charge,ch_sen,1000.50,0.00,idr,2026-03-01 00:00\n"
+        b"txn_usd,charge,ch_usd,10.00,0.00,usd,2026-03-01 00:00\n"
+        b"txn_ok,charge,ch_ok,1000.00,0.00,idr,2026-03-01 00:00\n"
+    )
     rows, errors = reconciliation.parse_stripe_csv(content)
     assert [r.id for r in rows] == ["txn_ok"]
     assert [e["row"] for e in errors] == [3, 4, 5]
@@ -110,46 +157,82 @@ def test_a_file_that_is_not_a_balance_export_is_refused_and_nothing_is_kept(app,
 
 
 def test_a_multipart_request_without_a_file_is_422(app, api):
-    resp = api(make_user("finance")).post("/api/v1/finance/reconciliations", data={"from": "2026-03-01"},
-                                          content_type="multipart/form-data")
+    resp = api(make_user("finance")).post(
+        "/api/v1/finance/reconciliations",
+        data={"from": "2026-03-01"},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 422
     assert "file" in resp.json["error"]["details"]
 
 
 def _bt(id_, amount, fee, category, source, created, **extra):
-    return {"id": id_, "object": "balance_transaction", "amount": amount * 100, "fee": fee * 100,
-            "net": (amount - fee) * 100, "currency": "idr", "reporting_category": category,
-            "type": category, "source": source, "created": int(created.timestamp()),
-            "available_on": int(created.timestamp()), "description": None, "status": "available",
-            **extra}
+    return {
+        "id": id_,
+        "object": "balance_transaction",
+        "amount": amount * 100,
+        "fee": fee * 100,
+        "net": (amount - fee) * 100,
+        "currency": "idr",
+        "reporting_category": category,
+        "type": category,
+        "source": source,
+        "created": int(created.timestamp()),
+        "available_on": int(created.timestamp()),
+        "description": None,
+        "status": "available",
+        **extra,
+    }
 
 
 def _configure(app, fake):
-    app.config.update(STRIPE_SECRET_KEY="sk_test_fake", STRIPE_HTTP_CLIENT=fake, STRIPE_MAX_NETWORK_RETRIES=0)
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_test_fake", STRIPE_HTTP_CLIENT=fake, STRIPE_MAX_NETWORK_RETRIES=0
+    )
 
 
 def test_fetching_from_stripe_pages_through_every_balance_transaction(ledger, app, api):
     pages = {
-        None: [_bt("txn_a", 150_000, 4_350, "charge", "ch_3PkA1Peken0001", MARCH),
-               _bt("txn_b", 200_000, 5_800, "charge",
-                   {"id": "ch_3PkB2Peken0002", "object": "charge", "payment_intent": "pi_3PkB2Peken0002"}, MARCH)],
+        None: [
+            _bt("txn_a", 150_000, 4_350, "charge", "ch_3PkA1Peken0001", MARCH),
+            _bt(
+                "txn_b",
+                200_000,
+                5_800,
+                "charge",
+                {
+                    "id": "ch_3PkB2Peken0002",
+                    "object": "charge",
+                    "payment_intent": "pi_3PkB2Peken0002",
+                },
+                MARCH,
+            ),
+        ],
         "txn_b": [_bt("txn_c", -145_650, 0, "transfer", "tr_3PkD4Peken0004", MARCH)],
     }
     fake = FakeStripeHTTP()
 
     def balance_transactions(req):
         data = pages[req.query.get("starting_after")]
-        return {"object": "list", "url": "/v1/balance_transactions", "data": data,
-                "has_more": req.query.get("starting_after") is None}
+        return {
+            "object": "list",
+            "url": "/v1/balance_transactions",
+            "data": data,
+            "has_more": req.query.get("starting_after") is None,
+        }
 
     fake.on("GET", r"/v1/balance_transactions", balance_transactions)
     _configure(app, fake)
-    resp = api(ledger["finance"]).post("/api/v1/finance/reconciliations",
-                                       json={"source": "stripe", "from": "2026-03-01", "to": "2026-03-31"})
+    resp = api(ledger["finance"]).post(
+        "/api/v1/finance/reconciliations",
+        json={"source": "stripe", "from": "2026-03-01", "to": "2026-03-31"},
+    )
     assert resp.status_code == 201, resp.json
     calls = fake.calls("GET", r"/v1/balance_transactions")
     assert len(calls) == 2
-    assert calls[0].query["created[gte]"] == str(int(datetime(2026, 2, 28, 17, tzinfo=UTC).timestamp()))
+    assert calls[0].query["created[gte]"] == str(
+        int(datetime(2026, 2, 28, 17, tzinfo=UTC).timestamp())
+    )
     assert calls[0].query["limit"] == "100"
     body = resp.json
     assert body["source"] == "stripe"
@@ -160,30 +243,42 @@ def test_fetching_from_stripe_pages_through_every_balance_transaction(ledger, ap
 
 
 def test_fetching_without_stripe_configured_is_a_clear_422(app, api):
-    resp = api(make_user("finance")).post("/api/v1/finance/reconciliations",
-                                          json={"source": "stripe", "from": "2026-03-01", "to": "2026-03-31"})
+    resp = api(make_user("finance")).post(
+        "/api/v1/finance/reconciliations",
+        json={"source": "stripe", "from": "2026-03-01", "to": "2026-03-31"},
+    )
     assert resp.status_code == 422
     assert resp.json["error"]["code"] == "stripe_not_configured"
 
 
 def test_a_stripe_error_answers_502_and_keeps_nothing(app, api):
     from tests.stripe_fake import stripe_error
+
     fake = FakeStripeHTTP()
-    fake.on("GET", r"/v1/balance_transactions", lambda req: stripe_error(401, "api_key_invalid", type_="invalid_request_error"))
+    fake.on(
+        "GET",
+        r"/v1/balance_transactions",
+        lambda req: stripe_error(401, "api_key_invalid", type_="invalid_request_error"),
+    )
     _configure(app, fake)
-    resp = api(make_user("finance")).post("/api/v1/finance/reconciliations",
-                                          json={"source": "stripe", "from": "2026-03-01", "to": "2026-03-31"})
+    resp = api(make_user("finance")).post(
+        "/api/v1/finance/reconciliations",
+        json={"source": "stripe", "from": "2026-03-01", "to": "2026-03-31"},
+    )
     assert resp.status_code == 502
     assert resp.json["error"]["code"] == "provider_error"
     assert db.session.scalar(select(func.count()).select_from(Reconciliation)) == 0
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"source": "paypal", "from": "2026-03-01", "to": "2026-03-31"}, "source"),
-    ({"source": "stripe", "from": "2026-03-31", "to": "2026-03-01"}, "to"),
-    ({"source": "stripe", "from": "kemarin", "to": "2026-03-01"}, "from"),
-    ({"source": "stripe"}, "from"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"source": "paypal", "from": "2026-03-01", "to": "2026-03-31"}, "source"),
+        ({"source": "stripe", "from": "2026-03-31", "to": "2026-03-01"}, "to"),
+        ({"source": "stripe", "from": "kemarin", "to": "2026-03-01"}, "from"),
+        ({"source": "stripe"}, "from"),
+    ],
+)
 def test_invalid_fetch_requests_are_422(app, api, body, field):
     resp = api(make_user("finance")).post("/api/v1/finance/reconciliations", json=body)
     assert resp.status_code == 422
@@ -205,11 +300,20 @@ def test_reconciliations_are_kept_and_listed_newest_first(ledger, api):
 
 def test_the_reconcile_command_fetches_a_day_and_fails_loudly_on_differences(ledger, app, runner):
     fake = FakeStripeHTTP()
-    fake.on("GET", r"/v1/balance_transactions", lambda req: {
-        "object": "list", "url": "/v1/balance_transactions", "has_more": False,
-        "data": [_bt("txn_a", 150_000, 4_350, "charge", "ch_3PkA1Peken0001", MARCH)]})
+    fake.on(
+        "GET",
+        r"/v1/balance_transactions",
+        lambda req: {
+            "object": "list",
+            "url": "/v1/balance_transactions",
+            "has_more": False,
+            "data": [_bt("txn_a", 150_000, 4_350, "charge", "ch_3PkA1Peken0001", MARCH)],
+        },
+    )
     _configure(app, fake)
-    result = runner.invoke(args=["reconcile-stripe", "--actor", ledger["finance"].email, "--from", "2026-03-10"])
+    result = runner.invoke(
+        args=["reconcile-stripe", "--actor", ledger["finance"].email, "--from", "2026-03-10"]
+    )
     assert "1 matched" in result.output
     assert result.exit_code == 1  # the ledger holds journals Stripe did not report that day
     assert db.session.scalar(select(func.count()).select_from(Reconciliation)) == 1

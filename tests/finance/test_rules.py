@@ -8,8 +8,18 @@ from marketplace.finance import rules
 def test_only_micro_and_small_vendors_count_as_umk():
     assert rules.is_umk("micro") and rules.is_umk("small")
     assert not rules.is_umk("medium")
-    assert rules.classify(1000, "medium", True, False) == {"umk": 0, "pdn": 1000, "local": 0, "total": 1000}
-    assert rules.classify(-500, "small", False, True) == {"umk": -500, "pdn": 0, "local": -500, "total": -500}
+    assert rules.classify(1000, "medium", True, False) == {
+        "umk": 0,
+        "pdn": 1000,
+        "local": 0,
+        "total": 1000,
+    }
+    assert rules.classify(-500, "small", False, True) == {
+        "umk": -500,
+        "pdn": 0,
+        "local": -500,
+        "total": -500,
+    }
 
 
 def test_progress_is_basis_points_rounded_half_up_and_none_without_target():
@@ -27,8 +37,12 @@ def test_basis_points_are_shown_with_an_indonesian_decimal_comma():
 
 
 def test_cumulative_sums_run_in_row_order():
-    rows = rules.with_cumulative([{"umk": 1, "pdn": 2, "local": 3, "total": 4},
-                                  {"umk": 10, "pdn": 0, "local": -3, "total": 10}])
+    rows = rules.with_cumulative(
+        [
+            {"umk": 1, "pdn": 2, "local": 3, "total": 4},
+            {"umk": 10, "pdn": 0, "local": -3, "total": 10},
+        ]
+    )
     assert rows[1]["cumulative_umk"] == 11
     assert rows[1]["cumulative_local"] == 0
     assert rows[1]["cumulative_total"] == 14
@@ -38,22 +52,41 @@ def test_near_cap_threshold_is_eighty_percent_of_the_cap():
     assert rules.near_cap_threshold(30_000_000) == 24_000_000
 
 
-@pytest.mark.parametrize("before, after, up", [("micro", "small", True), ("small", "medium", True),
-                                               ("micro", "medium", True), ("small", "micro", False),
-                                               ("small", "small", False), (None, "small", False)])
+@pytest.mark.parametrize(
+    "before, after, up",
+    [
+        ("micro", "small", True),
+        ("small", "medium", True),
+        ("micro", "medium", True),
+        ("small", "micro", False),
+        ("small", "small", False),
+        (None, "small", False),
+    ],
+)
 def test_moving_up_a_class_means_a_higher_pp7_class(before, after, up):
     assert rules.moved_up(before, after) is up
 
 
-@pytest.mark.parametrize("category, type_, expected", [
-    ("charge", "charge", "charge"), (None, "payment", "charge"), ("refund", "refund", "refund"),
-    ("", "payment_refund", "refund"), ("transfer", "transfer", "transfer"), ("payout", "payout", "payout"),
-    ("fee", "stripe_fee", "fee"), ("", "adjustment", "other")])
+@pytest.mark.parametrize(
+    "category, type_, expected",
+    [
+        ("charge", "charge", "charge"),
+        (None, "payment", "charge"),
+        ("refund", "refund", "refund"),
+        ("", "payment_refund", "refund"),
+        ("transfer", "transfer", "transfer"),
+        ("payout", "payout", "payout"),
+        ("fee", "stripe_fee", "fee"),
+        ("", "adjustment", "other"),
+    ],
+)
 def test_provider_rows_are_grouped_by_reporting_category_first(category, type_, expected):
     assert rules.provider_category(category, type_) == expected
 
 
-@pytest.mark.parametrize("text, rupiah", [("150000.00", 150000), ("-1,500.00", -1500), ("", 0), ("42", 42)])
+@pytest.mark.parametrize(
+    "text, rupiah", [("150000.00", 150000), ("-1,500.00", -1500), ("", 0), ("42", 42)]
+)
 def test_report_amounts_in_major_units_become_whole_rupiah(text, rupiah):
     assert rules.parse_major_amount(text) == rupiah
 
@@ -74,10 +107,25 @@ def test_journal_kinds_map_to_provider_categories():
 
 def test_cumulative_chart_is_an_svg_with_one_bar_per_month_up_to_now_and_escaped_labels():
     from marketplace.finance import charts
-    rows = rules.with_cumulative([{"period": f"2026-{m:02d}", "label": f"2026-{m:02d}", "umk": 10, "pdn": 0,
-                                   "local": 0, "total": 10} for m in range(1, 13)])
-    svg = str(charts.cumulative_chart(rows, "umk", 200, "<UMK & co>", {"realised": "R", "target": "T"},
-                                      until="2026-03"))
+
+    rows = rules.with_cumulative(
+        [
+            {
+                "period": f"2026-{m:02d}",
+                "label": f"2026-{m:02d}",
+                "umk": 10,
+                "pdn": 0,
+                "local": 0,
+                "total": 10,
+            }
+            for m in range(1, 13)
+        ]
+    )
+    svg = str(
+        charts.cumulative_chart(
+            rows, "umk", 200, "<UMK & co>", {"realised": "R", "target": "T"}, until="2026-03"
+        )
+    )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count("<rect") == 3
     assert "&lt;UMK &amp; co&gt;" in svg and "<UMK" not in svg
@@ -86,8 +134,21 @@ def test_cumulative_chart_is_an_svg_with_one_bar_per_month_up_to_now_and_escaped
 
 def test_opd_bars_draw_one_total_and_one_umk_bar_per_opd():
     from marketplace.finance import charts
-    svg = str(charts.opd_bars([{"opd_code": "DINKOP", "label": "Dinkop", "total": 100, "umk": 40,
-                                "target_umk": 80},
-                               {"opd_code": None, "label": "Umum", "total": 0, "umk": 0, "target_umk": 0}],
-                              "OPD", {}))
+
+    svg = str(
+        charts.opd_bars(
+            [
+                {
+                    "opd_code": "DINKOP",
+                    "label": "Dinkop",
+                    "total": 100,
+                    "umk": 40,
+                    "target_umk": 80,
+                },
+                {"opd_code": None, "label": "Umum", "total": 0, "umk": 0, "target_umk": 0},
+            ],
+            "OPD",
+            {},
+        )
+    )
     assert svg.count("<rect") == 2 and "DINKOP" in svg and "Umum" not in svg

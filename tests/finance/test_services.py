@@ -28,16 +28,51 @@ def spending(app):
     dinkop, bappeda = make_opd("DINKOP"), make_opd("BAPPEDA")
     gubeng = make_vendor(kelurahan="Gubeng", umk_class="micro")
     tegal = make_vendor(kelurahan="Tegalsari", umk_class="medium")
-    record_spending(100_000, at=at(1), vendor=gubeng, opd=dinkop, umk_class="micro", is_pdn=True,
-                    is_local_product=True)
-    record_spending(250_000, at=at(2), vendor=tegal, opd=bappeda, umk_class="medium", is_pdn=True,
-                    is_local_product=False)
-    record_spending(40_000, at=at(2), vendor=gubeng, opd=bappeda, umk_class="small", is_pdn=False,
-                    is_local_product=True)
-    record_spending(70_000, at=at(5), vendor=gubeng, buyer=make_user("public"), umk_class="micro",
-                    is_pdn=False, is_local_product=False)
-    record_spending(-30_000, at=at(5, 20), vendor=gubeng, opd=dinkop, umk_class="micro", is_pdn=True,
-                    is_local_product=True)
+    record_spending(
+        100_000,
+        at=at(1),
+        vendor=gubeng,
+        opd=dinkop,
+        umk_class="micro",
+        is_pdn=True,
+        is_local_product=True,
+    )
+    record_spending(
+        250_000,
+        at=at(2),
+        vendor=tegal,
+        opd=bappeda,
+        umk_class="medium",
+        is_pdn=True,
+        is_local_product=False,
+    )
+    record_spending(
+        40_000,
+        at=at(2),
+        vendor=gubeng,
+        opd=bappeda,
+        umk_class="small",
+        is_pdn=False,
+        is_local_product=True,
+    )
+    record_spending(
+        70_000,
+        at=at(5),
+        vendor=gubeng,
+        buyer=make_user("public"),
+        umk_class="micro",
+        is_pdn=False,
+        is_local_product=False,
+    )
+    record_spending(
+        -30_000,
+        at=at(5, 20),
+        vendor=gubeng,
+        opd=dinkop,
+        umk_class="micro",
+        is_pdn=True,
+        is_local_product=True,
+    )
     record_spending(999_000, at=datetime(YEAR + 1, 1, 10, tzinfo=UTC), vendor=gubeng, opd=dinkop)
     db.session.commit()
     return {"dinkop": dinkop, "bappeda": bappeda}
@@ -45,17 +80,21 @@ def spending(app):
 
 def test_realisation_classifies_umk_pdn_and_local_net_of_refunds(spending):
     report = services.spending_report(YEAR, "month")
-    assert report["realised"] == {"umk": 100_000 + 40_000 + 70_000 - 30_000,
-                                  "pdn": 100_000 + 250_000 - 30_000,
-                                  "local": 100_000 + 40_000 - 30_000,
-                                  "total": 100_000 + 250_000 + 40_000 + 70_000 - 30_000}
+    assert report["realised"] == {
+        "umk": 100_000 + 40_000 + 70_000 - 30_000,
+        "pdn": 100_000 + 250_000 - 30_000,
+        "local": 100_000 + 40_000 - 30_000,
+        "total": 100_000 + 250_000 + 40_000 + 70_000 - 30_000,
+    }
 
 
 @pytest.mark.parametrize("group_by", ["month", "opd", "vendor_class", "kelurahan"])
 def test_report_totals_equal_the_sum_of_spending_records_for_every_grouping(spending, group_by):
     report = services.spending_report(YEAR, group_by)
     start, end = datetime(YEAR, 1, 1), datetime(YEAR + 1, 1, 1)
-    raw_total = db.session.scalar(select(func.sum(SpendingRecord.amount)).where(SpendingRecord.year == YEAR))
+    raw_total = db.session.scalar(
+        select(func.sum(SpendingRecord.amount)).where(SpendingRecord.year == YEAR)
+    )
     assert report["realised"]["total"] == raw_total
     for key in ("umk", "pdn", "local", "total"):
         assert sum(row[key] for row in report["rows"]) == report["realised"][key], key
@@ -72,8 +111,12 @@ def test_month_rows_cover_the_whole_year_with_cumulative_sums(spending):
 
 def test_a_record_at_half_past_eleven_wib_on_new_years_eve_counts_for_that_year(app):
     vendor = make_vendor()
-    record_spending(10_000, at=datetime(YEAR, 12, 31, 16, 30, tzinfo=UTC), vendor=vendor)  # 23:30 WIB
-    record_spending(20_000, at=datetime(YEAR, 12, 31, 17, 30, tzinfo=UTC), vendor=vendor)  # 00:30 WIB, 1 Jan
+    record_spending(
+        10_000, at=datetime(YEAR, 12, 31, 16, 30, tzinfo=UTC), vendor=vendor
+    )  # 23:30 WIB
+    record_spending(
+        20_000, at=datetime(YEAR, 12, 31, 17, 30, tzinfo=UTC), vendor=vendor
+    )  # 00:30 WIB, 1 Jan
     db.session.commit()
     assert services.spending_report(YEAR, "month")["realised"]["total"] == 10_000
     assert services.spending_report(YEAR, "month")["rows"][11]["total"] == 10_000
@@ -83,8 +126,19 @@ def test_a_record_at_half_past_eleven_wib_on_new_years_eve_counts_for_that_year(
 def test_opd_rows_carry_their_targets_and_include_opds_with_targets_but_no_spending(spending):
     quiet = make_opd("DISPENDIK")
     actor = make_user("finance")
-    services.set_targets(actor, YEAR, {"umk": 1_000_000, "pdn": 2_000_000, "local": 500_000, "by_opd": {
-        "DINKOP": {"umk": 200_000, "pdn": 0, "local": 0}, quiet.code: {"umk": 50_000, "pdn": 0, "local": 0}}})
+    services.set_targets(
+        actor,
+        YEAR,
+        {
+            "umk": 1_000_000,
+            "pdn": 2_000_000,
+            "local": 500_000,
+            "by_opd": {
+                "DINKOP": {"umk": 200_000, "pdn": 0, "local": 0},
+                quiet.code: {"umk": 50_000, "pdn": 0, "local": 0},
+            },
+        },
+    )
     rows = {r["opd_code"]: r for r in services.spending_report(YEAR, "opd")["rows"]}
     assert rows["DINKOP"]["umk"] == 70_000
     assert rows["DINKOP"]["target_umk"] == 200_000
@@ -102,13 +156,25 @@ def test_vendor_class_rows_mark_which_classes_are_umk(spending):
 def test_setting_targets_replaces_the_year_and_is_audited(app):
     make_opd("DINKOP"), make_opd("BAPPEDA")
     actor = make_user("finance")
-    services.set_targets(actor, YEAR, {"umk": 10, "pdn": 20, "local": 30,
-                                       "by_opd": {"DINKOP": {"umk": 1, "pdn": 2, "local": 3}}})
-    result = services.set_targets(actor, YEAR, {"umk": 11, "pdn": 22, "local": 33,
-                                                "by_opd": {"BAPPEDA": {"umk": 4, "pdn": 5, "local": 6}}})
+    services.set_targets(
+        actor,
+        YEAR,
+        {"umk": 10, "pdn": 20, "local": 30, "by_opd": {"DINKOP": {"umk": 1, "pdn": 2, "local": 3}}},
+    )
+    result = services.set_targets(
+        actor,
+        YEAR,
+        {
+            "umk": 11,
+            "pdn": 22,
+            "local": 33,
+            "by_opd": {"BAPPEDA": {"umk": 4, "pdn": 5, "local": 6}},
+        },
+    )
     assert result["umk"] == 11 and result["by_opd"] == {"BAPPEDA": {"umk": 4, "pdn": 5, "local": 6}}
-    audits = db.session.scalars(select(AuditLog).where(AuditLog.action == "targets.set")
-                                .order_by(AuditLog.id)).all()
+    audits = db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "targets.set").order_by(AuditLog.id)
+    ).all()
     assert len(audits) == 2
     assert audits[1].before["by_opd"] == {"DINKOP": {"umk": 1, "pdn": 2, "local": 3}}
     assert audits[1].after["umk"] == 11 and audits[1].target_id == str(YEAR)
@@ -117,8 +183,11 @@ def test_setting_targets_replaces_the_year_and_is_audited(app):
 def test_targets_for_an_unknown_opd_are_refused_and_nothing_changes(app):
     actor = make_user("finance")
     with pytest.raises(ValidationFailed) as err:
-        services.set_targets(actor, YEAR, {"umk": 1, "pdn": 1, "local": 1,
-                                           "by_opd": {"NOPE": {"umk": 1, "pdn": 1, "local": 1}}})
+        services.set_targets(
+            actor,
+            YEAR,
+            {"umk": 1, "pdn": 1, "local": 1, "by_opd": {"NOPE": {"umk": 1, "pdn": 1, "local": 1}}},
+        )
     assert "NOPE" in err.value.details["by_opd"]
     assert services.get_targets(YEAR)["is_set"] is False
 
@@ -138,20 +207,35 @@ def test_watch_lists_idle_vendors_near_cap_vendors_and_turnover_by_kelurahan(app
     assert [v["name"] for v in report["zero_orders"]["items"]] == [idle.name]
     assert [row["vendor"]["id"] for row in report["near_cap"]] == [busy.id]
     assert report["near_cap"][0]["percent_bps"] == 8000
-    assert report["by_kelurahan"] == [{"kelurahan": "Gubeng", "turnover": cap * 9 // 10, "vendors": 2,
-                                       "orders": 2}]
+    assert report["by_kelurahan"] == [
+        {"kelurahan": "Gubeng", "turnover": cap * 9 // 10, "vendors": 2, "orders": 2}
+    ]
 
 
 def test_watch_shows_vendors_that_moved_up_a_class_but_not_down(app):
     up, down = make_vendor(name="Naik"), make_vendor(name="Turun")
     admin = make_user("admin")
-    record_audit(admin, "vendor.class_changed", "vendor", up.id, before={"umk_class": "micro"},
-                 after={"umk_class": "small"})
-    record_audit(admin, "vendor.class_changed", "vendor", down.id, before={"umk_class": "small"},
-                 after={"umk_class": "micro"})
+    record_audit(
+        admin,
+        "vendor.class_changed",
+        "vendor",
+        up.id,
+        before={"umk_class": "micro"},
+        after={"umk_class": "small"},
+    )
+    record_audit(
+        admin,
+        "vendor.class_changed",
+        "vendor",
+        down.id,
+        before={"umk_class": "small"},
+        after={"umk_class": "micro"},
+    )
     db.session.commit()
     moved = services.watch_report(current_period())["moved_up"]
-    assert [(m["vendor"]["name"], m["from"], m["to"]) for m in moved] == [("Naik", "micro", "small")]
+    assert [(m["vendor"]["name"], m["from"], m["to"]) for m in moved] == [
+        ("Naik", "micro", "small")
+    ]
 
 
 def test_audit_log_filters_by_actor_action_type_and_wib_dates(app):
@@ -191,6 +275,7 @@ def test_the_audit_log_refuses_updates_and_deletes(app):
 
 def test_journals_are_listed_newest_first_with_their_lines_and_filter_by_kind(app):
     from tests.finance.helpers import make_order, post_payment_journal
+
     order = make_order(amount=5_000)
     post_payment_journal(order, 5_000, reference="ch_1")
     post_payment_journal(order, 7_000, reference="ch_2")
@@ -205,10 +290,13 @@ def test_journals_are_listed_newest_first_with_their_lines_and_filter_by_kind(ap
 def test_a_real_paid_checkout_shows_up_in_the_realisation(app):
     from marketplace.timeutil import year_of
     from tests.factories import make_paid_order
+
     order = make_paid_order()
     year = year_of(order.paid_at)
     report = services.spending_report(year, "opd")
-    recorded = db.session.scalar(select(func.sum(SpendingRecord.amount)).where(SpendingRecord.order_id == order.id))
+    recorded = db.session.scalar(
+        select(func.sum(SpendingRecord.amount)).where(SpendingRecord.order_id == order.id)
+    )
     assert recorded == order.total
     assert report["realised"]["total"] == order.total
     assert [r["opd_code"] for r in report["rows"]] == [order.buyer.opd.code]

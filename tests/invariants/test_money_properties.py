@@ -90,7 +90,9 @@ def test_percent_bps_edges():
 
 # ---------------------------------------------------------------- allocate
 @FAST
-@given(total=st.integers(0, 10**12), weights=st.lists(st.integers(0, 10_000), min_size=1, max_size=12))
+@given(
+    total=st.integers(0, 10**12), weights=st.lists(st.integers(0, 10_000), min_size=1, max_size=12)
+)
 def test_allocate_never_gives_a_negative_part_or_anything_to_a_zero_weight(total, weights):
     parts = allocate(total, weights)
     assert sum(parts) == total
@@ -100,14 +102,20 @@ def test_allocate_never_gives_a_negative_part_or_anything_to_a_zero_weight(total
 
 
 @FAST
-@given(total=st.integers(-(10**12), 10**12), weights=st.lists(st.integers(1, 10_000), min_size=1, max_size=12),
-       factor=st.integers(2, 1_000))
+@given(
+    total=st.integers(-(10**12), 10**12),
+    weights=st.lists(st.integers(1, 10_000), min_size=1, max_size=12),
+    factor=st.integers(2, 1_000),
+)
 def test_allocate_depends_only_on_the_weights_proportions(total, weights, factor):
     assert allocate(total, weights) == allocate(total, [w * factor for w in weights])
 
 
 @FAST
-@given(total=st.integers(-(10**12), 10**12), weights=st.lists(st.integers(1, 10_000), min_size=1, max_size=12))
+@given(
+    total=st.integers(-(10**12), 10**12),
+    weights=st.lists(st.integers(1, 10_000), min_size=1, max_size=12),
+)
 def test_each_part_is_its_exact_share_floored_or_plus_one(total, weights):
     parts = allocate(total, weights)
     for part, weight in zip(parts, weights):

@@ -56,10 +56,10 @@ from marketplace.ordering.models import CartItem, Checkout, Order
 from marketplace.payments.models import Payment, Refund
 from marketplace.payouts import services as payouts
 from marketplace.payouts.models import Payout
-from marketplace.timeutil import period_of
 from marketplace.shops import services as vendor_services
 from marketplace.shops.errors import InsufficientStock
 from marketplace.shops.models import StockMovement
+from marketplace.timeutil import period_of
 from tests.factories import make_civil_servant, make_opd, make_product, make_user, make_vendor
 
 COMMISSION_BPS = 250  # not the default 0, so the commission's rounding is exercised too
@@ -75,21 +75,27 @@ class MoneyMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         from tests.conftest import _clean
+
         db.session.remove()
         _clean(self.app)
         opd = make_opd()
         self.asn = make_civil_servant(opd=opd).id
         self.citizen = make_user("public").id
         self.finance = make_user("finance").id
-        bank = {"bank_name": "Bank Jatim", "bank_account_number": "0011223344",
-                "bank_account_name": "Pemilik"}
+        bank = {
+            "bank_name": "Bank Jatim",
+            "bank_account_number": "0011223344",
+            "bank_account_name": "Pemilik",
+        }
         local = make_vendor(made_in_city=True, pkp=True, **bank)
         outside = make_vendor(made_in_city=False, **bank)
         self.vendors = [local.id, outside.id]
         self.local_vendors = {local.id}
-        products = [make_product(local, stock=5, price=12_345),
-                    make_product(local, stock=3, price=7_001),
-                    make_product(outside, stock=4, price=25_000)]
+        products = [
+            make_product(local, stock=5, price=12_345),
+            make_product(local, stock=3, price=7_001),
+            make_product(outside, stock=4, price=25_000),
+        ]
         self.products = [p.id for p in products]
         self.initial = {p.id: p.stock for p in products}
         self.adjusted = defaultdict(int)
@@ -102,6 +108,7 @@ class MoneyMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------ helpers
     def user(self, user_id):
         from marketplace.accounts.models import User
+
         return db.session.get(User, user_id)
 
     def stock(self, product_id) -> int:
@@ -114,8 +121,11 @@ class MoneyMachine(RuleBasedStateMachine):
         return list(db.session.scalars(stmt).all())
 
     def cart(self, buyer_id) -> dict[int, int]:
-        return dict(db.session.execute(select(CartItem.product_id, CartItem.quantity)
-                                       .where(CartItem.user_id == buyer_id)).all())
+        return dict(
+            db.session.execute(
+                select(CartItem.product_id, CartItem.quantity).where(CartItem.user_id == buyer_id)
+            ).all()
+        )
 
     def fails(self, call, *errors) -> bool:
         """Run one service call as a request would: a domain error rolls the session back."""
@@ -133,7 +143,9 @@ class MoneyMachine(RuleBasedStateMachine):
         product = data.draw(st.sampled_from(self.products), label="product")
         before = self.cart(buyer)
         wanted = before.get(product, 0) + quantity
-        refused = self.fails(lambda: ordering.add_to_cart(self.user(buyer), product, quantity), OutOfStock)
+        refused = self.fails(
+            lambda: ordering.add_to_cart(self.user(buyer), product, quantity), OutOfStock
+        )
         assert refused == (wanted > self.stock(product))
         assert self.cart(buyer) == (before if refused else {**before, product: wanted})
 
@@ -141,16 +153,26 @@ class MoneyMachine(RuleBasedStateMachine):
     def check_out(self, data):
         self._check_out(data.draw(st.sampled_from([self.asn, self.citizen]), label="buyer"))
 
-    @rule(data=st.data(), picks=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3)), min_size=1, max_size=2))
+    @rule(
+        data=st.data(),
+        picks=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3)), min_size=1, max_size=2),
+    )
     def buy_from_one_or_two_shops(self, data, picks):
         buyer = data.draw(st.sampled_from([self.asn, self.citizen]), label="buyer")
         for index, quantity in picks:
-            self.fails(lambda i=index, q=quantity: ordering.add_to_cart(self.user(buyer), self.products[i], q),
-                       OutOfStock)
+            self.fails(
+                lambda i=index, q=quantity: ordering.add_to_cart(
+                    self.user(buyer), self.products[i], q
+                ),
+                OutOfStock,
+            )
         self._check_out(buyer)
 
-    @rule(data=st.data(), picks=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 2)), min_size=1, max_size=2),
-          goal=st.sampled_from(["paid", "completed", "completed"]))
+    @rule(
+        data=st.data(),
+        picks=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 2)), min_size=1, max_size=2),
+        goal=st.sampled_from(["paid", "completed", "completed"]),
+    )
     def buy_and_pay_at_once(self, data, picks, goal):
         """A checkout paid at once, and often carried to completed, so payouts have material."""
         before = len(self.checkouts)
@@ -169,9 +191,11 @@ class MoneyMachine(RuleBasedStateMachine):
     def _carry(self, oid: int, goal: str) -> None:
         order = db.session.get(Order, oid)
         owner, buyer = self.user(self._owner(order)), self.user(order.buyer_id)
-        step = {"paid": lambda: ordering.accept_order(owner, oid),
-                "accepted": lambda: ordering.mark_order_ready(owner, oid),
-                "ready": lambda: ordering.confirm_receipt(buyer, oid)}
+        step = {
+            "paid": lambda: ordering.accept_order(owner, oid),
+            "accepted": lambda: ordering.mark_order_ready(owner, oid),
+            "ready": lambda: ordering.confirm_receipt(buyer, oid),
+        }
         while (status := db.session.get(Order, oid).status) != goal:
             step[status]()
 
@@ -184,8 +208,11 @@ class MoneyMachine(RuleBasedStateMachine):
 
         def place():
             nonlocal checkout
-            checkout = ordering.place_checkout(self.user(buyer), uuid.uuid4().hex,
-                                               {"fulfilment": "pickup", "payment_method": "sandbox"})
+            checkout = ordering.place_checkout(
+                self.user(buyer),
+                uuid.uuid4().hex,
+                {"fulfilment": "pickup", "payment_method": "sandbox"},
+            )
 
         refused = self.fails(place, OutOfStock, EmptyCart)
         assert refused == (short or not cart)
@@ -202,21 +229,31 @@ class MoneyMachine(RuleBasedStateMachine):
         assert len(checkout.orders) == len(shops)
         for order in checkout.orders:
             assert order.total == sum(line.line_total for line in order.lines)
-        assert db.session.scalar(select(Payment.amount).where(Payment.checkout_id == checkout.id)) \
-            == sum(o.total for o in checkout.orders)
+        assert db.session.scalar(
+            select(Payment.amount).where(Payment.checkout_id == checkout.id)
+        ) == sum(o.total for o in checkout.orders)
 
     @precondition(lambda self: self.checkouts)
     @rule(data=st.data(), outcome=st.sampled_from(["succeeded", "succeeded", "failed"]))
     def pay(self, data, outcome):
-        open_ = list(db.session.scalars(select(Payment.checkout_id).where(
-            Payment.status.in_(("requires_payment", "failed")))).all())
+        open_ = list(
+            db.session.scalars(
+                select(Payment.checkout_id).where(
+                    Payment.status.in_(("requires_payment", "failed"))
+                )
+            ).all()
+        )
         choices = open_ if open_ and data.draw(st.integers(0, 4), label="open") else self.checkouts
         checkout = db.session.get(Checkout, data.draw(st.sampled_from(choices), label="checkout"))
         payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
         before = payment.status
         pending = [o.id for o in checkout.orders if o.status == "pending_payment"]
-        refused = self.fails(lambda: ordering.confirm_sandbox_payment(
-            self.user(checkout.buyer_id), payment.id, outcome), InvalidTransition)
+        refused = self.fails(
+            lambda: ordering.confirm_sandbox_payment(
+                self.user(checkout.buyer_id), payment.id, outcome
+            ),
+            InvalidTransition,
+        )
         assert refused == (before in ("succeeded", "canceled") and before != outcome)
         if outcome == "succeeded" and not refused and before != "succeeded":
             assert all(db.session.get(Order, oid).status == "paid" for oid in pending)
@@ -224,7 +261,9 @@ class MoneyMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.checkouts)
     @rule(data=st.data())
     def let_unpaid_orders_expire(self, data):
-        checkout = db.session.get(Checkout, data.draw(st.sampled_from(self.checkouts), label="checkout"))
+        checkout = db.session.get(
+            Checkout, data.draw(st.sampled_from(self.checkouts), label="checkout")
+        )
         due = [o for o in checkout.orders if o.status == "pending_payment"]
         if not due:
             return
@@ -237,8 +276,9 @@ class MoneyMachine(RuleBasedStateMachine):
         if order is None:
             return
         before, oid = order.status, order.id
-        refused = self.fails(lambda: ordering.cancel_order(self.user(order.buyer_id), oid),
-                             InvalidTransition)
+        refused = self.fails(
+            lambda: ordering.cancel_order(self.user(order.buyer_id), oid), InvalidTransition
+        )
         assert refused == (before not in ("pending_payment", "paid"))
         order = db.session.get(Order, oid)
         if before == "paid":
@@ -250,8 +290,9 @@ class MoneyMachine(RuleBasedStateMachine):
         if order is None:
             return
         before, oid = order.status, order.id
-        refused = self.fails(lambda: ordering.confirm_receipt(self.user(order.buyer_id), oid),
-                             InvalidTransition)
+        refused = self.fails(
+            lambda: ordering.confirm_receipt(self.user(order.buyer_id), oid), InvalidTransition
+        )
         assert refused == (before != "ready")
 
     # ------------------------------------------------------------ shops
@@ -271,13 +312,17 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), step=st.sampled_from(["accept", "accept", "ready", "ready", "reject"]))
     def shop_moves_order(self, data, step):
-        order = self._pick_order(data, {"accept": "paid", "ready": "accepted", "reject": "paid"}[step])
+        order = self._pick_order(
+            data, {"accept": "paid", "ready": "accepted", "reject": "paid"}[step]
+        )
         if order is None:
             return
         before, oid, owner = order.status, order.id, self.user(self._owner(order))
-        call = {"accept": lambda: ordering.accept_order(owner, oid),
-                "ready": lambda: ordering.mark_order_ready(owner, oid),
-                "reject": lambda: ordering.reject_order(owner, oid, "Stok rusak")}[step]
+        call = {
+            "accept": lambda: ordering.accept_order(owner, oid),
+            "ready": lambda: ordering.mark_order_ready(owner, oid),
+            "reject": lambda: ordering.reject_order(owner, oid, "Stok rusak"),
+        }[step]
         allowed_from = {"accept": "paid", "ready": "accepted", "reject": "paid"}[step]
         refused = self.fails(call, InvalidTransition)
         assert refused == (before != allowed_from)
@@ -289,19 +334,23 @@ class MoneyMachine(RuleBasedStateMachine):
     def shop_and_buyer_carry_an_order_forward(self, data, goal):
         """Several lifecycle steps in one rule, so completed orders (and payouts) are common."""
         chain = ["paid", "accepted", "ready", "completed"]
-        order = self._pick_order(data, *chain[:chain.index(goal)])
-        if order is None or order.status not in chain[:chain.index(goal)]:
+        order = self._pick_order(data, *chain[: chain.index(goal)])
+        if order is None or order.status not in chain[: chain.index(goal)]:
             return
         self._carry(order.id, goal)
         assert db.session.get(Order, order.id).status == goal
 
     @rule(data=st.data(), delta=st.integers(-6, 6).filter(bool))
     def shop_adjusts_stock(self, data, delta):
-        product = db.session.get(Product, data.draw(st.sampled_from(self.products), label="product"))
+        product = db.session.get(
+            Product, data.draw(st.sampled_from(self.products), label="product")
+        )
         pid, before = product.id, product.stock
         owner = self.user(product.vendor.owner_id)
-        refused = self.fails(lambda: vendor_services.adjust_stock(owner, pid, delta, "hitung ulang"),
-                             InsufficientStock)
+        refused = self.fails(
+            lambda: vendor_services.adjust_stock(owner, pid, delta, "hitung ulang"),
+            InsufficientStock,
+        )
         assert refused == (before + delta < 0)
         assert self.stock(pid) == (before if refused else before + delta)
         if not refused:
@@ -329,8 +378,11 @@ class MoneyMachine(RuleBasedStateMachine):
         else:
             amount = remaining + data.draw(st.integers(1, 50_000), label="excess")
         refunded_before = order.refunded_total
-        refused = self.fails(lambda: ordering.refund_order(self.user(self.finance), oid, amount, "Barang kurang"),
-                             NotRefundable, ValidationFailed)
+        refused = self.fails(
+            lambda: ordering.refund_order(self.user(self.finance), oid, amount, "Barang kurang"),
+            NotRefundable,
+            ValidationFailed,
+        )
         assert refused == (status not in REFUNDABLE or amount > remaining)
         order = db.session.get(Order, oid)
         assert order.refunded_total == refunded_before + (0 if refused else amount)
@@ -360,19 +412,25 @@ class MoneyMachine(RuleBasedStateMachine):
         pid, before = payout.id, payout.status
         actor = self.user(self.finance)
         if action == "paid":
-            refused = self.fails(lambda: payouts.mark_payout_paid(actor, pid, f"BNK{pid}"), InvalidTransition)
+            refused = self.fails(
+                lambda: payouts.mark_payout_paid(actor, pid, f"BNK{pid}"), InvalidTransition
+            )
             assert refused == (before not in ("pending", "exported"))
         else:
-            refused = self.fails(lambda: payouts.cancel_payout(actor, pid, "Rekening ditolak bank"),
-                                 InvalidTransition)
+            refused = self.fails(
+                lambda: payouts.cancel_payout(actor, pid, "Rekening ditolak bank"),
+                InvalidTransition,
+            )
             assert refused == (before not in ("pending", "exported", "failed"))
 
     # ------------------------------------------------------------ invariants
     @invariant()
     def every_journal_balances_and_the_books_sum_to_zero(self):
         unbalanced = db.session.execute(
-            select(LedgerLine.journal_id, func.sum(LedgerLine.amount)).group_by(LedgerLine.journal_id)
-            .having(func.sum(LedgerLine.amount) != 0)).all()
+            select(LedgerLine.journal_id, func.sum(LedgerLine.amount))
+            .group_by(LedgerLine.journal_id)
+            .having(func.sum(LedgerLine.amount) != 0)
+        ).all()
         assert unbalanced == []
         assert db.session.scalar(select(func.coalesce(func.sum(LedgerLine.amount), 0))) == 0
         assert ordering.ledger_balances()["total"] == 0
@@ -382,8 +440,11 @@ class MoneyMachine(RuleBasedStateMachine):
         for pid in self.products:
             stock = self.stock(pid)
             assert stock >= 0
-            moved = db.session.scalar(select(func.coalesce(func.sum(StockMovement.delta), 0))
-                                      .where(StockMovement.product_id == pid))
+            moved = db.session.scalar(
+                select(func.coalesce(func.sum(StockMovement.delta), 0)).where(
+                    StockMovement.product_id == pid
+                )
+            )
             assert moved == stock, f"product {pid}: movements {moved} != stock {stock}"
 
     @invariant()
@@ -418,7 +479,10 @@ class MoneyMachine(RuleBasedStateMachine):
         for v in self.vendors:
             b = payouts.vendor_balance(v)
             assert b["pending"] == pending[v] and b["in_transit"] >= 0 and b["debt"] >= 0, (v, b)
-            assert b["pending"] + b["available"] + b["in_transit"] + b["paid_out"] == expected[v], (v, b)
+            assert b["pending"] + b["available"] + b["in_transit"] + b["paid_out"] == expected[v], (
+                v,
+                b,
+            )
         assert -ordering.ledger_balances()["accounts"][PLATFORM_COMMISSION] == commission
 
     @invariant()
@@ -428,10 +492,20 @@ class MoneyMachine(RuleBasedStateMachine):
             net = order.total - order.refunded_total
             by_vendor[order.vendor_id] += net
             by_buyer[order.buyer_id] += net
-        spent_vendor = dict(db.session.execute(select(SpendingRecord.vendor_id, func.sum(SpendingRecord.amount))
-                                               .group_by(SpendingRecord.vendor_id)).all())
-        spent_buyer = dict(db.session.execute(select(SpendingRecord.buyer_id, func.sum(SpendingRecord.amount))
-                                              .group_by(SpendingRecord.buyer_id)).all())
+        spent_vendor = dict(
+            db.session.execute(
+                select(SpendingRecord.vendor_id, func.sum(SpendingRecord.amount)).group_by(
+                    SpendingRecord.vendor_id
+                )
+            ).all()
+        )
+        spent_buyer = dict(
+            db.session.execute(
+                select(SpendingRecord.buyer_id, func.sum(SpendingRecord.amount)).group_by(
+                    SpendingRecord.buyer_id
+                )
+            ).all()
+        )
         for v in self.vendors:
             assert spent_vendor.get(v, 0) == by_vendor[v]
         for b in (self.asn, self.citizen):
@@ -439,8 +513,11 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @invariant()
     def refunded_total_is_the_sum_of_refunds_and_never_exceeds_the_total(self):
-        refunds = dict(db.session.execute(select(Refund.order_id, func.sum(Refund.amount))
-                                          .group_by(Refund.order_id)).all())
+        refunds = dict(
+            db.session.execute(
+                select(Refund.order_id, func.sum(Refund.amount)).group_by(Refund.order_id)
+            ).all()
+        )
         for order in self.orders():
             assert order.refunded_total == refunds.get(order.id, 0)
             assert 0 <= order.refunded_total <= order.total
@@ -452,17 +529,29 @@ class MoneyMachine(RuleBasedStateMachine):
     @invariant()
     def provider_cash_is_captured_minus_refunds_minus_payouts(self):
         accounts = ordering.ledger_balances()["accounts"]
-        captured = db.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0))
-                                     .where(Payment.status == "succeeded"))
+        captured = db.session.scalar(
+            select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.status == "succeeded")
+        )
         # Money that arrived for orders already closed is sent straight back (no Refund row).
-        voided = sum(o.total for o in self.orders() if o.paid_at is None and o.checkout_id in
-                     set(db.session.scalars(select(Payment.checkout_id).where(Payment.status == "succeeded"))))
+        voided = sum(
+            o.total
+            for o in self.orders()
+            if o.paid_at is None
+            and o.checkout_id
+            in set(
+                db.session.scalars(select(Payment.checkout_id).where(Payment.status == "succeeded"))
+            )
+        )
         refunded = db.session.scalar(select(func.coalesce(func.sum(Refund.amount), 0)))
-        paid_out = db.session.scalar(select(func.coalesce(func.sum(Payout.amount), 0))
-                                     .where(Payout.status == "paid"))
+        paid_out = db.session.scalar(
+            select(func.coalesce(func.sum(Payout.amount), 0)).where(Payout.status == "paid")
+        )
         assert accounts[PROVIDER_CASH] == captured - voided - refunded - paid_out
         assert accounts[BUYER_REFUNDS] == 0 and accounts[PROVIDER_FEES] == 0
-        assert db.session.scalar(select(func.count(JournalEntry.id)).where(JournalEntry.kind == "fee")) == 0
+        assert (
+            db.session.scalar(select(func.count(JournalEntry.id)).where(JournalEntry.kind == "fee"))
+            == 0
+        )
 
     @invariant()
     def mandate_progress_equals_local_spending_of_the_period(self):
@@ -480,7 +569,13 @@ def test_money_and_stock_never_drift_across_the_order_lifecycle(app, is_postgres
     MoneyMachine.app = app
     # Emptying every table between examples costs more on PostgreSQL: fewer examples keep it ~60 s.
     examples = os.environ.get("MONEY_MACHINE_EXAMPLES", "15" if is_postgres else "30")
-    run_state_machine_as_test(MoneyMachine, settings=settings(
-        max_examples=int(examples), stateful_step_count=30,
-        deadline=None, database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        MoneyMachine,
+        settings=settings(
+            max_examples=int(examples),
+            stateful_step_count=30,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

@@ -23,23 +23,39 @@ def test_a_stripe_payment_that_succeeds_after_its_orders_expired_is_refunded_not
     """Expiry marks the payment canceled locally but the PaymentIntent stays open at Stripe; when
     the buyer still completes it, the money must go back to them (and be booked), not vanish."""
     fake = FakeStripeHTTP()
-    app.config.update(STRIPE_SECRET_KEY="sk_test_peken", STRIPE_WEBHOOK_SECRET=SECRET,
-                      STRIPE_HTTP_CLIENT=fake, STRIPE_MAX_NETWORK_RETRIES=0)
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_test_peken",
+        STRIPE_WEBHOOK_SECRET=SECRET,
+        STRIPE_HTTP_CLIENT=fake,
+        STRIPE_MAX_NETWORK_RETRIES=0,
+    )
     buyer = make_civil_servant()
     product = make_product(price=75_000, stock=5)
     ordering.add_to_cart(buyer, product.id, 2)
-    checkout = ordering.place_checkout(buyer, uuid.uuid4().hex,
-                                       {"fulfilment": "pickup", "payment_method": "stripe"})
+    checkout = ordering.place_checkout(
+        buyer, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "stripe"}
+    )
     ordering.expire_due_orders(now=utcnow() + timedelta(minutes=31))
     payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
     assert payment.status == "canceled"
 
-    intent = {"id": payment.provider_ref, "object": "payment_intent", "amount": 15_000_000,
-              "amount_received": 15_000_000, "currency": "idr", "status": "succeeded",
-              "metadata": {"checkout_id": str(checkout.id), "payment_id": str(payment.id)}}
-    raw, header = sign_webhook(event("payment_intent.succeeded", intent, event_id="evt_late_1"), SECRET)
-    resp = app.test_client().post("/api/v1/webhooks/stripe", data=raw,
-                                  headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    intent = {
+        "id": payment.provider_ref,
+        "object": "payment_intent",
+        "amount": 15_000_000,
+        "amount_received": 15_000_000,
+        "currency": "idr",
+        "status": "succeeded",
+        "metadata": {"checkout_id": str(checkout.id), "payment_id": str(payment.id)},
+    }
+    raw, header = sign_webhook(
+        event("payment_intent.succeeded", intent, event_id="evt_late_1"), SECRET
+    )
+    resp = app.test_client().post(
+        "/api/v1/webhooks/stripe",
+        data=raw,
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )
     assert resp.status_code == 200, resp.json
 
     refunds = fake.calls("POST", "/v1/refunds")

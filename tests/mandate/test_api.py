@@ -20,21 +20,28 @@ BY_OPD = "/api/v1/mandate/compliance/by-opd"
 
 
 def _body(**overrides):
-    return {"default_amount": 100_000, "by_position": {"Camat": 2_000_000}, "effective_from": current_period(),
-            **overrides}
+    return {
+        "default_amount": 100_000,
+        "by_position": {"Camat": 2_000_000},
+        "effective_from": current_period(),
+        **overrides,
+    }
 
 
 def _user(role):
     return make_civil_servant() if role == "civil_servant" else make_user(role)
 
 
-@pytest.mark.parametrize(("method", "url", "allowed"), [
-    ("get", ME, {"civil_servant"}),
-    ("put", RULES, {"admin"}),
-    ("get", RULES, {"admin", "finance"}),
-    ("get", COMPLIANCE, {"admin", "finance"}),
-    ("get", BY_OPD, {"admin", "finance"}),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"),
+    [
+        ("get", ME, {"civil_servant"}),
+        ("put", RULES, {"admin"}),
+        ("get", RULES, {"admin", "finance"}),
+        ("get", COMPLIANCE, {"admin", "finance"}),
+        ("get", BY_OPD, {"admin", "finance"}),
+    ],
+)
 @pytest.mark.parametrize("role", [None, "civil_servant", "public", "vendor", "finance", "admin"])
 def test_each_endpoint_answers_only_its_roles(app, api, method, url, allowed, role):
     client = api(_user(role)) if role else api()
@@ -54,8 +61,12 @@ def test_my_progress_answers_the_spec_fields(app, api):
     refund_spending(sale, 100_000)
     body = api(asn).get(f"{ME}?period=2026-05").get_json()
     assert {k: body[k] for k in ("period", "required", "spent", "remaining", "compliant")} == {
-        "period": "2026-05", "required": 1_000_000, "spent": 300_000, "remaining": 700_000,
-        "compliant": False}
+        "period": "2026-05",
+        "required": 1_000_000,
+        "spent": 300_000,
+        "remaining": 700_000,
+        "compliant": False,
+    }
     assert body["days_left"] == 0 and body["position"] == "Lurah"
     assert body["rule_effective_from"] == "2026-05" and body["percent"] == 30
 
@@ -98,20 +109,23 @@ def test_putting_the_same_period_twice_keeps_one_rule(app, api):
     assert db.session.scalar(select(func.count()).select_from(MandateRule)) == 1
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"default_amount": -1}, "default_amount"),
-    ({"default_amount": "100000"}, "default_amount"),
-    ({"default_amount": 1.5}, "default_amount"),
-    ({"default_amount": True}, "default_amount"),
-    ({"default_amount": None}, "default_amount"),
-    ({"by_position": {"Camat": -5}}, "by_position"),
-    ({"by_position": {"Camat": 1, "CAMAT": 2}}, "by_position"),
-    ({"by_position": {"": 1}}, "by_position"),
-    ({"by_position": ["Camat"]}, "by_position"),
-    ({"effective_from": "2026/05"}, "effective_from"),
-    ({"effective_from": "2000-01"}, "effective_from"),
-    ({"surprise": 1}, "surprise"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"default_amount": -1}, "default_amount"),
+        ({"default_amount": "100000"}, "default_amount"),
+        ({"default_amount": 1.5}, "default_amount"),
+        ({"default_amount": True}, "default_amount"),
+        ({"default_amount": None}, "default_amount"),
+        ({"by_position": {"Camat": -5}}, "by_position"),
+        ({"by_position": {"Camat": 1, "CAMAT": 2}}, "by_position"),
+        ({"by_position": {"": 1}}, "by_position"),
+        ({"by_position": ["Camat"]}, "by_position"),
+        ({"effective_from": "2026/05"}, "effective_from"),
+        ({"effective_from": "2000-01"}, "effective_from"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
 def test_invalid_rules_are_422_and_change_nothing(app, api, body, field):
     resp = api(make_user("admin")).put(RULES, json=_body(**body))
     assert resp.status_code == 422, resp.get_json()
@@ -126,8 +140,9 @@ def test_a_missing_field_is_422(app, api):
 
 
 def test_a_body_that_is_not_json_is_400(app, api):
-    resp = api(make_user("admin")).put(RULES, data="default_amount=1",
-                                       headers={"Content-Type": "application/json"})
+    resp = api(make_user("admin")).put(
+        RULES, data="default_amount=1", headers={"Content-Type": "application/json"}
+    )
     assert resp.status_code == 400
     assert resp.get_json()["error"]["code"] == "bad_request"
 
@@ -138,7 +153,7 @@ def city(app):
     set_rule("2026-05", 100_000, {"Camat": 2_000_000})
     dinkop, bappeda = make_opd("DINKOP", "Dinas Koperasi"), make_opd("BAPPEDA", "Bappeda")
     camat = make_civil_servant(opd=dinkop, position="Camat", name="Budi Camat")
-    staf = make_civil_servant(opd=dinkop, position="Staf", name="=HYPERLINK(\"x\")")
+    staf = make_civil_servant(opd=dinkop, position="Staf", name='=HYPERLINK("x")')
     analis = make_civil_servant(opd=bappeda, position="Analis", name="Citra Analis")
     make_spending(camat, 2_100_000, wib(2026, 5, 2))
     make_spending(staf, 30_000, wib(2026, 5, 3))
@@ -150,18 +165,36 @@ def city(app):
 def test_compliance_answers_a_page_and_a_summary(city, api):
     body = api(make_user("finance")).get(COMPLIANCE, query_string={"period": "2026-05"}).get_json()
     assert body["total"] == 3 and body["page"] == 1 and body["per_page"] == 20
-    assert set(body["items"][0]) >= {"nip", "name", "opd", "position", "required", "spent", "compliant"}
+    assert set(body["items"][0]) >= {
+        "nip",
+        "name",
+        "opd",
+        "position",
+        "required",
+        "spent",
+        "compliant",
+    }
     assert body["summary"]["civil_servants"] == 3 and body["summary"]["compliant"] == 1
     assert body["summary"]["spent"] == 2_130_000
-    assert body["summary"]["rate"] == pytest.approx(1 / 3, abs=1e-4) and body["summary"]["rate_bps"] == 3333
+    assert (
+        body["summary"]["rate"] == pytest.approx(1 / 3, abs=1e-4)
+        and body["summary"]["rate_bps"] == 3333
+    )
     camat = next(r for r in body["items"] if r["name"] == "Budi Camat")
-    assert camat == {**camat, "opd": "DINKOP", "required": 2_000_000, "spent": 2_100_000, "compliant": True}
+    assert camat == {
+        **camat,
+        "opd": "DINKOP",
+        "required": 2_000_000,
+        "spent": 2_100_000,
+        "compliant": True,
+    }
 
 
 def test_compliance_filters_by_opd_and_compliant(city, api):
     client = api(make_user("admin"))
-    body = client.get(COMPLIANCE, query_string={"period": "2026-05", "opd": "DINKOP",
-                                                "compliant": "false"}).get_json()
+    body = client.get(
+        COMPLIANCE, query_string={"period": "2026-05", "opd": "DINKOP", "compliant": "false"}
+    ).get_json()
     assert [r["name"] for r in body["items"]] == ['=HYPERLINK("x")']
     assert body["summary"]["civil_servants"] == 2
     empty = client.get(COMPLIANCE, query_string={"period": "2026-05", "opd": "NOPE"}).get_json()
@@ -173,8 +206,17 @@ def test_per_page_above_100_is_clamped(city, api):
     assert body["per_page"] == 100
 
 
-@pytest.mark.parametrize("query", [{"compliant": "maybe"}, {"sort": "salary"}, {"format": "pdf"},
-                                   {"period": "2026-00"}, {"page": 0}, {"per_page": "x"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"compliant": "maybe"},
+        {"sort": "salary"},
+        {"format": "pdf"},
+        {"period": "2026-00"},
+        {"page": 0},
+        {"per_page": "x"},
+    ],
+)
 def test_bad_compliance_filters_are_422(city, api, query):
     resp = api(make_user("finance")).get(COMPLIANCE, query_string=query)
     assert resp.status_code == 422
@@ -182,13 +224,18 @@ def test_bad_compliance_filters_are_422(city, api, query):
 
 
 def _json_rows(api, **query):
-    body = api(make_user("finance")).get(COMPLIANCE, query_string={**query, "per_page": 100}).get_json()
+    body = (
+        api(make_user("finance"))
+        .get(COMPLIANCE, query_string={**query, "per_page": 100})
+        .get_json()
+    )
     return body["items"]
 
 
 def test_the_csv_download_holds_every_row_of_the_json(city, api):
-    resp = api(make_user("finance")).get(COMPLIANCE, query_string={"period": "2026-05", "format": "csv",
-                                                                   "per_page": 1})
+    resp = api(make_user("finance")).get(
+        COMPLIANCE, query_string={"period": "2026-05", "format": "csv", "per_page": 1}
+    )
     assert resp.status_code == 200
     assert resp.mimetype == "text/csv"
     assert resp.headers["Content-Disposition"] == 'attachment; filename="kepatuhan-asn-2026-05.csv"'
@@ -204,8 +251,10 @@ def test_the_csv_download_holds_every_row_of_the_json(city, api):
 
 
 def test_the_xlsx_download_holds_every_row_of_the_json(city, api):
-    resp = api(make_user("admin")).get(COMPLIANCE, query_string={"period": "2026-05", "format": "xlsx",
-                                                                 "opd": "DINKOP", "sort": "-spent"})
+    resp = api(make_user("admin")).get(
+        COMPLIANCE,
+        query_string={"period": "2026-05", "format": "xlsx", "opd": "DINKOP", "sort": "-spent"},
+    )
     assert resp.status_code == 200
     assert resp.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename="kepatuhan-asn-2026-05-DINKOP.xlsx"' in resp.headers["Content-Disposition"]
@@ -214,7 +263,8 @@ def test_the_xlsx_download_holds_every_row_of_the_json(city, api):
     assert header[:3] == ["nip", "name", "opd"]
     expected = _json_rows(api, period="2026-05", opd="DINKOP", sort="-spent")
     assert [(r[0], r[5], r[6], r[8]) for r in rows] == [
-        (w["nip"], w["required"], w["spent"], w["compliant"]) for w in expected]
+        (w["nip"], w["required"], w["spent"], w["compliant"]) for w in expected
+    ]
     assert rows[0][1] == "Budi Camat"
 
 
@@ -229,13 +279,25 @@ def test_by_opd_answers_one_row_per_opd(city, api):
     assert rows["DINKOP"]["civil_servants"] == 2 and rows["DINKOP"]["compliant"] == 1
     assert rows["DINKOP"]["rate"] == 0.5 and rows["DINKOP"]["spent"] == 2_130_000
     assert rows["DINKOP"]["required"] == 2_100_000
-    assert rows["BAPPEDA"] == {"opd_code": "BAPPEDA", "opd_name": "Bappeda", "civil_servants": 1,
-                               "compliant": 0, "rate": 0.0, "rate_bps": 0, "spent": 0, "required": 100_000}
+    assert rows["BAPPEDA"] == {
+        "opd_code": "BAPPEDA",
+        "opd_name": "Bappeda",
+        "civil_servants": 1,
+        "compliant": 0,
+        "rate": 0.0,
+        "rate_bps": 0,
+        "spent": 0,
+        "required": 100_000,
+    }
     assert body["items"][0]["opd_code"] == "BAPPEDA"  # lowest rate first
 
 
 def test_the_openapi_document_describes_the_mandate_endpoints(app, client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert {"/api/v1/mandate/me", "/api/v1/mandate/rules", "/api/v1/mandate/compliance",
-            "/api/v1/mandate/compliance/by-opd"} <= set(paths)
+    assert {
+        "/api/v1/mandate/me",
+        "/api/v1/mandate/rules",
+        "/api/v1/mandate/compliance",
+        "/api/v1/mandate/compliance/by-opd",
+    } <= set(paths)
     assert "text/csv" in paths["/api/v1/mandate/compliance"]["get"]["responses"]["200"]["content"]

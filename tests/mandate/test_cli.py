@@ -23,7 +23,13 @@ def people(app):
     done_sale = make_spending(done, 100_000, wib(2026, 5, 3))
     make_spending(public, 10_000, wib(2026, 5, 3))
     db.session.commit()
-    return {"behind": behind, "done": done, "english": english, "public": public, "done_sale": done_sale}
+    return {
+        "behind": behind,
+        "done": done,
+        "english": english,
+        "public": public,
+        "done_sale": done_sale,
+    }
 
 
 def _notes(user=None):
@@ -58,7 +64,9 @@ def test_a_compliant_civil_servant_and_the_public_get_no_reminder(people, runner
 def test_outside_the_window_nothing_is_sent_and_the_command_says_so(people, runner):
     result = runner.invoke(args=[CMD, "--period", "2026-05", "--today", "2026-05-10"])
     assert result.exit_code == 0
-    assert "di luar jendela pengingat" in result.output and "Tidak ada yang dikirim" in result.output
+    assert (
+        "di luar jendela pengingat" in result.output and "Tidak ada yang dikirim" in result.output
+    )
     assert _notes() == []
     assert db.session.scalar(select(func.count()).select_from(MandateReminder)) == 0
 
@@ -69,7 +77,9 @@ def test_a_period_that_is_over_gets_no_reminders(people, runner):
 
 
 def test_the_days_option_widens_the_window(people, runner):
-    result = runner.invoke(args=[CMD, "--period", "2026-05", "--today", "2026-05-10", "--days", "25"])
+    result = runner.invoke(
+        args=[CMD, "--period", "2026-05", "--today", "2026-05-10", "--days", "25"]
+    )
     assert "2 pengingat terkirim" in result.output
     assert len(_notes()) == 2
 
@@ -97,7 +107,9 @@ def test_the_reminder_is_in_the_civil_servants_language(people, runner):
     assert "Rp100.000" in english.body and "days" in english.body
 
 
-@pytest.mark.parametrize("args", [["--period", "2026-13"], ["--today", "28-05-2026"], ["--days", "-1"]])
+@pytest.mark.parametrize(
+    "args", [["--period", "2026-13"], ["--today", "28-05-2026"], ["--days", "-1"]]
+)
 def test_bad_options_are_usage_errors_that_send_nothing(people, runner, args):
     result = runner.invoke(args=[CMD, *args])
     assert result.exit_code == 2

@@ -24,11 +24,14 @@ def test_pages_send_anonymous_visitors_to_login(client, path):
     assert resp.headers["Location"].startswith("/login?next=" + path)
 
 
-@pytest.mark.parametrize(("path", "allowed"), [
-    ("/mandate", {"civil_servant"}),
-    ("/finance/compliance", {"finance", "admin"}),
-    ("/admin/mandate-rules", {"admin"}),
-])
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/mandate", {"civil_servant"}),
+        ("/finance/compliance", {"finance", "admin"}),
+        ("/admin/mandate-rules", {"admin"}),
+    ],
+)
 @pytest.mark.parametrize("role", ["civil_servant", "public", "vendor", "finance", "admin"])
 def test_pages_answer_only_their_roles(app, client, login, path, allowed, role):
     user = make_civil_servant() if role == "civil_servant" else make_user(role)
@@ -132,21 +135,30 @@ def test_the_widget_renders_nothing_and_queries_nothing_for_other_roles(app, rol
 def city(app):
     set_rule("2026-05", 100_000, {"Camat": 2_000_000})
     dinkop, bappeda = make_opd("DINKOP", "Dinas Koperasi"), make_opd("BAPPEDA", "Bappeda")
-    make_spending(make_civil_servant(opd=dinkop, position="Camat", name="Budi Camat"), 2_100_000,
-                  wib(2026, 5, 2))
+    make_spending(
+        make_civil_servant(opd=dinkop, position="Camat", name="Budi Camat"),
+        2_100_000,
+        wib(2026, 5, 2),
+    )
     make_spending(make_civil_servant(opd=dinkop, name="Ani Staf"), 30_000, wib(2026, 5, 3))
     make_civil_servant(opd=bappeda, name="Citra Analis")
     db.session.commit()
 
 
 def test_the_compliance_page_shows_summary_opds_rows_and_downloads(city, client, login):
-    html = login(client, make_user("finance")).get("/finance/compliance?period=2026-05").get_data(as_text=True)
+    html = (
+        login(client, make_user("finance"))
+        .get("/finance/compliance?period=2026-05")
+        .get_data(as_text=True)
+    )
     assert 'data-testid="summary-compliant">1<' in html
     assert 'data-testid="summary-rate">33.3%<' in html
     assert 'data-testid="summary-spent">Rp2.130.000<' in html
     assert "Dinas Koperasi" in html and "Bappeda" in html
     assert "Budi Camat" in html and "Kurang Rp70.000" in html
-    links = dict(re.findall(r'href="(/api/v1/mandate/compliance\?[^"]+)" data-testid="download-(\w+)"', html))
+    links = dict(
+        re.findall(r'href="(/api/v1/mandate/compliance\?[^"]+)" data-testid="download-(\w+)"', html)
+    )
     assert sorted(links.values()) == ["csv", "xlsx"]
     for url, kind in links.items():
         assert f"format={kind}" in url and "period=2026-05" in url
@@ -154,11 +166,17 @@ def test_the_compliance_page_shows_summary_opds_rows_and_downloads(city, client,
 
 def test_the_compliance_page_filters_and_paginates(city, client, login):
     login(client, make_user("admin"))
-    html = client.get("/finance/compliance?period=2026-05&opd=DINKOP&compliant=false").get_data(as_text=True)
-    assert "Ani Staf" in html and "Budi Camat" not in html.split('data-testid="compliance-table"')[1]
+    html = client.get("/finance/compliance?period=2026-05&opd=DINKOP&compliant=false").get_data(
+        as_text=True
+    )
+    assert (
+        "Ani Staf" in html and "Budi Camat" not in html.split('data-testid="compliance-table"')[1]
+    )
     csv_link = re.search(r'href="([^"]+)" data-testid="download-csv"', html).group(1)
     assert "opd=DINKOP" in csv_link and "compliant=false" in csv_link  # downloads keep the filters
-    paged = client.get("/finance/compliance?period=2026-05&per_page=1&sort=-spent").get_data(as_text=True)
+    paged = client.get("/finance/compliance?period=2026-05&per_page=1&sort=-spent").get_data(
+        as_text=True
+    )
     assert "Halaman 1 dari 3" in paged
     empty = client.get("/finance/compliance?period=2026-05&opd=NOPE").get_data(as_text=True)
     assert "Tidak ada ASN yang cocok dengan filter ini." in empty
@@ -185,29 +203,43 @@ def test_an_admin_sets_a_rule_with_the_form(app, client, login):
     admin = make_user("admin")
     db.session.commit()
     login(client, admin)
-    resp = client.post("/admin/mandate-rules", data={
-        "effective_from": current_period(), "default_amount": "Rp 100.000",
-        "position": ["Camat", "Lurah", ""], "amount": ["2.000.000", "1000000", ""]})
+    resp = client.post(
+        "/admin/mandate-rules",
+        data={
+            "effective_from": current_period(),
+            "default_amount": "Rp 100.000",
+            "position": ["Camat", "Lurah", ""],
+            "amount": ["2.000.000", "1000000", ""],
+        },
+    )
     assert resp.status_code == 302
     rule = db.session.scalars(select(MandateRule)).one()
-    assert rule.default_amount == 100_000 and rule.by_position == {"Camat": 2_000_000, "Lurah": 1_000_000}
+    assert rule.default_amount == 100_000 and rule.by_position == {
+        "Camat": 2_000_000,
+        "Lurah": 1_000_000,
+    }
     html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert f"mulai {current_period()} disimpan" in html
 
 
-@pytest.mark.parametrize("form", [
-    {"effective_from": "2026-05-01", "default_amount": "100000"},
-    {"effective_from": "2000-01", "default_amount": "100000"},
-    {"default_amount": "seratus ribu"},
-    {"default_amount": "100000", "position": ["Camat"], "amount": ["-5"]},
-    {"default_amount": "100000", "position": ["", "Camat"], "amount": ["5000", "1"]},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"effective_from": "2026-05-01", "default_amount": "100000"},
+        {"effective_from": "2000-01", "default_amount": "100000"},
+        {"default_amount": "seratus ribu"},
+        {"default_amount": "100000", "position": ["Camat"], "amount": ["-5"]},
+        {"default_amount": "100000", "position": ["", "Camat"], "amount": ["5000", "1"]},
+    ],
+)
 def test_an_invalid_rule_form_is_flashed_and_changes_nothing(app, client, login, form):
     admin = make_user("admin")
     db.session.commit()
     login(client, admin)
     data = {"effective_from": current_period(), **form}
-    resp = client.post("/admin/mandate-rules", data=data, headers={"Referer": "/admin/mandate-rules"})
+    resp = client.post(
+        "/admin/mandate-rules", data=data, headers={"Referer": "/admin/mandate-rules"}
+    )
     assert resp.status_code == 302
     page = client.get("/admin/mandate-rules").get_data(as_text=True)
     assert "flash-error" in page
@@ -222,7 +254,8 @@ def test_the_rules_form_needs_a_csrf_token(make_app):
         client = app.test_client()
         with client.session_transaction() as sess:
             sess["_user_id"] = admin.get_id()
-        resp = client.post("/admin/mandate-rules", data={"effective_from": current_period(),
-                                                         "default_amount": "1"})
+        resp = client.post(
+            "/admin/mandate-rules", data={"effective_from": current_period(), "default_amount": "1"}
+        )
         assert resp.status_code in (400, 302)
         assert db.session.scalar(select(func.count()).select_from(MandateRule)) == 0

@@ -47,7 +47,11 @@ def test_a_rule_for_a_later_period_does_not_change_an_earlier_required_amount():
     history = [CITY]
     before = rules.required_amount(rules.rule_in_force(history, "2026-05"), "Lurah")
     history.append(Rule("2026-06", 50_000, {"Lurah": 5_000_000}))
-    assert rules.required_amount(rules.rule_in_force(history, "2026-05"), "Lurah") == before == 1_000_000
+    assert (
+        rules.required_amount(rules.rule_in_force(history, "2026-05"), "Lurah")
+        == before
+        == 1_000_000
+    )
     assert rules.required_amount(rules.rule_in_force(history, "2026-06"), "Lurah") == 5_000_000
 
 
@@ -73,19 +77,24 @@ def test_a_net_negative_month_shows_zero_percent():
 
 
 def test_position_names_are_trimmed_and_case_insensitive_duplicates_refused():
-    clean, errors = rules.normalise_positions({"  Camat ": 2_000_000, "Kepala   Seksi": 300_000,
-                                               "CAMAT": 1, "   ": 5})
+    clean, errors = rules.normalise_positions(
+        {"  Camat ": 2_000_000, "Kepala   Seksi": 300_000, "CAMAT": 1, "   ": 5}
+    )
     assert clean == {"Camat": 2_000_000, "Kepala Seksi": 300_000}
     assert set(errors) == {"CAMAT", "   "}
 
 
-@pytest.mark.parametrize(("compliant", "total", "bps"), [
-    (0, 0, 0), (0, 3, 0), (1, 3, 3333), (2, 3, 6667), (3, 3, 10_000), (1, 8, 1250)])
+@pytest.mark.parametrize(
+    ("compliant", "total", "bps"),
+    [(0, 0, 0), (0, 3, 0), (1, 3, 3333), (2, 3, 6667), (3, 3, 10_000), (1, 8, 1250)],
+)
 def test_compliance_rate_is_in_basis_points_rounded_half_up(compliant, total, bps):
     assert rules.compliance_rate_bps(compliant, total) == bps
 
 
-@pytest.mark.parametrize(("days_left", "window", "inside"), [
-    (0, 5, False), (1, 5, True), (5, 5, True), (6, 5, False), (3, 0, False)])
+@pytest.mark.parametrize(
+    ("days_left", "window", "inside"),
+    [(0, 5, False), (1, 5, True), (5, 5, True), (6, 5, False), (3, 0, False)],
+)
 def test_reminders_go_out_only_in_the_last_days_of_an_open_period(days_left, window, inside):
     assert rules.in_reminder_window(days_left, window) is inside

@@ -108,8 +108,13 @@ def test_a_rule_change_effective_next_period_does_not_change_the_past_period(app
     set_rule("2026-05", 100_000, {"Lurah": 1_000_000}, admin=admin)
     lurah = make_civil_servant(position="Lurah")
     # In May, the admin raises the minimum from June on.
-    services.set_mandate_rules(admin, default_amount=200_000, by_position={"Lurah": 1_500_000},
-                               effective_from="2026-06", now=wib(2026, 5, 20))
+    services.set_mandate_rules(
+        admin,
+        default_amount=200_000,
+        by_position={"Lurah": 1_500_000},
+        effective_from="2026-06",
+        now=wib(2026, 5, 20),
+    )
     assert services.my_mandate(lurah, "2026-05")["required"] == 1_000_000
     assert services.my_mandate(lurah, "2026-05")["rule_effective_from"] == "2026-05"
     assert services.my_mandate(lurah, "2026-06")["required"] == 1_500_000
@@ -121,8 +126,9 @@ def test_a_rule_for_a_period_already_begun_is_refused_and_nothing_changes(app):
     admin = make_admin()
     set_rule("2026-05", 100_000, admin=admin)
     with pytest.raises(ValidationFailed) as err:
-        services.set_mandate_rules(admin, default_amount=5, by_position={},
-                                   effective_from="2026-05", now=wib(2026, 6, 2))
+        services.set_mandate_rules(
+            admin, default_amount=5, by_position={}, effective_from="2026-05", now=wib(2026, 6, 2)
+        )
     assert "effective_from" in err.value.details
     db.session.rollback()
     assert db.session.scalar(select(MandateRule.default_amount)) == 100_000
@@ -133,31 +139,50 @@ def test_setting_the_same_period_again_replaces_it_and_audits_before_and_after(a
 
     admin = make_admin()
     set_rule("2026-05", 100_000, {"Camat": 2_000_000, "Lurah": 1_000_000}, admin=admin)
-    result = services.set_mandate_rules(admin, default_amount=150_000, by_position={"camat ": 2_500_000},
-                                        effective_from="2026-05", now=wib(2026, 5, 3))
+    result = services.set_mandate_rules(
+        admin,
+        default_amount=150_000,
+        by_position={"camat ": 2_500_000},
+        effective_from="2026-05",
+        now=wib(2026, 5, 3),
+    )
     assert result["by_position"] == {"camat": 2_500_000}
     assert db.session.scalar(select(func.count()).select_from(MandateRule)) == 1
-    entries = db.session.scalars(select(AuditLog).where(AuditLog.action == "mandate.rules_set")
-                                 .order_by(AuditLog.id)).all()
+    entries = db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "mandate.rules_set").order_by(AuditLog.id)
+    ).all()
     assert len(entries) == 2
     assert entries[0].before is None
-    assert entries[1].before == {"effective_from": "2026-05", "default_amount": 100_000,
-                                 "by_position": {"Camat": 2_000_000, "Lurah": 1_000_000}}
+    assert entries[1].before == {
+        "effective_from": "2026-05",
+        "default_amount": 100_000,
+        "by_position": {"Camat": 2_000_000, "Lurah": 1_000_000},
+    }
     assert entries[1].after["default_amount"] == 150_000
     assert entries[1].actor_id == admin.id and entries[1].target_type == "mandate_rule"
 
 
 def test_positions_that_differ_only_in_case_are_refused(app):
     with pytest.raises(ValidationFailed) as err:
-        services.set_mandate_rules(make_admin(), default_amount=1, by_position={"Camat": 1, "CAMAT": 2},
-                                   effective_from="2026-05", now=wib(2026, 5, 3))
+        services.set_mandate_rules(
+            make_admin(),
+            default_amount=1,
+            by_position={"Camat": 1, "CAMAT": 2},
+            effective_from="2026-05",
+            now=wib(2026, 5, 3),
+        )
     assert "by_position" in err.value.details
 
 
 def test_only_an_admin_may_set_rules(app):
     with pytest.raises(Forbidden):
-        services.set_mandate_rules(make_user("finance"), default_amount=1, by_position={},
-                                   effective_from="2026-05", now=wib(2026, 5, 3))
+        services.set_mandate_rules(
+            make_user("finance"),
+            default_amount=1,
+            by_position={},
+            effective_from="2026-05",
+            now=wib(2026, 5, 3),
+        )
 
 
 def test_the_demo_seeder_is_idempotent(app):
@@ -179,7 +204,9 @@ def city(app):
         "staf": make_civil_servant(opd=dinkop, position="staf", name="Ani Staf"),
         "analis": make_civil_servant(opd=bappeda, position="Analis", name="Citra Analis"),
         "idle": make_civil_servant(opd=bappeda, position="Staf", name="Dedi Diam"),
-        "retired": make_civil_servant(opd=bappeda, position="Staf", name="Eko Pensiun", active=False),
+        "retired": make_civil_servant(
+            opd=bappeda, position="Staf", name="Eko Pensiun", active=False
+        ),
     }
     public = make_user("public")
     make_spending(people["camat"], 1_500_000, wib(2026, 5, 3))
@@ -200,7 +227,11 @@ def test_compliance_lists_each_active_civil_servant_with_required_and_spent(city
     assert set(rows) == {"Budi Camat", "Ani Staf", "Citra Analis", "Dedi Diam"}
     assert (rows["Budi Camat"]["required"], rows["Budi Camat"]["spent"]) == (2_000_000, 1_500_000)
     assert rows["Budi Camat"]["compliant"] is False and rows["Budi Camat"]["remaining"] == 500_000
-    assert (rows["Ani Staf"]["required"], rows["Ani Staf"]["spent"], rows["Ani Staf"]["compliant"]) == (50_000, 70_000, True)
+    assert (
+        rows["Ani Staf"]["required"],
+        rows["Ani Staf"]["spent"],
+        rows["Ani Staf"]["compliant"],
+    ) == (50_000, 70_000, True)
     assert (rows["Citra Analis"]["required"], rows["Citra Analis"]["spent"]) == (100_000, 100_000)
     assert rows["Citra Analis"]["compliant"] is True
     assert (rows["Dedi Diam"]["spent"], rows["Dedi Diam"]["compliant"]) == (0, False)
@@ -211,8 +242,11 @@ def test_compliance_summary_totals_equal_the_sum_of_spending_records(city, finan
     summary = services.compliance_report(finance, "2026-05").extra["summary"]
     expected = db.session.scalar(
         select(func.sum(SpendingRecord.amount)).where(
-            SpendingRecord.period == "2026-05", SpendingRecord.is_local_vendor.is_(True),
-            SpendingRecord.buyer_id.in_([u.id for k, u in city.items() if k != "retired"])))
+            SpendingRecord.period == "2026-05",
+            SpendingRecord.is_local_vendor.is_(True),
+            SpendingRecord.buyer_id.in_([u.id for k, u in city.items() if k != "retired"]),
+        )
+    )
     assert summary["spent"] == expected == 1_670_000
     assert summary["civil_servants"] == 4 and summary["compliant"] == 2
     assert summary["rate"] == 0.5 and summary["rate_bps"] == 5_000
@@ -220,7 +254,9 @@ def test_compliance_summary_totals_equal_the_sum_of_spending_records(city, finan
     assert summary["shortfall"] == 500_000 + 50_000
 
 
-def test_compliance_filters_by_opd_and_status_but_the_summary_ignores_the_status_filter(city, finance):
+def test_compliance_filters_by_opd_and_status_but_the_summary_ignores_the_status_filter(
+    city, finance
+):
     page = services.compliance_report(finance, "2026-05", opd="BAPPEDA", compliant=False)
     assert [r["name"] for r in page.items] == ["Dedi Diam"]
     assert page.total == 1
@@ -228,9 +264,18 @@ def test_compliance_filters_by_opd_and_status_but_the_summary_ignores_the_status
     assert page.extra["summary"]["compliant"] == 1
 
 
-@pytest.mark.parametrize(("sort", "first"), [
-    ("name", "Ani Staf"), ("-name", "Dedi Diam"), ("-spent", "Budi Camat"), ("spent", "Dedi Diam"),
-    ("-required", "Budi Camat"), ("-shortfall", "Budi Camat"), ("opd", "Citra Analis")])
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [
+        ("name", "Ani Staf"),
+        ("-name", "Dedi Diam"),
+        ("-spent", "Budi Camat"),
+        ("spent", "Dedi Diam"),
+        ("-required", "Budi Camat"),
+        ("-shortfall", "Budi Camat"),
+        ("opd", "Citra Analis"),
+    ],
+)
 def test_compliance_sorts(city, finance, sort, first):
     page = services.compliance_report(finance, "2026-05", sort=sort)
     assert page.items[0]["name"] == first
@@ -247,9 +292,16 @@ def test_compliance_paginates(city, finance):
 def test_per_opd_rows_add_up_to_the_summary(city, finance):
     result = services.compliance_by_opd(finance, "2026-05")
     rows = {r["opd_code"]: r for r in result["items"]}
-    assert rows["DINKOP"] == {"opd_code": "DINKOP", "opd_name": "Dinas Koperasi", "civil_servants": 2,
-                              "compliant": 1, "rate": 0.5, "rate_bps": 5_000, "spent": 1_570_000,
-                              "required": 2_050_000}
+    assert rows["DINKOP"] == {
+        "opd_code": "DINKOP",
+        "opd_name": "Dinas Koperasi",
+        "civil_servants": 2,
+        "compliant": 1,
+        "rate": 0.5,
+        "rate_bps": 5_000,
+        "spent": 1_570_000,
+        "required": 2_050_000,
+    }
     assert sum(r["spent"] for r in rows.values()) == result["summary"]["spent"]
     assert sum(r["civil_servants"] for r in rows.values()) == result["summary"]["civil_servants"]
 
@@ -263,7 +315,9 @@ def test_compliance_is_one_grouped_query_not_one_per_civil_servant(city, finance
     assert count_queries.count <= 2  # the rule in force, then one statement for every row
 
 
-def test_a_report_page_with_its_summary_is_one_statement_after_the_rule(city, finance, count_queries):
+def test_a_report_page_with_its_summary_is_one_statement_after_the_rule(
+    city, finance, count_queries
+):
     count_queries.count = 0
     page = services.compliance_report(finance, "2026-05", compliant=False, per_page=1)
     assert count_queries.count <= 2

@@ -1,9 +1,9 @@
 """A tiny SMTP server for tests: accepts every message on 127.0.0.1 and keeps it in memory.
 
-    with SmtpSink() as sink:
-        app.config.update(SMTP_HOST=sink.host, SMTP_PORT=sink.port)
-        ...
-        [msg] = sink.messages   # email.message.EmailMessage
+with SmtpSink() as sink:
+    app.config.update(SMTP_HOST=sink.host, SMTP_PORT=sink.port)
+    ...
+    [msg] = sink.messages   # email.message.EmailMessage
 """
 
 from __future__ import annotations

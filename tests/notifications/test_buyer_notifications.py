@@ -24,14 +24,20 @@ BUYER_KINDS = {"order_accepted", "order_ready", "order_rejected"}
 @pytest.fixture
 def sink(app):
     with SmtpSink() as smtp:
-        app.config.update(SMTP_HOST=smtp.host, SMTP_PORT=smtp.port, SMTP_STARTTLS=False, SMTP_USER="",
-                          MAIL_FROM="Peken <no-reply@peken.test>")
+        app.config.update(
+            SMTP_HOST=smtp.host,
+            SMTP_PORT=smtp.port,
+            SMTP_STARTTLS=False,
+            SMTP_USER="",
+            MAIL_FROM="Peken <no-reply@peken.test>",
+        )
         yield smtp
 
 
 def _notes(user_id):
-    return db.session.scalars(select(Notification).where(Notification.user_id == user_id)
-                              .order_by(Notification.id)).all()
+    return db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id).order_by(Notification.id)
+    ).all()
 
 
 def _paid_order(buyer=None, *, price=10_000, fulfilment="pickup", shop_name="Toko Makmur"):
@@ -158,6 +164,7 @@ def test_a_failing_receiver_is_logged_and_never_breaks_the_transition(app, monke
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("inbox is down")
+
     logged = []
     monkeypatch.setattr(receivers, "notify", broken)
     # A spy rather than caplog: other tests (alembic's fileConfig) may disable existing loggers.

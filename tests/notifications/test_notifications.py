@@ -21,14 +21,22 @@ from tests.notifications.smtp_sink import SmtpSink
 @pytest.fixture
 def sink(app):
     with SmtpSink() as smtp:
-        app.config.update(SMTP_HOST=smtp.host, SMTP_PORT=smtp.port, SMTP_STARTTLS=False, SMTP_USER="",
-                          MAIL_FROM="Peken <no-reply@peken.test>")
+        app.config.update(
+            SMTP_HOST=smtp.host,
+            SMTP_PORT=smtp.port,
+            SMTP_STARTTLS=False,
+            SMTP_USER="",
+            MAIL_FROM="Peken <no-reply@peken.test>",
+        )
         yield smtp
 
 
 def _shop_notes(vendor):
-    return db.session.scalars(select(Notification).where(Notification.user_id == vendor.owner_id)
-                              .order_by(Notification.id)).all()
+    return db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == vendor.owner_id)
+        .order_by(Notification.id)
+    ).all()
 
 
 # ================================================================= receivers
@@ -49,7 +57,9 @@ def test_a_paid_order_notifies_the_shop_owner_in_app_and_by_email(app, sink):
 def test_the_buyer_gets_no_shop_notification(app, sink):
     buyer = make_user("public")
     make_paid_order(buyer=buyer)
-    assert db.session.scalars(select(Notification).where(Notification.user_id == buyer.id)).all() == []
+    assert (
+        db.session.scalars(select(Notification).where(Notification.user_id == buyer.id)).all() == []
+    )
 
 
 def test_a_dead_smtp_server_still_leaves_the_in_app_notification_and_the_payment(app):

@@ -11,8 +11,8 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ordering.models import Checkout, FairShareCap, Order
-from marketplace.timeutil import current_period
 from marketplace.shops.models import StockMovement
+from marketplace.timeutil import current_period
 from tests.factories import (
     make_civil_servant,
     make_completed_order,
@@ -26,8 +26,11 @@ SANDBOX = {"fulfilment": "pickup", "payment_method": "sandbox"}
 
 
 def _checkout(client, body=None, key=None):
-    return client.post("/api/v1/checkout", json=body or SANDBOX,
-                       headers={"Idempotency-Key": key or uuid.uuid4().hex})
+    return client.post(
+        "/api/v1/checkout",
+        json=body or SANDBOX,
+        headers={"Idempotency-Key": key or uuid.uuid4().hex},
+    )
 
 
 def _stock(product_id):
@@ -36,8 +39,9 @@ def _stock(product_id):
 
 
 def _pay(client, body):
-    return client.post(f"/api/v1/payments/{body['payment']['id']}/sandbox-confirm",
-                       json={"outcome": "succeeded"})
+    return client.post(
+        f"/api/v1/payments/{body['payment']['id']}/sandbox-confirm", json={"outcome": "succeeded"}
+    )
 
 
 # ----------------------------------------------------------------- cart
@@ -59,14 +63,21 @@ def test_quantity_zero_and_delete_remove_the_line(api):
     client = api(buyer)
     client.put(f"/api/v1/cart/items/{a.id}", json={"quantity": 1})
     client.put(f"/api/v1/cart/items/{b.id}", json={"quantity": 1})
-    assert client.put(f"/api/v1/cart/items/{a.id}", json={"quantity": 0}).json["items"][0]["product_id"] == b.id
+    assert (
+        client.put(f"/api/v1/cart/items/{a.id}", json={"quantity": 0}).json["items"][0][
+            "product_id"
+        ]
+        == b.id
+    )
     assert client.delete(f"/api/v1/cart/items/{b.id}").json["items"] == []
 
 
 @pytest.mark.parametrize("quantity", [-1, 1000, "2", 1.5, None, True])
 def test_cart_rejects_a_bad_quantity_with_422(api, quantity):
     product = make_product()
-    resp = api(make_civil_servant()).put(f"/api/v1/cart/items/{product.id}", json={"quantity": quantity})
+    resp = api(make_civil_servant()).put(
+        f"/api/v1/cart/items/{product.id}", json={"quantity": quantity}
+    )
     assert resp.status_code == 422
     assert "quantity" in resp.json["error"]["details"]
 
@@ -104,7 +115,9 @@ def test_checkout_with_two_vendors_makes_two_orders_under_one_payment(api):
     assert body["total"] == 27_000
     assert sorted(o["total"] for o in body["orders"]) == [7_000, 20_000]
     assert {o["vendor"]["id"] for o in body["orders"]} == {a.vendor_id, b.vendor_id}
-    assert all(o["status"] == "pending_payment" and o["number"].startswith("PKN-") for o in body["orders"])
+    assert all(
+        o["status"] == "pending_payment" and o["number"].startswith("PKN-") for o in body["orders"]
+    )
     assert body["payment"]["provider"] == "sandbox"
     assert _stock(a.id) == 3 and _stock(b.id) == 4
     assert client.get("/api/v1/cart").json["items"] == []
@@ -132,8 +145,11 @@ def test_checkout_with_the_same_key_and_another_body_is_422(api):
     product = make_product(stock=5)
     client.put(f"/api/v1/cart/items/{product.id}", json={"quantity": 1})
     assert _checkout(client, key="k-2").status_code == 201
-    other = _checkout(client, {"fulfilment": "delivery", "address": "Jl. Tunjungan 1",
-                               "payment_method": "sandbox"}, key="k-2")
+    other = _checkout(
+        client,
+        {"fulfilment": "delivery", "address": "Jl. Tunjungan 1", "payment_method": "sandbox"},
+        key="k-2",
+    )
     assert other.status_code == 422
     assert other.json["error"]["code"] == "idempotency_conflict"
 
@@ -191,8 +207,12 @@ def test_out_of_stock_at_checkout_takes_nothing(api):
     assert resp.json["error"]["details"]["product_id"] == scarce.id
     assert _stock(plenty.id) == 10 and _stock(scarce.id) == 1
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
-    assert db.session.scalar(select(func.count()).select_from(StockMovement)
-                             .where(StockMovement.kind == "sale")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(StockMovement).where(StockMovement.kind == "sale")
+        )
+        == 0
+    )
 
 
 def test_vendor_at_cap_cannot_be_checked_out_and_nothing_is_taken(api, app):
@@ -237,10 +257,30 @@ def test_another_buyer_gets_404_for_my_order(api):
 def test_order_has_the_spec_shape(api):
     order = make_paid_order()
     body = api(order.buyer).get(f"/api/v1/orders/{order.id}").json
-    for key in ("id", "number", "status", "buyer_id", "vendor", "lines", "total", "vat_total",
-                "refunded_total", "fulfilment", "created_at", "paid_at", "completed_at"):
+    for key in (
+        "id",
+        "number",
+        "status",
+        "buyer_id",
+        "vendor",
+        "lines",
+        "total",
+        "vat_total",
+        "refunded_total",
+        "fulfilment",
+        "created_at",
+        "paid_at",
+        "completed_at",
+    ):
         assert key in body
-    assert set(body["lines"][0]) >= {"product_id", "name", "quantity", "unit_price", "line_total", "vat"}
+    assert set(body["lines"][0]) >= {
+        "product_id",
+        "name",
+        "quantity",
+        "unit_price",
+        "line_total",
+        "vat",
+    }
     assert [e["to_status"] for e in body["events"]] == ["pending_payment", "paid"]
 
 
@@ -325,7 +365,10 @@ def test_refund_needs_finance_a_reason_and_a_positive_amount(api):
     finance = api(make_user("finance"))
     assert finance.post(url, json={"amount": 0, "reason": "x"}).status_code == 422
     assert finance.post(url, json={"amount": 100}).status_code == 422
-    assert finance.post("/api/v1/orders/999999/refunds", json={"amount": 1, "reason": "x"}).status_code == 404
+    assert (
+        finance.post("/api/v1/orders/999999/refunds", json={"amount": 1, "reason": "x"}).status_code
+        == 404
+    )
 
 
 def test_ledger_balances_sum_to_zero_after_a_mix_of_everything(api, app):
@@ -335,7 +378,9 @@ def test_ledger_balances_sum_to_zero_after_a_mix_of_everything(api, app):
     cancelled = make_paid_order()
     api(cancelled.buyer).post(f"/api/v1/orders/{cancelled.id}/cancel")
     finance = api(make_user("finance"))
-    finance.post(f"/api/v1/orders/{completed.id}/refunds", json={"amount": 3_333, "reason": "rusak"})
+    finance.post(
+        f"/api/v1/orders/{completed.id}/refunds", json={"amount": 3_333, "reason": "rusak"}
+    )
     finance.post(f"/api/v1/orders/{paid.id}/refunds", json={"amount": 7, "reason": "selisih"})
     body = finance.get("/api/v1/finance/ledger/balances").json
     assert body["total"] == 0
@@ -357,5 +402,14 @@ def test_admin_sets_a_period_cap_and_it_is_audited(api):
     listed = admin.get("/api/v1/admin/caps").json
     assert listed["items"][0] == {**listed["items"][0], "period": "2026-11", "amount": 5_000_000}
     from marketplace.audit.models import AuditLog
-    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "cap.set")) == 1
-    assert api(make_user("finance")).put("/api/v1/admin/caps/2026-11", json={"amount": 1}).status_code == 403
+
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "cap.set")
+        )
+        == 1
+    )
+    assert (
+        api(make_user("finance")).put("/api/v1/admin/caps/2026-11", json={"amount": 1}).status_code
+        == 403
+    )

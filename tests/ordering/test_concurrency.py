@@ -26,8 +26,11 @@ def _race(app, calls):
     def worker(i, token, key):
         client = app.test_client()
         barrier.wait(timeout=30)
-        resp = client.post("/api/v1/checkout", json=BODY,
-                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key})
+        resp = client.post(
+            "/api/v1/checkout",
+            json=BODY,
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+        )
         results[i] = (resp.status_code, resp.get_json())
 
     threads = [threading.Thread(target=worker, args=(i, t, k)) for i, (t, k) in enumerate(calls)]
@@ -79,7 +82,7 @@ def test_reversed_carts_do_not_deadlock(app):
     first, second = make_civil_servant(), make_civil_servant()
     services.add_to_cart(first, a.id, 1)
     services.add_to_cart(first, b.id, 1)
-    services.add_to_cart(second, b.id, 1)   # added in the other order
+    services.add_to_cart(second, b.id, 1)  # added in the other order
     services.add_to_cart(second, a.id, 1)
     calls = [(token_for(first), "rev-1"), (token_for(second), "rev-2")]
     db.session.commit()

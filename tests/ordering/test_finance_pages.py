@@ -47,8 +47,12 @@ def test_the_finance_dashboard_links_to_the_order_search(client, login):
     assert "/finance/orders" in client.get("/finance").get_data(as_text=True)
 
 
-def test_finance_sees_the_order_with_money_and_a_refund_form_prefilled_with_the_remainder(client, login):
-    order = make_paid_order(make_civil_servant(name="Budi Pembeli"), [(make_product(price=25_000), 2)])
+def test_finance_sees_the_order_with_money_and_a_refund_form_prefilled_with_the_remainder(
+    client, login
+):
+    order = make_paid_order(
+        make_civil_servant(name="Budi Pembeli"), [(make_product(price=25_000), 2)]
+    )
     finance = make_user("finance")
     db.session.commit()
     login(client, finance)
@@ -67,8 +71,11 @@ def test_a_partial_refund_through_the_page_records_the_amount_and_reason(client,
     db.session.commit()
     login(client, finance)
     url = f"/finance/orders/{order.id}"
-    resp = client.post(f"{url}/refunds", data={"amount": "10000", "reason": "Barang rusak sebagian"},
-                       headers={"Referer": url})
+    resp = client.post(
+        f"{url}/refunds",
+        data={"amount": "10000", "reason": "Barang rusak sebagian"},
+        headers={"Referer": url},
+    )
     assert resp.status_code == 302 and resp.headers["Location"].endswith(url)
     assert _order(order.id).refunded_total == 10_000
     refund = db.session.scalar(select(Refund).where(Refund.order_id == order.id))
@@ -84,25 +91,39 @@ def test_a_full_refund_leaves_nothing_to_refund_and_hides_the_form(client, login
     db.session.commit()
     login(client, admin)
     url = f"/finance/orders/{order.id}"
-    client.post(f"{url}/refunds", data={"amount": "12000", "reason": "Dibatalkan bersama"},
-                headers={"Referer": url})
+    client.post(
+        f"{url}/refunds",
+        data={"amount": "12000", "reason": "Dibatalkan bersama"},
+        headers={"Referer": url},
+    )
     assert _order(order.id).refunded_total == 12_000
     html = client.get(url).get_data(as_text=True)
     assert 'data-testid="refund-form"' not in html
     assert "tidak dapat dikembalikan dananya lagi" in html
 
 
-@pytest.mark.parametrize("amount, reason", [("30001", "Terlalu banyak"), ("0", "Nol"),
-                                            ("-5", "Negatif"), ("abc", "Bukan angka"),
-                                            ("1.5", "Pecahan"), ("1000", "   ")])
-def test_a_bad_amount_or_missing_reason_is_refused_and_nothing_changes(client, login, amount, reason):
+@pytest.mark.parametrize(
+    "amount, reason",
+    [
+        ("30001", "Terlalu banyak"),
+        ("0", "Nol"),
+        ("-5", "Negatif"),
+        ("abc", "Bukan angka"),
+        ("1.5", "Pecahan"),
+        ("1000", "   "),
+    ],
+)
+def test_a_bad_amount_or_missing_reason_is_refused_and_nothing_changes(
+    client, login, amount, reason
+):
     order = make_paid_order(items=[(make_product(price=30_000), 1)])
     finance = make_user("finance")
     db.session.commit()
     login(client, finance)
     url = f"/finance/orders/{order.id}"
-    resp = client.post(f"{url}/refunds", data={"amount": amount, "reason": reason},
-                       headers={"Referer": url})
+    resp = client.post(
+        f"{url}/refunds", data={"amount": amount, "reason": reason}, headers={"Referer": url}
+    )
     assert resp.status_code == 302 and resp.headers["Location"].endswith(url)
     assert _order(order.id).refunded_total == 0
     assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
@@ -113,8 +134,11 @@ def test_a_bad_amount_or_missing_reason_is_refused_and_nothing_changes(client, l
 @pytest.mark.parametrize("role", ["civil_servant", "public", "vendor"])
 def test_other_roles_get_403_and_cannot_refund(client, login, role):
     order = make_paid_order()
-    user = order.buyer if role == "civil_servant" else (
-        order.vendor.owner if role == "vendor" else make_user("public"))
+    user = (
+        order.buyer
+        if role == "civil_servant"
+        else (order.vendor.owner if role == "vendor" else make_user("public"))
+    )
     db.session.commit()
     login(client, user)
     assert client.get("/finance/orders").status_code == 403
@@ -144,6 +168,7 @@ def test_a_cancelled_order_shows_no_refund_form(client, login):
     login(client, finance)
     # a cancelled order was refunded in full already: nothing remains, no form
     from marketplace.ordering import services as ordering
+
     ordering.cancel_order(order.buyer, order.id)
     html = client.get(f"/finance/orders/{order.id}").get_data(as_text=True)
     assert 'data-testid="refund-form"' not in html

@@ -14,8 +14,11 @@ def test_add_to_cart_form_redirects_back_with_a_message(client, login):
     product = make_product(name="Beras Organik")
     db.session.commit()
     login(client, buyer)
-    resp = client.post(f"/cart/items/{product.id}", data={"quantity": "2"},
-                       headers={"Referer": f"/products/{product.id}"})
+    resp = client.post(
+        f"/cart/items/{product.id}",
+        data={"quantity": "2"},
+        headers={"Referer": f"/products/{product.id}"},
+    )
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/products/{product.id}")
     page = client.get("/cart")
     assert page.status_code == 200
@@ -82,7 +85,12 @@ def test_orders_page_filters_by_status_and_paginates(client, login):
     login(client, buyer)
     first = client.get("/orders").get_data(as_text=True)
     assert first.count('data-testid="order-card"') == 10 and 'rel="next"' in first
-    assert client.get("/orders?status=completed").get_data(as_text=True).count('data-testid="order-card"') == 0
+    assert (
+        client.get("/orders?status=completed")
+        .get_data(as_text=True)
+        .count('data-testid="order-card"')
+        == 0
+    )
 
 
 def test_cart_page_is_for_buyers_only(client, login):
@@ -99,6 +107,7 @@ def test_anonymous_cart_page_redirects_to_login(client):
 
 def test_ordering_and_payment_texts_have_english_translations(app):
     from flask_babel import force_locale, gettext
+
     with app.test_request_context("/"), force_locale("en"):
         assert gettext("Keranjang masih kosong.") == "Your cart is empty."
         assert gettext("Bayar (sandbox)") == "Pay (sandbox)"

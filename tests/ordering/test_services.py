@@ -40,8 +40,9 @@ pytestmark = pytest.mark.usefixtures("app")
 def _unpaid_checkout(buyer, items):
     for product, qty in items:
         services.add_to_cart(buyer, product.id, qty)
-    return services.place_checkout(buyer, uuid.uuid4().hex,
-                                   {"fulfilment": "pickup", "payment_method": "sandbox"})
+    return services.place_checkout(
+        buyer, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "sandbox"}
+    )
 
 
 def _stock(pid):
@@ -57,7 +58,9 @@ def test_unpaid_orders_expire_and_give_their_stock_back():
     order = checkout.orders[0]
     db.session.refresh(order)
     assert order.status == "expired" and _stock(product.id) == 5
-    kinds = db.session.scalars(select(StockMovement.kind).where(StockMovement.order_id == order.id)).all()
+    kinds = db.session.scalars(
+        select(StockMovement.kind).where(StockMovement.order_id == order.id)
+    ).all()
     assert sorted(kinds) == ["release", "sale"]
 
 
@@ -93,9 +96,15 @@ def test_paying_posts_one_balanced_journal_with_commission_and_spending_records(
     assert vendor_account_balance(vendor.id, VENDOR_PENDING) == -38_000
     assert account_balances()["platform_commission"] == -2_000
     record = db.session.scalar(select(SpendingRecord))
-    assert (record.amount, record.opd_id, record.vendor_umk_class, record.vendor_kelurahan,
-            record.is_local_vendor, record.is_local_product, record.is_pdn) == (
-        40_000, opd_buyer.opd_id, "small", "Tegalsari", True, True, True)
+    assert (
+        record.amount,
+        record.opd_id,
+        record.vendor_umk_class,
+        record.vendor_kelurahan,
+        record.is_local_vendor,
+        record.is_local_product,
+        record.is_pdn,
+    ) == (40_000, opd_buyer.opd_id, "small", "Tegalsari", True, True, True)
 
 
 def test_completion_moves_the_vendor_share_net_of_refunds_to_available(app):
@@ -115,8 +124,10 @@ def test_refund_after_payout_becomes_a_vendor_receivable():
     order = make_completed_order(items=[(make_product(price=10_000), 1)])
     vid = order.vendor_id
     # a payout moved the available balance out (what the payouts area posts)
-    post_journal("payout", [("vendor_payable_available", 10_000, vid),
-                            ("vendor_payout_in_transit", -10_000, vid)])
+    post_journal(
+        "payout",
+        [("vendor_payable_available", 10_000, vid), ("vendor_payout_in_transit", -10_000, vid)],
+    )
     db.session.commit()
     services.refund_order(make_user("finance"), order.id, 4_000, "retur")
     assert vendor_account_balance(vid, VENDOR_RECEIVABLE) == 4_000

@@ -26,8 +26,9 @@ def pay(vendor, amount: int) -> None:
 def earn(vendor, amount: int, *, at: datetime | None = None) -> JournalEntry:
     """A paid and completed order: the amount ends in the vendor's available payable."""
     pay(vendor, amount)
-    entry = post_journal("completion", [(VENDOR_PENDING, amount, vendor.id),
-                                        (VENDOR_AVAILABLE, -amount, vendor.id)])
+    entry = post_journal(
+        "completion", [(VENDOR_PENDING, amount, vendor.id), (VENDOR_AVAILABLE, -amount, vendor.id)]
+    )
     if at is not None:
         entry.created_at = at
     db.session.commit()
@@ -45,6 +46,7 @@ def ledger_total() -> int:
 
 
 def journals_balanced() -> bool:
-    rows = db.session.execute(select(LedgerLine.journal_id, func.sum(LedgerLine.amount))
-                              .group_by(LedgerLine.journal_id)).all()
+    rows = db.session.execute(
+        select(LedgerLine.journal_id, func.sum(LedgerLine.amount)).group_by(LedgerLine.journal_id)
+    ).all()
     return all(total == 0 for _, total in rows)

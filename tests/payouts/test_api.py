@@ -65,8 +65,13 @@ def test_vendor_balance_answers_pending_available_and_paid_out(app, api, banked_
     pay(vendor, 12_000)
     resp = api(vendor.owner).get("/api/v1/vendor/balance")
     assert resp.status_code == 200
-    assert resp.json == {"pending": 12_000, "available": 80_000, "paid_out": 0, "in_transit": 0,
-                         "debt": 0}
+    assert resp.json == {
+        "pending": 12_000,
+        "available": 80_000,
+        "paid_out": 0,
+        "in_transit": 0,
+        "debt": 0,
+    }
 
 
 def test_vendor_balance_shows_debt_netted(app, api, banked_vendor):
@@ -94,8 +99,12 @@ def test_vendor_cannot_reach_a_payout_through_the_finance_api(app, api, finance,
     run = api(finance).post("/api/v1/finance/payout-runs", json={}).json
     payout_id = run["payouts"][0]["id"]
     assert api(a.owner).get(f"/api/v1/finance/payouts/{payout_id}").status_code == 403
-    assert api(a.owner).post(f"/api/v1/finance/payouts/{payout_id}/mark-paid",
-                             json={"bank_reference": "X"}).status_code == 403
+    assert (
+        api(a.owner)
+        .post(f"/api/v1/finance/payouts/{payout_id}/mark-paid", json={"bank_reference": "X"})
+        .status_code
+        == 403
+    )
 
 
 def test_vendor_payouts_paginate(app, api, finance, banked_vendor):
@@ -127,14 +136,19 @@ def test_second_run_answers_201_with_no_payouts(app, api, finance, banked_vendor
     assert again.status_code == 201 and again.json["payouts"] == [] and again.json["total"] == 0
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"as_of": "kemarin"}, "as_of"),
-    ({"as_of": "2026-02-30"}, "as_of"),
-    ({"as_of": 20260101}, "as_of"),
-    ({"adapter": "cash"}, "adapter"),
-    ({"surprise": 1}, "surprise"),
-])
-def test_invalid_run_requests_answer_422_and_change_nothing(app, api, finance, banked_vendor, body, field):
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"as_of": "kemarin"}, "as_of"),
+        ({"as_of": "2026-02-30"}, "as_of"),
+        ({"as_of": 20260101}, "as_of"),
+        ({"adapter": "cash"}, "adapter"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
+def test_invalid_run_requests_answer_422_and_change_nothing(
+    app, api, finance, banked_vendor, body, field
+):
     _vendor_with_money(banked_vendor)
     resp = api(finance).post("/api/v1/finance/payout-runs", json=body)
     assert resp.status_code == 422
@@ -144,12 +158,17 @@ def test_invalid_run_requests_answer_422_and_change_nothing(app, api, finance, b
 
 
 def test_malformed_json_answers_400(app, api, finance):
-    resp = api(finance).post("/api/v1/finance/payout-runs", data="{not json",
-                             headers={"Content-Type": "application/json"})
+    resp = api(finance).post(
+        "/api/v1/finance/payout-runs",
+        data="{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert resp.status_code == 400
 
 
-def test_stripe_run_without_stripe_configured_answers_422_and_changes_nothing(app, api, finance, banked_vendor):
+def test_stripe_run_without_stripe_configured_answers_422_and_changes_nothing(
+    app, api, finance, banked_vendor
+):
     vendor = _vendor_with_money(banked_vendor)
     resp = api(finance).post("/api/v1/finance/payout-runs", json={"adapter": "stripe"})
     assert resp.status_code == 422 and resp.json["error"]["code"] == "stripe_not_configured"
@@ -166,18 +185,28 @@ def test_run_with_as_of_date_answers_the_cutoff(app, api, finance, banked_vendor
 def test_mark_paid_via_api_then_again_is_409(app, api, finance, banked_vendor):
     _vendor_with_money(banked_vendor)
     payout_id = api(finance).post("/api/v1/finance/payout-runs", json={}).json["payouts"][0]["id"]
-    ok = api(finance).post(f"/api/v1/finance/payouts/{payout_id}/mark-paid",
-                           json={"bank_reference": "  BJTM-77  "})
+    ok = api(finance).post(
+        f"/api/v1/finance/payouts/{payout_id}/mark-paid", json={"bank_reference": "  BJTM-77  "}
+    )
     assert ok.status_code == 200
     assert ok.json["status"] == "paid" and ok.json["bank_reference"] == "BJTM-77"
-    again = api(finance).post(f"/api/v1/finance/payouts/{payout_id}/mark-paid",
-                              json={"bank_reference": "BJTM-78"})
+    again = api(finance).post(
+        f"/api/v1/finance/payouts/{payout_id}/mark-paid", json={"bank_reference": "BJTM-78"}
+    )
     assert again.status_code == 409 and again.json["error"]["code"] == "invalid_transition"
     assert sum(account_balances().values()) == 0
 
 
-@pytest.mark.parametrize("body", [{}, {"bank_reference": ""}, {"bank_reference": "   "},
-                                  {"bank_reference": "x" * 101}, {"bank_reference": 5}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"bank_reference": ""},
+        {"bank_reference": "   "},
+        {"bank_reference": "x" * 101},
+        {"bank_reference": 5},
+    ],
+)
 def test_mark_paid_needs_a_bank_reference(app, api, finance, banked_vendor, body):
     _vendor_with_money(banked_vendor)
     payout_id = api(finance).post("/api/v1/finance/payout-runs", json={}).json["payouts"][0]["id"]
@@ -187,17 +216,24 @@ def test_mark_paid_needs_a_bank_reference(app, api, finance, banked_vendor, body
 
 
 def test_unknown_payout_answers_404(app, api, finance):
-    assert api(finance).post("/api/v1/finance/payouts/424242/mark-paid",
-                             json={"bank_reference": "X"}).status_code == 404
+    assert (
+        api(finance)
+        .post("/api/v1/finance/payouts/424242/mark-paid", json={"bank_reference": "X"})
+        .status_code
+        == 404
+    )
     assert api(finance).get("/api/v1/finance/payout-runs/424242").status_code == 404
 
 
 def test_cancel_needs_a_reason_and_then_returns_money(app, api, finance, banked_vendor):
     vendor = _vendor_with_money(banked_vendor)
     payout_id = api(finance).post("/api/v1/finance/payout-runs", json={}).json["payouts"][0]["id"]
-    assert api(finance).post(f"/api/v1/finance/payouts/{payout_id}/cancel", json={}).status_code == 422
-    resp = api(finance).post(f"/api/v1/finance/payouts/{payout_id}/cancel",
-                             json={"reason": "Nomor rekening salah"})
+    assert (
+        api(finance).post(f"/api/v1/finance/payouts/{payout_id}/cancel", json={}).status_code == 422
+    )
+    resp = api(finance).post(
+        f"/api/v1/finance/payouts/{payout_id}/cancel", json={"reason": "Nomor rekening salah"}
+    )
     assert resp.status_code == 200 and resp.json["status"] == "cancelled"
     assert api(vendor.owner).get("/api/v1/vendor/balance").json["available"] == 100_000
 
@@ -215,8 +251,10 @@ def test_finance_lists_payouts_with_filters(app, api, finance, banked_vendor):
     run_id = api(finance).post("/api/v1/finance/payout-runs", json={}).json["id"]
     first = api(finance).get(f"/api/v1/finance/payouts?vendor_id={a.id}").json
     assert first["total"] == 1 and first["items"][0]["vendor"]["id"] == a.id
-    api(finance).post(f"/api/v1/finance/payouts/{first['items'][0]['id']}/mark-paid",
-                      json={"bank_reference": "R1"})
+    api(finance).post(
+        f"/api/v1/finance/payouts/{first['items'][0]['id']}/mark-paid",
+        json={"bank_reference": "R1"},
+    )
     paid = api(finance).get("/api/v1/finance/payouts?status=paid").json
     assert [p["vendor"]["id"] for p in paid["items"]] == [a.id]
     by_run = api(finance).get(f"/api/v1/finance/payouts?run_id={run_id}").json
@@ -254,6 +292,11 @@ def test_bank_file_downloads_as_csv_and_names_excluded_vendors(app, api, finance
 
 def test_openapi_documents_the_payout_endpoints(app, client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("/api/v1/vendor/balance", "/api/v1/vendor/payouts", "/api/v1/finance/payout-runs",
-                 "/api/v1/finance/payouts", "/api/v1/finance/payouts/{payout_id}/mark-paid"):
+    for path in (
+        "/api/v1/vendor/balance",
+        "/api/v1/vendor/payouts",
+        "/api/v1/finance/payout-runs",
+        "/api/v1/finance/payouts",
+        "/api/v1/finance/payouts/{payout_id}/mark-paid",
+    ):
         assert path in paths

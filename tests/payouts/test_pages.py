@@ -24,7 +24,7 @@ def test_admin_may_look_but_not_run(app, client, login):
     db.session.commit()
     login(client, admin)
     html = client.get("/finance/payouts").get_data(as_text=True)
-    assert "Belum ada putaran pembayaran." in html and "data-testid=\"run-payouts\"" not in html
+    assert "Belum ada putaran pembayaran." in html and 'data-testid="run-payouts"' not in html
     assert client.post("/finance/payouts/run", data={"adapter": "manual"}).status_code == 403
 
 
@@ -40,46 +40,60 @@ def test_anonymous_visitors_are_sent_to_login(app, client):
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 
 
-def test_finance_runs_payouts_from_the_page_and_marks_one_paid(app, client, login, finance, banked_vendor):
+def test_finance_runs_payouts_from_the_page_and_marks_one_paid(
+    app, client, login, finance, banked_vendor
+):
     vendor = banked_vendor(name="Toko Sumber Rejeki")
     earn(vendor, 64_000)
     login(client, finance)
 
-    resp = client.post("/finance/payouts/run", data={"adapter": "manual", "as_of": ""},
-                       follow_redirects=True)
+    resp = client.post(
+        "/finance/payouts/run", data={"adapter": "manual", "as_of": ""}, follow_redirects=True
+    )
     html = resp.get_data(as_text=True)
     assert "1 pembayaran dibuat, total Rp64.000." in html
     assert "Toko Sumber Rejeki" in html and "Menunggu transfer" in html
     payout = db.session.query(Payout).one()
     assert f"PKN-PO-{payout.id}" in html and "Unduh berkas transfer bank (CSV)" in html
 
-    bad = client.post(f"/finance/payouts/{payout.id}/mark-paid", data={"bank_reference": ""},
-                      follow_redirects=True)
+    bad = client.post(
+        f"/finance/payouts/{payout.id}/mark-paid",
+        data={"bank_reference": ""},
+        follow_redirects=True,
+    )
     assert "Periksa kembali isian formulir." in bad.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Payout, payout.id).status == "pending"
 
-    ok = client.post(f"/finance/payouts/{payout.id}/mark-paid",
-                     data={"bank_reference": "JTM-55", "next": "/finance/payouts?status=open"},
-                     follow_redirects=True)
+    ok = client.post(
+        f"/finance/payouts/{payout.id}/mark-paid",
+        data={"bank_reference": "JTM-55", "next": "/finance/payouts?status=open"},
+        follow_redirects=True,
+    )
     assert f"Pembayaran PKN-PO-{payout.id} ditandai sudah dibayar." in ok.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Payout, payout.id).status == "paid"
 
-    again = client.post(f"/finance/payouts/{payout.id}/mark-paid", data={"bank_reference": "JTM-56"},
-                        follow_redirects=True)
+    again = client.post(
+        f"/finance/payouts/{payout.id}/mark-paid",
+        data={"bank_reference": "JTM-56"},
+        follow_redirects=True,
+    )
     assert "cannot go from paid to paid" in again.get_data(as_text=True)
 
 
 def test_a_run_with_nothing_to_pay_says_so(app, client, login, finance):
     login(client, finance)
-    html = client.post("/finance/payouts/run", data={"adapter": "manual"},
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        "/finance/payouts/run", data={"adapter": "manual"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Tidak ada saldo yang perlu dibayarkan saat ini." in html
     assert "Putaran ini tidak membuat pembayaran" in html
 
 
-def test_run_page_lists_skipped_vendors_and_the_bank_file_downloads(app, client, login, finance, banked_vendor):
+def test_run_page_lists_skipped_vendors_and_the_bank_file_downloads(
+    app, client, login, finance, banked_vendor
+):
     earn(banked_vendor(), 10_000)
     earn(make_vendor(name="Toko Belum Ada Rekening"), 3_000)
     login(client, finance)
@@ -118,8 +132,11 @@ def test_shop_page_shows_balance_cards_and_an_empty_history(app, client, login):
     assert "Rekening bank toko belum lengkap" in html
 
 
-def test_shop_page_lists_only_its_own_payouts_and_the_debt(app, client, login, finance, banked_vendor):
+def test_shop_page_lists_only_its_own_payouts_and_the_debt(
+    app, client, login, finance, banked_vendor
+):
     from marketplace.payouts import services
+
     mine, other = banked_vendor(), banked_vendor()
     earn(mine, 40_000)
     earn(other, 70_000)
@@ -148,13 +165,22 @@ def test_finance_cannot_open_the_shop_page(app, client, login, finance):
 
 def test_finance_page_filters_payouts_by_status(app, client, login, finance, banked_vendor):
     from marketplace.payouts import services
+
     paid_vendor, open_vendor = banked_vendor(name="Toko Lunas"), banked_vendor(name="Toko Menunggu")
     earn(paid_vendor, 10_000)
     earn(open_vendor, 20_000)
     run = services.run_payouts(finance)
-    services.mark_payout_paid(finance, next(p.id for p in run.payouts if p.vendor_id == paid_vendor.id), "R")
+    services.mark_payout_paid(
+        finance, next(p.id for p in run.payouts if p.vendor_id == paid_vendor.id), "R"
+    )
     login(client, finance)
-    needs_action = client.get("/finance/payouts").get_data(as_text=True).split("Putaran pembayaran")[0]
+    needs_action = (
+        client.get("/finance/payouts").get_data(as_text=True).split("Putaran pembayaran")[0]
+    )
     assert "Toko Menunggu" in needs_action and "Toko Lunas" not in needs_action
-    paid = client.get("/finance/payouts?status=paid").get_data(as_text=True).split("Putaran pembayaran")[0]
+    paid = (
+        client.get("/finance/payouts?status=paid")
+        .get_data(as_text=True)
+        .split("Putaran pembayaran")[0]
+    )
     assert "Toko Lunas" in paid and "Toko Menunggu" not in paid

@@ -39,19 +39,22 @@ def test_as_of_cap_never_pays_more_than_is_available_now():
     assert rules.payout_split(60_000, 0, eligible=0) is None
 
 
-@pytest.mark.parametrize("adapter,current,new,allowed", [
-    ("manual", "pending", "paid", True),
-    ("manual", "exported", "paid", True),
-    ("manual", "paid", "paid", False),
-    ("manual", "cancelled", "paid", False),
-    ("manual", "pending", "exported", True),
-    ("manual", "paid", "cancelled", False),
-    ("stripe", "pending", "failed", True),
-    ("stripe", "failed", "paid", True),
-    ("stripe", "failed", "cancelled", True),
-    ("stripe", "paid", "failed", False),
-    ("stripe", "pending", "exported", False),
-])
+@pytest.mark.parametrize(
+    "adapter,current,new,allowed",
+    [
+        ("manual", "pending", "paid", True),
+        ("manual", "exported", "paid", True),
+        ("manual", "paid", "paid", False),
+        ("manual", "cancelled", "paid", False),
+        ("manual", "pending", "exported", True),
+        ("manual", "paid", "cancelled", False),
+        ("stripe", "pending", "failed", True),
+        ("stripe", "failed", "paid", True),
+        ("stripe", "failed", "cancelled", True),
+        ("stripe", "paid", "failed", False),
+        ("stripe", "pending", "exported", False),
+    ],
+)
 def test_payout_state_machine(adapter, current, new, allowed):
     assert rules.can_transition(adapter, current, new) is allowed
 
@@ -66,14 +69,24 @@ def test_idempotency_key_is_deterministic_and_moves_on_only_after_a_refusal():
     assert rules.transfer_idempotency_key(7, 1) == "payout:7:transfer:1"
 
 
-@pytest.mark.parametrize("status,definitive", [
-    (400, True), (402, True), (404, True), (409, False), (429, False), (500, False), (None, False)])
+@pytest.mark.parametrize(
+    "status,definitive",
+    [
+        (400, True),
+        (402, True),
+        (404, True),
+        (409, False),
+        (429, False),
+        (500, False),
+        (None, False),
+    ],
+)
 def test_only_a_stripe_refusal_counts_as_definitive(status, definitive):
     assert rules.is_definitive_failure(status) is definitive
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas():
-    assert rules.csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert rules.csv_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert rules.csv_cell("-1") == "'-1"
     assert rules.csv_cell("Toko Makmur") == "Toko Makmur"
     assert rules.csv_cell(None) == ""
@@ -95,5 +108,8 @@ def test_as_of_rejects_what_is_not_an_iso_date(value):
 
 
 def test_missing_bank_fields_lists_blank_ones():
-    assert rules.missing_bank_fields("BCA", " ", None) == ["bank_account_number", "bank_account_name"]
+    assert rules.missing_bank_fields("BCA", " ", None) == [
+        "bank_account_number",
+        "bank_account_name",
+    ]
     assert rules.missing_bank_fields("BCA", "123", "Ani") == []

@@ -36,7 +36,12 @@ def test_balance_is_derived_from_the_ledger(app, banked_vendor):
     pay(vendor, 30_000)
     earn(vendor, 100_000)
     assert services.vendor_balance(vendor.id) == {
-        "pending": 30_000, "available": 100_000, "paid_out": 0, "in_transit": 0, "debt": 0}
+        "pending": 30_000,
+        "available": 100_000,
+        "paid_out": 0,
+        "in_transit": 0,
+        "debt": 0,
+    }
 
 
 def test_debt_is_netted_in_the_available_balance_and_may_go_negative(app, banked_vendor):
@@ -148,6 +153,7 @@ def test_run_is_audited(app, finance, banked_vendor):
 def _run_in_thread(app, finance_id, results, barrier):
     with app.app_context():
         from marketplace.accounts.models import User
+
         actor = db.session.get(User, finance_id)
         db.session.commit()
         barrier.wait()
@@ -168,8 +174,10 @@ def test_two_concurrent_runs_pay_each_vendor_once(app, finance, banked_vendor):
     db.session.commit()  # and touch no row until the threads are done (SQLite has one writer)
     results: list = []
     barrier = threading.Barrier(2)
-    threads = [threading.Thread(target=_run_in_thread, args=(app, finance_id, results, barrier))
-               for _ in range(2)]
+    threads = [
+        threading.Thread(target=_run_in_thread, args=(app, finance_id, results, barrier))
+        for _ in range(2)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -182,7 +190,9 @@ def test_two_concurrent_runs_pay_each_vendor_once(app, finance, banked_vendor):
 
 
 # ================================================================= settle / cancel
-def test_mark_paid_moves_in_transit_to_cash_and_the_ledger_sums_to_zero(app, finance, banked_vendor):
+def test_mark_paid_moves_in_transit_to_cash_and_the_ledger_sums_to_zero(
+    app, finance, banked_vendor
+):
     vendor = banked_vendor()
     earn(vendor, 100_000)
     payout = services.run_payouts(finance).payouts[0]
@@ -197,7 +207,9 @@ def test_mark_paid_moves_in_transit_to_cash_and_the_ledger_sums_to_zero(app, fin
     assert sum(account_balances().values()) == 0 and journals_balanced()
     journal = db.session.scalar(select(JournalEntry).where(JournalEntry.kind == "payout_paid"))
     assert journal.payout_id == payout.id and journal.reference == "BJTM-0001"
-    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "payout.mark_paid")) is not None
+    assert (
+        db.session.scalar(select(AuditLog).where(AuditLog.action == "payout.mark_paid")) is not None
+    )
 
 
 def test_mark_paid_notifies_the_shop_owner(app, finance, banked_vendor):
@@ -239,7 +251,9 @@ def test_cancel_returns_the_money_to_available_and_restores_the_debt(app, financ
 
 def test_bank_file_has_one_row_per_payout_and_marks_them_exported(app, finance, banked_vendor):
     a = banked_vendor(name="=Toko Rumus")
-    b = banked_vendor(name="Toko Berkah", bank_name="BCA", bank_account_number="777", bank_account_name="Budi")
+    b = banked_vendor(
+        name="Toko Berkah", bank_name="BCA", bank_account_number="777", bank_account_name="Budi"
+    )
     nobank = make_vendor(name="Toko Tanpa Rekening")
     earn(a, 10_000)
     earn(b, 20_000)
@@ -252,8 +266,12 @@ def test_bank_file_has_one_row_per_payout_and_marks_them_exported(app, finance, 
     assert filename.startswith(f"peken-payouts-run-{run.id}-")
     assert [r["vendor_name"] for r in rows] == ["'=Toko Rumus", "Toko Berkah"]
     berkah = rows[1]
-    assert (berkah["bank_name"], berkah["account_number"], berkah["account_name"], berkah["amount"]) == \
-        ("BCA", "777", "Budi", "20000")
+    assert (
+        berkah["bank_name"],
+        berkah["account_number"],
+        berkah["account_name"],
+        berkah["amount"],
+    ) == ("BCA", "777", "Budi", "20000")
     assert berkah["reference"] == f"PKN-PO-{run.payouts[1].id}"
     assert [f["vendor_name"] for f in excluded] == ["Toko Tanpa Rekening"]
     assert {p.status for p in services.get_run(run.id).payouts} == {"exported"}
@@ -263,12 +281,15 @@ def test_bank_file_has_one_row_per_payout_and_marks_them_exported(app, finance, 
 @pytest.fixture
 def fake_stripe(app):
     fake = FakeStripeHTTP()
-    app.config.update(STRIPE_SECRET_KEY="sk_test_fake", STRIPE_HTTP_CLIENT=fake,
-                      STRIPE_MAX_NETWORK_RETRIES=0)
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_test_fake", STRIPE_HTTP_CLIENT=fake, STRIPE_MAX_NETWORK_RETRIES=0
+    )
     return fake
 
 
-def test_stripe_connect_transfer_sends_rupiah_times_100_with_a_deterministic_key(app, finance, fake_stripe):
+def test_stripe_connect_transfer_sends_rupiah_times_100_with_a_deterministic_key(
+    app, finance, fake_stripe
+):
     vendor = make_vendor(stripe_account_id="acct_1Vendor")
     earn(vendor, 150_000)
 
@@ -288,11 +309,20 @@ def test_stripe_connect_transfer_sends_rupiah_times_100_with_a_deterministic_key
     assert ledger_total() == 0
 
 
-def test_stripe_refusal_is_recorded_and_a_retry_succeeds_with_the_next_key(app, finance, fake_stripe):
+def test_stripe_refusal_is_recorded_and_a_retry_succeeds_with_the_next_key(
+    app, finance, fake_stripe
+):
     vendor = make_vendor(stripe_account_id="acct_1Vendor")
     earn(vendor, 50_000)
-    fake_stripe.on("POST", "/v1/transfers", lambda req: stripe_error(
-        400, "balance_insufficient", "You have insufficient available funds in your Stripe account."))
+    fake_stripe.on(
+        "POST",
+        "/v1/transfers",
+        lambda req: stripe_error(
+            400,
+            "balance_insufficient",
+            "You have insufficient available funds in your Stripe account.",
+        ),
+    )
 
     payout = services.run_payouts(finance, adapter="stripe").payouts[0]
 
@@ -314,7 +344,9 @@ def test_stripe_refusal_is_recorded_and_a_retry_succeeds_with_the_next_key(app, 
 def test_stripe_outage_is_retried_with_the_same_key(app, finance, fake_stripe):
     vendor = make_vendor(stripe_account_id="acct_1Vendor")
     earn(vendor, 50_000)
-    fake_stripe.on("POST", "/v1/transfers", lambda req: stripe_error(500, "api_error", "boom", "api_error"))
+    fake_stripe.on(
+        "POST", "/v1/transfers", lambda req: stripe_error(500, "api_error", "boom", "api_error")
+    )
     payout = services.run_payouts(finance, adapter="stripe").payouts[0]
     assert payout.status == "failed"
     fake_stripe.routes.pop(0)
@@ -326,7 +358,9 @@ def test_stripe_outage_is_retried_with_the_same_key(app, finance, fake_stripe):
     assert retried.status == "paid"
 
 
-def test_stripe_payout_without_a_connected_account_fails_then_succeeds_once_connected(app, finance, fake_stripe):
+def test_stripe_payout_without_a_connected_account_fails_then_succeeds_once_connected(
+    app, finance, fake_stripe
+):
     vendor = make_vendor()
     earn(vendor, 20_000)
     payout = services.run_payouts(finance, adapter="stripe").payouts[0]
@@ -340,7 +374,9 @@ def test_stripe_payout_without_a_connected_account_fails_then_succeeds_once_conn
     assert fake_stripe.calls("POST", "/v1/transfers")[0].form["destination"] == "acct_late"
 
 
-def test_manual_payouts_cannot_be_retried_and_stripe_ones_cannot_be_marked_paid(app, finance, fake_stripe, banked_vendor):
+def test_manual_payouts_cannot_be_retried_and_stripe_ones_cannot_be_marked_paid(
+    app, finance, fake_stripe, banked_vendor
+):
     earn(banked_vendor(), 10_000)
     manual = services.run_payouts(finance).payouts[0]
     with pytest.raises(InvalidTransition):

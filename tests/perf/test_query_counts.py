@@ -37,8 +37,10 @@ def count_statements():
 def _catalog(n_products: int, n_vendors: int = 5):
     f.make_area("Gubeng", "Gubeng")
     vendors = [f.make_vendor() for _ in range(n_vendors)]
-    products = [f.make_product(vendors[i % n_vendors], stock=50, name=f"Beras Pandan {i}")
-                for i in range(n_products)]
+    products = [
+        f.make_product(vendors[i % n_vendors], stock=50, name=f"Beras Pandan {i}")
+        for i in range(n_products)
+    ]
     buyer = f.make_civil_servant(kelurahan="Gubeng")
     db.session.commit()
     return vendors, products, buyer
@@ -52,9 +54,15 @@ def _count(client_call) -> int:
     return len(seen)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/products?q=beras&sort=nearest&per_page=100",
-                                  "/api/v1/products?sort=price&per_page=100",
-                                  "/products", "/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/products?q=beras&sort=nearest&per_page=100",
+        "/api/v1/products?sort=price&per_page=100",
+        "/products",
+        "/",
+    ],
+)
 def test_listing_statements_do_not_grow_with_the_number_of_products(app, api, path):
     _, _, buyer = _catalog(5)
     client = api(buyer)
@@ -74,10 +82,14 @@ def test_product_detail_is_a_handful_of_statements(app, api):
 def test_cart_update_does_not_grow_with_the_lines_in_the_cart(app, api):
     _, products, buyer = _catalog(8, n_vendors=4)
     client = api(buyer)
-    one_line = _count(lambda: client.put(f"/api/v1/cart/items/{products[0].id}", json={"quantity": 1}))
+    one_line = _count(
+        lambda: client.put(f"/api/v1/cart/items/{products[0].id}", json={"quantity": 1})
+    )
     for p in products[1:6]:  # five more lines from four shops
         client.put(f"/api/v1/cart/items/{p.id}", json={"quantity": 1})
-    six_lines = _count(lambda: client.put(f"/api/v1/cart/items/{products[0].id}", json={"quantity": 2}))
+    six_lines = _count(
+        lambda: client.put(f"/api/v1/cart/items/{products[0].id}", json={"quantity": 2})
+    )
     assert six_lines == one_line
     assert one_line <= 14
 
@@ -86,12 +98,17 @@ def _checkout_and_pay(client, products) -> tuple[int, int]:
     for p in products:
         client.put(f"/api/v1/cart/items/{p.id}", json={"quantity": 1})
     with count_statements() as checkout:
-        resp = client.post("/api/v1/checkout", json={"fulfilment": "pickup", "payment_method": "sandbox"},
-                           headers={"Idempotency-Key": uuid.uuid4().hex})
+        resp = client.post(
+            "/api/v1/checkout",
+            json={"fulfilment": "pickup", "payment_method": "sandbox"},
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )
     assert resp.status_code == 201, resp.get_json()
     payment = resp.get_json()["payment"]["id"]
     with count_statements() as pay:
-        resp = client.post(f"/api/v1/payments/{payment}/sandbox-confirm", json={"outcome": "succeeded"})
+        resp = client.post(
+            f"/api/v1/payments/{payment}/sandbox-confirm", json={"outcome": "succeeded"}
+        )
     assert resp.status_code == 200, resp.get_json()
     return len(checkout), len(pay)
 

@@ -10,7 +10,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.factories import make_category, make_civil_servant, make_product, make_user, make_vendor, token_for
+from tests.factories import (
+    make_category,
+    make_civil_servant,
+    make_product,
+    make_user,
+    make_vendor,
+    token_for,
+)
 
 pytestmark = pytest.mark.xdist_group("fuzz")
 EXAMPLES_PER_OPERATION = 6
@@ -43,8 +50,12 @@ def test_no_operation_answers_a_server_error_to_generated_input(fuzz_world, role
             continue  # signature-verified; covered by the Stripe webhook tests
         operations += 1
 
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def check(case):
             nonlocal calls
@@ -52,8 +63,10 @@ def test_no_operation_answers_a_server_error_to_generated_input(fuzz_world, role
             response = case.call(app=app)
             calls += 1
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} → {response.status_code}: "
-                                f"{case.as_curl_command()}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} → {response.status_code}: "
+                    f"{case.as_curl_command()}"
+                )
 
         check()
     assert operations > 50, "the OpenAPI document lost its operations"

@@ -38,8 +38,9 @@ def make_manual_payout(finance=None):
     from marketplace.payouts import services as payouts
 
     finance = finance or make_user("finance")
-    vendor = make_vendor(bank_name="Bank Jatim", bank_account_number="0011223344",
-                         bank_account_name="Siti Aminah")
+    vendor = make_vendor(
+        bank_name="Bank Jatim", bank_account_number="0011223344", bank_account_name="Siti Aminah"
+    )
     make_completed_order(items=[(make_product(vendor, price=50_000), 1)])
     run = payouts.run_payouts(finance, adapter="manual")
     db.session.commit()

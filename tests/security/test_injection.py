@@ -98,22 +98,28 @@ def test_csv_import_cells_are_escaped_in_the_result_table(api, app):
     make_category()
     shop = make_vendor()
     db.session.commit()
-    csv_text = ("sku,name,category,unit,price\n"
-                f"A1,{XSS},{XSS},kg,{XSS}\n")
-    resp = api(shop.owner)._call("post", "/shop/products/import",
-                                 data={"file": (io.BytesIO(csv_text.encode()), "p.csv")},
-                                 content_type="multipart/form-data")
+    csv_text = f"sku,name,category,unit,price\nA1,{XSS},{XSS},kg,{XSS}\n"
+    resp = api(shop.owner)._call(
+        "post",
+        "/shop/products/import",
+        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 200, resp.data[:300]
     assert XSS not in resp.get_data(as_text=True)
 
 
 def test_roster_import_errors_are_escaped(api, app):
-    csv_text = ("nip,name,email,opd_code,opd_name,position,kelurahan\n"
-                f"{XSS},{XSS},{XSS},{XSS},{XSS},{XSS},{XSS}\n")
+    csv_text = (
+        "nip,name,email,opd_code,opd_name,position,kelurahan\n"
+        f"{XSS},{XSS},{XSS},{XSS},{XSS},{XSS},{XSS}\n"
+    )
     resp = api(make_user("admin"))._call(
-        "post", "/admin/civil-servants/import",
+        "post",
+        "/admin/civil-servants/import",
         data={"file": (io.BytesIO(csv_text.encode()), f"{XSS}.csv")},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 200, resp.data[:300]
     assert XSS not in resp.get_data(as_text=True)
 
@@ -125,8 +131,12 @@ def test_html_pages_and_api_answers_carry_the_security_headers(api, app):
         assert resp.headers["X-Content-Type-Options"] == "nosniff", url
         assert resp.headers["X-Frame-Options"] == "DENY", url
         csp = resp.headers["Content-Security-Policy"]
-        for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'",
-                          "frame-ancestors 'none'"):
+        for directive in (
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ):
             assert directive in csp, (url, directive)
         assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0], url
 
@@ -141,17 +151,23 @@ def own_product(api, app):
 
 
 def _upload(client, product_id, content: bytes, filename: str):
-    return client._call("post", f"/api/v1/vendor/products/{product_id}/image",
-                        data={"image": (io.BytesIO(content), filename)},
-                        content_type="multipart/form-data")
+    return client._call(
+        "post",
+        f"/api/v1/vendor/products/{product_id}/image",
+        data={"image": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
-@pytest.mark.parametrize("content, filename", [
-    (b"<html><script>alert(1)</script></html>", "foto.png"),
-    (b"GIF89a" + b"\x00" * 32, "foto.gif"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "foto.svg"),
-    (b"%PDF-1.4", "foto.jpg"),
-])
+@pytest.mark.parametrize(
+    "content, filename",
+    [
+        (b"<html><script>alert(1)</script></html>", "foto.png"),
+        (b"GIF89a" + b"\x00" * 32, "foto.gif"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "foto.svg"),
+        (b"%PDF-1.4", "foto.jpg"),
+    ],
+)
 def test_an_upload_that_is_not_a_jpeg_png_or_webp_is_refused(own_product, content, filename):
     client, product = own_product
     resp = _upload(client, product.id, content, filename)
@@ -183,10 +199,19 @@ def test_an_upload_is_stored_under_a_random_name_not_the_clients(own_product, ap
     assert served.mimetype == "image/png"
 
 
-@pytest.mark.parametrize("path", [
-    "../secret.txt", "..%2fsecret.txt", "%2e%2e/secret.txt", "..\\secret.txt",
-    "/etc/passwd", "%2fetc%2fpasswd", "....//secret.txt", "sub/../../secret.txt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../secret.txt",
+        "..%2fsecret.txt",
+        "%2e%2e/secret.txt",
+        "..\\secret.txt",
+        "/etc/passwd",
+        "%2fetc%2fpasswd",
+        "....//secret.txt",
+        "sub/../../secret.txt",
+    ],
+)
 def test_uploads_cannot_escape_the_upload_folder(client, app, path):
     folder = Path(app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)

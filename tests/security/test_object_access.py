@@ -67,11 +67,14 @@ COVERED_ELSEWHERE = {
     ("POST", "/shop/orders/<int:order_id>/reject"): VENDOR_ISOLATION,
     ("POST", "/shop/orders/<int:order_id>/ready"): VENDOR_ISOLATION,
     # buyer pages asserted by their areas
-    ("GET", "/orders/<int:order_id>"): ("tests/ordering/test_pages.py",
-                                        "test_another_buyers_order_page_is_404"),
+    ("GET", "/orders/<int:order_id>"): (
+        "tests/ordering/test_pages.py",
+        "test_another_buyers_order_page_is_404",
+    ),
     ("POST", "/notifications/<int:notification_id>/read"): (
         "tests/notifications/test_notifications.py",
-        "test_another_users_notification_cannot_be_marked_from_the_page"),
+        "test_another_users_notification_cannot_be_marked_from_the_page",
+    ),
     # finance and admin API objects: role-only, 401/403 asserted for every registered endpoint
     ("GET", "/api/v1/admin/vendors/<int:vendor_id>"): ACCESS_MATRIX,
     ("POST", "/api/v1/admin/vendors/<int:vendor_id>/verify"): ACCESS_MATRIX,
@@ -90,13 +93,19 @@ COVERED_ELSEWHERE = {
     ("GET", "/api/v1/finance/targets/<int:year>"): ACCESS_MATRIX,
     ("PUT", "/api/v1/finance/targets/<int:year>"): ACCESS_MATRIX,
     # not an object of anyone: a token, a language, a file name
-    ("GET", "/password/reset/<token>"): ("tests/security/test_secrets.py",
-                                         "test_a_password_reset_link_works_once"),
-    ("POST", "/password/reset/<token>"): ("tests/security/test_secrets.py",
-                                          "test_a_password_reset_link_works_once"),
+    ("GET", "/password/reset/<token>"): (
+        "tests/security/test_secrets.py",
+        "test_a_password_reset_link_works_once",
+    ),
+    ("POST", "/password/reset/<token>"): (
+        "tests/security/test_secrets.py",
+        "test_a_password_reset_link_works_once",
+    ),
     ("GET", "/language/<lang>"): ("tests/security/test_redirects.py", "/language/en"),
-    ("GET", "/uploads/<path:filename>"): ("tests/security/test_injection.py",
-                                          "test_uploads_cannot_escape_the_upload_folder"),
+    ("GET", "/uploads/<path:filename>"): (
+        "tests/security/test_injection.py",
+        "test_uploads_cannot_escape_the_upload_folder",
+    ),
 }
 
 
@@ -132,23 +141,39 @@ def world(app) -> World:
     ordering.accept_order(shop_a.owner, ready.id)
     ordering.mark_order_ready(shop_a.owner, ready.id)
     ordering.add_to_cart(buyer_a, product.id, 3)
-    checkout = ordering.place_checkout(buyer_a, uuid.uuid4().hex,
-                                       {"fulfilment": "pickup", "payment_method": "sandbox"})
+    checkout = ordering.place_checkout(
+        buyer_a, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "sandbox"}
+    )
     payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
     ordering.add_to_cart(buyer_a, product.id, 4)  # A's cart after the checkout
     note = notify(buyer_a, "test", SECRET, email=False)
     accounts.issue_token(buyer_a, "token A")
-    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == buyer_a.id,
-                                                     ApiToken.name == "token A"))
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.user_id == buyer_a.id, ApiToken.name == "token A")
+    )
     finance = make_user("finance")
     payout = make_manual_payout(finance)
-    world = World(buyer_a=buyer_a, buyer_b=buyer_b, shop_a=shop_a,
-                  shop_b=make_vendor(name="Toko B"), product=product, hidden=hidden,
-                  pending_shop=make_vendor(status="pending", name="Toko Menunggu"),
-                  paid=paid, ready=ready, payment=payment, note=note, token=token,
-                  payout=payout, finance=finance, admin=make_user("admin"))
+    world = World(
+        buyer_a=buyer_a,
+        buyer_b=buyer_b,
+        shop_a=shop_a,
+        shop_b=make_vendor(name="Toko B"),
+        product=product,
+        hidden=hidden,
+        pending_shop=make_vendor(status="pending", name="Toko Menunggu"),
+        paid=paid,
+        ready=ready,
+        payment=payment,
+        note=note,
+        token=token,
+        payout=payout,
+        finance=finance,
+        admin=make_user("admin"),
+    )
     db.session.commit()
-    assert payment.status == "requires_payment" and paid.status == "paid" and ready.status == "ready"
+    assert (
+        payment.status == "requires_payment" and paid.status == "paid" and ready.status == "ready"
+    )
     return world
 
 
@@ -156,16 +181,21 @@ def _state(w: World):
     """Everything of A's (and the money objects) that a forged request could change."""
     db.session.expire_all()
     rows = lambda model, *cols: sorted(
-        tuple(getattr(r, c) for c in cols) for r in db.session.scalars(select(model)))
+        tuple(getattr(r, c) for c in cols) for r in db.session.scalars(select(model))
+    )
     return {
         "orders": rows(Order, "id", "status", "refunded_total"),
         "payments": rows(Payment, "id", "status"),
         "refunds": rows(Refund, "id", "amount"),
         "notes": rows(Notification, "id", "user_id", "read_at"),
-        "tokens": [t for t in rows(ApiToken, "user_id", "name", "revoked_at")
-                   if t[:2] == (w.buyer_a.id, "token A")],
-        "cart_a": [c for c in rows(CartItem, "user_id", "product_id", "quantity")
-                   if c[0] == w.buyer_a.id],
+        "tokens": [
+            t
+            for t in rows(ApiToken, "user_id", "name", "revoked_at")
+            if t[:2] == (w.buyer_a.id, "token A")
+        ],
+        "cart_a": [
+            c for c in rows(CartItem, "user_id", "product_id", "quantity") if c[0] == w.buyer_a.id
+        ],
         "products": rows(Product, "id", "stock", "price", "is_active", "vendor_id"),
         "payouts": rows(Payout, "id", "status"),
         "vendors": rows(Vendor, "id", "status", "umk_class"),
@@ -185,123 +215,173 @@ def _cases(w: World):
         # -------- A's orders, payments and notifications: 404 to another buyer and to other shops
         ("GET", "/api/v1/orders/<int:order_id>"): [
             ("B", f"/api/v1/orders/{o_paid}", {}, 404),
-            ("shop_b", f"/api/v1/orders/{o_paid}", {}, 404)],
+            ("shop_b", f"/api/v1/orders/{o_paid}", {}, 404),
+        ],
         ("POST", "/api/v1/orders/<int:order_id>/cancel"): [
-            ("B", f"/api/v1/orders/{o_paid}/cancel", {}, 404)],
+            ("B", f"/api/v1/orders/{o_paid}/cancel", {}, 404)
+        ],
         ("POST", "/api/v1/orders/<int:order_id>/confirm-receipt"): [
-            ("B", f"/api/v1/orders/{o_ready}/confirm-receipt", {}, 404)],
+            ("B", f"/api/v1/orders/{o_ready}/confirm-receipt", {}, 404)
+        ],
         ("GET", "/api/v1/orders/<int:order_id>/refunds"): [
             ("B", f"/api/v1/orders/{o_paid}/refunds", {}, 404),
-            ("shop_b", f"/api/v1/orders/{o_paid}/refunds", {}, 404)],
-        ("GET", "/api/v1/payments/<int:payment_id>"): [
-            ("B", f"/api/v1/payments/{pay}", {}, 404)],
+            ("shop_b", f"/api/v1/orders/{o_paid}/refunds", {}, 404),
+        ],
+        ("GET", "/api/v1/payments/<int:payment_id>"): [("B", f"/api/v1/payments/{pay}", {}, 404)],
         ("POST", "/api/v1/payments/<int:payment_id>/sandbox-confirm"): [
             ("B", f"/api/v1/payments/{pay}/sandbox-confirm", j({"outcome": "succeeded"}), 404),
-            ("B", f"/api/v1/payments/{pay}/sandbox-confirm", j({"outcome": "failed"}), 404)],
+            ("B", f"/api/v1/payments/{pay}/sandbox-confirm", j({"outcome": "failed"}), 404),
+        ],
         ("POST", "/api/v1/notifications/<int:notification_id>/read"): [
-            ("B", f"/api/v1/notifications/{note}/read", {}, 404)],
-        ("POST", "/orders/<int:order_id>/cancel"): [
-            ("B", f"/orders/{o_paid}/cancel", {}, 404)],
+            ("B", f"/api/v1/notifications/{note}/read", {}, 404)
+        ],
+        ("POST", "/orders/<int:order_id>/cancel"): [("B", f"/orders/{o_paid}/cancel", {}, 404)],
         ("POST", "/orders/<int:order_id>/confirm-receipt"): [
-            ("B", f"/orders/{o_ready}/confirm-receipt", {}, 404)],
+            ("B", f"/orders/{o_ready}/confirm-receipt", {}, 404)
+        ],
         ("GET", "/payments/<int:payment_id>"): [("B", f"/payments/{pay}", {}, 404)],
         ("POST", "/payments/<int:payment_id>/sandbox"): [
-            ("B", f"/payments/{pay}/sandbox", f({"outcome": "succeeded"}), 404)],
+            ("B", f"/payments/{pay}/sandbox", f({"outcome": "succeeded"}), 404)
+        ],
         ("POST", "/account/tokens/<int:token_id>/revoke"): [
-            ("B", f"/account/tokens/{w.token.id}/revoke", {}, 404)],
+            ("B", f"/account/tokens/{w.token.id}/revoke", {}, 404)
+        ],
         # -------- the cart: a product id, but only ever the caller's own cart lines
         ("PUT", "/api/v1/cart/items/<int:product_id>"): [
-            ("B", f"/api/v1/cart/items/{p}", j({"quantity": 0}), 200)],
+            ("B", f"/api/v1/cart/items/{p}", j({"quantity": 0}), 200)
+        ],
         ("DELETE", "/api/v1/cart/items/<int:product_id>"): [
-            ("B", f"/api/v1/cart/items/{p}", {}, 200)],
+            ("B", f"/api/v1/cart/items/{p}", {}, 200)
+        ],
         ("POST", "/cart/items/<int:product_id>/quantity"): [
-            ("B", f"/cart/items/{p}/quantity", f({"quantity": "0"}), 302)],
+            ("B", f"/cart/items/{p}/quantity", f({"quantity": "0"}), 302)
+        ],
         ("POST", "/cart/items/<int:product_id>/remove"): [
-            ("B", f"/cart/items/{p}/remove", {}, 302)],
+            ("B", f"/cart/items/{p}/remove", {}, 302)
+        ],
         ("POST", "/cart/items/<int:product_id>"): [
-            ("B", f"/cart/items/{hidden}", f({"quantity": "1"}), 404)],
+            ("B", f"/cart/items/{hidden}", f({"quantity": "1"}), 404)
+        ],
         # -------- public catalog: a shop's unlisted product or an unverified shop is nobody's
         ("GET", "/api/v1/products/<int:product_id>"): [
             ("shop_b", f"/api/v1/products/{hidden}", {}, 404),
-            ("B", f"/api/v1/products/{hidden}", {}, 404)],
+            ("B", f"/api/v1/products/{hidden}", {}, 404),
+        ],
         ("GET", "/products/<int:product_id>"): [
-            ("shop_b", f"/products/{hidden}", {}, 404), ("B", f"/products/{hidden}", {}, 404)],
+            ("shop_b", f"/products/{hidden}", {}, 404),
+            ("B", f"/products/{hidden}", {}, 404),
+        ],
         ("GET", "/shops/<int:vendor_id>"): [("B", f"/shops/{pending}", {}, 404)],
         # -------- admin pages: 403 for every other role, nothing changes
         ("GET", "/admin/vendors/<int:vendor_id>"): [
             ("finance", f"/admin/vendors/{pending}", {}, 403),
-            ("shop_b", f"/admin/vendors/{pending}", {}, 403)],
+            ("shop_b", f"/admin/vendors/{pending}", {}, 403),
+        ],
         ("POST", "/admin/vendors/<int:vendor_id>/verify"): [
             ("finance", f"/admin/vendors/{pending}/verify", f({"reason": "x"}), 403),
-            ("public", f"/admin/vendors/{pending}/verify", f({"reason": "x"}), 403)],
+            ("public", f"/admin/vendors/{pending}/verify", f({"reason": "x"}), 403),
+        ],
         ("POST", "/admin/vendors/<int:vendor_id>/suspend"): [
             ("finance", f"/admin/vendors/{w.shop_a.id}/suspend", f({"reason": "x"}), 403),
-            ("shop_b", f"/admin/vendors/{w.shop_a.id}/suspend", f({"reason": "x"}), 403)],
+            ("shop_b", f"/admin/vendors/{w.shop_a.id}/suspend", f({"reason": "x"}), 403),
+        ],
         ("GET", "/admin/vendors/<int:vendor_id>/class"): [
             ("finance", f"/admin/vendors/{w.shop_a.id}/class", {}, 403),
-            ("shop_a", f"/admin/vendors/{w.shop_a.id}/class", {}, 403)],
+            ("shop_a", f"/admin/vendors/{w.shop_a.id}/class", {}, 403),
+        ],
         ("POST", "/admin/vendors/<int:vendor_id>/class"): [
-            ("shop_a", f"/admin/vendors/{w.shop_a.id}/class", f({"umk_class": "medium"}), 403)],
+            ("shop_a", f"/admin/vendors/{w.shop_a.id}/class", f({"umk_class": "medium"}), 403)
+        ],
         ("POST", "/admin/categories/<slug>"): [
             ("finance", "/admin/categories/sembako", f({"name": "Diubah"}), 403),
-            ("shop_a", "/admin/categories/sembako", f({"name": "Diubah"}), 403)],
+            ("shop_a", "/admin/categories/sembako", f({"name": "Diubah"}), 403),
+        ],
         # -------- finance pages: the paid shop itself cannot act on its payout or see the run
         ("POST", "/finance/payouts/<int:payout_id>/mark-paid"): [
-            ("shop_payee", f"/finance/payouts/{payout}/mark-paid", f({"bank_reference": "X1"}), 403),
-            ("admin", f"/finance/payouts/{payout}/mark-paid", f({"bank_reference": "X1"}), 403)],
+            (
+                "shop_payee",
+                f"/finance/payouts/{payout}/mark-paid",
+                f({"bank_reference": "X1"}),
+                403,
+            ),
+            ("admin", f"/finance/payouts/{payout}/mark-paid", f({"bank_reference": "X1"}), 403),
+        ],
         ("POST", "/finance/payouts/<int:payout_id>/cancel"): [
             ("shop_payee", f"/finance/payouts/{payout}/cancel", f({"reason": "batal"}), 403),
-            ("admin", f"/finance/payouts/{payout}/cancel", f({"reason": "batal"}), 403)],
+            ("admin", f"/finance/payouts/{payout}/cancel", f({"reason": "batal"}), 403),
+        ],
         ("POST", "/finance/payouts/<int:payout_id>/retry"): [
-            ("shop_payee", f"/finance/payouts/{payout}/retry", {}, 403)],
+            ("shop_payee", f"/finance/payouts/{payout}/retry", {}, 403)
+        ],
         ("GET", "/finance/payouts/runs/<int:run_id>"): [
             ("shop_payee", f"/finance/payouts/runs/{run}", {}, 403),
-            ("B", f"/finance/payouts/runs/{run}", {}, 403)],
+            ("B", f"/finance/payouts/runs/{run}", {}, 403),
+        ],
         ("GET", "/finance/payouts/runs/<int:run_id>/bank-file"): [
             ("shop_payee", f"/finance/payouts/runs/{run}/bank-file", {}, 403),
-            ("admin", f"/finance/payouts/runs/{run}/bank-file", {}, 403)],
+            ("admin", f"/finance/payouts/runs/{run}/bank-file", {}, 403),
+        ],
         ("GET", "/finance/reconciliations/<int:rec_id>"): [
             ("shop_a", "/finance/reconciliations/1", {}, 403),
-            ("B", "/finance/reconciliations/1", {}, 403)],
+            ("B", "/finance/reconciliations/1", {}, 403),
+        ],
         # -------- finance order pages: the buyer and the shop of the order get 403, no refund
         ("GET", "/finance/orders/<int:order_id>"): [
             ("B", f"/finance/orders/{o_paid}", {}, 403),
-            ("shop_a", f"/finance/orders/{o_paid}", {}, 403)],
+            ("shop_a", f"/finance/orders/{o_paid}", {}, 403),
+        ],
         ("POST", "/finance/orders/<int:order_id>/refunds"): [
             ("shop_a", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
             ("B", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
-            ("public", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403)],
+            ("public", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
+        ],
         ("GET", "/finance/targets/<int:year>"): [("shop_a", "/finance/targets/2026", {}, 403)],
         ("POST", "/finance/targets/<int:year>"): [
             ("shop_a", "/finance/targets/2026", f({"umk": "1"}), 403),
-            ("B", "/finance/targets/2026", f({"umk": "1"}), 403)],
+            ("B", "/finance/targets/2026", f({"umk": "1"}), 403),
+        ],
     }
 
 
 def _caller(w: World, name: str) -> User:
-    return {"B": w.buyer_b, "shop_b": w.shop_b.owner, "shop_a": w.shop_a.owner,
-            "shop_payee": w.payout.vendor.owner, "finance": w.finance, "admin": w.admin,
-            "public": None}[name] or make_user("public")
+    return {
+        "B": w.buyer_b,
+        "shop_b": w.shop_b.owner,
+        "shop_a": w.shop_a.owner,
+        "shop_payee": w.payout.vendor.owner,
+        "finance": w.finance,
+        "admin": w.admin,
+        "public": None,
+    }[name] or make_user("public")
 
 
 # Built once from a throw-away World-free listing, so parametrize ids stay readable.
 TABLE_KEYS = [
-    ("GET", "/api/v1/orders/<int:order_id>"), ("POST", "/api/v1/orders/<int:order_id>/cancel"),
+    ("GET", "/api/v1/orders/<int:order_id>"),
+    ("POST", "/api/v1/orders/<int:order_id>/cancel"),
     ("POST", "/api/v1/orders/<int:order_id>/confirm-receipt"),
-    ("GET", "/api/v1/orders/<int:order_id>/refunds"), ("GET", "/api/v1/payments/<int:payment_id>"),
+    ("GET", "/api/v1/orders/<int:order_id>/refunds"),
+    ("GET", "/api/v1/payments/<int:payment_id>"),
     ("POST", "/api/v1/payments/<int:payment_id>/sandbox-confirm"),
     ("POST", "/api/v1/notifications/<int:notification_id>/read"),
-    ("POST", "/orders/<int:order_id>/cancel"), ("POST", "/orders/<int:order_id>/confirm-receipt"),
-    ("GET", "/payments/<int:payment_id>"), ("POST", "/payments/<int:payment_id>/sandbox"),
+    ("POST", "/orders/<int:order_id>/cancel"),
+    ("POST", "/orders/<int:order_id>/confirm-receipt"),
+    ("GET", "/payments/<int:payment_id>"),
+    ("POST", "/payments/<int:payment_id>/sandbox"),
     ("POST", "/account/tokens/<int:token_id>/revoke"),
-    ("PUT", "/api/v1/cart/items/<int:product_id>"), ("DELETE", "/api/v1/cart/items/<int:product_id>"),
-    ("POST", "/cart/items/<int:product_id>/quantity"), ("POST", "/cart/items/<int:product_id>/remove"),
+    ("PUT", "/api/v1/cart/items/<int:product_id>"),
+    ("DELETE", "/api/v1/cart/items/<int:product_id>"),
+    ("POST", "/cart/items/<int:product_id>/quantity"),
+    ("POST", "/cart/items/<int:product_id>/remove"),
     ("POST", "/cart/items/<int:product_id>"),
-    ("GET", "/api/v1/products/<int:product_id>"), ("GET", "/products/<int:product_id>"),
+    ("GET", "/api/v1/products/<int:product_id>"),
+    ("GET", "/products/<int:product_id>"),
     ("GET", "/shops/<int:vendor_id>"),
-    ("GET", "/admin/vendors/<int:vendor_id>"), ("POST", "/admin/vendors/<int:vendor_id>/verify"),
+    ("GET", "/admin/vendors/<int:vendor_id>"),
+    ("POST", "/admin/vendors/<int:vendor_id>/verify"),
     ("POST", "/admin/vendors/<int:vendor_id>/suspend"),
-    ("GET", "/admin/vendors/<int:vendor_id>/class"), ("POST", "/admin/vendors/<int:vendor_id>/class"),
+    ("GET", "/admin/vendors/<int:vendor_id>/class"),
+    ("POST", "/admin/vendors/<int:vendor_id>/class"),
     ("POST", "/admin/categories/<slug>"),
     ("POST", "/finance/payouts/<int:payout_id>/mark-paid"),
     ("POST", "/finance/payouts/<int:payout_id>/cancel"),
@@ -309,20 +389,27 @@ TABLE_KEYS = [
     ("GET", "/finance/payouts/runs/<int:run_id>"),
     ("GET", "/finance/payouts/runs/<int:run_id>/bank-file"),
     ("GET", "/finance/reconciliations/<int:rec_id>"),
-    ("GET", "/finance/targets/<int:year>"), ("POST", "/finance/targets/<int:year>"),
-    ("GET", "/finance/orders/<int:order_id>"), ("POST", "/finance/orders/<int:order_id>/refunds"),
+    ("GET", "/finance/targets/<int:year>"),
+    ("POST", "/finance/targets/<int:year>"),
+    ("GET", "/finance/orders/<int:order_id>"),
+    ("POST", "/finance/orders/<int:order_id>/refunds"),
 ]
 
 
 def _id_routes(app) -> set[tuple[str, str]]:
-    return {(method, rule.rule) for rule in app.url_map.iter_rules()
-            if rule.arguments and rule.endpoint != "static"
-            for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.arguments and rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def test_every_route_with_an_id_is_in_the_table(app):
     missing = _id_routes(app) - set(TABLE_KEYS) - set(COVERED_ELSEWHERE)
-    assert not missing, f"add these routes to tests/security/test_object_access.py: {sorted(missing)}"
+    assert not missing, (
+        f"add these routes to tests/security/test_object_access.py: {sorted(missing)}"
+    )
     stale = (set(TABLE_KEYS) | set(COVERED_ELSEWHERE)) - _id_routes(app)
     assert not stale, f"routes no longer served: {sorted(stale)}"
 
@@ -352,33 +439,61 @@ def test_another_user_cannot_reach_or_change_the_object(api, world, key):
 def test_a_product_patch_cannot_move_it_to_another_shop_or_set_its_stock(api, world):
     client = api(world.shop_a.owner)
     before = _state(world)
-    for field, value in (("vendor_id", world.shop_b.id), ("stock", 9999), ("id", 1),
-                         ("image_path", "../../etc/passwd")):
+    for field, value in (
+        ("vendor_id", world.shop_b.id),
+        ("stock", 9999),
+        ("id", 1),
+        ("image_path", "../../etc/passwd"),
+    ):
         resp = client.patch(f"/api/v1/vendor/products/{world.product.id}", json={field: value})
         assert resp.status_code == 422, (field, resp.data[:300])
     assert _state(world) == before
 
 
 def test_a_new_product_is_always_in_the_callers_own_shop(api, world):
-    resp = api(world.shop_b.owner).post("/api/v1/vendor/products", json={
-        "name": "Gula", "category": "sembako", "unit": "kg", "price": 1000, "stock": 1,
-        "vendor_id": world.shop_a.id})
+    resp = api(world.shop_b.owner).post(
+        "/api/v1/vendor/products",
+        json={
+            "name": "Gula",
+            "category": "sembako",
+            "unit": "kg",
+            "price": 1000,
+            "stock": 1,
+            "vendor_id": world.shop_a.id,
+        },
+    )
     assert resp.status_code == 422
     assert db.session.scalar(select(Product).where(Product.name == "Gula")) is None
 
 
 def test_the_product_form_ignores_a_vendor_id_field(api, world):
-    resp = api(world.shop_b.owner)._call("post", "/shop/products/new", data={
-        "name": "Gula Pasir", "category": "sembako", "unit": "kg", "price": "1000", "stock": "1",
-        "vendor_id": str(world.shop_a.id)})
+    resp = api(world.shop_b.owner)._call(
+        "post",
+        "/shop/products/new",
+        data={
+            "name": "Gula Pasir",
+            "category": "sembako",
+            "unit": "kg",
+            "price": "1000",
+            "stock": "1",
+            "vendor_id": str(world.shop_a.id),
+        },
+    )
     assert resp.status_code == 302, resp.data[:300]
     made = db.session.scalar(select(Product).where(Product.name == "Gula Pasir"))
     assert made.vendor_id == world.shop_b.id
 
 
-@pytest.mark.parametrize("field, value", [("status", "verified"), ("umk_class", "micro"),
-                                          ("owner_id", 1), ("nib", "9999999999999"),
-                                          ("id", 1)])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("status", "verified"),
+        ("umk_class", "micro"),
+        ("owner_id", 1),
+        ("nib", "9999999999999"),
+        ("id", 1),
+    ],
+)
 def test_a_shop_cannot_set_what_the_city_decides(api, world, field, value):
     pending = world.pending_shop
     resp = api(pending.owner).patch("/api/v1/vendor/shop", json={field: value})
@@ -389,9 +504,16 @@ def test_a_shop_cannot_set_what_the_city_decides(api, world, field, value):
 
 def test_the_shop_profile_form_ignores_status_and_owner(api, world):
     pending = world.pending_shop
-    resp = api(pending.owner)._call("post", "/shop/profile", data={
-        "name": "Toko Menunggu", "status": "verified", "owner_id": str(world.admin.id),
-        "umk_class": "medium"})
+    resp = api(pending.owner)._call(
+        "post",
+        "/shop/profile",
+        data={
+            "name": "Toko Menunggu",
+            "status": "verified",
+            "owner_id": str(world.admin.id),
+            "umk_class": "medium",
+        },
+    )
     assert resp.status_code in (302, 422), resp.data[:300]
     db.session.expire_all()
     shop = db.session.get(Vendor, pending.id)
@@ -399,14 +521,26 @@ def test_the_shop_profile_form_ignores_status_and_owner(api, world):
 
 
 def test_signing_up_cannot_choose_a_role(api, client, app):
-    resp = api().post("/api/v1/auth/register", json={
-        "email": "naik@test.peken.id", "password": "kata-sandi-panjang-sekali", "name": "Naik",
-        "role": "admin"})
+    resp = api().post(
+        "/api/v1/auth/register",
+        json={
+            "email": "naik@test.peken.id",
+            "password": "kata-sandi-panjang-sekali",
+            "name": "Naik",
+            "role": "admin",
+        },
+    )
     assert resp.status_code == 422
-    client.post("/register", data={"email": "naik2@test.peken.id", "name": "Naik",
-                                   "password": "kata-sandi-panjang-sekali",
-                                   "password_confirm": "kata-sandi-panjang-sekali",
-                                   "role": "admin"})
+    client.post(
+        "/register",
+        data={
+            "email": "naik2@test.peken.id",
+            "name": "Naik",
+            "password": "kata-sandi-panjang-sekali",
+            "password_confirm": "kata-sandi-panjang-sekali",
+            "role": "admin",
+        },
+    )
     user = db.session.scalar(select(User).where(User.email == "naik2@test.peken.id"))
     assert user is not None and user.role == "public"
 
@@ -414,50 +548,73 @@ def test_signing_up_cannot_choose_a_role(api, client, app):
 def test_a_shop_application_cannot_verify_itself(api, app):
     applicant = make_user("public")
     db.session.commit()
-    body = {"shop_name": "Toko Baru", "type": "kelontong", "nib": "1234567890123", "pkp": False,
-            "kelurahan": "Gubeng", "kecamatan": "Gubeng", "address": "Jl. Baru 1",
-            "made_in_city": True}
-    assert api(applicant).post("/api/v1/vendor-applications",
-                               json={**body, "status": "verified"}).status_code == 422
-    api(applicant)._call("post", "/shop/apply", data={**{k: str(v) for k, v in body.items()},
-                                                      "made_in_city": "yes",
-                                                      "status": "verified"})
+    body = {
+        "shop_name": "Toko Baru",
+        "type": "kelontong",
+        "nib": "1234567890123",
+        "pkp": False,
+        "kelurahan": "Gubeng",
+        "kecamatan": "Gubeng",
+        "address": "Jl. Baru 1",
+        "made_in_city": True,
+    }
+    assert (
+        api(applicant)
+        .post("/api/v1/vendor-applications", json={**body, "status": "verified"})
+        .status_code
+        == 422
+    )
+    api(applicant)._call(
+        "post",
+        "/shop/apply",
+        data={**{k: str(v) for k, v in body.items()}, "made_in_city": "yes", "status": "verified"},
+    )
     db.session.expire_all()
     shop = db.session.scalar(select(Vendor).where(Vendor.owner_id == applicant.id))
     assert shop is None or shop.status == "pending"
 
 
-@pytest.mark.parametrize("url, body", [
-    ("/api/v1/cart/items/{p}", {"quantity": 1, "price": 1}),
-    ("/api/v1/cart/items/{p}", {"quantity": 1, "unit_price": 1}),
-    ("/api/v1/cart/items/{p}", {"quantity": 1, "user_id": "{a}"}),
-])
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        ("/api/v1/cart/items/{p}", {"quantity": 1, "price": 1}),
+        ("/api/v1/cart/items/{p}", {"quantity": 1, "unit_price": 1}),
+        ("/api/v1/cart/items/{p}", {"quantity": 1, "user_id": "{a}"}),
+    ],
+)
 def test_a_cart_line_cannot_set_its_price_or_owner(api, world, url, body):
-    body = {k: (int(v.format(a=world.buyer_a.id)) if isinstance(v, str) else v)
-            for k, v in body.items()}
+    body = {
+        k: (int(v.format(a=world.buyer_a.id)) if isinstance(v, str) else v) for k, v in body.items()
+    }
     before = _state(world)
     resp = api(world.buyer_b).put(url.format(p=world.product.id), json=body)
     assert resp.status_code == 422, resp.data[:300]
     assert _state(world) == before
 
 
-@pytest.mark.parametrize("extra", [{"buyer_id": "a"}, {"total": 1}, {"status": "paid"},
-                                   {"amount": 1}])
+@pytest.mark.parametrize(
+    "extra", [{"buyer_id": "a"}, {"total": 1}, {"status": "paid"}, {"amount": 1}]
+)
 def test_a_checkout_cannot_set_its_buyer_total_or_status(api, world, extra):
     extra = {k: (world.buyer_a.id if v == "a" else v) for k, v in extra.items()}
     client = api(world.buyer_b)
     client.put(f"/api/v1/cart/items/{world.product.id}", json={"quantity": 1})
     before = _state(world)
-    resp = client.post("/api/v1/checkout", headers={"Idempotency-Key": uuid.uuid4().hex},
-                       json={"fulfilment": "pickup", "payment_method": "sandbox", **extra})
+    resp = client.post(
+        "/api/v1/checkout",
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+        json={"fulfilment": "pickup", "payment_method": "sandbox", **extra},
+    )
     assert resp.status_code == 422, resp.data[:300]
     assert _state(world) == before
 
 
 def test_a_sandbox_confirmation_cannot_set_the_amount(api, world):
     before = _state(world)
-    resp = api(world.buyer_a).post(f"/api/v1/payments/{world.payment.id}/sandbox-confirm",
-                                   json={"outcome": "succeeded", "amount": 1})
+    resp = api(world.buyer_a).post(
+        f"/api/v1/payments/{world.payment.id}/sandbox-confirm",
+        json={"outcome": "succeeded", "amount": 1},
+    )
     assert resp.status_code == 422
     assert _state(world) == before
 
@@ -468,12 +625,17 @@ def test_a_stock_adjustment_on_another_shops_product_via_import_sku_is_refused(a
     world.product.sku = "SKU-A"
     db.session.commit()
     before = _state(world)
-    csv_text = ("sku,name,description,category,unit,price,stock,is_active,is_local_product,"
-                "is_pdn,vat_exempt,low_stock_threshold\n"
-                "SKU-A,Diambil alih,,sembako,kg,1,999,ya,tidak,tidak,tidak,1\n")
+    csv_text = (
+        "sku,name,description,category,unit,price,stock,is_active,is_local_product,"
+        "is_pdn,vat_exempt,low_stock_threshold\n"
+        "SKU-A,Diambil alih,,sembako,kg,1,999,ya,tidak,tidak,tidak,1\n"
+    )
     resp = api(world.shop_b.owner)._call(
-        "post", "/api/v1/vendor/products/import",
-        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")}, content_type="multipart/form-data")
+        "post",
+        "/api/v1/vendor/products/import",
+        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 200, resp.data[:300]
     after = _state(world)
     theirs = [r for r in after["products"] if r[0] == world.product.id]

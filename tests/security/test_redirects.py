@@ -19,8 +19,9 @@ def evil(request):
 def test_login_ignores_an_off_site_next(client, app, evil):
     user = make_user()
     db.session.commit()
-    resp = client.post("/login", data={"email": user.email, "password": "peken-test-pass",
-                                       "next": evil})
+    resp = client.post(
+        "/login", data={"email": user.email, "password": "peken-test-pass", "next": evil}
+    )
     assert_stays_on_site(resp)
 
 
@@ -32,10 +33,16 @@ def test_login_page_of_a_signed_in_user_ignores_an_off_site_next(client, login, 
 
 
 def test_register_ignores_an_off_site_next(client, app, evil):
-    resp = client.post("/register", data={"email": "baru@test.peken.id", "name": "Baru",
-                                          "password": "kata-sandi-panjang-sekali",
-                                          "password_confirm": "kata-sandi-panjang-sekali",
-                                          "next": evil})
+    resp = client.post(
+        "/register",
+        data={
+            "email": "baru@test.peken.id",
+            "name": "Baru",
+            "password": "kata-sandi-panjang-sekali",
+            "password_confirm": "kata-sandi-panjang-sekali",
+            "next": evil,
+        },
+    )
     assert_stays_on_site(resp)
 
 
@@ -65,8 +72,9 @@ def test_adding_to_the_cart_does_not_follow_an_off_site_referer(client, login, a
     product = make_product()
     db.session.commit()
     login(client, buyer)
-    resp = client.post(f"/cart/items/{product.id}", data={"quantity": "1"},
-                       headers={"Referer": evil})
+    resp = client.post(
+        f"/cart/items/{product.id}", data={"quantity": "1"}, headers={"Referer": evil}
+    )
     assert_stays_on_site(resp)
 
 
@@ -75,8 +83,11 @@ def test_adding_to_the_cart_goes_back_to_the_product_page(client, login, app):
     product = make_product()
     db.session.commit()
     login(client, buyer)
-    resp = client.post(f"/cart/items/{product.id}", data={"quantity": "1"},
-                       headers={"Referer": f"http://localhost/products/{product.id}"})
+    resp = client.post(
+        f"/cart/items/{product.id}",
+        data={"quantity": "1"},
+        headers={"Referer": f"http://localhost/products/{product.id}"},
+    )
     assert resp.headers["Location"] == f"/products/{product.id}"
 
 
@@ -103,8 +114,9 @@ def test_finance_payout_actions_ignore_an_off_site_next(client, login, app, evil
     finance = make_user("finance")
     payout = make_manual_payout(finance)
     login(client, finance)
-    resp = client.post(f"/finance/payouts/{payout.id}/mark-paid",
-                       data={"bank_reference": "TRF-001", "next": evil})
+    resp = client.post(
+        f"/finance/payouts/{payout.id}/mark-paid", data={"bank_reference": "TRF-001", "next": evil}
+    )
     assert_stays_on_site(resp)
 
 

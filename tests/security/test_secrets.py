@@ -32,8 +32,11 @@ def test_api_tokens_are_stored_only_as_hashes(api, app):
 def test_a_revoked_token_stops_working(api, app):
     user = make_user()
     db.session.commit()
-    token = api().post("/api/v1/auth/token", json={"email": user.email,
-                                                   "password": PASSWORD}).json["token"]
+    token = (
+        api()
+        .post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
+        .json["token"]
+    )
     client = api()
     client.headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me").status_code == 200
@@ -50,9 +53,10 @@ def test_a_password_reset_link_works_once(client, app):
     resp = client.post(f"/password/reset/{token}", data={"password": new, "password_confirm": new})
     assert resp.status_code == 302
     assert client.get(f"/password/reset/{token}").status_code == 404
-    again = client.post(f"/password/reset/{token}",
-                        data={"password": "lagi-lagi-yang-panjang", "password_confirm":
-                              "lagi-lagi-yang-panjang"})
+    again = client.post(
+        f"/password/reset/{token}",
+        data={"password": "lagi-lagi-yang-panjang", "password_confirm": "lagi-lagi-yang-panjang"},
+    )
     assert again.status_code in (302, 404)
     db.session.expire_all()
     assert accounts.check_credentials(user.email, new) is not None
@@ -65,8 +69,9 @@ def test_an_expired_or_forged_reset_link_is_refused(client, app):
     assert client.get(f"/password/reset/{token[:-2]}xx").status_code == 404
     app.config["PASSWORD_RESET_MAX_AGE"] = -1
     assert client.get(f"/password/reset/{token}").status_code == 404
-    resp = client.post(f"/password/reset/{token}", data={"password": "x" * 20,
-                                                         "password_confirm": "x" * 20})
+    resp = client.post(
+        f"/password/reset/{token}", data={"password": "x" * 20, "password_confirm": "x" * 20}
+    )
     assert resp.status_code in (302, 404)
     assert accounts.check_credentials(user.email, PASSWORD) is not None
 
@@ -75,12 +80,17 @@ def test_no_password_or_token_is_logged(api, client, app, caplog):
     caplog.set_level(logging.DEBUG)
     user = make_user()
     db.session.commit()
-    token = api().post("/api/v1/auth/token", json={"email": user.email,
-                                                   "password": PASSWORD}).json["token"]
+    token = (
+        api()
+        .post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
+        .json["token"]
+    )
     api().post("/api/v1/auth/token", json={"email": user.email, "password": "salah-sandi-123"})
     client.post("/login", data={"email": user.email, "password": "salah-sandi-456"})
-    api().post("/api/v1/auth/register", json={"email": "baru@test.peken.id",
-                                              "password": "rahasia-pendaftar-789", "name": "B"})
+    api().post(
+        "/api/v1/auth/register",
+        json={"email": "baru@test.peken.id", "password": "rahasia-pendaftar-789", "name": "B"},
+    )
     client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}x"})
     text = caplog.text
     for secret in (PASSWORD, "salah-sandi-123", "salah-sandi-456", "rahasia-pendaftar-789", token):
@@ -120,6 +130,8 @@ def test_repeated_failed_logins_on_the_page_are_answered_429(limited):
 
 def test_forgot_password_requests_are_rate_limited(limited):
     client = limited.test_client()
-    codes = [client.post("/password/forgot", data={"email": "banjir@test.peken.id"}).status_code
-             for _ in range(4)]
+    codes = [
+        client.post("/password/forgot", data={"email": "banjir@test.peken.id"}).status_code
+        for _ in range(4)
+    ]
     assert codes[-1] == 429

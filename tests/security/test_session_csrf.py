@@ -23,8 +23,9 @@ def strict(_app, make_app):
         client = application.test_client()
         html = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-        resp = client.post("/login", data={"email": user.email, "password": "peken-test-pass",
-                                           "csrf_token": token})
+        resp = client.post(
+            "/login", data={"email": user.email, "password": "peken-test-pass", "csrf_token": token}
+        )
         assert resp.status_code == 302, resp.data[:300]
         return client, token
 
@@ -52,11 +53,14 @@ def _csrf_token(client) -> str:
 
 
 # ---------------------------------------------------------------- API with a session cookie
-@pytest.mark.parametrize("method, url, body", [
-    ("PUT", "/api/v1/cart/items/{p}", {"quantity": 1}),
-    ("DELETE", "/api/v1/cart/items/{p}", None),
-    ("POST", "/api/v1/notifications/read-all", None),
-])
+@pytest.mark.parametrize(
+    "method, url, body",
+    [
+        ("PUT", "/api/v1/cart/items/{p}", {"quantity": 1}),
+        ("DELETE", "/api/v1/cart/items/{p}", None),
+        ("POST", "/api/v1/notifications/read-all", None),
+    ],
+)
 def test_a_cookie_authenticated_api_change_needs_the_csrf_header(strict, method, url, body):
     buyer, product_id = seed(strict, lambda: (Who(make_user()), make_product().id))
     client, _ = strict.login(buyer)
@@ -74,16 +78,22 @@ def test_a_cookie_authenticated_patch_needs_the_csrf_header(strict):
     refused = client.patch("/api/v1/vendor/shop", json={"name": "Toko Dipalsukan"})
     assert refused.status_code == 400
     assert client.get("/api/v1/vendor/shop").json["name"] == "Toko Lama"
-    ok = client.patch("/api/v1/vendor/shop", json={"name": "Toko Baru"},
-                      headers={"X-CSRFToken": _csrf_token(client)})
+    ok = client.patch(
+        "/api/v1/vendor/shop",
+        json={"name": "Toko Baru"},
+        headers={"X-CSRFToken": _csrf_token(client)},
+    )
     assert ok.status_code == 200 and ok.json["name"] == "Toko Baru"
 
 
 def test_bearer_token_calls_need_no_csrf_token(strict):
     token, product_id = seed(strict, lambda: (token_for(make_user()), make_product().id))
     client = strict.test_client()
-    resp = client.put(f"/api/v1/cart/items/{product_id}", json={"quantity": 1},
-                      headers={"Authorization": f"Bearer {token}"})
+    resp = client.put(
+        f"/api/v1/cart/items/{product_id}",
+        json={"quantity": 1},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert resp.status_code == 200, resp.data[:300]
 
 
@@ -92,9 +102,14 @@ def _page_post_urls(application):
     for rule in application.url_map.iter_rules():
         if "POST" not in rule.methods or rule.rule.startswith("/api/"):
             continue
-        values = {name: (1 if "int" in type(conv).__name__.lower() or
-                         type(conv).__name__ == "IdConverter" else "x")
-                  for name, conv in rule._converters.items()}
+        values = {
+            name: (
+                1
+                if "int" in type(conv).__name__.lower() or type(conv).__name__ == "IdConverter"
+                else "x"
+            )
+            for name, conv in rule._converters.items()
+        }
         url = rule.rule
         for name, value in values.items():
             url = re.sub(rf"<[^>]*\b{name}>", str(value), url)
@@ -122,12 +137,18 @@ def test_the_stripe_webhook_needs_no_csrf_token_but_a_valid_signature(strict):
     client, _ = strict.login(seed(strict, lambda: Who(make_user())))
     payload = event("customer.created", {"id": "cus_1", "object": "customer"})
     raw, header = sign_webhook(payload, "whsec_sec")
-    ok = client.post("/api/v1/webhooks/stripe", data=raw,
-                     headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    ok = client.post(
+        "/api/v1/webhooks/stripe",
+        data=raw,
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )
     assert ok.status_code == 200, ok.data[:300]
     raw, header = sign_webhook(payload, "whsec_wrong")
-    bad = client.post("/api/v1/webhooks/stripe", data=raw,
-                      headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    bad = client.post(
+        "/api/v1/webhooks/stripe",
+        data=raw,
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )
     assert bad.status_code == 400 and bad.json["error"]["code"] == "invalid_signature"
 
 
@@ -153,8 +174,9 @@ def test_logging_in_starts_a_new_session(strict):
     before = client.get_cookie("session").value
     html = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    client.post("/login", data={"email": user.email, "password": "peken-test-pass",
-                                "csrf_token": token})
+    client.post(
+        "/login", data={"email": user.email, "password": "peken-test-pass", "csrf_token": token}
+    )
     with client.session_transaction() as sess:
         assert "planted" not in sess and "_user_id" in sess
     assert client.get_cookie("session").value != before
@@ -164,9 +186,15 @@ def test_changing_the_password_ends_other_sessions(strict):
     user = seed(strict, lambda: Who(make_user()))
     other, _ = strict.login(user)
     client, _ = strict.login(user)
-    resp = client.post("/account/password", data={
-        "current_password": "peken-test-pass", "new_password": "kata-sandi-baru-yang-panjang",
-        "new_password_confirm": "kata-sandi-baru-yang-panjang", "csrf_token": _csrf_token(client)})
+    resp = client.post(
+        "/account/password",
+        data={
+            "current_password": "peken-test-pass",
+            "new_password": "kata-sandi-baru-yang-panjang",
+            "new_password_confirm": "kata-sandi-baru-yang-panjang",
+            "csrf_token": _csrf_token(client),
+        },
+    )
     assert resp.status_code == 302
     assert other.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/me").status_code == 200
@@ -189,8 +217,9 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(app, client):
 def test_the_session_cookie_is_secure_when_configured_and_sends_hsts(_app, make_app):
     secure = make_app(SESSION_COOKIE_SECURE=True)
     user = seed(secure, lambda: Who(make_user()))
-    resp = secure.test_client().post("/login", data={"email": user.email,
-                                                     "password": "peken-test-pass"})
+    resp = secure.test_client().post(
+        "/login", data={"email": user.email, "password": "peken-test-pass"}
+    )
     assert "Secure" in _set_cookie(resp)
     assert "max-age=31536000" in resp.headers["Strict-Transport-Security"]
 

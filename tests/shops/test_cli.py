@@ -12,8 +12,10 @@ def test_import_products_creates_then_updates_by_sku_and_reports_bad_rows(app, r
     vendor = make_vendor()
     db.session.commit()
     path = tmp_path / "produk.csv"
-    path.write_text(HEADER + "BRS-5,Beras 5 kg,,sembako,kg,75000,10,ya,tidak,ya,ya,3\n"
-                    "BAD,X,,sembako,kg,0,1,ya,tidak,ya,ya,3\n")
+    path.write_text(
+        HEADER + "BRS-5,Beras 5 kg,,sembako,kg,75000,10,ya,tidak,ya,ya,3\n"
+        "BAD,X,,sembako,kg,0,1,ya,tidak,ya,ya,3\n"
+    )
     result = runner.invoke(args=["import-products", "--shop", vendor.owner.email, str(path)])
     assert "created 1, updated 0, errors 1" in result.output
     assert "row 3" in result.output

@@ -16,10 +16,10 @@ from marketplace.catalog.models import Product
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
-from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, year_of
 from marketplace.shops import services
 from marketplace.shops.errors import InsufficientStock
 from marketplace.shops.models import StockMovement
+from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, year_of
 from tests.factories import make_paid_order, make_product, make_user, token_for
 
 
