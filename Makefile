@@ -35,17 +35,20 @@ system-deps:
 	@bash .ci/system-deps.sh
 
 test: setup system-deps
+	$(MAKE) lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
 test-sqlite: setup
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-postgres: setup
-	TEST_DATABASE_URL="$$(bash .ci/postgres.sh start)" $(PY) -m pytest -q -n 2 --dist loadgroup
+	TEST_DATABASE_URL="$$(bash .ci/postgres.sh start)" HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n 2 --dist loadgroup
 
+# Ruff (lint and format) and the import contracts in pyproject.toml ([tool.importlinter]).
 lint: setup
-	$(VENV)/bin/ruff check marketplace tests
+	$(VENV)/bin/ruff check marketplace tests bench migrations wsgi.py
+	$(VENV)/bin/ruff format --check marketplace tests bench migrations wsgi.py
 
 bench: setup
 	$(PY) bench/run.py

@@ -3,8 +3,9 @@ with sembako and UMKM products (SPEC §6).
 
 `seed_demo()` is idempotent: rows are matched by natural keys (OPD code, kelurahan, category slug,
 email, shop owner, product SKU) and rows that already exist are left as they are (stock, status and
-passwords a demo user changed are kept). Other areas add their own demo rows without editing this
-file by appending a callable to `SEEDERS`; each runs after the core data, in order.
+passwords a demo user changed are kept). Areas that own demo rows of their own (the mandate rule)
+are listed in `SEEDERS`; each runs after the core data, in order. The demo sits above every area
+(see the import contracts), so it calls them; no area imports the demo.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from werkzeug.security import generate_password_hash
 from marketplace.accounts.models import Area, Opd, User
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
+from marketplace.mandate.services import seed_mandate_rule
 from marketplace.models_base import utcnow
 from marketplace.shops.models import StockMovement, Vendor
 
 DEMO_PASSWORD = "peken-demo-2026"
 
-# Other areas register `fn()` here (e.g. the mandate rule of the current period). Each one must be
-# idempotent and commit its own work.
-SEEDERS: list[Callable[[], None]] = []
+# Each one must be idempotent and commit its own work.
+SEEDERS: list[Callable[[], None]] = [seed_mandate_rule]
 
 AREAS: dict[str, list[str]] = {
     "Gubeng": ["Airlangga", "Baratajaya", "Gubeng", "Kertajaya", "Mojo", "Pucang Sewu"],
