@@ -7,8 +7,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import EXCLUDE
-from marshmallow import ValidationError as MarshmallowValidationError
 
 from marketplace.api import endpoint, require_role
 from marketplace.catalog import bp, services
@@ -21,6 +19,7 @@ from marketplace.catalog.schemas import (
     ProductSchema,
 )
 from marketplace.errors import ValidationFailed
+from marketplace.forms import form_values, load_form
 
 VENDOR_TYPE_LABELS = {
     "kelontong": _l("Toko kelontong"),
@@ -39,10 +38,8 @@ def _viewer():
 
 
 def _load(schema, data: dict):
-    try:
-        return schema.load(data, unknown=EXCLUDE)
-    except MarshmallowValidationError as err:
-        raise ValidationFailed(details=err.messages) from None
+    """A page's query or form values through its API schema; unknown keys are ignored."""
+    return load_form(schema, data, message=ValidationFailed.message)
 
 
 # ---------------------------------------------------------------- API
@@ -196,7 +193,7 @@ def admin_categories_update(slug: str):
 
 def _form() -> dict:
     """The posted fields without the CSRF token; an empty English name clears it."""
-    data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    data = form_values(request.form)
     if "name_en" in data and not data["name_en"].strip():
         data["name_en"] = None
     return data
