@@ -28,6 +28,7 @@ from marketplace.finance.schemas import (
     WatchQuery,
 )
 from marketplace.forms import form_rupiah, form_values, load_form
+from marketplace.ledger.queries import ledger_balances
 from marketplace.payments.stripe_client import stripe_enabled
 from marketplace.timeutil import current_period, previous_period
 
@@ -355,7 +356,7 @@ def ledger_page():
     journals = services.list_journals(args["kind"], *page_args(args))
     return render_template(
         "finance/ledger.html",
-        balances=services.ledger_balances(),
+        balances=ledger_balances(),
         journals=journals,
         kinds=services.journal_kinds(),
         kind=args["kind"],
