@@ -10,6 +10,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, RAISE, Schema
 
+from marketplace.accounts.queries import opd_choices
 from marketplace.api import PageQuery, _load, api_user, endpoint, json_body, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.finance import bp, charts, reconciliation, rules, services
@@ -314,7 +315,7 @@ def targets_page(year):
     """Finance/admin: the form to set a year's targets city-wide and per OPD (confirmed first)."""
     user = require_role(*FINANCE_READERS)
     _check_year(year)
-    opds = services.opd_choices()
+    opds = opd_choices()
     if request.method == "POST":
         services.set_targets(user, year, _targets_form([o.code for o in opds]))
         flash(_("Target tahun %(y)s disimpan.", y=year), "success")

@@ -534,7 +534,3 @@ def audit_target_types() -> list[str]:
     return list(
         db.session.scalars(select(AuditLog.target_type).distinct().order_by(AuditLog.target_type))
     )
-
-
-def opd_choices() -> list[Opd]:
-    return list(db.session.scalars(select(Opd).order_by(Opd.code)))

@@ -10,6 +10,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import RAISE, Schema
 
+from marketplace.accounts.queries import opd_choices
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.forms import form_rupiah, load_form
@@ -207,7 +208,7 @@ def compliance_page():
         report=report,
         by_opd=by_opd["items"],
         args=args,
-        opds=services.opd_choices(),
+        opds=opd_choices(),
         sorts=SORTS,
         periods=_recent_periods(current_period()),
         csv_url=url_for("mandate.api_get_mandate_compliance", format="csv", **download),
