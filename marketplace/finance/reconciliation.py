@@ -34,7 +34,7 @@ from marketplace.finance.models import ProviderFeePosting, Reconciliation
 from marketplace.ledger.models import PROVIDER_CASH, PROVIDER_FEES, JournalEntry
 from marketplace.ledger.services import post_journal
 from marketplace.payments.models import Payment, Refund
-from marketplace.payments.stripe_client import CURRENCY, from_stripe_amount, get_stripe_client
+from marketplace.stripe_client import CURRENCY, from_stripe_amount, get_stripe_client
 from marketplace.timeutil import WIB, naive_utc, to_wib
 
 PROVIDER_ID_RE = re.compile(r"\b(?:ch|py|pi|re|pyr|tr|trr|po|txn)_[A-Za-z0-9]+\b")

@@ -30,7 +30,7 @@ from marketplace.finance.schemas import (
 )
 from marketplace.forms import form_rupiah, form_values, load_form
 from marketplace.ledger.queries import ledger_balances
-from marketplace.payments.stripe_client import stripe_enabled
+from marketplace.stripe_client import stripe_enabled
 from marketplace.timeutil import current_period, previous_period
 
 FINANCE_READERS = ("finance", "admin")

@@ -35,11 +35,11 @@ from marketplace.ledger.models import (
 from marketplace.ledger.services import post_journal
 from marketplace.models_base import utcnow
 from marketplace.money import format_rupiah
-from marketplace.payments.stripe_client import StripeNotConfigured, stripe_enabled
 from marketplace.payouts import rules
 from marketplace.payouts.adapters import SendResult, TransferRequest, get_adapter
 from marketplace.payouts.models import Payout, PayoutRun
 from marketplace.shops.models import Vendor
+from marketplace.stripe_client import StripeNotConfigured, stripe_enabled
 
 log = logging.getLogger(__name__)
 
