@@ -31,7 +31,7 @@ from marketplace.finance.schemas import (
 from marketplace.forms import form_rupiah, form_values, load_form
 from marketplace.ledger.queries import ledger_balances
 from marketplace.stripe_client import stripe_enabled
-from marketplace.timeutil import current_period, previous_period
+from marketplace.timeutil import current_period, iso_utc, previous_period
 
 FINANCE_READERS = ("finance", "admin")
 XLSX = services.EXPORT_MIMETYPES["xlsx"]
@@ -123,7 +123,7 @@ def get_watch(args):
     page, per_page = page_args(args)
     result = services.watch_report(args["period"], page, per_page)
     for item in result["moved_up"]:
-        item["at"] = item["at"].isoformat() if item["at"] else None
+        item["at"] = iso_utc(item["at"])
     return result
 
 
