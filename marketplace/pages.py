@@ -17,3 +17,12 @@ def page_arg(args: Mapping[str, Any], name: str = "page") -> int:
     except (TypeError, ValueError):
         return 1
     return min(max(number, 1), MAX_PAGE)
+
+
+def page_query(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A page view's query string as a dict for its API query schema, with `page` already read
+    by `page_arg` (when given), so `?page=abc` shows the first page instead of an error."""
+    values = dict(args.items()) if hasattr(args, "items") else dict(args)
+    if "page" in values:
+        values["page"] = page_arg(values)
+    return values

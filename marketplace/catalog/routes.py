@@ -20,6 +20,7 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.errors import ValidationFailed
 from marketplace.forms import form_values, load_form
+from marketplace.pages import page_query
 
 VENDOR_TYPE_LABELS = {
     "kelontong": _l("Toko kelontong"),
@@ -133,7 +134,7 @@ def home():
 @bp.get("/products")
 def browse():
     """Browse and search listed products with filters, sorts and pagination."""
-    args = _load(ProductQuery(), request.args.to_dict())
+    args = _load(ProductQuery(), page_query(request.args))
     page = services.search_products(args, _viewer())
     return render_template(
         "catalog/browse.html",
@@ -159,7 +160,7 @@ def product_page(product_id: int):
 @bp.get("/shops/<int:vendor_id>")
 def shop(vendor_id: int):
     """A verified shop's public page listing its products; 404 when not verified."""
-    args = _load(ProductQuery(), request.args.to_dict())
+    args = _load(ProductQuery(), page_query(request.args))
     vendor, page, at_cap = services.shop_page(vendor_id, args)
     return render_template("catalog/shop.html", vendor=vendor, page=page, at_cap=at_cap)
 

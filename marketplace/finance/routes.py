@@ -30,6 +30,7 @@ from marketplace.finance.schemas import (
 )
 from marketplace.forms import form_rupiah, form_values, load_form
 from marketplace.ledger.queries import ledger_balances
+from marketplace.pages import page_query
 from marketplace.stripe_client import stripe_enabled
 from marketplace.timeutil import current_period, iso_utc, previous_period
 
@@ -229,7 +230,7 @@ def get_audit_log(args):
 
 # ---------------------------------------------------------------- pages
 def _query(schema: Schema) -> dict[str, Any]:
-    return load_form(schema, request.args.to_dict(), message=_("Filter tidak valid."))
+    return load_form(schema, page_query(request.args), message=_("Filter tidak valid."))
 
 
 def _chart_labels() -> dict[str, str]:

@@ -26,6 +26,7 @@ from marketplace.mandate.schemas import (
     RulesBody,
     RuleSchema,
 )
+from marketplace.pages import page_query
 from marketplace.timeutil import current_period, previous_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -149,7 +150,7 @@ def get_mandate_compliance_by_opd(args):
 
 # ---------------------------------------------------------------- pages
 def _query(schema: Schema) -> dict[str, Any]:
-    return load_form(schema, request.args.to_dict(), message=_("Filter tidak valid."))
+    return load_form(schema, page_query(request.args), message=_("Filter tidak valid."))
 
 
 def _recent_periods(anchor: str, count: int = 12) -> list[str]:

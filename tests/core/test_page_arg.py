@@ -3,7 +3,8 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from marketplace.pages import page_arg
+from marketplace.pages import page_arg, page_query
+from tests.factories import make_user
 
 
 @pytest.mark.parametrize(
@@ -27,3 +28,23 @@ def test_page_number_is_clamped_and_garbage_means_the_first_page(query, page):
 
 def test_another_parameter_name_can_be_read():
     assert page_arg({"runs_page": "4"}, "runs_page") == 4
+
+
+def test_a_page_views_query_keeps_its_filters_and_reads_the_page_number():
+    query = MultiDict([("page", "abc"), ("kind", "payment"), ("kind", "refund")])
+    assert page_query(query) == {"page": 1, "kind": "payment"}
+    assert page_query(MultiDict({"kind": "payment"})) == {"kind": "payment"}
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("finance", "/finance/ledger?page=abc"),
+        ("finance", "/finance/audit?page=-3"),
+        ("public", "/products?page=abc"),
+        ("public", "/notifications?page=1e9"),
+    ],
+)
+def test_garbage_page_numbers_show_the_first_page_instead_of_an_error(client, login, role, url):
+    login(client, make_user(role))
+    assert client.get(url).status_code == 200
