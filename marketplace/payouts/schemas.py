@@ -28,7 +28,13 @@ class AsOfField(UtcDateTime):
 
 
 class PayoutRunCreateSchema(Schema):
-    as_of = AsOfField(load_default=None, allow_none=True)
+    as_of = AsOfField(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Cut-off: an ISO datetime, or a date (the start of that WIB day)."
+        },
+    )
     adapter = fields.String(load_default="manual", validate=validate.OneOf(rules.ADAPTERS))
 
 
