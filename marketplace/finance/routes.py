@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, RAISE, Schema
+from marshmallow import RAISE, Schema
 
 from marketplace.accounts.queries import opd_choices
-from marketplace.api import PageQuery, _load, api_user, endpoint, json_body, page_args, require_role
+from marketplace.api import PageQuery, api_user, endpoint, json_body, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.finance import bp, charts, reconciliation, rules, services
 from marketplace.finance.schemas import (
@@ -166,11 +166,15 @@ def post_reconciliation():
         upload = request.files.get("file")
         if upload is None:
             raise ValidationFailed(details={"file": ["Wajib diisi."]})
-        form = _load(ReconcileUploadForm(), request.form.to_dict(), EXCLUDE)
+        form = load_form(
+            ReconcileUploadForm(), request.form.to_dict(), message=ValidationFailed.message
+        )
         return reconciliation.reconcile_csv(
             user, upload.read(), upload.filename, form["from_"], form["to"]
         ), 201
-    data = _load(StripeReconcileSchema(), json_body(), "raise")
+    data = load_form(
+        StripeReconcileSchema(), json_body(), message=ValidationFailed.message, unknown=RAISE
+    )
     return reconciliation.reconcile_stripe(user, data["from_"], data["to"]), 201
 
 
