@@ -40,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
     )
     app.url_map.converters["int"] = IdConverter
+    from marketplace.api import ApiJSONProvider
+
+    app.json = ApiJSONProvider(app)
     app.config.from_object(Config())
     if test_config:
         app.config.update(test_config)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 from marshmallow import ValidationError as MarshmallowValidationError
@@ -24,6 +26,7 @@ from sqlalchemy import func, select
 
 from marketplace.errors import BadRequest, Forbidden, Unauthenticated, ValidationFailed
 from marketplace.extensions import db
+from marketplace.timeutil import iso_utc
 
 API_PREFIX = "/api/v1"
 _REGISTRY: list[dict[str, Any]] = []
@@ -38,6 +41,34 @@ class ErrorBody(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorBody, required=True)
+
+
+class UtcDateTime(fields.DateTime):
+    """A timestamp field for every API schema: dumps ISO 8601 in UTC with the offset
+    (`…+00:00`), taking the database's naive values as UTC, so clients never guess the zone
+    (SPEC §3). Loads like `fields.DateTime`. OpenAPI: `type: string, format: date-time`.
+
+    Plain `fields.DateTime` would write naive values with no zone; a test keeps it out of every
+    schema. Calendar days stay `fields.Date` (`YYYY-MM-DD`)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return iso_utc(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return DefaultJSONProvider.default(value)
+
+
+class ApiJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with SPEC §3's timestamps: a datetime left in a hand-built answer (a dict a
+    view returns without a schema, an audit entry's before/after) is written as `UtcDateTime`
+    writes it, and a date as `YYYY-MM-DD` — not Flask's default RFC 822 text with no offset."""
+
+    default = staticmethod(_json_default)
 
 
 class PageQuery(Schema):

@@ -7,13 +7,17 @@ from marketplace.accounts.models import ApiToken, Area, Opd, User  # noqa: F401
 from marketplace.audit.models import AuditLog  # noqa: F401
 from marketplace.catalog.models import Category, Product  # noqa: F401
 from marketplace.finance.models import ProviderFeePosting, Reconciliation, SpendingTarget  # noqa: F401
-from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord  # noqa: F401
+from marketplace.ledger.models import (  # noqa: F401
+    FairShareCap,
+    JournalEntry,
+    LedgerLine,
+    SpendingRecord,
+)
 from marketplace.mandate.models import MandateReminder, MandateRule, MandateRuleLine  # noqa: F401
 from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.ordering.models import (  # noqa: F401
     CartItem,
     Checkout,
-    FairShareCap,
     Order,
     OrderEvent,
     OrderLine,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 # PPN is 11% effective (12% on an 11/12 base since PMK 131/2024); prices shown are tax-inclusive.
@@ -54,3 +55,31 @@ def format_rupiah(amount: int | None) -> str:
         return "–"
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp{abs(int(amount)):,}".replace(",", ".")
+
+
+# `12500`, `12.500`, `Rp12.500`, `Rp 12.500`, `Rp. 12.500`: digits, grouped by dots in threes or
+# not grouped at all, after an optional "Rp" sign.
+_RUPIAH = re.compile(r"(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)", re.IGNORECASE)
+
+# What a page or the API answers (422) when parse_rupiah refuses a text.
+RUPIAH_FORMAT_MESSAGE = (
+    "Jumlah harus bilangan bulat rupiah tanpa sen, misalnya 100000 atau 100.000."
+)
+
+
+def parse_rupiah(text: str | None) -> int:
+    """A whole, non-negative rupiah amount as people type it → `int`.
+
+    Accepted: plain digits (`12500`), dots as thousands separators in groups of three
+    (`12.500`, `2.000.000`), optionally after `Rp`, `Rp.` or `Rp ` in any case (`Rp12.500`,
+    `rp 12.500`); whitespace around the text is ignored. `0` is accepted.
+
+    Refused with `ValueError` (callers answer 422 with `RUPIAH_FORMAT_MESSAGE`): empty text,
+    negative amounts, a decimal comma or sen (`12,50`, `1,500`), shorthand (`12,5rb`, `12k`,
+    `1jt`), badly grouped dots (`12.50`, `1.2.3`) and anything else. Rupiah have no sen in
+    Peken, so `12,50` is never silently read as 1250 or 12.
+    """
+    match = _RUPIAH.fullmatch((text or "").strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a whole rupiah amount")
+    return int(match.group(1).replace(".", ""))

@@ -27,6 +27,12 @@ def as_utc(dt: datetime) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
+def iso_utc(dt: datetime | None) -> str | None:
+    """A timestamp as the API writes it: ISO 8601 in UTC with its offset
+    (`2026-11-30T17:00:00+00:00`); a stored naive value is taken as UTC. None stays None."""
+    return None if dt is None else as_utc(dt).isoformat()
+
+
 def to_wib(dt: datetime) -> datetime:
     return as_utc(dt).astimezone(WIB)
 

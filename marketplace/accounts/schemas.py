@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
 
 from marketplace.accounts import rules
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 
 # The same values as marketplace.shops.models (checked by a test); not imported from there
 # because loading another area's package from here makes an import cycle.
@@ -146,8 +146,8 @@ class VendorSchema(Schema):
     umk_class = fields.String(attribute="effective_umk_class")
     status_reason = fields.String(allow_none=True)
     owner_id = fields.Integer()
-    created_at = fields.DateTime()
-    verified_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    verified_at = UtcDateTime(allow_none=True)
 
 
 class ImportErrorSchema(Schema):

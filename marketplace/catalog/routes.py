@@ -7,8 +7,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import EXCLUDE
-from marshmallow import ValidationError as MarshmallowValidationError
 
 from marketplace.api import endpoint, require_role
 from marketplace.catalog import bp, services
@@ -21,6 +19,8 @@ from marketplace.catalog.schemas import (
     ProductSchema,
 )
 from marketplace.errors import ValidationFailed
+from marketplace.forms import form_values, load_form
+from marketplace.pages import page_query
 
 VENDOR_TYPE_LABELS = {
     "kelontong": _l("Toko kelontong"),
@@ -39,10 +39,8 @@ def _viewer():
 
 
 def _load(schema, data: dict):
-    try:
-        return schema.load(data, unknown=EXCLUDE)
-    except MarshmallowValidationError as err:
-        raise ValidationFailed(details=err.messages) from None
+    """A page's query or form values through its API schema; unknown keys are ignored."""
+    return load_form(schema, data, message=ValidationFailed.message)
 
 
 # ---------------------------------------------------------------- API
@@ -136,7 +134,7 @@ def home():
 @bp.get("/products")
 def browse():
     """Browse and search listed products with filters, sorts and pagination."""
-    args = _load(ProductQuery(), request.args.to_dict())
+    args = _load(ProductQuery(), page_query(request.args))
     page = services.search_products(args, _viewer())
     return render_template(
         "catalog/browse.html",
@@ -162,7 +160,7 @@ def product_page(product_id: int):
 @bp.get("/shops/<int:vendor_id>")
 def shop(vendor_id: int):
     """A verified shop's public page listing its products; 404 when not verified."""
-    args = _load(ProductQuery(), request.args.to_dict())
+    args = _load(ProductQuery(), page_query(request.args))
     vendor, page, at_cap = services.shop_page(vendor_id, args)
     return render_template("catalog/shop.html", vendor=vendor, page=page, at_cap=at_cap)
 
@@ -196,7 +194,7 @@ def admin_categories_update(slug: str):
 
 def _form() -> dict:
     """The posted fields without the CSRF token; an empty English name clears it."""
-    data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    data = form_values(request.form)
     if "name_en" in data and not data["name_en"].strip():
         data["name_en"] = None
     return data

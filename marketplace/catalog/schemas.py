@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
 
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 from marketplace.catalog import rules
 
 
@@ -115,7 +115,7 @@ class ProductSchema(Schema):
     purchasable = fields.Function(_purchasable)
     vendor = fields.Nested(VendorPublicSchema)
     image_url = fields.Function(_image_url)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 # ---------------------------------------------------------------- admin input

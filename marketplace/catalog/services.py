@@ -23,8 +23,7 @@ from marketplace.catalog.models import Category, Product
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.queries import (
-    cap_amount,
-    vendor_sales,
+    vendor_at_cap,
     vendor_sales_subquery,
     vendors_at_cap_ids,
 )
@@ -72,12 +71,6 @@ def listed_products_query(period: str | None = None, *, include_capped: bool = F
         if capped:
             stmt = stmt.where(Product.vendor_id.not_in(capped))
     return stmt
-
-
-def vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
-    """Whether the shop's paid sales (net of refunds) in `period` reached the fair-share cap."""
-    period = period or current_period()
-    return vendor_sales(vendor_id, period) >= cap_amount(period)
 
 
 def get_listed_product(product_id: int) -> Product:

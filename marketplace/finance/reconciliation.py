@@ -34,8 +34,8 @@ from marketplace.finance.models import ProviderFeePosting, Reconciliation
 from marketplace.ledger.models import PROVIDER_CASH, PROVIDER_FEES, JournalEntry
 from marketplace.ledger.services import post_journal
 from marketplace.payments.models import Payment, Refund
-from marketplace.payments.stripe_client import CURRENCY, from_stripe_amount, get_stripe_client
-from marketplace.timeutil import WIB, naive_utc, to_wib
+from marketplace.stripe_client import CURRENCY, from_stripe_amount, get_stripe_client
+from marketplace.timeutil import WIB, iso_utc, naive_utc, to_wib
 
 PROVIDER_ID_RE = re.compile(r"\b(?:ch|py|pi|re|pyr|tr|trr|po|txn)_[A-Za-z0-9]+\b")
 MAX_ITEMS_KEPT = 2000  # per group, so one huge export cannot bloat a row; counts stay exact
@@ -408,10 +408,6 @@ def _load_ledger(
     return _LedgerIndex(journals=journals, by_ref=by_ref, stripe_journal_ids=stripe_ids)
 
 
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() if dt else None
-
-
 def match_rows(rows: list[ProviderRow], ledger: _LedgerIndex) -> dict:
     """Sort every provider row into matched / missing_in_ledger / amount_mismatches / ignored,
     and every unmatched provider-facing journal of the period into missing_at_provider."""
@@ -430,7 +426,7 @@ def match_rows(rows: list[ProviderRow], ledger: _LedgerIndex) -> dict:
             "type": row.type,
             "source": row.source,
             "provider_amount": abs(row.amount),
-            "created": _iso(row.created),
+            "created": iso_utc(row.created),
         }
         if row.category == "fee":
             continue
@@ -478,7 +474,7 @@ def match_rows(rows: list[ProviderRow], ledger: _LedgerIndex) -> dict:
                 "category": rules.journal_category(j.kind, j.reference),
                 "reference": j.reference,
                 "ledger_amount": _gross(j),
-                "created_at": _iso(j.created_at),
+                "created_at": iso_utc(j.created_at),
                 "order_id": j.order_id,
                 "payment_id": j.payment_id,
                 "refund_id": j.refund_id,

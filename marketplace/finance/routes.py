@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, Schema
-from marshmallow import ValidationError as MarshmallowValidationError
+from marshmallow import RAISE, Schema
 
-from marketplace.api import PageQuery, _load, api_user, endpoint, json_body, page_args, require_role
+from marketplace.accounts.queries import opd_choices
+from marketplace.api import PageQuery, api_user, endpoint, json_body, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.finance import bp, charts, reconciliation, rules, services
 from marketplace.finance.schemas import (
@@ -28,8 +28,11 @@ from marketplace.finance.schemas import (
     TargetsSchema,
     WatchQuery,
 )
-from marketplace.payments.stripe_client import stripe_enabled
-from marketplace.timeutil import current_period, previous_period
+from marketplace.forms import form_rupiah, form_values, load_form
+from marketplace.ledger.queries import ledger_balances
+from marketplace.pages import page_query
+from marketplace.stripe_client import stripe_enabled
+from marketplace.timeutil import current_period, iso_utc, previous_period
 
 FINANCE_READERS = ("finance", "admin")
 XLSX = services.EXPORT_MIMETYPES["xlsx"]
@@ -121,7 +124,7 @@ def get_watch(args):
     page, per_page = page_args(args)
     result = services.watch_report(args["period"], page, per_page)
     for item in result["moved_up"]:
-        item["at"] = item["at"].isoformat() if item["at"] else None
+        item["at"] = iso_utc(item["at"])
     return result
 
 
@@ -163,11 +166,15 @@ def post_reconciliation():
         upload = request.files.get("file")
         if upload is None:
             raise ValidationFailed(details={"file": ["Wajib diisi."]})
-        form = _load(ReconcileUploadForm(), request.form.to_dict(), EXCLUDE)
+        form = load_form(
+            ReconcileUploadForm(), request.form.to_dict(), message=ValidationFailed.message
+        )
         return reconciliation.reconcile_csv(
             user, upload.read(), upload.filename, form["from_"], form["to"]
         ), 201
-    data = _load(StripeReconcileSchema(), json_body(), "raise")
+    data = load_form(
+        StripeReconcileSchema(), json_body(), message=ValidationFailed.message, unknown=RAISE
+    )
     return reconciliation.reconcile_stripe(user, data["from_"], data["to"]), 201
 
 
@@ -227,10 +234,7 @@ def get_audit_log(args):
 
 # ---------------------------------------------------------------- pages
 def _query(schema: Schema) -> dict[str, Any]:
-    try:
-        return schema.load(request.args.to_dict(), unknown=EXCLUDE)
-    except MarshmallowValidationError as err:
-        raise ValidationFailed(_("Filter tidak valid."), details=err.messages) from None
+    return load_form(schema, page_query(request.args), message=_("Filter tidak valid."))
 
 
 def _chart_labels() -> dict[str, str]:
@@ -294,38 +298,21 @@ def dashboard():
     )
 
 
-def _form_amount(raw: str | None, field: str, errors: dict[str, list[str]]) -> int:
-    """Amounts typed as 2000000, 2.000.000 or Rp 2.000.000; blank is zero."""
-    text = re.sub(r"[\s.]", "", (raw or "").strip())
-    text = re.sub(r"^[Rr][Pp]", "", text)
-    if text == "":
-        return 0
-    if not text.isdigit():
-        errors.setdefault(field, []).append(
-            _("Jumlah harus bilangan bulat rupiah, misalnya 100000.")
-        )
-        return 0
-    return int(text)
-
-
 def _targets_form(opd_codes: list[str]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     data: dict[str, Any] = {
-        k: _form_amount(request.form.get(k), k, errors) for k in rules.TARGET_KINDS
+        k: form_rupiah(request.form.get(k), k, errors, blank=0) for k in rules.TARGET_KINDS
     }
     by_opd: dict[str, dict[str, int]] = {}
     for code in opd_codes:
         raw = {k: request.form.get(f"opd-{code}-{k}", "") for k in rules.TARGET_KINDS}
         if not any(v.strip() for v in raw.values()):
             continue
-        by_opd[code] = {k: _form_amount(v, f"{code} {k}", errors) for k, v in raw.items()}
+        by_opd[code] = {k: form_rupiah(v, f"{code} {k}", errors, blank=0) for k, v in raw.items()}
     data["by_opd"] = by_opd
     if errors:
         raise ValidationFailed(_("Periksa isian target."), details=errors)
-    try:
-        return TargetsSchema().load(data)
-    except MarshmallowValidationError as err:
-        raise ValidationFailed(_("Periksa isian target."), details=err.messages) from None
+    return load_form(TargetsSchema(), data, message=_("Periksa isian target."), unknown=RAISE)
 
 
 @bp.route("/finance/targets/<int:year>", methods=["GET", "POST"])
@@ -333,7 +320,7 @@ def targets_page(year):
     """Finance/admin: the form to set a year's targets city-wide and per OPD (confirmed first)."""
     user = require_role(*FINANCE_READERS)
     _check_year(year)
-    opds = services.opd_choices()
+    opds = opd_choices()
     if request.method == "POST":
         services.set_targets(user, year, _targets_form([o.code for o in opds]))
         flash(_("Target tahun %(y)s disimpan.", y=year), "success")
@@ -375,7 +362,7 @@ def ledger_page():
     journals = services.list_journals(args["kind"], *page_args(args))
     return render_template(
         "finance/ledger.html",
-        balances=services.ledger_balances(),
+        balances=ledger_balances(),
         journals=journals,
         kinds=services.journal_kinds(),
         kind=args["kind"],
@@ -388,21 +375,20 @@ def reconciliations_page():
     if request.method == "POST":
         user = require_role("finance")
         if request.form.get("source") == "stripe":
-            data = _load(
+            data = load_form(
                 StripeReconcileSchema(),
                 {
                     "source": "stripe",
                     "from": request.form.get("from", ""),
                     "to": request.form.get("to", ""),
                 },
-                EXCLUDE,
             )
             rec = reconciliation.reconcile_stripe(user, data["from_"], data["to"])
         else:
             upload = request.files.get("file")
             if upload is None or not upload.filename:
                 raise ValidationFailed(_("Pilih berkas CSV ekspor Stripe."), details={})
-            form = _load(ReconcileUploadForm(), request.form.to_dict(), EXCLUDE)
+            form = load_form(ReconcileUploadForm(), form_values(request.form))
             rec = reconciliation.reconcile_csv(
                 user, upload.read(), upload.filename, form["from_"], form["to"]
             )

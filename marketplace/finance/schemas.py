@@ -15,7 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 from marketplace.finance import rules
 from marketplace.timeutil import is_period
 
@@ -177,7 +177,7 @@ class TargetsOut(Schema):
     local = fields.Integer()
     by_opd = fields.Dict(keys=fields.String(), values=fields.Dict())
     is_set = fields.Boolean()
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = UtcDateTime(allow_none=True)
 
 
 class JournalLineOut(Schema):
@@ -196,7 +196,7 @@ class JournalOut(Schema):
     refund_id = fields.Integer(allow_none=True)
     payout_id = fields.Integer(allow_none=True)
     actor_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     lines = fields.List(fields.Nested(JournalLineOut))
 
 
@@ -216,7 +216,7 @@ class AuditOut(Schema):
     before = fields.Raw(allow_none=True)
     after = fields.Raw(allow_none=True)
     reason = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ReconciliationSummaryOut(Schema):
@@ -224,11 +224,11 @@ class ReconciliationSummaryOut(Schema):
     source = fields.String()
     filename = fields.String(allow_none=True)
     actor = fields.Nested(AuditActorOut, allow_none=True)
-    period_from = fields.DateTime(allow_none=True)
-    period_to = fields.DateTime(allow_none=True)
+    period_from = UtcDateTime(allow_none=True)
+    period_to = UtcDateTime(allow_none=True)
     rows = fields.Integer()
     counts = fields.Method("_counts")
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
     def _counts(self, obj):
         return {

@@ -22,9 +22,9 @@ from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import db
 from marketplace.finance import rules
 from marketplace.finance.models import CITY_SCOPE, SpendingTarget
+from marketplace.ledger import rules as ledger_rules
 from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ledger.queries import cap_amount, vendor_sales_subquery
-from marketplace.ledger.services import account_balances
 from marketplace.shops.models import Vendor
 from marketplace.timeutil import (
     WIB,
@@ -365,7 +365,7 @@ def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
             "sales": int(s),
             "cap": cap,
             "percent_bps": rules.share_bps(int(s), cap),
-            "at_cap": int(s) >= cap,
+            "at_cap": ledger_rules.is_at_cap(int(s), cap),
         }
         for v, s in near
     ]
@@ -459,12 +459,6 @@ def _vendor_brief(v: Vendor) -> dict:
 
 
 # ---------------------------------------------------------------- ledger
-def ledger_balances() -> dict:
-    """Account balances (debit positive) and their sum, which must be zero."""
-    balances = account_balances()
-    return {"balances": balances, "total": sum(balances.values())}
-
-
 def journal_kinds() -> list[str]:
     return list(
         db.session.scalars(select(JournalEntry.kind).distinct().order_by(JournalEntry.kind))
@@ -540,7 +534,3 @@ def audit_target_types() -> list[str]:
     return list(
         db.session.scalars(select(AuditLog.target_type).distinct().order_by(AuditLog.target_type))
     )
-
-
-def opd_choices() -> list[Opd]:
-    return list(db.session.scalars(select(Opd).order_by(Opd.code)))

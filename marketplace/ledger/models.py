@@ -99,3 +99,13 @@ class SpendingRecord(db.Model):
     is_pdn: Mapped[bool] = mapped_column(Boolean)
     amount: Mapped[int] = money_column()
     created_at: Mapped[datetime] = created_at_column()
+
+
+class FairShareCap(db.Model):
+    """The per-vendor sales cap for one period, when an admin set one (else FAIR_SHARE_CAP)."""
+
+    __tablename__ = "fair_share_caps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), unique=True)
+    amount: Mapped[int] = money_column()
+    created_at: Mapped[datetime] = created_at_column()

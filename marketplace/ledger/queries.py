@@ -1,12 +1,18 @@
-"""Read-only queries over spending records shared by several areas."""
+"""Read-only queries over the ledger and the spending records, shared by several areas: sales
+per shop and period, the fair-share cap and who reached it, account balances."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.ledger.models import SpendingRecord
+from marketplace.ledger import rules
+from marketplace.ledger.models import ACCOUNTS, FairShareCap, SpendingRecord
+from marketplace.ledger.services import account_balances
+from marketplace.timeutil import current_period
 
 
 def vendor_sales_subquery(period: str):
@@ -46,8 +52,6 @@ def vendors_sales(vendor_ids, period: str) -> dict[int, int]:
 
 def cap_amount(period: str) -> int:
     """The fair-share cap for `period`: the admin's setting for it, else FAIR_SHARE_CAP."""
-    from marketplace.ordering.models import FairShareCap
-
     amount = db.session.scalar(select(FairShareCap.amount).where(FairShareCap.period == period))
     return int(amount) if amount is not None else int(current_app.config["FAIR_SHARE_CAP"])
 
@@ -69,3 +73,32 @@ def vendors_at_cap_subquery(period: str):
     """Vendor ids whose sales in `period` reached the cap (they are not listed)."""
     sales = vendor_sales_subquery(period)
     return select(sales.c.vendor_id).where(sales.c.sales >= cap_amount(period))
+
+
+def vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
+    """Whether the shop's sales in `period` (default: the current WIB period), paid lines net of
+    refunds, reached the fair-share cap: then it is not listed and cannot be checked out."""
+    period = period or current_period()
+    return rules.is_at_cap(vendor_sales(vendor_id, period), cap_amount(period))
+
+
+def vendors_at_cap(vendor_ids, period: str | None = None) -> set[int]:
+    """The ids among `vendor_ids` whose shop reached the cap of `period` (default: the current WIB
+    period): two statements whatever the number of shops, so a cart or checkout spanning many
+    shops is no N+1."""
+    vendor_ids = set(vendor_ids)
+    if not vendor_ids:
+        return set()
+    period = period or current_period()
+    cap = cap_amount(period)
+    sales = vendors_sales(vendor_ids, period)
+    return {v for v in vendor_ids if rules.is_at_cap(sales.get(v, 0), cap)}
+
+
+def ledger_balances() -> dict[str, Any]:
+    """Every ledger account's balance, debit positive, as `{"accounts": {account: balance},
+    "total": sum}`: every known account is present (0 when unused) and the total is always zero
+    (a non-zero total means a journal did not balance)."""
+    balances = {account: 0 for account in ACCOUNTS}
+    balances.update(account_balances())
+    return {"accounts": balances, "total": sum(balances.values())}

@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, Schema
-from marshmallow import ValidationError as MarshmallowValidationError
+from marshmallow import RAISE, Schema
 
+from marketplace.accounts.queries import opd_choices
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
+from marketplace.forms import form_rupiah, load_form
 from marketplace.mandate import bp, services
 from marketplace.mandate.schemas import (
     SORTS,
@@ -25,6 +26,7 @@ from marketplace.mandate.schemas import (
     RulesBody,
     RuleSchema,
 )
+from marketplace.pages import page_query
 from marketplace.timeutil import current_period, previous_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,10 +150,7 @@ def get_mandate_compliance_by_opd(args):
 
 # ---------------------------------------------------------------- pages
 def _query(schema: Schema) -> dict[str, Any]:
-    try:
-        return schema.load(request.args.to_dict(), unknown=EXCLUDE)
-    except MarshmallowValidationError as err:
-        raise ValidationFailed(_("Filter tidak valid."), details=err.messages) from None
+    return load_form(schema, page_query(request.args), message=_("Filter tidak valid."))
 
 
 def _recent_periods(anchor: str, count: int = 12) -> list[str]:
@@ -210,7 +209,7 @@ def compliance_page():
         report=report,
         by_opd=by_opd["items"],
         args=args,
-        opds=services.opd_choices(),
+        opds=opd_choices(),
         sorts=SORTS,
         periods=_recent_periods(current_period()),
         csv_url=url_for("mandate.api_get_mandate_compliance", format="csv", **download),
@@ -218,20 +217,9 @@ def compliance_page():
     )
 
 
-def _form_amount(raw: str | None, field: str, errors: dict[str, list[str]]) -> int | None:
-    """Amounts typed as 2000000, 2.000.000 or Rp 2.000.000."""
-    text = re.sub(r"[\s.]", "", (raw or "").strip()).removeprefix("Rp").removeprefix("rp")
-    if not text.isdigit():
-        errors.setdefault(field, []).append(
-            _("Jumlah harus bilangan bulat rupiah, misalnya 100000.")
-        )
-        return None
-    return int(text)
-
-
 def _rules_form() -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
-    default_amount = _form_amount(request.form.get("default_amount"), "default_amount", errors)
+    default_amount = form_rupiah(request.form.get("default_amount"), "default_amount", errors)
     by_position: dict[str, int] = {}
     for name, raw in zip(
         request.form.getlist("position"), request.form.getlist("amount"), strict=False
@@ -243,7 +231,7 @@ def _rules_form() -> dict[str, Any]:
                 _("Isi nama jabatan untuk jumlah %(a)s.", a=raw)
             )
             continue
-        amount = _form_amount(raw, name.strip(), errors)
+        amount = form_rupiah(raw, name.strip(), errors)
         if amount is not None:
             if name.strip() in by_position:
                 errors.setdefault(name.strip(), []).append(_("Jabatan ini diisi dua kali."))
@@ -255,10 +243,7 @@ def _rules_form() -> dict[str, Any]:
     }
     if errors:
         raise ValidationFailed(_("Periksa isian aturan."), details=errors)
-    try:
-        return RulesBody().load(data)
-    except MarshmallowValidationError as err:
-        raise ValidationFailed(_("Periksa isian aturan."), details=err.messages) from None
+    return load_form(RulesBody(), data, message=_("Periksa isian aturan."), unknown=RAISE)
 
 
 @bp.route("/admin/mandate-rules", methods=["GET", "POST"])

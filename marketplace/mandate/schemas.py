@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 from marketplace.timeutil import PERIOD_RE
 
 MAX_AMOUNT = 1_000_000_000_000  # Rp1 triliun: far above any monthly minimum, below BIGINT
@@ -118,8 +118,8 @@ class RuleSchema(Schema):
     default_amount = fields.Integer()
     by_position = fields.Dict(keys=fields.String(), values=fields.Integer())
     in_force = fields.Boolean(metadata={"description": "This rule judges the current period."})
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
     updated_by = fields.String(allow_none=True)
 
 

@@ -505,11 +505,6 @@ def compliance_by_opd(
     }
 
 
-def opd_choices() -> list[tuple[str, str]]:
-    """(code, name) of every OPD, for filter forms."""
-    return [(c, n) for c, n in db.session.execute(select(Opd.code, Opd.name).order_by(Opd.name))]
-
-
 # ---------------------------------------------------------------- downloads
 
 EXPORT_COLUMNS = (

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from marketplace.api import api_user, endpoint, page_args
 from marketplace.notifications import bp, services
 from marketplace.notifications.schemas import NotificationQuery, NotificationSchema
+from marketplace.pages import page_arg
 from marketplace.security import safe_next
 
 
@@ -55,7 +56,7 @@ def read_all_notifications():
 def inbox():
     """The signed-in user's notifications, newest first, unread ones highlighted."""
     user = api_user()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg(request.args)
     unread_only = request.args.get("unread") == "1"
     return render_template(
         "notifications/inbox.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 
 
 class NotificationQuery(PageQuery):
@@ -21,6 +21,6 @@ class NotificationSchema(Schema):
     body = fields.String()
     url = fields.String(allow_none=True)
     read = fields.Function(lambda n: n.read_at is not None)
-    read_at = fields.DateTime(allow_none=True)
-    emailed_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    read_at = UtcDateTime(allow_none=True)
+    emailed_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()

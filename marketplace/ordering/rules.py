@@ -1,4 +1,4 @@
-"""Ordering rules with no database: line VAT, commission, refund splits, order numbers, cap.
+"""Ordering rules with no database: line VAT, commission, refund splits, order numbers.
 
 Every amount is integer rupiah; rounding is half-up (marketplace.money) and splits sum exactly.
 """
@@ -10,6 +10,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+# The cap rule lives in the ledger; ordering.services still reads it as rules.vendor_cap_state
+# until it calls ledger.queries.vendors_at_cap (then this line goes).
+from marketplace.ledger.rules import vendor_cap_state  # noqa: F401
 from marketplace.money import allocate, percent_bps, round_half_up, vat_included
 
 MAX_CART_QUANTITY = 999
@@ -53,11 +56,6 @@ def refund_line_shares(line_remaining: list[int], amount: int) -> list[int]:
     if amount > sum(line_remaining):
         raise ValueError("a refund cannot exceed what is left on the lines")
     return allocate(amount, line_remaining)
-
-
-def vendor_cap_state(sales: int, cap: int) -> str:
-    """`open` below the cap, `reached` at or over it (a checkout may cross it once)."""
-    return "reached" if sales >= cap else "open"
 
 
 def order_number(period: str, order_id: int) -> str:

@@ -5,17 +5,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 from marketplace.ordering.models import ORDER_STATUSES
 from marketplace.ordering.rules import MAX_CART_QUANTITY
-from marketplace.timeutil import as_utc
-
-
-class UtcDateTime(fields.DateTime):
-    """Stored naive UTC → ISO 8601 with the offset, so clients never guess the zone."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else as_utc(value).isoformat()
 
 
 def _no_bool(data, *names):

@@ -40,6 +40,7 @@ from marketplace.ledger.models import (
     VENDOR_AVAILABLE,
     VENDOR_PENDING,
     VENDOR_RECEIVABLE,
+    FairShareCap,
     SpendingRecord,
 )
 from marketplace.ledger.queries import cap_amount, vendor_sales, vendors_sales
@@ -57,7 +58,6 @@ from marketplace.ordering.errors import (
 from marketplace.ordering.models import (
     CartItem,
     Checkout,
-    FairShareCap,
     Order,
     OrderEvent,
     OrderLine,

@@ -59,14 +59,14 @@ class StripeProvider(PaymentProvider):
     name = "stripe"
 
     def _client(self):
-        from marketplace.payments.stripe_client import get_stripe_client
+        from marketplace.stripe_client import get_stripe_client
 
         return get_stripe_client()
 
     def create_payment(self, payment, checkout) -> ProviderPayment:
         import stripe
 
-        from marketplace.payments.stripe_client import CURRENCY, to_stripe_amount
+        from marketplace.stripe_client import CURRENCY, to_stripe_amount
 
         try:
             intent = self._client().v1.payment_intents.create(
@@ -89,7 +89,7 @@ class StripeProvider(PaymentProvider):
     def refund(self, payment, amount: int, key: str) -> str:
         import stripe
 
-        from marketplace.payments.stripe_client import to_stripe_amount
+        from marketplace.stripe_client import to_stripe_amount
 
         try:
             refund = self._client().v1.refunds.create(

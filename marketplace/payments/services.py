@@ -49,7 +49,7 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
     """Verify and apply one Stripe event: payment_intent.succeeded marks the orders paid,
     payment_intent.payment_failed records the failure, charge.refunded records refunds made at
     Stripe; other types are acknowledged. 400 invalid_signature / bad_request."""
-    from marketplace.payments.stripe_client import construct_event
+    from marketplace.stripe_client import construct_event
 
     try:
         construct_event(payload, signature)
@@ -113,7 +113,7 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> dict[str, An
 def _sync_refunds(payment: Payment, charge: dict[str, Any]) -> list[Refund]:
     """Refunds made in the Stripe dashboard: record what Stripe refunded beyond what we know,
     spread over the payment's orders in id order (our own refunds are already recorded)."""
-    from marketplace.payments.stripe_client import from_stripe_amount
+    from marketplace.stripe_client import from_stripe_amount
 
     refunded_at_stripe = from_stripe_amount(charge.get("amount_refunded") or 0)
     known = (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import stripe
 
 from marketplace.errors import ValidationFailed
-from marketplace.payments.stripe_client import CURRENCY, get_stripe_client, to_stripe_amount
 from marketplace.payouts import rules
+from marketplace.stripe_client import CURRENCY, get_stripe_client, to_stripe_amount
 
 if TYPE_CHECKING:
     from marketplace.payouts.models import Payout

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, Schema
-from marshmallow import ValidationError as MarshmallowValidationError
+from marshmallow import Schema
 
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
-from marketplace.errors import ValidationFailed
+from marketplace.forms import form_values, load_form
 from marketplace.money import format_rupiah
+from marketplace.pages import page_arg
 from marketplace.payouts import bp, rules, services
 from marketplace.payouts.schemas import (
     BalanceSchema,
@@ -219,21 +219,9 @@ def retry_payout(payout_id):
 
 # ================================================================= pages
 def _form(schema: Schema, labels: dict[str, str]) -> dict[str, Any]:
-    """Load a page form with the API schema; field errors are keyed by their visible label."""
-    data = {k: v for k, v in request.form.items() if v != ""}
-    try:
-        return schema.load(data, unknown=EXCLUDE)  # csrf_token, next…
-    except MarshmallowValidationError as err:
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        details = {
-            labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
-            for k, v in messages.items()
-        }
-        raise ValidationFailed(_("Periksa kembali isian formulir."), details=details) from None
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    """Load a page form with the API schema (blank fields count as not sent); field errors are
+    keyed by their visible label."""
+    return load_form(schema, form_values(request.form, drop_blank=True), labels=labels)
 
 
 @bp.get("/finance/payouts")
@@ -247,7 +235,7 @@ def finance_payouts():
     payouts = services.list_payouts(status=wanted, page=1, per_page=100)
     return render_template(
         "payouts/finance_payouts.html",
-        runs=services.list_runs(_page_number(), 10),
+        runs=services.list_runs(page_arg(request.args), 10),
         payouts=payouts,
         status=status,
         can_act=user.role == "finance",
@@ -353,5 +341,5 @@ def shop_payouts():
         "payouts/shop_payouts.html",
         vendor=vendor,
         balance=services.vendor_balance(vendor.id),
-        payouts=services.list_shop_payouts(user, _page_number(), 20),
+        payouts=services.list_shop_payouts(user, page_arg(request.args), 20),
     )

@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 from marketplace.payouts import rules
 
 
-class AsOfField(fields.Field):
-    """ISO date or datetime → naive UTC cut-off (a date is the start of that day in WIB)."""
+class AsOfField(UtcDateTime):
+    """ISO date or datetime → naive UTC cut-off (a date is the start of that day in WIB); dumped
+    like every timestamp, with its offset."""
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Not a valid ISO date or datetime."
@@ -25,12 +26,15 @@ class AsOfField(fields.Field):
         except ValueError:
             raise self.make_error("invalid") from None
 
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.isoformat() + "Z"
-
 
 class PayoutRunCreateSchema(Schema):
-    as_of = AsOfField(load_default=None, allow_none=True)
+    as_of = AsOfField(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Cut-off: an ISO datetime, or a date (the start of that WIB day)."
+        },
+    )
     adapter = fields.String(load_default="manual", validate=validate.OneOf(rules.ADAPTERS))
 
 
@@ -90,11 +94,11 @@ class PayoutSchema(Schema):
     failure_code = fields.String(allow_none=True)
     failure_message = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    exported_at = fields.DateTime(allow_none=True)
-    paid_at = fields.DateTime(allow_none=True)
-    failed_at = fields.DateTime(allow_none=True)
-    cancelled_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    exported_at = UtcDateTime(allow_none=True)
+    paid_at = UtcDateTime(allow_none=True)
+    failed_at = UtcDateTime(allow_none=True)
+    cancelled_at = UtcDateTime(allow_none=True)
 
 
 class ShopPayoutSchema(Schema):
@@ -110,9 +114,9 @@ class ShopPayoutSchema(Schema):
     bank_account_number = fields.String(allow_none=True)
     bank_reference = fields.String(allow_none=True)
     provider_ref = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    paid_at = fields.DateTime(allow_none=True)
-    cancelled_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    paid_at = UtcDateTime(allow_none=True)
+    cancelled_at = UtcDateTime(allow_none=True)
 
 
 class FlaggedVendorSchema(Schema):
@@ -133,7 +137,7 @@ class PayoutRunSchema(Schema):
     payout_count = fields.Integer()
     flagged = fields.List(fields.Nested(FlaggedVendorSchema))
     payouts = fields.List(fields.Nested(PayoutSchema))
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class BalanceSchema(Schema):

@@ -35,11 +35,12 @@ from marketplace.ledger.models import (
 from marketplace.ledger.services import post_journal
 from marketplace.models_base import utcnow
 from marketplace.money import format_rupiah
-from marketplace.payments.stripe_client import StripeNotConfigured, stripe_enabled
 from marketplace.payouts import rules
 from marketplace.payouts.adapters import SendResult, TransferRequest, get_adapter
 from marketplace.payouts.models import Payout, PayoutRun
 from marketplace.shops.models import Vendor
+from marketplace.stripe_client import StripeNotConfigured, stripe_enabled
+from marketplace.timeutil import iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +241,7 @@ def run_payouts(actor, *, as_of: datetime | None = None, adapter: str = "manual"
         run.id,
         after={
             "adapter": adapter,
-            "as_of": as_of.isoformat() if as_of else None,
+            "as_of": iso_utc(as_of),
             "payouts": len(run.payouts),
             "total": total,
             "flagged": [f["vendor_id"] for f in flagged],

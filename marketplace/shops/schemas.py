@@ -15,7 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from marketplace.api import PageQuery
+from marketplace.api import PageQuery, UtcDateTime
 from marketplace.shops.models import UMK_CLASSES
 from marketplace.shops.rules import ADJUSTMENT_KINDS, is_low_stock
 
@@ -59,8 +59,8 @@ class ShopSchema(Schema):
     bank_name = fields.String(allow_none=True)
     bank_account_number = fields.String(allow_none=True)
     bank_account_name = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    verified_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    verified_at = UtcDateTime(allow_none=True)
 
 
 class ShopUpdateSchema(Schema):
@@ -106,8 +106,8 @@ class ProductOwnerSchema(Schema):
     image_url = fields.Function(
         lambda p: url_for("core.uploaded_file", filename=p.image_path) if p.image_path else None
     )
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class _ProductFields(Schema):
@@ -195,7 +195,7 @@ class StockMovementSchema(Schema):
     note = fields.String(allow_none=True)
     order_id = fields.Integer(allow_none=True)
     actor = fields.Nested(StockActorSchema, allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class StockAdjustmentResultSchema(Schema):

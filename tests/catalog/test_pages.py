@@ -7,7 +7,7 @@ from flask_babel import refresh
 
 from marketplace.catalog.models import Category
 from marketplace.extensions import db
-from marketplace.ordering.models import FairShareCap
+from marketplace.ledger.models import FairShareCap
 from marketplace.timeutil import current_period
 from tests.catalog.conftest import record_sale
 from tests.factories import (

@@ -8,7 +8,7 @@ from marketplace.catalog import services
 from marketplace.catalog.models import Category
 from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.ordering.models import FairShareCap
+from marketplace.ledger.models import FairShareCap
 from marketplace.timeutil import current_period, previous_period
 from tests.catalog.conftest import record_sale
 from tests.factories import (

@@ -2,7 +2,7 @@
 
 import stripe
 
-from marketplace.payments.stripe_client import construct_event, get_stripe_client, to_stripe_amount
+from marketplace.stripe_client import construct_event, get_stripe_client, to_stripe_amount
 from tests.stripe_fake import FakeStripeHTTP, event, sign_webhook, stripe_error
 
 

@@ -121,6 +121,19 @@ def test_a_bad_target_amount_flashes_and_changes_nothing(finance):
     assert "Periksa isian target." in page
 
 
+@pytest.mark.parametrize("typed", ["12,5rb", "12,50", "-1.000", "12.50"])
+def test_a_target_in_sen_or_shorthand_is_refused_with_the_rupiah_message(finance, typed):
+    resp = finance.post(
+        "/finance/targets/2025",
+        data={"umk": typed, "pdn": "1", "local": "1"},
+        headers={"Referer": "/finance/targets/2025"},
+    )
+    assert resp.status_code == 302
+    assert services.get_targets(2025)["is_set"] is False
+    page = finance.get("/finance/targets/2025").get_data(as_text=True)
+    assert "Jumlah harus bilangan bulat rupiah tanpa sen" in page
+
+
 def test_watch_page_lists_idle_vendors(finance):
     make_vendor(name="Toko Sepi Sekali")
     db.session.commit()

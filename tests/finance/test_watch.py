@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from marketplace.audit.models import record_audit
 from marketplace.extensions import db
-from marketplace.ordering.models import FairShareCap
+from marketplace.ledger.models import FairShareCap
 from tests.factories import make_user, make_vendor
 from tests.finance.helpers import record_spending
 

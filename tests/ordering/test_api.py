@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.ledger.models import JournalEntry, SpendingRecord
-from marketplace.ordering.models import Checkout, FairShareCap, Order
+from marketplace.ledger.models import FairShareCap, JournalEntry, SpendingRecord
+from marketplace.ordering.models import Checkout, Order
 from marketplace.shops.models import StockMovement
 from marketplace.timeutil import current_period
 from tests.factories import (

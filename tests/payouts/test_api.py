@@ -179,7 +179,7 @@ def test_run_with_as_of_date_answers_the_cutoff(app, api, finance, banked_vendor
     _vendor_with_money(banked_vendor)
     resp = api(finance).post("/api/v1/finance/payout-runs", json={"as_of": "2000-01-01"})
     assert resp.status_code == 201
-    assert resp.json["as_of"] == "1999-12-31T17:00:00Z" and resp.json["payouts"] == []
+    assert resp.json["as_of"] == "1999-12-31T17:00:00+00:00" and resp.json["payouts"] == []
 
 
 def test_mark_paid_via_api_then_again_is_409(app, api, finance, banked_vendor):

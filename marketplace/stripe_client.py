@@ -1,4 +1,5 @@
-"""The one place a `stripe.StripeClient` is built, so every area talks to Stripe the same way.
+"""The one place a `stripe.StripeClient` is built, so payments (intents, webhooks), payouts
+(Connect transfers) and finance (balance transactions) talk to Stripe the same way.
 
 IDR is a two-decimal currency in the Stripe API: Rp150.000 is sent as 15000000. Convert only
 here at the boundary (`to_stripe_amount` / `from_stripe_amount`); the rest of the code uses
