@@ -71,16 +71,3 @@ def request_hash(data: dict[str, Any]) -> str:
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-PAYMENT_RANK = {"requires_payment": 0, "processing": 1, "failed": 1, "succeeded": 2, "canceled": 2}
-
-
-def payment_can_move(current: str, new: str) -> bool:
-    """Payment statuses only move forward: a late `failed` never undoes `succeeded`; a failed
-    attempt may still succeed later (the buyer retries on the same PaymentIntent)."""
-    if current == new:
-        return False
-    if current in ("succeeded", "canceled"):
-        return False
-    return PAYMENT_RANK[new] >= PAYMENT_RANK[current]

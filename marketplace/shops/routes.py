@@ -522,7 +522,7 @@ def _back_to_orders(default_tab: str):
 @bp.post("/shop/orders/<int:order_id>/accept")
 def accept_order_page(order_id: int):
     """Accept a paid order (ordering's state machine; 409 flashes when not allowed)."""
-    from marketplace.ordering.services import accept_order
+    from marketplace.ordering.lifecycle import accept_order
 
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
@@ -534,7 +534,7 @@ def accept_order_page(order_id: int):
 @bp.post("/shop/orders/<int:order_id>/reject")
 def reject_order_page(order_id: int):
     """Reject a paid order with a reason; the buyer is refunded in full by ordering."""
-    from marketplace.ordering.services import reject_order
+    from marketplace.ordering.lifecycle import reject_order
 
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
@@ -553,7 +553,7 @@ def reject_order_page(order_id: int):
 @bp.post("/shop/orders/<int:order_id>/ready")
 def ready_order_page(order_id: int):
     """Mark an accepted order ready for pickup or delivery."""
-    from marketplace.ordering.services import mark_order_ready
+    from marketplace.ordering.lifecycle import mark_order_ready
 
     user = _shopkeeper()
     services.get_shop_order(user, order_id)

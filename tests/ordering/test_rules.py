@@ -154,9 +154,3 @@ def test_cap_is_reached_at_the_cap_not_before():
     assert rules.vendor_cap_state(29_999_999, 30_000_000) == "open"
     assert rules.vendor_cap_state(30_000_000, 30_000_000) == "reached"
 
-
-def test_payment_status_only_moves_forward():
-    assert rules.payment_can_move("requires_payment", "succeeded")
-    assert rules.payment_can_move("failed", "succeeded")
-    assert not rules.payment_can_move("succeeded", "failed")
-    assert not rules.payment_can_move("canceled", "succeeded")
