@@ -173,7 +173,8 @@ def list_refunds(order_id):
     tag="vendor",
 )
 def vendor_orders(args):
-    """The caller's shop orders, newest first; filter with ?status=."""
+    """The caller's shop's paid orders, newest first; filter with ?status=. Orders never paid
+    (pending_payment, expired, cancelled before paying) are not listed."""
     page, per_page = page_args(args)
     return queries.list_shop_orders(
         require_role("vendor"), status=args.get("status"), page=page, per_page=per_page

@@ -497,25 +497,29 @@ def import_page():
 
 @bp.get("/shop/orders")
 def orders_page():
-    """The shop's orders by status (tabs with counts), each with its next action."""
+    """The shop's paid orders by status (tabs with counts), each with its next action."""
+    from marketplace.ordering import queries as shop_orders
+
     user = _shopkeeper()
     tab = request.args.get("tab", "paid")
-    if tab not in services.SHOP_ORDER_TABS:
+    if tab not in shop_orders.SHOP_ORDER_TABS:
         tab = "paid"
     page = _page_number()
     return render_template(
         "shops/orders.html",
         tab=tab,
-        tabs=services.SHOP_ORDER_TABS,
-        counts=services.shop_order_counts(user),
-        page=services.list_shop_orders(user, tab, page),
+        tabs=shop_orders.SHOP_ORDER_TABS,
+        counts=shop_orders.shop_order_counts(user),
+        page=shop_orders.list_shop_orders(user, tab=tab, page=page),
     )
 
 
 def _back_to_orders(default_tab: str):
+    from marketplace.ordering import queries as shop_orders
+
     tab = request.form.get("tab") or default_tab
     return redirect(
-        url_for("vendor.orders_page", tab=tab if tab in services.SHOP_ORDER_TABS else None)
+        url_for("vendor.orders_page", tab=tab if tab in shop_orders.SHOP_ORDER_TABS else None)
     )
 
 

@@ -153,4 +153,3 @@ def test_request_hash_ignores_key_order():
 def test_cap_is_reached_at_the_cap_not_before():
     assert rules.vendor_cap_state(29_999_999, 30_000_000) == "open"
     assert rules.vendor_cap_state(30_000_000, 30_000_000) == "reached"
-
