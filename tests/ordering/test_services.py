@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from marketplace import signals
 from marketplace.catalog.models import Product
-from marketplace.errors import InvalidTransition, NotFound
+from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import (
     VENDOR_AVAILABLE,
@@ -32,7 +32,7 @@ from marketplace.ordering.lifecycle import (
     mark_order_ready,
 )
 from marketplace.ordering.refunds import refund_order
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, Refund
 from marketplace.payments.services import confirm_sandbox_payment
 from marketplace.shops.models import StockMovement
 from tests.factories import (
@@ -129,6 +129,18 @@ def test_completion_moves_the_vendor_share_net_of_refunds_to_available(app):
     assert vendor_account_balance(order.vendor_id, VENDOR_PENDING) == 0
     assert vendor_account_balance(order.vendor_id, VENDOR_AVAILABLE) == -18_000
     assert sum(account_balances().values()) == 0
+
+
+@pytest.mark.parametrize("amount", [0, -5_000])
+def test_refund_order_refuses_an_amount_that_is_not_positive(amount):
+    order = make_paid_order(items=[(make_product(price=10_000), 1)])
+    with pytest.raises(ValidationFailed) as refused:
+        refund_order(make_user("finance"), order.id, amount, "salah ketik")
+    assert "amount" in refused.value.details
+    db.session.rollback()
+    db.session.refresh(order)
+    assert order.refunded_total == 0
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
 
 
 def test_refund_after_payout_becomes_a_vendor_receivable():
