@@ -23,15 +23,18 @@ from marketplace.timeutil import current_period
 
 
 def require_buyer(user: User) -> None:
+    """403 unless `user` buys (civil servant or citizen): only buyers have a cart."""
     if user.role not in BUYER_ROLES:
         raise Forbidden("Hanya pembeli (ASN atau warga) yang punya keranjang.")
 
 
 def is_listed(product: Product | None) -> bool:
+    """Whether the product can be bought: active, from a verified shop."""
     return bool(product and product.is_active and product.vendor.status == "verified")
 
 
 def vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
+    """Whether the shop reached the fair-share cap of `period` (default: this WIB month)."""
     period = period or current_period()
     return rules.vendor_cap_state(vendor_sales(vendor_id, period), cap_amount(period)) == "reached"
 

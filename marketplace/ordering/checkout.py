@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
-from marketplace.errors import OutOfStock, ValidationFailed, VendorCapReached
+from marketplace.errors import IdempotencyConflict, OutOfStock, ValidationFailed, VendorCapReached
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
 from marketplace.ordering import rules
@@ -30,6 +30,7 @@ from marketplace.ordering.errors import (
 from marketplace.ordering.lifecycle import expire_due_orders
 from marketplace.ordering.locking import lock_orders
 from marketplace.ordering.models import CartItem, Checkout, Order, OrderEvent, OrderLine
+from marketplace.ordering.schemas import OrderSchema
 from marketplace.ordering.stock import products_table, release_stock
 from marketplace.payments.models import Payment
 from marketplace.payments.providers import PaymentProviderError, provider_for
@@ -38,8 +39,6 @@ from marketplace.timeutil import period_of
 
 
 def _dump_order(order: Order) -> dict[str, Any]:
-    from marketplace.ordering.schemas import OrderSchema
-
     return OrderSchema().dump(order)
 
 
@@ -51,8 +50,6 @@ def _find_checkout(buyer_id: int, key: str) -> Checkout | None:
 
 def _replay(checkout: Checkout, request_hash: str) -> Checkout:
     if checkout.request_hash != request_hash:
-        from marketplace.errors import IdempotencyConflict
-
         raise IdempotencyConflict("Idempotency-Key ini sudah dipakai untuk permintaan lain.")
     if checkout.response_status is None:
         raise IdempotencyInProgress("Checkout dengan kunci ini masih diproses; coba lagi sebentar.")
@@ -77,6 +74,7 @@ def _load_orders(checkout: Checkout) -> list[Order]:
 
 
 def checkout_body(checkout: Checkout, payment: Payment) -> dict[str, Any]:
+    """The answer to a checkout (stored on it, so a retry replays exactly this)."""
     pay = {"id": payment.id, "provider": payment.provider, "status": payment.status}
     if payment.client_secret:
         pay["client_secret"] = payment.client_secret
