@@ -33,7 +33,6 @@ from marketplace.ordering.lifecycle import (
 )
 from marketplace.ordering.refunds import refund_order
 from marketplace.payments.models import Payment, Refund
-from marketplace.payments.services import confirm_sandbox_payment
 from marketplace.shops.models import StockMovement
 from tests.factories import (
     make_civil_servant,
@@ -80,21 +79,6 @@ def test_orders_not_yet_due_do_not_expire():
     _unpaid_checkout(make_civil_servant(), [(product, 1)])
     assert expire_due_orders(now=utcnow() + timedelta(minutes=29)) == 0
     assert _stock(product.id) == 4
-
-
-def test_a_payment_arriving_after_expiry_is_refunded_and_reported():
-    buyer = make_civil_servant()
-    product = make_product(stock=5, price=10_000)
-    checkout = _unpaid_checkout(buyer, [(product, 1)])
-    expire_due_orders(now=utcnow() + timedelta(minutes=31))
-    payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-    payment.status = "requires_payment"  # e.g. Stripe captured it just before we cancelled
-    db.session.commit()
-    confirm_sandbox_payment(buyer, payment.id, "succeeded")
-    assert "kedaluwarsa" in payment.failure_message
-    assert checkout.orders[0].status == "expired"
-    assert db.session.scalar(select(func.count()).select_from(SpendingRecord)) == 0
-    assert sum(account_balances().values()) == 0 and account_balances().get("provider_cash", 0) == 0
 
 
 def test_paying_posts_one_balanced_journal_with_commission_and_spending_records(app):
@@ -213,15 +197,6 @@ def test_a_multi_vendor_checkout_has_one_payment_and_one_order_per_vendor():
     assert sorted(o.vendor_id for o in checkout.orders) == sorted([a.vendor_id, b.vendor_id])
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
     assert len({o.number for o in checkout.orders}) == 2
-
-
-def test_sandbox_confirm_is_404_when_the_sandbox_is_off(app):
-    buyer = make_civil_servant()
-    checkout = _unpaid_checkout(buyer, [(make_product(), 1)])
-    payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-    app.config["PAYMENT_SANDBOX_ENABLED"] = False
-    with pytest.raises(NotFound):
-        confirm_sandbox_payment(buyer, payment.id, "succeeded")
 
 
 def test_cli_jobs_run(app, runner):
