@@ -32,6 +32,7 @@ from marketplace.ordering.locking import lock_orders
 from marketplace.ordering.models import CartItem, Checkout, Order, OrderEvent, OrderLine
 from marketplace.ordering.schemas import OrderSchema
 from marketplace.ordering.stock import products_table, release_stock
+from marketplace.payments import lifecycle as payment_lifecycle
 from marketplace.payments.models import Payment
 from marketplace.payments.providers import PaymentProviderError, provider_for
 from marketplace.shops.models import StockMovement
@@ -136,8 +137,7 @@ def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any
     except PaymentProviderError as err:
         _abandon_checkout(checkout, payment, err)
         return checkout
-    payment.provider_ref = result.ref
-    payment.client_secret = result.client_secret
+    payment_lifecycle.attach_provider_payment(payment, result)
     body = checkout_body(checkout, payment)
     checkout.response_status = 201
     checkout.response_body = body
@@ -269,13 +269,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
             )
         grand_total += total
     checkout.total = grand_total
-    payment = Payment(
-        checkout_id=checkout.id,
-        provider=checkout.payment_method,
-        status="requires_payment",
-        amount=grand_total,
-    )
-    db.session.add(payment)
+    payment = payment_lifecycle.open_payment(checkout, grand_total)
     db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))
     db.session.flush()
     return payment
@@ -288,8 +282,7 @@ def _abandon_checkout(checkout: Checkout, payment: Payment, err: PaymentProvider
         if order.status == "pending_payment":
             order.transition_to("cancelled", note="Pembayaran tidak dapat dibuat.")
             release_stock(order, None)
-    payment.status = "failed"
-    payment.failure_message = err.message
+    payment_lifecycle.mark_failed(payment, err.message)
     checkout.response_status = err.status
     checkout.response_body = err.to_dict()
     db.session.commit()

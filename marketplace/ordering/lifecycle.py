@@ -23,6 +23,7 @@ from marketplace.ordering.locking import locked
 from marketplace.ordering.models import Order
 from marketplace.ordering.refunds import issue_refund
 from marketplace.ordering.stock import release_stock
+from marketplace.payments import lifecycle as payment_lifecycle
 from marketplace.payments.models import Refund
 from marketplace.payments.queries import payment_for_order
 
@@ -163,12 +164,10 @@ def expire_due_orders(now=None, limit: int = 200) -> int:
             order.transition_to("expired", note="Tidak dibayar tepat waktu.")
             release_stock(order, None)
             payment = payment_for_order(order)
-            if (
-                payment is not None
-                and payment.status in ("requires_payment", "failed")
-                and all(o.status != "pending_payment" for o in payment.checkout.orders)
+            if payment is not None and all(
+                o.status != "pending_payment" for o in payment.checkout.orders
             ):
-                payment.status = "canceled"
+                payment_lifecycle.cancel_unpaid(payment)  # nothing left to pay for
             count += 1
         db.session.commit()
     except Exception:  # never let housekeeping break the request that triggered it

@@ -27,6 +27,7 @@ from marketplace.money import format_rupiah
 from marketplace.ordering.locking import lock_orders
 from marketplace.ordering.models import Order
 from marketplace.ordering.refunds import REFUNDABLE, issue_refund
+from marketplace.payments import lifecycle as payment_lifecycle
 from marketplace.payments.models import Payment, Refund
 from marketplace.payments.providers import provider_of
 from marketplace.timeutil import period_of, year_of
@@ -89,9 +90,10 @@ def _void_stale(payment: Payment, stale: list[Order]) -> None:
         reference=ref,
         payment_id=payment.id,
     )
-    payment.failure_message = (
+    payment_lifecycle.report(
+        payment,
         f"Pesanan {numbers} sudah kedaluwarsa sebelum pembayaran masuk; "
-        f"{format_rupiah(amount)} dikembalikan."
+        f"{format_rupiah(amount)} dikembalikan.",
     )
     log.warning(
         "payment %s arrived after orders %s closed; %s refunded", payment.id, numbers, amount

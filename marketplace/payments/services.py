@@ -25,6 +25,7 @@ from marketplace.errors import BadRequest, InvalidTransition, NotFound, Validati
 from marketplace.extensions import db
 from marketplace.ordering import payments_port
 from marketplace.ordering.models import Checkout, Order
+from marketplace.payments import lifecycle
 from marketplace.payments.models import Payment, Refund, StripeEvent
 from marketplace.payments.rules import payment_can_move
 
@@ -50,8 +51,7 @@ def _locked(stmt):
 
 def _succeed(payment: Payment, actor: User | None = None) -> list[Order]:
     """The payment succeeded: record it, then ordering marks its orders paid. Flush only."""
-    payment.status = "succeeded"
-    payment.failure_message = None
+    lifecycle.mark_succeeded(payment)
     return payments_port.mark_checkout_paid(payment, actor)
 
 
@@ -96,8 +96,7 @@ def confirm_sandbox_payment(buyer: User, payment_id: int, outcome: str) -> Payme
     if outcome == "succeeded":
         effects.paid = _succeed(payment, actor=buyer)
     else:
-        payment.status = "failed"
-        payment.failure_message = "Pembayaran sandbox ditolak."
+        lifecycle.mark_failed(payment, "Pembayaran sandbox ditolak.")
     db.session.commit()
     _announce(effects)
     return payment
@@ -133,16 +132,15 @@ def _on_intent_succeeded(obj: dict[str, Any]) -> Effects:
 def _on_intent_failed(obj: dict[str, Any]) -> Effects:
     payment = _payment_for_intent(obj.get("id"), obj.get("metadata"))
     if payment is not None and payment_can_move(payment.status, "failed"):
-        payment.status = "failed"
         error = obj.get("last_payment_error") or {}
-        payment.failure_message = (error.get("message") or "Pembayaran gagal.")[:1000]
+        lifecycle.mark_failed(payment, (error.get("message") or "Pembayaran gagal.")[:1000])
     return Effects()
 
 
 def _on_intent_processing(obj: dict[str, Any]) -> Effects:
     payment = _payment_for_intent(obj.get("id"), obj.get("metadata"))
     if payment is not None and payment_can_move(payment.status, "processing"):
-        payment.status = "processing"
+        lifecycle.mark_processing(payment)
     return Effects()
 
 
