@@ -1214,9 +1214,13 @@ def seed_demo_targets() -> bool:
 def seed_demo_purchases() -> int:
     """A few purchases through the real checkout, so dashboards, balances and progress bars have
     something to show. Idempotent: each demo checkout has a fixed Idempotency-Key."""
-    from marketplace.ordering import services as ordering
+    from marketplace.ordering.cart import add_to_cart
+    from marketplace.ordering.checkout import place_checkout
+    from marketplace.ordering.lifecycle import accept_order, confirm_receipt, mark_order_ready
     from marketplace.ordering.models import Checkout
+    from marketplace.ordering.refunds import refund_order
     from marketplace.payments.models import Payment
+    from marketplace.payments.services import confirm_sandbox_payment
 
     finance = db.session.scalar(select(User).where(User.email == "finance@demo.peken.id"))
     listed = db.session.scalars(
@@ -1244,24 +1248,22 @@ def seed_demo_purchases() -> int:
         # two shops per buyer, rotating, so orders spread over the shops
         for vendor_id in (vendor_ids[n % len(vendor_ids)], vendor_ids[(n + 1) % len(vendor_ids)]):
             products = by_vendor[vendor_id]
-            ordering.add_to_cart(buyer, products[n % len(products)].id, 1 + n % 3)
-        checkout = ordering.place_checkout(
-            buyer, key, {"fulfilment": "pickup", "payment_method": "sandbox"}
-        )
+            add_to_cart(buyer, products[n % len(products)].id, 1 + n % 3)
+        checkout = place_checkout(buyer, key, {"fulfilment": "pickup", "payment_method": "sandbox"})
         payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-        ordering.confirm_sandbox_payment(buyer, payment.id, "succeeded")
+        confirm_sandbox_payment(buyer, payment.id, "succeeded")
         for order in list(checkout.orders):
             owner = order.vendor.owner
             if goal in ("accepted", "ready", "completed"):
-                ordering.accept_order(owner, order.id)
+                accept_order(owner, order.id)
             if goal in ("ready", "completed"):
-                ordering.mark_order_ready(owner, order.id)
+                mark_order_ready(owner, order.id)
             if goal == "completed":
-                ordering.confirm_receipt(buyer, order.id)
+                confirm_receipt(buyer, order.id)
         created += len(checkout.orders)
         if n == 1:  # one partial refund, so finance sees one in the ledger and reports
             first = checkout.orders[0]
-            ordering.refund_order(
+            refund_order(
                 finance,
                 first.id,
                 min(5_000, first.total),

@@ -174,19 +174,21 @@ def make_paid_checkout(
     """
     import uuid as _uuid
 
-    from marketplace.ordering import services as ordering
+    from marketplace.ordering.cart import add_to_cart
+    from marketplace.ordering.checkout import place_checkout
     from marketplace.payments.models import Payment
+    from marketplace.payments.services import confirm_sandbox_payment
 
     buyer = buyer or make_civil_servant()
     items = items if items is not None else [(make_product(), 1)]
     for product, quantity in items:
-        ordering.add_to_cart(buyer, product.id, quantity)
+        add_to_cart(buyer, product.id, quantity)
     data = {"fulfilment": fulfilment, "payment_method": "sandbox"}
     if fulfilment == "delivery":
         data["address"] = address or "Jl. Pemuda No. 1, Surabaya"
-    checkout = ordering.place_checkout(buyer, _uuid.uuid4().hex, data)
+    checkout = place_checkout(buyer, _uuid.uuid4().hex, data)
     payment = db.session.query(Payment).filter_by(checkout_id=checkout.id).one()
-    ordering.confirm_sandbox_payment(buyer, payment.id, "succeeded")
+    confirm_sandbox_payment(buyer, payment.id, "succeeded")
     db.session.refresh(checkout)
     return checkout
 
@@ -201,12 +203,12 @@ def make_paid_order(buyer: User | None = None, items=None, *, fulfilment: str = 
 
 def make_completed_order(buyer: User | None = None, items=None, *, fulfilment: str = "pickup"):
     """A paid order taken through accepted → ready → completed by the real services."""
-    from marketplace.ordering import services as ordering
+    from marketplace.ordering.lifecycle import accept_order, confirm_receipt, mark_order_ready
 
     order = make_paid_order(buyer, items, fulfilment=fulfilment)
     owner = order.vendor.owner
-    ordering.accept_order(owner, order.id)
-    ordering.mark_order_ready(owner, order.id)
-    ordering.confirm_receipt(order.buyer, order.id)
+    accept_order(owner, order.id)
+    mark_order_ready(owner, order.id)
+    confirm_receipt(order.buyer, order.id)
     db.session.refresh(order)
     return order

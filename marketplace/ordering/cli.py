@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 @with_appcontext
 def expire_orders_command():
     """Expire unpaid orders past ORDER_EXPIRY_MINUTES and release their stock."""
-    from marketplace.ordering.services import expire_due_orders
+    from marketplace.ordering.lifecycle import expire_due_orders
 
     total = 0
     while True:
@@ -25,7 +25,7 @@ def expire_orders_command():
 @with_appcontext
 def auto_complete_orders_command():
     """Complete ready orders older than AUTO_COMPLETE_DAYS (as if the buyer confirmed)."""
-    from marketplace.ordering.services import auto_complete_orders
+    from marketplace.ordering.lifecycle import auto_complete_orders
 
     click.echo(f"completed {auto_complete_orders()} order(s)")
 

@@ -1,5 +1,7 @@
-"""HTTP routes of the ordering area: the JSON API (cart, checkout, orders, vendor orders, refunds,
-caps, ledger balances) and the buyer's pages (cart, checkout, orders)."""
+"""HTTP routes of the ordering area for buyers and shops: the JSON API (cart, checkout, orders,
+refunds of an order, the shop's orders) and the buyer's pages (cart, checkout, orders).
+
+Finance's routes are in `finance_routes`, the admin's (fair-share caps) in `admin_routes`."""
 
 from __future__ import annotations
 
@@ -10,12 +12,16 @@ from flask_babel import gettext as _
 
 from marketplace.api import Page, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
-from marketplace.money import format_rupiah
-from marketplace.ordering import bp, services
+from marketplace.ordering import (  # the finance and admin routes register on import
+    admin_routes,  # noqa: F401
+    bp,
+    finance_routes,  # noqa: F401
+    lifecycle,
+    queries,
+)
+from marketplace.ordering import cart as buyer_cart
+from marketplace.ordering.checkout import place_checkout
 from marketplace.ordering.schemas import (
-    BalancesSchema,
-    CapBody,
-    CapSchema,
     CartQuantityBody,
     CartSchema,
     CheckoutBody,
@@ -23,10 +29,10 @@ from marketplace.ordering.schemas import (
     OrderSchema,
     OrdersQuery,
     ReasonBody,
-    RefundBody,
     RefundSchema,
 )
 from marketplace.payments.providers import available_methods
+from marketplace.payments.queries import payment_for_order
 from marketplace.security import safe_referrer
 
 BUYERS = ("civil_servant", "public")
@@ -37,7 +43,7 @@ ALL_ORDER_ROLES = ("civil_servant", "public", "vendor", "finance", "admin")
 @endpoint(bp, "/cart", summary="The buyer's cart", roles=BUYERS, response=CartSchema)
 def get_cart():
     """The caller's cart grouped by vendor, with warnings for lines that can no longer be bought."""
-    return services.get_cart(require_role(*BUYERS))
+    return buyer_cart.get_cart(require_role(*BUYERS))
 
 
 @endpoint(
@@ -52,7 +58,7 @@ def get_cart():
 )
 def put_cart_item(product_id, data):
     """Set the quantity (0 removes); 404 unknown/unlisted, 409 out_of_stock / vendor_cap_reached."""
-    return services.set_cart_quantity(require_role(*BUYERS), product_id, data["quantity"])
+    return buyer_cart.set_cart_quantity(require_role(*BUYERS), product_id, data["quantity"])
 
 
 @endpoint(
@@ -65,7 +71,7 @@ def put_cart_item(product_id, data):
 )
 def delete_cart_item(product_id):
     """Remove one product from the caller's cart."""
-    return services.remove_cart_item(require_role(*BUYERS), product_id)
+    return buyer_cart.remove_cart_item(require_role(*BUYERS), product_id)
 
 
 @endpoint(
@@ -82,9 +88,7 @@ def delete_cart_item(product_id):
 def checkout(data):
     """One order per vendor under one payment; a retry with the same Idempotency-Key replays the
     first answer, another body → 422 idempotency_conflict."""
-    result = services.place_checkout(
-        require_role(*BUYERS), request.headers.get("Idempotency-Key"), data
-    )
+    result = place_checkout(require_role(*BUYERS), request.headers.get("Idempotency-Key"), data)
     response = jsonify(result.response_body)
     response.status_code = result.response_status
     return response
@@ -103,7 +107,7 @@ def checkout(data):
 def list_orders(args):
     """Buyer: own orders; vendor: own shop's; finance/admin: all. Filter with ?status=."""
     page, per_page = page_args(args)
-    return services.list_orders(
+    return queries.list_orders(
         require_role(*ALL_ORDER_ROLES), status=args.get("status"), page=page, per_page=per_page
     )
 
@@ -113,7 +117,7 @@ def list_orders(args):
 )
 def get_order(order_id):
     """The order with its lines and status timeline; another user's or shop's order → 404."""
-    return services.get_order(require_role(*ALL_ORDER_ROLES), order_id)
+    return queries.get_order(require_role(*ALL_ORDER_ROLES), order_id)
 
 
 @endpoint(
@@ -127,7 +131,7 @@ def get_order(order_id):
 )
 def cancel_order(order_id):
     """Cancel before the shop accepts: stock back, a full refund when paid; 409 otherwise."""
-    return services.cancel_order(require_role(*BUYERS), order_id)
+    return lifecycle.cancel_order(require_role(*BUYERS), order_id)
 
 
 @endpoint(
@@ -141,25 +145,7 @@ def cancel_order(order_id):
 )
 def confirm_receipt(order_id):
     """The buyer received a ready order: it becomes completed; 409 when not ready."""
-    return services.confirm_receipt(require_role(*BUYERS), order_id)
-
-
-@endpoint(
-    bp,
-    "/orders/<int:order_id>/refunds",
-    "POST",
-    summary="Refund an order (finance)",
-    roles=("finance", "admin"),
-    body=RefundBody,
-    response=RefundSchema,
-    status=201,
-    errors=[409, 422],
-)
-def create_refund(order_id, data):
-    """Refund part or all of a paid order through its provider; amount ≤ paid − refunded."""
-    return services.refund_order(
-        require_role("finance", "admin"), order_id, data["amount"], data["reason"]
-    ), 201
+    return lifecycle.confirm_receipt(require_role(*BUYERS), order_id)
 
 
 @endpoint(
@@ -172,7 +158,7 @@ def create_refund(order_id, data):
 )
 def list_refunds(order_id):
     """The refunds of one order the caller may see."""
-    return services.list_refunds(require_role(*ALL_ORDER_ROLES), order_id)
+    return queries.list_refunds(require_role(*ALL_ORDER_ROLES), order_id)
 
 
 # ================================================================= API: vendor orders
@@ -187,9 +173,10 @@ def list_refunds(order_id):
     tag="vendor",
 )
 def vendor_orders(args):
-    """The caller's shop orders, newest first; filter with ?status=."""
+    """The caller's shop's paid orders, newest first; filter with ?status=. Orders never paid
+    (pending_payment, expired, cancelled before paying) are not listed."""
     page, per_page = page_args(args)
-    return services.list_vendor_orders(
+    return queries.list_shop_orders(
         require_role("vendor"), status=args.get("status"), page=page, per_page=per_page
     )
 
@@ -205,7 +192,7 @@ def vendor_orders(args):
 )
 def vendor_order(order_id):
     """One order of the caller's shop; another shop's order → 404."""
-    return services.get_order(require_role("vendor"), order_id)
+    return queries.get_order(require_role("vendor"), order_id)
 
 
 @endpoint(
@@ -220,7 +207,7 @@ def vendor_order(order_id):
 )
 def vendor_accept(order_id):
     """paid → accepted; another shop's order → 404; 409 invalid_transition."""
-    return services.accept_order(require_role("vendor"), order_id)
+    return lifecycle.accept_order(require_role("vendor"), order_id)
 
 
 @endpoint(
@@ -236,7 +223,7 @@ def vendor_accept(order_id):
 )
 def vendor_reject(order_id, data):
     """paid → rejected with a reason: full refund, stock back; 409 invalid_transition."""
-    return services.reject_order(require_role("vendor"), order_id, data["reason"].strip())
+    return lifecycle.reject_order(require_role("vendor"), order_id, data["reason"].strip())
 
 
 @endpoint(
@@ -251,43 +238,7 @@ def vendor_reject(order_id, data):
 )
 def vendor_ready(order_id):
     """accepted → ready (for pickup or delivery); 409 invalid_transition."""
-    return services.mark_order_ready(require_role("vendor"), order_id)
-
-
-# ================================================================= API: caps and ledger
-@endpoint(
-    bp,
-    "/admin/caps/<period>",
-    "PUT",
-    summary="Set a period's fair-share cap",
-    roles=("admin",),
-    body=CapBody,
-    response=CapSchema,
-    tag="admin",
-)
-def put_cap(period, data):
-    """An admin sets the per-vendor sales cap for one WIB period (YYYY-MM); audited."""
-    return services.set_period_cap(require_role("admin"), period, data["amount"])
-
-
-@endpoint(bp, "/admin/caps", summary="Fair-share caps", roles=("admin", "finance"), tag="admin")
-def get_caps():
-    """Caps set per period plus the default and the current period's cap."""
-    data = services.list_caps()
-    return {**data, "items": CapSchema(many=True).dump(data["items"])}
-
-
-@endpoint(
-    bp,
-    "/finance/ledger/balances",
-    summary="Ledger account balances",
-    roles=("finance", "admin"),
-    response=BalancesSchema,
-    tag="finance",
-)
-def ledger_balances():
-    """Every account's balance (debit positive); they always sum to zero."""
-    return services.ledger_balances()
+    return lifecycle.mark_order_ready(require_role("vendor"), order_id)
 
 
 # ================================================================= pages
@@ -312,14 +263,14 @@ def _int_field(
 def cart_page():
     """The buyer's cart: quantities editable, totals per vendor, warnings, checkout button."""
     user = require_role(*BUYERS)
-    return render_template("ordering/cart.html", cart=services.get_cart(user))
+    return render_template("ordering/cart.html", cart=buyer_cart.get_cart(user))
 
 
 @bp.post("/cart/items/<int:product_id>")
 def cart_add(product_id):
     """ "Tambah ke keranjang" from a product page; goes back there with a message."""
     user = require_role(*BUYERS)
-    services.add_to_cart(user, product_id, _int_field("quantity", 1, minimum=1))
+    buyer_cart.add_to_cart(user, product_id, _int_field("quantity", 1, minimum=1))
     flash(_("Ditambahkan ke keranjang."), "success")
     return redirect(safe_referrer(request.referrer, request.host, url_for("ordering.cart_page")))
 
@@ -328,7 +279,7 @@ def cart_add(product_id):
 def cart_update(product_id):
     """Change a line's quantity from the cart page (0 removes it)."""
     user = require_role(*BUYERS)
-    services.set_cart_quantity(user, product_id, _int_field("quantity"))
+    buyer_cart.set_cart_quantity(user, product_id, _int_field("quantity"))
     flash(_("Keranjang diperbarui."), "success")
     return redirect(url_for("ordering.cart_page"))
 
@@ -336,7 +287,7 @@ def cart_update(product_id):
 @bp.post("/cart/items/<int:product_id>/remove")
 def cart_remove(product_id):
     """Remove a line from the cart page."""
-    services.remove_cart_item(require_role(*BUYERS), product_id)
+    buyer_cart.remove_cart_item(require_role(*BUYERS), product_id)
     flash(_("Produk dihapus dari keranjang."), "success")
     return redirect(url_for("ordering.cart_page"))
 
@@ -346,7 +297,7 @@ def checkout_page():
     """Choose pickup or delivery and a payment method; the form carries a fresh Idempotency-Key
     so a double submit places one checkout."""
     user = require_role(*BUYERS)
-    cart = services.get_cart(user)
+    cart = buyer_cart.get_cart(user)
     if not cart["items"]:
         flash(_("Keranjang masih kosong."), "warning")
         return redirect(url_for("ordering.cart_page"))
@@ -371,7 +322,7 @@ def checkout_submit():
     errors = CheckoutBody().validate(data)
     if errors:
         raise ValidationFailed(_("Periksa isian checkout."), details=errors)
-    result = services.place_checkout(user, form.get("idempotency_key"), data)
+    result = place_checkout(user, form.get("idempotency_key"), data)
     if result.response_status != 201:
         flash(
             (result.response_body or {}).get("error", {}).get("message")
@@ -396,7 +347,7 @@ def orders_page():
         page_no = max(1, min(int(request.args.get("page", 1)), 1_000_000))
     except ValueError:
         page_no = 1
-    result: Page = services.list_orders(user, status=status, page=page_no, per_page=10)
+    result: Page = queries.list_orders(user, status=status, page=page_no, per_page=10)
     return render_template(
         "ordering/orders.html", page=result, status=status, statuses=ORDER_STATUSES
     )
@@ -406,19 +357,19 @@ def orders_page():
 def order_page(order_id):
     """One order with its lines, status timeline and the buyer's actions."""
     user = require_role(*BUYERS)
-    order = services.get_order(user, order_id)
+    order = queries.get_order(user, order_id)
     return render_template(
         "ordering/order.html",
         order=order,
-        payment=services.payment_for_order(order),
-        refunds=services.list_refunds(user, order_id),
+        payment=payment_for_order(order),
+        refunds=queries.list_refunds(user, order_id),
     )
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 def order_cancel(order_id):
     """Cancel from the order page (after a confirmation prompt)."""
-    order = services.cancel_order(require_role(*BUYERS), order_id)
+    order = lifecycle.cancel_order(require_role(*BUYERS), order_id)
     flash(_("Pesanan %(n)s dibatalkan.", n=order.number), "success")
     return redirect(url_for("ordering.order_page", order_id=order_id))
 
@@ -426,88 +377,6 @@ def order_cancel(order_id):
 @bp.post("/orders/<int:order_id>/confirm-receipt")
 def order_confirm_receipt(order_id):
     """Confirm receipt (BAST) from the order page."""
-    order = services.confirm_receipt(require_role(*BUYERS), order_id)
+    order = lifecycle.confirm_receipt(require_role(*BUYERS), order_id)
     flash(_("Terima kasih! Pesanan %(n)s selesai.", n=order.number), "success")
     return redirect(url_for("ordering.order_page", order_id=order_id))
-
-
-# ================================================================= finance pages: find and refund
-FINANCE = ("finance", "admin")
-
-
-def _page_no() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 1_000_000))
-    except ValueError:
-        return 1
-
-
-@bp.get("/finance/orders")
-def finance_orders():
-    """Finance finds an order: by number (exact or prefix) and status, newest first, paginated."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from marketplace.api import paginate
-    from marketplace.ordering.models import ORDER_STATUSES, Order
-
-    require_role(*FINANCE)
-    status = request.args.get("status")
-    status = status if status in ORDER_STATUSES else None
-    q = (request.args.get("q") or "").strip().upper()[:32]
-    stmt = select(Order).options(selectinload(Order.vendor), selectinload(Order.buyer))
-    if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Order.number.like(escaped + "%", escape="\\"))
-    if status:
-        stmt = stmt.where(Order.status == status)
-    result: Page = paginate(stmt.order_by(Order.id.desc()), _page_no(), 20)
-    return render_template(
-        "ordering/finance_orders.html", page=result, status=status, q=q, statuses=ORDER_STATUSES
-    )
-
-
-@bp.get("/finance/orders/<int:order_id>")
-def finance_order(order_id):
-    """One order for finance: lines, totals, VAT, timeline, refunds so far and the refund form."""
-    user = require_role(*FINANCE)
-    order = services.get_order(user, order_id)
-    refunds = services.list_refunds(user, order_id)
-    remaining = max(0, order.paid_amount - order.refunded_total)
-    refundable = order.status in services.REFUNDABLE and remaining > 0
-    return render_template(
-        "ordering/finance_order.html",
-        order=order,
-        refunds=refunds,
-        remaining=remaining,
-        refundable=refundable,
-        payment=services.payment_for_order(order),
-    )
-
-
-@bp.post("/finance/orders/<int:order_id>/refunds")
-def finance_refund(order_id):
-    """Refund part or all of an order from the finance page (amount ≤ paid − refunded, a reason)."""
-    user = require_role(*FINANCE)
-    raw = (request.form.get("amount") or "").strip()
-    try:
-        amount = int(raw)
-    except ValueError:
-        raise ValidationFailed(
-            _("Jumlah pengembalian harus bilangan bulat rupiah."),
-            details={"amount": [_("Jumlah pengembalian harus bilangan bulat rupiah.")]},
-        ) from None
-    if amount < 1:
-        raise ValidationFailed(
-            _("Jumlah pengembalian minimal Rp1."),
-            details={"amount": [_("Jumlah pengembalian minimal Rp1.")]},
-        )
-    reason = (request.form.get("reason") or "").strip()
-    if not reason or len(reason) > 1000:
-        raise ValidationFailed(
-            _("Alasan wajib diisi (maksimal 1000 karakter)."),
-            details={"reason": [_("Alasan wajib diisi (maksimal 1000 karakter).")]},
-        )
-    services.refund_order(user, order_id, amount, reason)
-    flash(_("Pengembalian dana %(a)s dicatat.", a=format_rupiah(amount)), "success")
-    return redirect(url_for("ordering.finance_order", order_id=order_id))

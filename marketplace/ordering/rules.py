@@ -10,9 +10,6 @@ import json
 from decimal import Decimal
 from typing import Any
 
-# The cap rule lives in the ledger; ordering.services still reads it as rules.vendor_cap_state
-# until it calls ledger.queries.vendors_at_cap (then this line goes).
-from marketplace.ledger.rules import vendor_cap_state  # noqa: F401
 from marketplace.money import allocate, percent_bps, round_half_up, vat_included
 
 MAX_CART_QUANTITY = 999
@@ -69,16 +66,3 @@ def request_hash(data: dict[str, Any]) -> str:
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-PAYMENT_RANK = {"requires_payment": 0, "processing": 1, "failed": 1, "succeeded": 2, "canceled": 2}
-
-
-def payment_can_move(current: str, new: str) -> bool:
-    """Payment statuses only move forward: a late `failed` never undoes `succeeded`; a failed
-    attempt may still succeed later (the buyer retries on the same PaymentIntent)."""
-    if current == new:
-        return False
-    if current in ("succeeded", "canceled"):
-        return False
-    return PAYMENT_RANK[new] >= PAYMENT_RANK[current]

@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 
 from marketplace.api import endpoint, require_role
 from marketplace.errors import NotFound
-from marketplace.ordering import services as ordering
-from marketplace.payments import bp, services
+from marketplace.payments import bp, queries, services
 from marketplace.payments.schemas import PaymentSchema, SandboxConfirmBody
 
 BUYERS = ("civil_servant", "public")
@@ -25,7 +24,7 @@ BUYERS = ("civil_servant", "public")
 def get_payment(payment_id):
     """The caller's own payment (finance and admin: any); 404 otherwise."""
     user = require_role("civil_servant", "public", "finance", "admin")
-    return ordering.payment_dict(ordering.get_payment(user, payment_id))
+    return queries.payment_dict(queries.get_payment(user, payment_id))
 
 
 @endpoint(
@@ -41,8 +40,8 @@ def get_payment(payment_id):
 def sandbox_confirm(payment_id, data):
     """The buyer settles a sandbox payment: `succeeded` marks its orders paid. 404 when not
     theirs or when the sandbox is disabled."""
-    payment = ordering.confirm_sandbox_payment(require_role(*BUYERS), payment_id, data["outcome"])
-    return ordering.payment_dict(payment)
+    payment = services.confirm_sandbox_payment(require_role(*BUYERS), payment_id, data["outcome"])
+    return queries.payment_dict(payment)
 
 
 @endpoint(bp, "/webhooks/stripe", "POST", summary="Stripe webhook", public=True, errors=[400])
@@ -57,7 +56,7 @@ def stripe_webhook():
 def payment_page(payment_id):
     """Pay a checkout: sandbox buttons, or the Stripe Payment Element when configured."""
     user = require_role(*BUYERS)
-    payment = ordering.get_payment(user, payment_id)
+    payment = queries.get_payment(user, payment_id)
     return render_template(
         "payments/pay.html",
         payment=payment,
@@ -73,7 +72,7 @@ def sandbox_confirm_page(payment_id):
     outcome = request.form.get("outcome")
     if outcome not in ("succeeded", "failed"):
         raise NotFound()
-    payment = ordering.confirm_sandbox_payment(require_role(*BUYERS), payment_id, outcome)
+    payment = services.confirm_sandbox_payment(require_role(*BUYERS), payment_id, outcome)
     if payment.status == "succeeded":
         flash(_("Pembayaran berhasil. Pesanan Anda sudah diteruskan ke toko."), "success")
         return redirect(url_for("ordering.orders_page"))

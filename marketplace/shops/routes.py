@@ -497,32 +497,36 @@ def import_page():
 
 @bp.get("/shop/orders")
 def orders_page():
-    """The shop's orders by status (tabs with counts), each with its next action."""
+    """The shop's paid orders by status (tabs with counts), each with its next action."""
+    from marketplace.ordering import queries as shop_orders
+
     user = _shopkeeper()
     tab = request.args.get("tab", "paid")
-    if tab not in services.SHOP_ORDER_TABS:
+    if tab not in shop_orders.SHOP_ORDER_TABS:
         tab = "paid"
     page = _page_number()
     return render_template(
         "shops/orders.html",
         tab=tab,
-        tabs=services.SHOP_ORDER_TABS,
-        counts=services.shop_order_counts(user),
-        page=services.list_shop_orders(user, tab, page),
+        tabs=shop_orders.SHOP_ORDER_TABS,
+        counts=shop_orders.shop_order_counts(user),
+        page=shop_orders.list_shop_orders(user, tab=tab, page=page),
     )
 
 
 def _back_to_orders(default_tab: str):
+    from marketplace.ordering import queries as shop_orders
+
     tab = request.form.get("tab") or default_tab
     return redirect(
-        url_for("vendor.orders_page", tab=tab if tab in services.SHOP_ORDER_TABS else None)
+        url_for("vendor.orders_page", tab=tab if tab in shop_orders.SHOP_ORDER_TABS else None)
     )
 
 
 @bp.post("/shop/orders/<int:order_id>/accept")
 def accept_order_page(order_id: int):
     """Accept a paid order (ordering's state machine; 409 flashes when not allowed)."""
-    from marketplace.ordering.services import accept_order
+    from marketplace.ordering.lifecycle import accept_order
 
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
@@ -534,7 +538,7 @@ def accept_order_page(order_id: int):
 @bp.post("/shop/orders/<int:order_id>/reject")
 def reject_order_page(order_id: int):
     """Reject a paid order with a reason; the buyer is refunded in full by ordering."""
-    from marketplace.ordering.services import reject_order
+    from marketplace.ordering.lifecycle import reject_order
 
     user = _shopkeeper()
     services.get_shop_order(user, order_id)
@@ -553,7 +557,7 @@ def reject_order_page(order_id: int):
 @bp.post("/shop/orders/<int:order_id>/ready")
 def ready_order_page(order_id: int):
     """Mark an accepted order ready for pickup or delivery."""
-    from marketplace.ordering.services import mark_order_ready
+    from marketplace.ordering.lifecycle import mark_order_ready
 
     user = _shopkeeper()
     services.get_shop_order(user, order_id)

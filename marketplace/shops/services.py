@@ -535,53 +535,8 @@ def import_products(user, upload, progress: Callable[[int], Any] | None = None) 
 
 
 # ---------------------------------------------------------------- orders (read side for pages)
-SHOP_ORDER_TABS = ("paid", "accepted", "ready", "completed", "closed")
-# Orders that were never paid (expired, or cancelled before paying) are not the shop's concern:
-# every tab only shows orders with a payment.
-CLOSED_STATUSES = ("cancelled", "rejected")
-
-
-def _tab_statuses(tab: str) -> tuple[str, ...]:
-    return CLOSED_STATUSES if tab == "closed" else (tab,)
-
-
-def shop_order_counts(user) -> dict[str, int]:
-    """How many of the shop's orders sit in each tab (unpaid orders are not the shop's concern)."""
-    from marketplace.ordering.models import Order
-
-    vendor = get_own_vendor(user)
-    rows = db.session.execute(
-        select(Order.status, func.count())
-        .where(Order.vendor_id == vendor.id, Order.paid_at.is_not(None))
-        .group_by(Order.status)
-    ).all()
-    by_status = {status: count for status, count in rows}
-    return {tab: sum(by_status.get(s, 0) for s in _tab_statuses(tab)) for tab in SHOP_ORDER_TABS}
-
-
-def list_shop_orders(user, tab: str = "paid", page: int = 1, per_page: int = 20) -> Page:
-    """A page of the shop's orders in one tab; oldest paid first, since those wait longest."""
-    from marketplace.ordering.models import Order
-
-    vendor = get_own_vendor(user)
-    if tab not in SHOP_ORDER_TABS:
-        tab = "paid"
-    stmt = (
-        select(Order)
-        .where(
-            Order.vendor_id == vendor.id,
-            Order.status.in_(_tab_statuses(tab)),
-            Order.paid_at.is_not(None),
-        )
-        .options(selectinload(Order.lines), selectinload(Order.buyer))
-    )
-    if tab in ("paid", "accepted", "ready"):
-        stmt = stmt.order_by(Order.paid_at.asc(), Order.id.asc())
-    else:
-        stmt = stmt.order_by(Order.id.desc())
-    return paginate(stmt, page, per_page)
-
-
+# Lists and counts of the shop's orders: marketplace.ordering.queries (one read side for the API
+# and the pages).
 def get_shop_order(user, order_id: int):
     """One order of the caller's shop; 404 when absent or another shop's."""
     from marketplace.ordering.models import Order
@@ -922,6 +877,8 @@ def low_stock_products(vendor: Vendor, limit: int = 20) -> list[catalog.Product]
 
 def dashboard(user) -> dict[str, Any]:
     """What a shopkeeper sees first: orders waiting per status, low stock, today's sales, class."""
+    from marketplace.ordering.queries import shop_order_counts
+
     vendor = get_own_vendor(user)
     product_count = (
         db.session.scalar(

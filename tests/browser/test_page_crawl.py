@@ -158,9 +158,12 @@ def _build_world(app) -> dict:
     from marketplace.demo import seed_demo
     from marketplace.finance.reconciliation import reconcile_csv
     from marketplace.notifications.services import notify
-    from marketplace.ordering import services as ordering
+    from marketplace.ordering.cart import add_to_cart
+    from marketplace.ordering.checkout import place_checkout
+    from marketplace.ordering.lifecycle import cancel_order
     from marketplace.ordering.models import Checkout, Order
     from marketplace.payments.models import Payment
+    from marketplace.payments.services import confirm_sandbox_payment
     from marketplace.payouts import services as payouts
     from marketplace.shops.models import Vendor
     from marketplace.timeutil import current_period
@@ -186,21 +189,19 @@ def _build_world(app) -> dict:
     ).all()
 
     def buy(key: str, pay: bool) -> Checkout:
-        ordering.add_to_cart(asn, products[0].id, 1)
-        checkout = ordering.place_checkout(
-            asn, key, {"fulfilment": "pickup", "payment_method": "sandbox"}
-        )
+        add_to_cart(asn, products[0].id, 1)
+        checkout = place_checkout(asn, key, {"fulfilment": "pickup", "payment_method": "sandbox"})
         if pay:
             payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-            ordering.confirm_sandbox_payment(asn, payment.id, "succeeded")
+            confirm_sandbox_payment(asn, payment.id, "succeeded")
         return checkout
 
     buy("crawl-paid", pay=True)  # waits for the shop
     cancelled = buy("crawl-cancelled", pay=True)
-    ordering.cancel_order(asn, cancelled.orders[0].id)  # refunded
+    cancel_order(asn, cancelled.orders[0].id)  # refunded
     buy("crawl-unpaid", pay=False)  # pending payment
-    ordering.add_to_cart(asn, products[-1].id, 2)  # a cart to check out
-    ordering.add_to_cart(warga, products[0].id, 1)
+    add_to_cart(asn, products[-1].id, 2)  # a cart to check out
+    add_to_cart(warga, products[0].id, 1)
 
     # one paid-to shop without a bank account, so the run both pays shops and flags one
     payable = db.session.scalars(

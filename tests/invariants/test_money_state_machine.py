@@ -48,12 +48,25 @@ from marketplace.ledger.models import (
     LedgerLine,
     SpendingRecord,
 )
+from marketplace.ledger.queries import ledger_balances
 from marketplace.mandate import services as mandate
 from marketplace.models_base import utcnow
-from marketplace.ordering import services as ordering
+from marketplace.ordering.cart import add_to_cart as put_in_cart
+from marketplace.ordering.checkout import place_checkout
 from marketplace.ordering.errors import EmptyCart, NotRefundable
+from marketplace.ordering.lifecycle import (
+    accept_order,
+    auto_complete_orders,
+    cancel_order,
+    confirm_receipt,
+    expire_due_orders,
+    mark_order_ready,
+    reject_order,
+)
 from marketplace.ordering.models import CartItem, Checkout, Order
+from marketplace.ordering.refunds import refund_order
 from marketplace.payments.models import Payment, Refund
+from marketplace.payments.services import confirm_sandbox_payment
 from marketplace.payouts import services as payouts
 from marketplace.payouts.models import Payout
 from marketplace.shops import services as vendor_services
@@ -143,9 +156,7 @@ class MoneyMachine(RuleBasedStateMachine):
         product = data.draw(st.sampled_from(self.products), label="product")
         before = self.cart(buyer)
         wanted = before.get(product, 0) + quantity
-        refused = self.fails(
-            lambda: ordering.add_to_cart(self.user(buyer), product, quantity), OutOfStock
-        )
+        refused = self.fails(lambda: put_in_cart(self.user(buyer), product, quantity), OutOfStock)
         assert refused == (wanted > self.stock(product))
         assert self.cart(buyer) == (before if refused else {**before, product: wanted})
 
@@ -161,9 +172,7 @@ class MoneyMachine(RuleBasedStateMachine):
         buyer = data.draw(st.sampled_from([self.asn, self.citizen]), label="buyer")
         for index, quantity in picks:
             self.fails(
-                lambda i=index, q=quantity: ordering.add_to_cart(
-                    self.user(buyer), self.products[i], q
-                ),
+                lambda i=index, q=quantity: put_in_cart(self.user(buyer), self.products[i], q),
                 OutOfStock,
             )
         self._check_out(buyer)
@@ -181,7 +190,7 @@ class MoneyMachine(RuleBasedStateMachine):
             return
         checkout = db.session.get(Checkout, self.checkouts[-1])
         payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-        ordering.confirm_sandbox_payment(self.user(checkout.buyer_id), payment.id, "succeeded")
+        confirm_sandbox_payment(self.user(checkout.buyer_id), payment.id, "succeeded")
         order_ids = [o.id for o in db.session.get(Checkout, checkout.id).orders]
         assert {db.session.get(Order, oid).status for oid in order_ids} == {"paid"}
         if goal == "completed":
@@ -192,9 +201,9 @@ class MoneyMachine(RuleBasedStateMachine):
         order = db.session.get(Order, oid)
         owner, buyer = self.user(self._owner(order)), self.user(order.buyer_id)
         step = {
-            "paid": lambda: ordering.accept_order(owner, oid),
-            "accepted": lambda: ordering.mark_order_ready(owner, oid),
-            "ready": lambda: ordering.confirm_receipt(buyer, oid),
+            "paid": lambda: accept_order(owner, oid),
+            "accepted": lambda: mark_order_ready(owner, oid),
+            "ready": lambda: confirm_receipt(buyer, oid),
         }
         while (status := db.session.get(Order, oid).status) != goal:
             step[status]()
@@ -208,7 +217,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
         def place():
             nonlocal checkout
-            checkout = ordering.place_checkout(
+            checkout = place_checkout(
                 self.user(buyer),
                 uuid.uuid4().hex,
                 {"fulfilment": "pickup", "payment_method": "sandbox"},
@@ -249,9 +258,7 @@ class MoneyMachine(RuleBasedStateMachine):
         before = payment.status
         pending = [o.id for o in checkout.orders if o.status == "pending_payment"]
         refused = self.fails(
-            lambda: ordering.confirm_sandbox_payment(
-                self.user(checkout.buyer_id), payment.id, outcome
-            ),
+            lambda: confirm_sandbox_payment(self.user(checkout.buyer_id), payment.id, outcome),
             InvalidTransition,
         )
         assert refused == (before in ("succeeded", "canceled") and before != outcome)
@@ -267,7 +274,7 @@ class MoneyMachine(RuleBasedStateMachine):
         due = [o for o in checkout.orders if o.status == "pending_payment"]
         if not due:
             return
-        ordering.expire_due_orders(now=max(o.expires_at for o in due) + timedelta(seconds=1))
+        expire_due_orders(now=max(o.expires_at for o in due) + timedelta(seconds=1))
         assert all(db.session.get(Order, o.id).status == "expired" for o in due)
 
     @rule(data=st.data())
@@ -277,7 +284,7 @@ class MoneyMachine(RuleBasedStateMachine):
             return
         before, oid = order.status, order.id
         refused = self.fails(
-            lambda: ordering.cancel_order(self.user(order.buyer_id), oid), InvalidTransition
+            lambda: cancel_order(self.user(order.buyer_id), oid), InvalidTransition
         )
         assert refused == (before not in ("pending_payment", "paid"))
         order = db.session.get(Order, oid)
@@ -291,7 +298,7 @@ class MoneyMachine(RuleBasedStateMachine):
             return
         before, oid = order.status, order.id
         refused = self.fails(
-            lambda: ordering.confirm_receipt(self.user(order.buyer_id), oid), InvalidTransition
+            lambda: confirm_receipt(self.user(order.buyer_id), oid), InvalidTransition
         )
         assert refused == (before != "ready")
 
@@ -319,9 +326,9 @@ class MoneyMachine(RuleBasedStateMachine):
             return
         before, oid, owner = order.status, order.id, self.user(self._owner(order))
         call = {
-            "accept": lambda: ordering.accept_order(owner, oid),
-            "ready": lambda: ordering.mark_order_ready(owner, oid),
-            "reject": lambda: ordering.reject_order(owner, oid, "Stok rusak"),
+            "accept": lambda: accept_order(owner, oid),
+            "ready": lambda: mark_order_ready(owner, oid),
+            "reject": lambda: reject_order(owner, oid, "Stok rusak"),
         }[step]
         allowed_from = {"accept": "paid", "ready": "accepted", "reject": "paid"}[step]
         refused = self.fails(call, InvalidTransition)
@@ -360,7 +367,7 @@ class MoneyMachine(RuleBasedStateMachine):
     @rule()
     def ready_orders_complete_on_their_own(self):
         ready = [o.id for o in self.orders("ready")]
-        ordering.auto_complete_orders(now=utcnow() + timedelta(days=4))
+        auto_complete_orders(now=utcnow() + timedelta(days=4))
         assert all(db.session.get(Order, oid).status == "completed" for oid in ready)
 
     # ------------------------------------------------------------ finance
@@ -379,7 +386,7 @@ class MoneyMachine(RuleBasedStateMachine):
             amount = remaining + data.draw(st.integers(1, 50_000), label="excess")
         refunded_before = order.refunded_total
         refused = self.fails(
-            lambda: ordering.refund_order(self.user(self.finance), oid, amount, "Barang kurang"),
+            lambda: refund_order(self.user(self.finance), oid, amount, "Barang kurang"),
             NotRefundable,
             ValidationFailed,
         )
@@ -433,7 +440,7 @@ class MoneyMachine(RuleBasedStateMachine):
         ).all()
         assert unbalanced == []
         assert db.session.scalar(select(func.coalesce(func.sum(LedgerLine.amount), 0))) == 0
-        assert ordering.ledger_balances()["total"] == 0
+        assert ledger_balances()["total"] == 0
 
     @invariant()
     def stock_is_never_negative_and_its_history_adds_up(self):
@@ -483,7 +490,7 @@ class MoneyMachine(RuleBasedStateMachine):
                 v,
                 b,
             )
-        assert -ordering.ledger_balances()["accounts"][PLATFORM_COMMISSION] == commission
+        assert -ledger_balances()["accounts"][PLATFORM_COMMISSION] == commission
 
     @invariant()
     def spending_records_equal_paid_totals_net_of_refunds(self):
@@ -528,7 +535,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @invariant()
     def provider_cash_is_captured_minus_refunds_minus_payouts(self):
-        accounts = ordering.ledger_balances()["accounts"]
+        accounts = ledger_balances()["accounts"]
         captured = db.session.scalar(
             select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.status == "succeeded")
         )

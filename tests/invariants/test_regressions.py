@@ -11,7 +11,9 @@ from marketplace.extensions import db
 from marketplace.ledger.services import account_balances
 from marketplace.models_base import utcnow
 from marketplace.ordering import rules
-from marketplace.ordering import services as ordering
+from marketplace.ordering.cart import add_to_cart
+from marketplace.ordering.checkout import place_checkout
+from marketplace.ordering.lifecycle import expire_due_orders
 from marketplace.payments.models import Payment
 from tests.factories import make_civil_servant, make_product
 from tests.stripe_fake import FakeStripeHTTP, event, sign_webhook
@@ -31,11 +33,11 @@ def test_a_stripe_payment_that_succeeds_after_its_orders_expired_is_refunded_not
     )
     buyer = make_civil_servant()
     product = make_product(price=75_000, stock=5)
-    ordering.add_to_cart(buyer, product.id, 2)
-    checkout = ordering.place_checkout(
+    add_to_cart(buyer, product.id, 2)
+    checkout = place_checkout(
         buyer, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "stripe"}
     )
-    ordering.expire_due_orders(now=utcnow() + timedelta(minutes=31))
+    expire_due_orders(now=utcnow() + timedelta(minutes=31))
     payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
     assert payment.status == "canceled"
 

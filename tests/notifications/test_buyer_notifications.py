@@ -8,7 +8,13 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.notifications import receivers
 from marketplace.notifications.models import Notification
-from marketplace.ordering import services as ordering
+from marketplace.ordering.lifecycle import (
+    accept_order,
+    cancel_order,
+    mark_order_ready,
+    reject_order,
+)
+from marketplace.ordering.refunds import refund_order
 from tests.factories import (
     make_completed_order,
     make_paid_order,
@@ -52,7 +58,7 @@ def test_accepting_an_order_tells_the_buyer_once_with_a_link_to_the_order(app, s
     order = _paid_order(buyer)
     assert _notes(buyer.id) == []
 
-    ordering.accept_order(order.vendor.owner, order.id)
+    accept_order(order.vendor.owner, order.id)
 
     [note] = _notes(buyer.id)
     assert note.kind == "order_accepted"
@@ -68,9 +74,9 @@ def test_a_ready_pickup_order_is_ready_to_be_picked_up(app):
     buyer = make_user("public")
     order = _paid_order(buyer)
     owner = order.vendor.owner
-    ordering.accept_order(owner, order.id)
+    accept_order(owner, order.id)
 
-    ordering.mark_order_ready(owner, order.id)
+    mark_order_ready(owner, order.id)
 
     notes = _notes(buyer.id)
     assert [n.kind for n in notes] == ["order_accepted", "order_ready"]
@@ -83,9 +89,9 @@ def test_a_ready_delivery_order_is_ready_to_be_delivered(app):
     buyer = make_user("public")
     order = _paid_order(buyer, fulfilment="delivery")
     owner = order.vendor.owner
-    ordering.accept_order(owner, order.id)
+    accept_order(owner, order.id)
 
-    ordering.mark_order_ready(owner, order.id)
+    mark_order_ready(owner, order.id)
 
     ready = [n for n in _notes(buyer.id) if n.kind == "order_ready"]
     assert [n.title for n in ready] == [f"Pesanan {order.number} siap dikirim"]
@@ -96,7 +102,7 @@ def test_a_rejected_order_tells_the_buyer_the_reason_and_the_full_refund_once(ap
     buyer = make_user("public")
     order = _paid_order(buyer, price=12_500)
 
-    ordering.reject_order(order.vendor.owner, order.id, "Stok beras habis")
+    reject_order(order.vendor.owner, order.id, "Stok beras habis")
 
     [note] = _notes(buyer.id)
     assert note.kind == "order_rejected" and note.url == f"/orders/{order.id}"
@@ -111,7 +117,7 @@ def test_a_finance_refund_tells_the_buyer_the_amount_and_the_reason(app):
     order = make_completed_order(buyer, [(make_product(make_vendor(), price=20_000), 1)])
     before = len(_notes(buyer.id))
 
-    ordering.refund_order(make_user("finance"), order.id, 5_000, "Kemasan rusak")
+    refund_order(make_user("finance"), order.id, 5_000, "Kemasan rusak")
 
     notes = _notes(buyer.id)
     assert len(notes) == before + 1
@@ -125,7 +131,7 @@ def test_a_buyer_cancelling_a_paid_order_is_told_the_money_came_back(app):
     buyer = make_user("public")
     order = _paid_order(buyer, price=7_500)
 
-    ordering.cancel_order(buyer, order.id)
+    cancel_order(buyer, order.id)
 
     [note] = _notes(buyer.id)
     assert note.kind == "order_refunded" and "Rp7.500" in note.body
@@ -136,8 +142,8 @@ def test_the_shop_does_not_get_the_buyers_messages(app):
     buyer = make_user("public")
     order = make_completed_order(buyer, [(make_product(make_vendor()), 1)])
     rejected = _paid_order(buyer)
-    ordering.reject_order(rejected.vendor.owner, rejected.id, "Tutup")
-    ordering.refund_order(make_user("finance"), order.id, 1_000, "Selisih harga")
+    reject_order(rejected.vendor.owner, rejected.id, "Tutup")
+    refund_order(make_user("finance"), order.id, 1_000, "Selisih harga")
 
     buyer_titles = {n.title for n in _notes(buyer.id)}
     for owner_id in (order.vendor.owner_id, rejected.vendor.owner_id):
@@ -152,7 +158,7 @@ def test_the_buyer_is_notified_in_their_own_language(app):
     buyer = make_user("public", locale="en")
     order = _paid_order(buyer)
 
-    ordering.accept_order(order.vendor.owner, order.id)
+    accept_order(order.vendor.owner, order.id)
 
     [note] = _notes(buyer.id)
     assert note.title == f"Order {order.number} accepted by the shop"
@@ -170,7 +176,7 @@ def test_a_failing_receiver_is_logged_and_never_breaks_the_transition(app, monke
     # A spy rather than caplog: other tests (alembic's fileConfig) may disable existing loggers.
     monkeypatch.setattr(receivers.log, "exception", lambda msg, *args: logged.append(msg % args))
 
-    accepted = ordering.accept_order(order.vendor.owner, order.id)
+    accepted = accept_order(order.vendor.owner, order.id)
 
     assert accepted.status == "accepted"
     db.session.expire_all()

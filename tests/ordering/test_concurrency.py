@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.ordering import services
+from marketplace.ordering.cart import add_to_cart
 from marketplace.ordering.models import Checkout, OrderLine
 from tests.factories import make_civil_servant, make_product, token_for
 
@@ -48,7 +48,7 @@ def test_twenty_four_buyers_racing_for_five_units_never_oversell(app):
     calls = []
     for i in range(24):
         buyer = make_civil_servant()
-        services.add_to_cart(buyer, product.id, 1)
+        add_to_cart(buyer, product.id, 1)
         calls.append((token_for(buyer), f"race-{i}"))
     db.session.commit()
     results = _race(app, calls)
@@ -65,7 +65,7 @@ def test_twenty_four_buyers_racing_for_five_units_never_oversell(app):
 def test_two_parallel_checkouts_with_one_key_make_one_checkout(app):
     buyer = make_civil_servant()
     product = make_product(stock=10)
-    services.add_to_cart(buyer, product.id, 2)
+    add_to_cart(buyer, product.id, 2)
     token = token_for(buyer)
     results = _race(app, [(token, "same-key")] * 4)
     codes = [code for code, _ in results]
@@ -80,10 +80,10 @@ def test_two_parallel_checkouts_with_one_key_make_one_checkout(app):
 def test_reversed_carts_do_not_deadlock(app):
     a, b = make_product(stock=50), make_product(stock=50)
     first, second = make_civil_servant(), make_civil_servant()
-    services.add_to_cart(first, a.id, 1)
-    services.add_to_cart(first, b.id, 1)
-    services.add_to_cart(second, b.id, 1)  # added in the other order
-    services.add_to_cart(second, a.id, 1)
+    add_to_cart(first, a.id, 1)
+    add_to_cart(first, b.id, 1)
+    add_to_cart(second, b.id, 1)  # added in the other order
+    add_to_cart(second, a.id, 1)
     calls = [(token_for(first), "rev-1"), (token_for(second), "rev-2")]
     db.session.commit()
     results = _race(app, calls)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from marketplace import signals
 from marketplace.catalog.models import Product
-from marketplace.errors import InvalidTransition, NotFound
+from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import (
     VENDOR_AVAILABLE,
@@ -21,8 +21,18 @@ from marketplace.ledger.models import (
 )
 from marketplace.ledger.services import account_balances, post_journal, vendor_account_balance
 from marketplace.models_base import utcnow
-from marketplace.ordering import services
-from marketplace.payments.models import Payment
+from marketplace.ordering.cart import add_to_cart
+from marketplace.ordering.checkout import place_checkout
+from marketplace.ordering.lifecycle import (
+    accept_order,
+    auto_complete_orders,
+    cancel_order,
+    confirm_receipt,
+    expire_due_orders,
+    mark_order_ready,
+)
+from marketplace.ordering.refunds import refund_order
+from marketplace.payments.models import Payment, Refund
 from marketplace.shops.models import StockMovement
 from tests.factories import (
     make_civil_servant,
@@ -39,8 +49,8 @@ pytestmark = pytest.mark.usefixtures("app")
 
 def _unpaid_checkout(buyer, items):
     for product, qty in items:
-        services.add_to_cart(buyer, product.id, qty)
-    return services.place_checkout(
+        add_to_cart(buyer, product.id, qty)
+    return place_checkout(
         buyer, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "sandbox"}
     )
 
@@ -54,7 +64,7 @@ def test_unpaid_orders_expire_and_give_their_stock_back():
     product = make_product(stock=5)
     checkout = _unpaid_checkout(make_civil_servant(), [(product, 3)])
     assert _stock(product.id) == 2
-    assert services.expire_due_orders(now=utcnow() + timedelta(minutes=31)) == 1
+    assert expire_due_orders(now=utcnow() + timedelta(minutes=31)) == 1
     order = checkout.orders[0]
     db.session.refresh(order)
     assert order.status == "expired" and _stock(product.id) == 5
@@ -67,23 +77,8 @@ def test_unpaid_orders_expire_and_give_their_stock_back():
 def test_orders_not_yet_due_do_not_expire():
     product = make_product(stock=5)
     _unpaid_checkout(make_civil_servant(), [(product, 1)])
-    assert services.expire_due_orders(now=utcnow() + timedelta(minutes=29)) == 0
+    assert expire_due_orders(now=utcnow() + timedelta(minutes=29)) == 0
     assert _stock(product.id) == 4
-
-
-def test_a_payment_arriving_after_expiry_is_refunded_and_reported():
-    buyer = make_civil_servant()
-    product = make_product(stock=5, price=10_000)
-    checkout = _unpaid_checkout(buyer, [(product, 1)])
-    services.expire_due_orders(now=utcnow() + timedelta(minutes=31))
-    payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-    payment.status = "requires_payment"  # e.g. Stripe captured it just before we cancelled
-    db.session.commit()
-    services.confirm_sandbox_payment(buyer, payment.id, "succeeded")
-    assert "kedaluwarsa" in payment.failure_message
-    assert checkout.orders[0].status == "expired"
-    assert db.session.scalar(select(func.count()).select_from(SpendingRecord)) == 0
-    assert sum(account_balances().values()) == 0 and account_balances().get("provider_cash", 0) == 0
 
 
 def test_paying_posts_one_balanced_journal_with_commission_and_spending_records(app):
@@ -110,14 +105,26 @@ def test_paying_posts_one_balanced_journal_with_commission_and_spending_records(
 def test_completion_moves_the_vendor_share_net_of_refunds_to_available(app):
     app.config["PLATFORM_COMMISSION_BPS"] = 1_000
     order = make_paid_order(items=[(make_product(price=10_000), 3)])
-    services.refund_order(make_user("finance"), order.id, 10_000, "satu rusak")
+    refund_order(make_user("finance"), order.id, 10_000, "satu rusak")
     owner = order.vendor.owner
-    services.accept_order(owner, order.id)
-    services.mark_order_ready(owner, order.id)
-    services.confirm_receipt(order.buyer, order.id)
+    accept_order(owner, order.id)
+    mark_order_ready(owner, order.id)
+    confirm_receipt(order.buyer, order.id)
     assert vendor_account_balance(order.vendor_id, VENDOR_PENDING) == 0
     assert vendor_account_balance(order.vendor_id, VENDOR_AVAILABLE) == -18_000
     assert sum(account_balances().values()) == 0
+
+
+@pytest.mark.parametrize("amount", [0, -5_000])
+def test_refund_order_refuses_an_amount_that_is_not_positive(amount):
+    order = make_paid_order(items=[(make_product(price=10_000), 1)])
+    with pytest.raises(ValidationFailed) as refused:
+        refund_order(make_user("finance"), order.id, amount, "salah ketik")
+    assert "amount" in refused.value.details
+    db.session.rollback()
+    db.session.refresh(order)
+    assert order.refunded_total == 0
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
 
 
 def test_refund_after_payout_becomes_a_vendor_receivable():
@@ -129,7 +136,7 @@ def test_refund_after_payout_becomes_a_vendor_receivable():
         [("vendor_payable_available", 10_000, vid), ("vendor_payout_in_transit", -10_000, vid)],
     )
     db.session.commit()
-    services.refund_order(make_user("finance"), order.id, 4_000, "retur")
+    refund_order(make_user("finance"), order.id, 4_000, "retur")
     assert vendor_account_balance(vid, VENDOR_RECEIVABLE) == 4_000
     assert vendor_account_balance(vid, VENDOR_AVAILABLE) == 0
     assert sum(account_balances().values()) == 0
@@ -137,10 +144,10 @@ def test_refund_after_payout_becomes_a_vendor_receivable():
 
 def test_ready_orders_complete_automatically_after_the_waiting_days(app):
     order = make_paid_order()
-    services.accept_order(order.vendor.owner, order.id)
-    services.mark_order_ready(order.vendor.owner, order.id)
-    assert services.auto_complete_orders(now=utcnow() + timedelta(days=2)) == 0
-    assert services.auto_complete_orders(now=utcnow() + timedelta(days=3, minutes=1)) == 1
+    accept_order(order.vendor.owner, order.id)
+    mark_order_ready(order.vendor.owner, order.id)
+    assert auto_complete_orders(now=utcnow() + timedelta(days=2)) == 0
+    assert auto_complete_orders(now=utcnow() + timedelta(days=3, minutes=1)) == 1
     db.session.refresh(order)
     assert order.status == "completed" and order.events[-1].note == "Selesai otomatis."
 
@@ -162,7 +169,7 @@ def test_signals_go_out_after_commit():
     signals.order_refunded.connect(on_refunded)
     try:
         order = make_completed_order(items=[(make_product(price=5_000), 1)])
-        services.refund_order(make_user("finance"), order.id, 1_000, "potongan")
+        refund_order(make_user("finance"), order.id, 1_000, "potongan")
     finally:
         signals.order_paid.disconnect(on_paid)
         signals.order_completed.disconnect(on_completed)
@@ -173,15 +180,15 @@ def test_signals_go_out_after_commit():
 def test_vendor_services_are_scoped_to_their_own_shop():
     order = make_paid_order()
     with pytest.raises(NotFound):
-        services.accept_order(make_vendor().owner, order.id)
+        accept_order(make_vendor().owner, order.id)
     with pytest.raises(NotFound):
-        services.cancel_order(make_civil_servant(), order.id)
+        cancel_order(make_civil_servant(), order.id)
 
 
 def test_confirm_receipt_before_ready_is_an_invalid_transition():
     order = make_paid_order()
     with pytest.raises(InvalidTransition):
-        services.confirm_receipt(order.buyer, order.id)
+        confirm_receipt(order.buyer, order.id)
 
 
 def test_a_multi_vendor_checkout_has_one_payment_and_one_order_per_vendor():
@@ -190,15 +197,6 @@ def test_a_multi_vendor_checkout_has_one_payment_and_one_order_per_vendor():
     assert sorted(o.vendor_id for o in checkout.orders) == sorted([a.vendor_id, b.vendor_id])
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
     assert len({o.number for o in checkout.orders}) == 2
-
-
-def test_sandbox_confirm_is_404_when_the_sandbox_is_off(app):
-    buyer = make_civil_servant()
-    checkout = _unpaid_checkout(buyer, [(make_product(), 1)])
-    payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-    app.config["PAYMENT_SANDBOX_ENABLED"] = False
-    with pytest.raises(NotFound):
-        services.confirm_sandbox_payment(buyer, payment.id, "succeeded")
 
 
 def test_cli_jobs_run(app, runner):

@@ -390,7 +390,7 @@ def test_manual_payouts_cannot_be_retried_and_stripe_ones_cannot_be_marked_paid(
 
 # ================================================================= end to end with real orders
 def test_a_completed_order_is_paid_out_and_a_later_refund_is_netted(app, finance, banked_vendor):
-    from marketplace.ordering import services as ordering
+    from marketplace.ordering.refunds import refund_order
     from tests.factories import make_completed_order
 
     vendor = banked_vendor()
@@ -402,7 +402,7 @@ def test_a_completed_order_is_paid_out_and_a_later_refund_is_netted(app, finance
     assert [p.amount for p in run.payouts] == [order.total - order.commission]
     services.mark_payout_paid(finance, run.payouts[0].id, "TRX-9")
 
-    ordering.refund_order(finance, order.id, 25_000, "Satu karung rusak")
+    refund_order(finance, order.id, 25_000, "Satu karung rusak")
     assert services.vendor_balance(vendor.id)["debt"] > 0
 
     second = make_completed_order(items=[(product, 2)])

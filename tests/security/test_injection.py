@@ -12,7 +12,7 @@ import pytest
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.notifications.services import notify
-from marketplace.ordering import services as ordering
+from marketplace.ordering.lifecycle import reject_order
 from tests.factories import (
     make_category,
     make_civil_servant,
@@ -76,7 +76,7 @@ def test_a_rejection_reason_and_order_text_are_escaped_for_the_buyer(api, xss_sh
     shop, product = xss_shop
     buyer = make_civil_servant()
     order = make_paid_order(buyer, [(product, 1)])
-    ordering.reject_order(shop.owner, order.id, XSS)
+    reject_order(shop.owner, order.id, XSS)
     db.session.commit()
     client = api(buyer)
     for url in (f"/orders/{order.id}", "/orders", "/notifications"):

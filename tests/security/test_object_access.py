@@ -24,7 +24,9 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import notify
-from marketplace.ordering import services as ordering
+from marketplace.ordering.cart import add_to_cart
+from marketplace.ordering.checkout import place_checkout
+from marketplace.ordering.lifecycle import accept_order, mark_order_ready
 from marketplace.ordering.models import CartItem, Order
 from marketplace.payments.models import Payment, Refund
 from marketplace.payouts.models import Payout
@@ -138,14 +140,14 @@ def world(app) -> World:
     buyer_b = make_civil_servant(name="Pembeli B")
     paid = make_paid_order(buyer_a, [(product, 1)])
     ready = make_paid_order(buyer_a, [(product, 2)])
-    ordering.accept_order(shop_a.owner, ready.id)
-    ordering.mark_order_ready(shop_a.owner, ready.id)
-    ordering.add_to_cart(buyer_a, product.id, 3)
-    checkout = ordering.place_checkout(
+    accept_order(shop_a.owner, ready.id)
+    mark_order_ready(shop_a.owner, ready.id)
+    add_to_cart(buyer_a, product.id, 3)
+    checkout = place_checkout(
         buyer_a, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "sandbox"}
     )
     payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
-    ordering.add_to_cart(buyer_a, product.id, 4)  # A's cart after the checkout
+    add_to_cart(buyer_a, product.id, 4)  # A's cart after the checkout
     note = notify(buyer_a, "test", SECRET, email=False)
     accounts.issue_token(buyer_a, "token A")
     token = db.session.scalar(

@@ -282,7 +282,7 @@ def test_a_sale_and_a_rejection_show_in_the_stock_history(shop_api, shop, produc
     order = make_paid_order(items=[(product, 3)])
     resp = shop_api.post(f"/api/v1/vendor/orders/{order.id}/reject", json={"reason": "habis"})
     if resp.status_code == 404 and resp.json["error"]["message"] == "Not Found":
-        from marketplace.ordering.services import reject_order
+        from marketplace.ordering.lifecycle import reject_order
 
         reject_order(shop.owner, order.id, "habis")
     kinds = [

@@ -228,7 +228,7 @@ def test_accepting_twice_flashes_the_conflict_instead_of_failing(page_client, pr
 
 
 def test_pick_list_adds_up_quantities_of_accepted_orders(page_client, shop, product):
-    from marketplace.ordering.services import accept_order
+    from marketplace.ordering.lifecycle import accept_order
 
     other = make_product(shop, name="Gula Pasir", stock=10)
     db.session.commit()
@@ -312,12 +312,13 @@ def test_a_huge_page_number_is_clamped_not_a_server_error(page_client, shop):
 def test_unpaid_orders_are_not_in_any_tab(page_client, product):
     import uuid
 
-    from marketplace.ordering import services as ordering
+    from marketplace.ordering.cart import add_to_cart
+    from marketplace.ordering.checkout import place_checkout
     from tests.factories import make_civil_servant
 
     buyer = make_civil_servant()
-    ordering.add_to_cart(buyer, product.id, 1)
-    checkout = ordering.place_checkout(
+    add_to_cart(buyer, product.id, 1)
+    checkout = place_checkout(
         buyer, uuid.uuid4().hex, {"fulfilment": "pickup", "payment_method": "sandbox"}
     )
     unpaid = checkout.orders[0]

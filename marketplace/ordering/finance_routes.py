@@ -1,0 +1,118 @@
+"""Finance routes of the ordering area: refunds (API and pages), the order search and one order
+with its money, and the ledger balances."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from marketplace.api import Page, endpoint, require_role
+from marketplace.errors import ValidationFailed
+from marketplace.ledger import queries as ledger_queries
+from marketplace.money import format_rupiah
+from marketplace.ordering import bp, queries
+from marketplace.ordering.models import ORDER_STATUSES
+from marketplace.ordering.refunds import REFUNDABLE, refund_order
+from marketplace.ordering.schemas import BalancesSchema, RefundBody, RefundSchema
+from marketplace.payments.queries import payment_for_order
+
+FINANCE = ("finance", "admin")
+
+
+# ================================================================= API
+@endpoint(
+    bp,
+    "/orders/<int:order_id>/refunds",
+    "POST",
+    summary="Refund an order (finance)",
+    roles=("finance", "admin"),
+    body=RefundBody,
+    response=RefundSchema,
+    status=201,
+    errors=[409, 422],
+)
+def create_refund(order_id, data):
+    """Refund part or all of a paid order through its provider; amount ≤ paid − refunded."""
+    return refund_order(
+        require_role("finance", "admin"), order_id, data["amount"], data["reason"]
+    ), 201
+
+
+@endpoint(
+    bp,
+    "/finance/ledger/balances",
+    summary="Ledger account balances",
+    roles=("finance", "admin"),
+    response=BalancesSchema,
+    tag="finance",
+)
+def ledger_balances():
+    """Every account's balance (debit positive); they always sum to zero."""
+    return ledger_queries.ledger_balances()
+
+
+# ================================================================= pages: find and refund
+def _page_no() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 1_000_000))
+    except ValueError:
+        return 1
+
+
+@bp.get("/finance/orders")
+def finance_orders():
+    """Finance finds an order: by number (exact or prefix) and status, newest first, paginated."""
+    require_role(*FINANCE)
+    status = request.args.get("status")
+    status = status if status in ORDER_STATUSES else None
+    q = (request.args.get("q") or "").strip().upper()[:32]
+    result: Page = queries.search_orders(number=q, status=status, page=_page_no(), per_page=20)
+    return render_template(
+        "ordering/finance_orders.html", page=result, status=status, q=q, statuses=ORDER_STATUSES
+    )
+
+
+@bp.get("/finance/orders/<int:order_id>")
+def finance_order(order_id):
+    """One order for finance: lines, totals, VAT, timeline, refunds so far and the refund form."""
+    user = require_role(*FINANCE)
+    order = queries.get_order(user, order_id)
+    refunds = queries.list_refunds(user, order_id)
+    remaining = max(0, order.paid_amount - order.refunded_total)
+    refundable = order.status in REFUNDABLE and remaining > 0
+    return render_template(
+        "ordering/finance_order.html",
+        order=order,
+        refunds=refunds,
+        remaining=remaining,
+        refundable=refundable,
+        payment=payment_for_order(order),
+    )
+
+
+@bp.post("/finance/orders/<int:order_id>/refunds")
+def finance_refund(order_id):
+    """Refund part or all of an order from the finance page (amount ≤ paid − refunded, a reason)."""
+    user = require_role(*FINANCE)
+    raw = (request.form.get("amount") or "").strip()
+    try:
+        amount = int(raw)
+    except ValueError:
+        raise ValidationFailed(
+            _("Jumlah pengembalian harus bilangan bulat rupiah."),
+            details={"amount": [_("Jumlah pengembalian harus bilangan bulat rupiah.")]},
+        ) from None
+    if amount < 1:
+        raise ValidationFailed(
+            _("Jumlah pengembalian minimal Rp1."),
+            details={"amount": [_("Jumlah pengembalian minimal Rp1.")]},
+        )
+    reason = (request.form.get("reason") or "").strip()
+    if not reason or len(reason) > 1000:
+        raise ValidationFailed(
+            _("Alasan wajib diisi (maksimal 1000 karakter)."),
+            details={"reason": [_("Alasan wajib diisi (maksimal 1000 karakter).")]},
+        )
+    refund_order(user, order_id, amount, reason)
+    flash(_("Pengembalian dana %(a)s dicatat.", a=format_rupiah(amount)), "success")
+    return redirect(url_for("ordering.finance_order", order_id=order_id))

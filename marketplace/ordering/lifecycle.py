@@ -1,0 +1,198 @@
+"""The order lifecycle after payment: the shop accepts, readies or rejects; the buyer cancels or
+confirms receipt; jobs expire unpaid orders and complete ready ones.
+
+Each public function owns its transaction; signals go out after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from marketplace import signals
+from marketplace.accounts.models import User
+from marketplace.errors import InvalidTransition, NotFound
+from marketplace.extensions import db
+from marketplace.ledger.models import VENDOR_AVAILABLE, VENDOR_PENDING
+from marketplace.ledger.services import post_journal
+from marketplace.models_base import utcnow
+from marketplace.ordering.locking import locked
+from marketplace.ordering.models import Order
+from marketplace.ordering.refunds import issue_refund
+from marketplace.ordering.stock import release_stock
+from marketplace.payments import lifecycle as payment_lifecycle
+from marketplace.payments.models import Refund
+from marketplace.payments.queries import payment_for_order
+
+log = logging.getLogger(__name__)
+
+
+def _buyer_order(buyer: User, order_id: int) -> Order:
+    order = db.session.scalar(
+        locked(select(Order).where(Order.id == order_id, Order.buyer_id == buyer.id))
+    )
+    if order is None:
+        raise NotFound("Pesanan tidak ditemukan.")
+    return order
+
+
+def _vendor_order(user: User, order_id: int) -> Order:
+    vendor_id = user.vendor_id if user.role == "vendor" else None
+    order = db.session.scalar(
+        locked(select(Order).where(Order.id == order_id, Order.vendor_id == (vendor_id or -1)))
+    )
+    if order is None:
+        raise NotFound("Pesanan tidak ditemukan.")
+    return order
+
+
+def accept_order(user: User, order_id: int) -> Order:
+    """The shop accepts a paid order (paid → accepted); 404 for another shop's order."""
+    order = _vendor_order(user, order_id)
+    order.transition_to("accepted", actor=user)
+    db.session.commit()
+    signals.order_accepted.send(order)
+    return order
+
+
+def mark_order_ready(user: User, order_id: int) -> Order:
+    """The shop has the order ready for pickup/delivery (accepted → ready)."""
+    order = _vendor_order(user, order_id)
+    order.transition_to("ready", actor=user)
+    db.session.commit()
+    signals.order_ready.send(order)
+    return order
+
+
+def reject_order(user: User, order_id: int, reason: str) -> Order:
+    """The shop turns down a paid order: full refund and the stock goes back (paid → rejected)."""
+    order = _vendor_order(user, order_id)
+    order.transition_to("rejected", actor=user, note=reason)
+    release_stock(order, user)
+    refund = issue_refund(
+        order, order.total - order.refunded_total, f"Ditolak toko: {reason}", user
+    )
+    db.session.commit()
+    signals.order_rejected.send(order, reason=reason, refund=refund)
+    if refund is not None:
+        signals.order_refunded.send(order, refund=refund)
+    return order
+
+
+def cancel_order(buyer: User, order_id: int) -> Order:
+    """The buyer cancels before the shop accepted: stock back, full refund when it was paid."""
+    order = _buyer_order(buyer, order_id)
+    was_paid = order.status == "paid"
+    order.transition_to("cancelled", actor=buyer, note="Dibatalkan pembeli.")
+    release_stock(order, buyer)
+    refund = None
+    if was_paid:
+        refund = issue_refund(
+            order, order.total - order.refunded_total, "Dibatalkan pembeli.", buyer
+        )
+    db.session.commit()
+    if refund is not None:
+        signals.order_refunded.send(order, refund=refund)
+    return order
+
+
+def _complete(order: Order, actor: User | None, note: str | None = None) -> None:
+    """ready → completed (the BAST): the vendor's pending payable becomes available."""
+    order.transition_to("completed", actor=actor, note=note)
+    refunded_vendor = (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Refund.vendor_share), 0)).where(
+                Refund.order_id == order.id
+            )
+        )
+        or 0
+    )
+    amount = order.total - order.commission - int(refunded_vendor)
+    post_journal(
+        "completion",
+        [(VENDOR_PENDING, amount, order.vendor_id), (VENDOR_AVAILABLE, -amount, order.vendor_id)],
+        memo=order.number,
+        order_id=order.id,
+        actor_id=actor.id if actor else None,
+    )
+
+
+def confirm_receipt(buyer: User, order_id: int) -> Order:
+    """The buyer confirms receipt (BAST): ready → completed."""
+    order = _buyer_order(buyer, order_id)
+    _complete(order, buyer, "Diterima pembeli (BAST).")
+    db.session.commit()
+    signals.order_completed.send(order)
+    return order
+
+
+def complete_order(order: Order, actor: User | None = None) -> Order:
+    """Complete a ready order (auto-completion job or an admin); 409 if it is not ready."""
+    current = db.session.scalar(locked(select(Order).where(Order.id == order.id)))
+    _complete(current, actor, None if actor else "Selesai otomatis.")
+    db.session.commit()
+    signals.order_completed.send(current)
+    return current
+
+
+def expire_due_orders(now=None, limit: int = 200) -> int:
+    """Unpaid orders past `expires_at` become expired and give their stock back.
+
+    Run by `flask run-order-jobs` and opportunistically before carts, checkouts and order lists,
+    so stock is never stranded even without cron. Returns how many expired.
+    """
+    now = now or utcnow()
+    ids = db.session.scalars(
+        select(Order.id)
+        .where(Order.status == "pending_payment", Order.expires_at <= now)
+        .order_by(Order.id)
+        .limit(limit)
+    ).all()
+    if not ids:
+        return 0
+    count = 0
+    try:
+        stmt = select(Order).where(Order.id.in_(ids)).order_by(Order.id)
+        if db.engine.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        for order in db.session.scalars(stmt.execution_options(populate_existing=True)).all():
+            if order.status != "pending_payment" or order.expires_at > now:
+                continue
+            order.transition_to("expired", note="Tidak dibayar tepat waktu.")
+            release_stock(order, None)
+            payment = payment_for_order(order)
+            if payment is not None and all(
+                o.status != "pending_payment" for o in payment.checkout.orders
+            ):
+                payment_lifecycle.cancel_unpaid(payment)  # nothing left to pay for
+            count += 1
+        db.session.commit()
+    except Exception:  # never let housekeeping break the request that triggered it
+        db.session.rollback()
+        log.exception("expiring orders failed")
+        return 0
+    return count
+
+
+def auto_complete_orders(now=None) -> int:
+    """Ready orders older than AUTO_COMPLETE_DAYS are completed as if the buyer confirmed."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=int(current_app.config["AUTO_COMPLETE_DAYS"]))
+    ids = db.session.scalars(
+        select(Order.id).where(Order.status == "ready", Order.ready_at <= cutoff).order_by(Order.id)
+    ).all()
+    db.session.commit()
+    count = 0
+    for oid in ids:
+        order = db.session.get(Order, oid)
+        if order is None or order.status != "ready":
+            continue
+        try:
+            complete_order(order)
+            count += 1
+        except InvalidTransition:
+            db.session.rollback()
+    return count

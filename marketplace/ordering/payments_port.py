@@ -1,0 +1,149 @@
+"""What the payments area may ask of ordering (its only way in): a checkout's payment arrived,
+the paid signals, and refunds made at the provider. Everything else in ordering is not for
+payments to call.
+
+The functions only flush: the caller (a webhook or the sandbox confirmation) commits, then sends
+the signals.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from marketplace import signals
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.ledger.models import (
+    BUYER_REFUNDS,
+    PLATFORM_COMMISSION,
+    PROVIDER_CASH,
+    VENDOR_PENDING,
+    SpendingRecord,
+)
+from marketplace.ledger.services import post_journal
+from marketplace.money import format_rupiah
+from marketplace.ordering.locking import lock_orders
+from marketplace.ordering.models import Order
+from marketplace.ordering.refunds import REFUNDABLE, issue_refund
+from marketplace.payments import lifecycle as payment_lifecycle
+from marketplace.payments.models import Payment, Refund
+from marketplace.payments.providers import provider_of
+from marketplace.timeutil import period_of, year_of
+
+log = logging.getLogger(__name__)
+
+
+def mark_checkout_paid(payment: Payment, actor: User | None = None) -> list[Order]:
+    """The checkout's payment succeeded (payments already set its status): its pending orders
+    become paid (ledger + spending records). Orders that expired or were cancelled meanwhile
+    cannot be filled any more: their amount is sent back through the provider and the payment's
+    failure_message says so. Flush only; returns the orders that became paid."""
+    orders = lock_orders(
+        list(
+            db.session.scalars(
+                select(Order.id).where(Order.checkout_id == payment.checkout_id)
+            ).all()
+        )
+    )
+    paid = [o for o in orders if o.status == "pending_payment"]
+    stale = [o for o in orders if o not in paid]
+    for order in paid:
+        order.transition_to("paid", actor=actor)
+        _record_spending(order)
+    if paid:
+        lines: list[tuple] = [(PROVIDER_CASH, sum(o.total for o in paid))]
+        for order in paid:
+            lines.append((VENDOR_PENDING, -(order.total - order.commission), order.vendor_id))
+            lines.append((PLATFORM_COMMISSION, -order.commission))
+        post_journal(
+            "payment",
+            lines,
+            memo=", ".join(o.number for o in paid),
+            reference=payment.provider_ref,
+            payment_id=payment.id,
+            order_id=paid[0].id if len(paid) == 1 else None,
+            actor_id=actor.id if actor else None,
+        )
+    if stale:
+        _void_stale(payment, stale)
+    return paid
+
+
+def _void_stale(payment: Payment, stale: list[Order]) -> None:
+    """Money arrived for orders that expired first: send it back and say so on the payment."""
+    amount = sum(o.total for o in stale)
+    numbers = ", ".join(o.number for o in stale)
+    ref = provider_of(payment).refund(payment, amount, key=f"payment:{payment.id}:void")
+    post_journal(
+        "payment",
+        [(PROVIDER_CASH, amount), (BUYER_REFUNDS, -amount)],
+        memo=f"Pembayaran untuk pesanan kedaluwarsa {numbers}",
+        reference=payment.provider_ref,
+        payment_id=payment.id,
+    )
+    post_journal(
+        "refund",
+        [(BUYER_REFUNDS, amount), (PROVIDER_CASH, -amount)],
+        memo=f"Dikembalikan: pesanan {numbers} sudah kedaluwarsa",
+        reference=ref,
+        payment_id=payment.id,
+    )
+    payment_lifecycle.report(
+        payment,
+        f"Pesanan {numbers} sudah kedaluwarsa sebelum pembayaran masuk; "
+        f"{format_rupiah(amount)} dikembalikan.",
+    )
+    log.warning(
+        "payment %s arrived after orders %s closed; %s refunded", payment.id, numbers, amount
+    )
+
+
+def _record_spending(order: Order) -> None:
+    buyer, vendor = order.buyer, order.vendor
+    paid_at = order.paid_at
+    for line in order.lines:
+        db.session.add(
+            SpendingRecord(
+                occurred_at=paid_at,
+                period=period_of(paid_at),
+                year=year_of(paid_at),
+                order_id=order.id,
+                order_line_id=line.id,
+                buyer_id=buyer.id,
+                opd_id=buyer.opd_id,
+                vendor_id=vendor.id,
+                vendor_umk_class=vendor.effective_umk_class,
+                vendor_kelurahan=vendor.kelurahan,
+                is_local_vendor=vendor.status == "verified" and vendor.made_in_city,
+                is_local_product=line.is_local_product,
+                is_pdn=line.is_pdn,
+                amount=line.line_total,
+            )
+        )
+
+
+def send_paid_signals(orders: list[Order]) -> None:
+    """After the commit: `order_paid` for each order `mark_checkout_paid` returned."""
+    for order in orders:
+        signals.order_paid.send(order)
+
+
+def record_provider_refund(payment: Payment, amount: int, reason: str) -> list[Refund]:
+    """Money the provider refunded on its own (e.g. the Stripe dashboard): spread `amount` over
+    the payment's refundable orders in id order, reversing ledger and spending like our own
+    refunds but without calling the provider again. Flush only; returns the refunds recorded
+    (their sum is less than `amount` when the orders cannot hold it all)."""
+    created: list[Refund] = []
+    for order in lock_orders([o.id for o in payment.checkout.orders]):
+        if amount <= 0:
+            break
+        if order.status not in REFUNDABLE and order.status not in ("cancelled", "rejected"):
+            continue
+        take = min(amount, order.paid_amount - order.refunded_total)
+        refund = issue_refund(order, take, reason, None, call_provider=False)
+        if refund is not None:
+            created.append(refund)
+            amount -= take
+    return created
