@@ -4,6 +4,7 @@ sales report rows and the business class. Schemas check shape; services check ru
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     EXCLUDE,
@@ -16,6 +17,7 @@ from marshmallow import (
 )
 
 from marketplace.api import PageQuery
+from marketplace.errors import ValidationFailed
 from marketplace.shops.models import UMK_CLASSES
 from marketplace.shops.rules import ADJUSTMENT_KINDS, is_low_stock
 
@@ -265,3 +267,13 @@ class BusinessClassSchema(Schema):
 class BusinessClassOverrideSchema(Schema):
     umk_class = fields.String(required=True, allow_none=True, validate=validate.OneOf(UMK_CLASSES))
     reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+# ---------------------------------------------------------------- page forms
+def parse_form_with(schema, form: dict) -> dict:
+    """Load page form values with an API schema, so pages and the API validate alike."""
+    try:
+        return schema.load(form)
+    except ValidationError as err:
+        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        raise ValidationFailed(gettext("Periksa isian yang ditandai."), details=messages) from None
