@@ -1,5 +1,6 @@
 """HTTP routes of the vendor area: the `/api/v1/vendor/*` API for the shopkeeper's own shop, the
-admin's business-class override, and the `/shop` pages. Routes parse, call one service, answer."""
+admin's business-class override, and the `/shop` pages. Routes parse, call one service, answer.
+Shop applications and the admin's review of shops are in `application_routes`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.shops import (
+    application_routes,  # noqa: F401  (its routes join this blueprint)
     bp,
     imports,
     products,
