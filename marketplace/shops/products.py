@@ -88,6 +88,7 @@ def _check_sku_free(vendor: Vendor, sku: str | None, product_id: int | None = No
 def record_movement(
     product: catalog.Product, delta: int, stock_after: int, kind: str, note: str | None, actor
 ) -> StockMovement:
+    """Record one stock change of a product (who, why, the stock after); flushes only."""
     movement = StockMovement(
         product_id=product.id,
         delta=delta,
