@@ -137,8 +137,8 @@ DESTRUCTIVE = {
     "payouts.finance_cancel": "cancel a payout",
     "payouts.finance_retry": "send a Stripe transfer again",
     "payouts.finance_run_payouts": "run payouts",
-    "accounts.admin_suspend_vendor": "suspend a vendor",
-    "accounts.admin_verify_vendor": "verify a vendor",
+    "vendor.admin_suspend_vendor": "suspend a vendor",
+    "vendor.admin_verify_vendor": "verify a vendor",
     "mandate.rules_page": "set mandate rules",
     "accounts.revoke_token_page": "revoke an API token",
 }

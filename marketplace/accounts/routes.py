@@ -1,6 +1,7 @@
-"""HTTP routes of the accounts area: the accounts API and the sign-in, sign-up, profile, shop
-application and admin pages. Routes parse, call one service and answer; errors come from the
-services and are turned into JSON or a flashed message by the one handler.
+"""HTTP routes of the accounts area: the accounts API and the sign-in, sign-up, profile, admin
+home and roster pages (shop applications and their review are in `shops.application_routes`).
+Routes parse, call one service and answer; errors come from the services and are turned into
+JSON or a flashed message by the one handler.
 """
 
 from __future__ import annotations
@@ -14,19 +15,14 @@ from flask_login import current_user, login_user, logout_user
 from marshmallow import ValidationError as MarshmallowValidationError
 
 from marketplace.accounts import bp, rules, services
-from marketplace.accounts.models import Area
 from marketplace.accounts.schemas import (
-    DecisionSchema,
     ImportResultSchema,
     RegisterSchema,
     TokenRequestSchema,
     TokenSchema,
     UserSchema,
-    VendorApplicationSchema,
-    VendorListQuery,
-    VendorSchema,
 )
-from marketplace.api import api_user, endpoint, page_args, require_role
+from marketplace.api import api_user, endpoint, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db, limiter
 from marketplace.security import safe_next
@@ -181,82 +177,6 @@ def import_civil_servants():
     return services.import_civil_servants(actor, upload.stream)
 
 
-@endpoint(
-    bp,
-    "/vendor-applications",
-    "POST",
-    summary="Apply to open a shop",
-    roles=("public", "vendor"),
-    body=VendorApplicationSchema,
-    response=VendorSchema,
-    status=201,
-    errors=[403, 409],
-)
-def apply_for_vendor(data):
-    """A `public` user applies for a shop: 201 vendor `pending`, the user becomes `vendor`;
-    403 for other roles, 409 already_has_shop for a shop owner applying again."""
-    return services.apply_for_vendor(api_user(), data)
-
-
-@endpoint(
-    bp,
-    "/admin/vendors",
-    summary="Shops for review",
-    roles=("admin",),
-    query=VendorListQuery,
-    response=VendorSchema,
-    paginated=True,
-)
-def list_vendors(args):
-    """Every shop, newest first, optionally by `status` and name (`q`)."""
-    page, per_page = page_args(args)
-    return services.list_vendors(
-        status=args.get("status"), q=args.get("q"), page=page, per_page=per_page
-    )
-
-
-@endpoint(
-    bp,
-    "/admin/vendors/<int:vendor_id>",
-    summary="One shop",
-    roles=("admin",),
-    response=VendorSchema,
-)
-def get_vendor(vendor_id):
-    """One shop with its registration data and status; 404 when absent."""
-    return services.get_vendor(vendor_id)
-
-
-@endpoint(
-    bp,
-    "/admin/vendors/<int:vendor_id>/verify",
-    "POST",
-    summary="Verify a shop",
-    roles=("admin",),
-    body=DecisionSchema,
-    response=VendorSchema,
-    errors=[409],
-)
-def verify_vendor(vendor_id, data):
-    """Verify a pending or suspended shop (audited); 409 invalid_transition if already verified."""
-    return services.verify_vendor(api_user(), vendor_id, data.get("reason"))
-
-
-@endpoint(
-    bp,
-    "/admin/vendors/<int:vendor_id>/suspend",
-    "POST",
-    summary="Suspend a shop",
-    roles=("admin",),
-    body=DecisionSchema,
-    response=VendorSchema,
-    errors=[409],
-)
-def suspend_vendor(vendor_id, data):
-    """Suspend a shop or reject a pending application (audited); 409 if already suspended."""
-    return services.suspend_vendor(api_user(), vendor_id, data.get("reason"))
-
-
 # ================================================================= pages: sign-in
 @bp.route("/login", methods=["GET", "POST"])
 @login_limit
@@ -390,102 +310,19 @@ def change_password_page():
     return redirect(url_for("accounts.account_page"))
 
 
-# ================================================================= pages: opening a shop
-_VENDOR_LABELS = {
-    "shop_name": "Nama toko",
-    "type": "Jenis usaha",
-    "nib": "NIB",
-    "npwp": "NPWP",
-    "pkp": "PKP",
-    "kelurahan": "Kelurahan",
-    "kecamatan": "Kecamatan",
-    "address": "Alamat",
-    "made_in_city": "Diproduksi di kota",
-}
-
-
-@bp.route("/shop/apply", methods=["GET", "POST"])
-def vendor_application_page():
-    """A public user applies to open a shop; afterwards the page shows the shop's status."""
-    user = api_user()
-    if request.method == "GET":
-        areas = db.session.scalars(db.select(Area).order_by(Area.kelurahan)).all()
-        return render_template(
-            "accounts/vendor_application.html", user=user, vendor=user.vendor, areas=areas
-        )
-    form = request.form
-    raw = {
-        k: form.get(k, "")
-        for k in ("shop_name", "type", "nib", "npwp", "kelurahan", "kecamatan", "address")
-    }
-    raw["pkp"] = form.get("pkp") == "on"
-    if form.get("made_in_city") in ("yes", "no"):
-        raw["made_in_city"] = form.get("made_in_city") == "yes"
-    data = _form_data(VendorApplicationSchema(), raw, {k: _(v) for k, v in _VENDOR_LABELS.items()})
-    services.apply_for_vendor(user, data)
-    flash(_("Pengajuan toko terkirim. Dinkopdag akan memverifikasi data Anda."), "success")
-    return redirect(url_for("accounts.vendor_application_page"))
-
-
 # ================================================================= pages: admin
 @bp.get("/admin")
 def admin_home():
     """Admin dashboard: counts, shops waiting for verification, recent admin actions."""
     require_role("admin")
     from marketplace.audit.models import AuditLog
+    from marketplace.shops import applications
 
-    pending = services.list_vendors(status="pending", page=1, per_page=10)
+    pending = applications.list_vendors(status="pending", page=1, per_page=10)
     pending.items.sort(key=lambda v: v.created_at)
     recent = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id.desc()).limit(10)).all()
     return render_template(
         "accounts/admin_home.html", counts=services.admin_counts(), pending=pending, recent=recent
-    )
-
-
-@bp.get("/admin/vendors")
-def admin_vendors():
-    """All shops with a status filter, name search and pagination."""
-    require_role("admin")
-    args = request.args
-    status = (
-        args.get("status") if args.get("status") in ("pending", "verified", "suspended") else None
-    )
-    try:
-        page = max(1, min(int(args.get("page", 1)), 1_000_000))
-    except ValueError:
-        page = 1
-    result = services.list_vendors(
-        status=status, q=(args.get("q") or "").strip()[:100] or None, page=page, per_page=20
-    )
-    return render_template(
-        "accounts/admin_vendors.html", page=result, status=status, q=args.get("q", "")
-    )
-
-
-@bp.get("/admin/vendors/<int:vendor_id>")
-def admin_vendor(vendor_id: int):
-    """One shop's registration data with the verify and suspend forms."""
-    require_role("admin")
-    return render_template("accounts/admin_vendor.html", vendor=services.get_vendor(vendor_id))
-
-
-@bp.post("/admin/vendors/<int:vendor_id>/verify")
-def admin_verify_vendor(vendor_id: int):
-    """Verify a shop from the admin pages."""
-    vendor = services.verify_vendor(require_role("admin"), vendor_id, request.form.get("reason"))
-    flash(_("Toko %(name)s terverifikasi.", name=vendor.name), "success")
-    return redirect(
-        safe_next(request.form.get("next"), url_for("accounts.admin_vendor", vendor_id=vendor_id))
-    )
-
-
-@bp.post("/admin/vendors/<int:vendor_id>/suspend")
-def admin_suspend_vendor(vendor_id: int):
-    """Suspend a shop (or reject an application) from the admin pages."""
-    vendor = services.suspend_vendor(require_role("admin"), vendor_id, request.form.get("reason"))
-    flash(_("Toko %(name)s dibekukan.", name=vendor.name), "success")
-    return redirect(
-        safe_next(request.form.get("next"), url_for("accounts.admin_vendor", vendor_id=vendor_id))
     )
 
 

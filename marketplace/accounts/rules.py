@@ -1,4 +1,4 @@
-"""Pure account rules (no database): emails, passwords, NIP, NIB and NPWP.
+"""Pure account rules (no database): emails, passwords and NIP.
 
 Password rules follow OWASP ASVS 5.0 §6.2: at least 8 characters (6.2.1), long passphrases
 allowed (6.2.9, up to 128 here), very common passwords rejected (6.2.4) and no composition
@@ -12,11 +12,9 @@ import re
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 NIP_LENGTH = 18
-NIB_LENGTH = 13
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _DIGITS_ONLY = re.compile(r"^\d+$")
-_NPWP_PUNCTUATION = re.compile(r"[\s.\-/]")
 
 # A short list of the passwords that top every breach list, plus the local favourites
 # (Indonesian words and this product's own name). Checked case-insensitively.
@@ -151,34 +149,3 @@ def normalise_nip(nip: str | None) -> str:
 def is_valid_nip(nip: str) -> bool:
     """A civil servant's NIP (Nomor Induk Pegawai) is exactly 18 digits."""
     return len(nip) == NIP_LENGTH and bool(_DIGITS_ONLY.match(nip))
-
-
-def is_valid_nib(nib: str) -> bool:
-    """A business's NIB (Nomor Induk Berusaha, from OSS) is exactly 13 digits."""
-    return len(nib) == NIB_LENGTH and bool(_DIGITS_ONLY.match(nib))
-
-
-def normalise_npwp(npwp: str | None) -> str | None:
-    """Digits of a tax number written with its usual punctuation (`01.234.567.8-901.000`).
-
-    NPWP has 15 digits; since 2024 the 16-digit form (NIK-based) is used too. Returns None for an
-    empty value and raises ValueError when it is neither length.
-    """
-    if npwp is None or not npwp.strip():
-        return None
-    digits = _NPWP_PUNCTUATION.sub("", npwp.strip())
-    if not _DIGITS_ONLY.match(digits) or len(digits) not in (15, 16):
-        raise ValueError("NPWP harus 15 atau 16 angka.")
-    return digits
-
-
-# Vendor status changes an admin may make: verify a pending or suspended shop, suspend a
-# pending (rejecting the application) or verified one.
-VENDOR_TRANSITIONS = {
-    "verified": ("pending", "suspended"),
-    "suspended": ("pending", "verified"),
-}
-
-
-def can_change_vendor_status(current: str, target: str) -> bool:
-    return current in VENDOR_TRANSITIONS.get(target, ())

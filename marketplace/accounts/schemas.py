@@ -1,20 +1,13 @@
 """Shapes of the accounts API: what it takes (checked here) and what it answers.
 
-Schemas check shape only; the rules that need the database (email taken, one shop per owner)
-live in the services.
+Schemas check shape only; the rules that need the database (email taken) live in the services.
 """
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
 from marketplace.accounts import rules
-from marketplace.api import PageQuery, UtcDateTime
-
-# The same values as marketplace.shops.models (checked by a test); not imported from there
-# because loading another area's package from here makes an import cycle.
-VENDOR_TYPES = ("kelontong", "umkm", "food_centre")
-VENDOR_STATUSES = ("pending", "verified", "suspended")
 
 _REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 
@@ -60,50 +53,6 @@ class RegisterSchema(_Stripped):
             raise ValidationError("Alamat email tidak valid.")
 
 
-class VendorApplicationSchema(_Stripped):
-    shop_name = _text(200)
-    type = fields.String(
-        required=True,
-        error_messages=_REQUIRED,
-        validate=validate.OneOf(VENDOR_TYPES, error="Pilih salah satu: {choices}."),
-    )
-    nib = fields.String(required=True, error_messages=_REQUIRED)
-    npwp = fields.String(allow_none=True, load_default=None)
-    pkp = fields.Boolean(load_default=False)
-    kelurahan = _text(100)
-    kecamatan = _text(100)
-    address = _text(500)
-    made_in_city = fields.Boolean(required=True, error_messages=_REQUIRED)
-
-    @validates("nib")
-    def _nib(self, value, **_kw):
-        if not rules.is_valid_nib(value):
-            raise ValidationError("NIB harus 13 angka.")
-
-    @validates("npwp")
-    def _npwp(self, value, **_kw):
-        try:
-            rules.normalise_npwp(value)
-        except ValueError as err:
-            raise ValidationError(str(err)) from None
-
-
-class DecisionSchema(_Stripped):
-    reason = fields.String(
-        allow_none=True,
-        load_default=None,
-        validate=validate.Length(max=500, error="Maksimal {max} karakter."),
-    )
-
-
-class VendorListQuery(PageQuery):
-    class Meta:
-        unknown = EXCLUDE
-
-    status = fields.String(validate=validate.OneOf(VENDOR_STATUSES))
-    q = fields.String(validate=validate.Length(max=100))
-
-
 # ---------------------------------------------------------------- answers
 class OpdSchema(Schema):
     code = fields.String()
@@ -127,27 +76,6 @@ class UserSchema(Schema):
 class TokenSchema(Schema):
     token = fields.String()
     user = fields.Nested(UserSchema)
-
-
-class VendorSchema(Schema):
-    """A shop as the admin (and its owner) sees it."""
-
-    id = fields.Integer()
-    name = fields.String()
-    type = fields.String()
-    status = fields.String()
-    nib = fields.String()
-    npwp = fields.String(allow_none=True)
-    pkp = fields.Boolean()
-    kelurahan = fields.String()
-    kecamatan = fields.String()
-    address = fields.String()
-    made_in_city = fields.Boolean()
-    umk_class = fields.String(attribute="effective_umk_class")
-    status_reason = fields.String(allow_none=True)
-    owner_id = fields.Integer()
-    created_at = UtcDateTime()
-    verified_at = UtcDateTime(allow_none=True)
 
 
 class ImportErrorSchema(Schema):

@@ -1,6 +1,6 @@
-"""Account operations: sign-in, tokens, sign-up, the ASN roster import, shop applications and
-their verification. Each public function owns its transaction (commits once) and raises
-`marketplace.errors` classes; helpers only flush.
+"""Account operations: sign-in, tokens, sign-up and the ASN roster import (shop applications
+and their verification are in `marketplace.shops.applications`). Each public function owns its
+transaction (commits once) and raises `marketplace.errors` classes; helpers only flush.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from flask import current_app, url_for
 from flask_babel import gettext
@@ -22,22 +22,16 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.accounts import rules
-from marketplace.accounts.models import ROLES, ApiToken, Area, Opd, User
-from marketplace.api import Page, paginate
+from marketplace.accounts.models import ROLES, ApiToken, Opd, User
 from marketplace.errors import (
     BadRequest,
     Conflict,
-    Forbidden,
     InvalidCredentials,
-    InvalidTransition,
     NotFound,
     ValidationFailed,
 )
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
-
-if TYPE_CHECKING:
-    from marketplace.shops.models import Vendor
 
 log = logging.getLogger(__name__)
 
@@ -516,132 +510,6 @@ def import_civil_servants(
     )
     db.session.commit()
     return result
-
-
-# ---------------------------------------------------------------- shops
-def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
-    """A `public` user opens a shop: it starts `pending` and the user becomes `vendor`.
-
-    409 already_has_shop when they have one, 403 for other roles, 422 when the kelurahan is
-    known to be in another kecamatan.
-    """
-    from marketplace.shops.models import Vendor
-
-    if db.session.scalar(select(Vendor.id).where(Vendor.owner_id == user.id)) is not None:
-        raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop")
-    if user.role != "public":
-        raise Forbidden(_("Hanya akun warga (public) yang dapat mengajukan toko."))
-    kelurahan, kecamatan = data["kelurahan"].strip(), data["kecamatan"].strip()
-    area = db.session.scalar(select(Area).where(func.lower(Area.kelurahan) == kelurahan.lower()))
-    if area is not None:
-        if area.kecamatan.lower() != kecamatan.lower():
-            raise ValidationFailed(
-                details={
-                    "kecamatan": [
-                        _(
-                            "Kelurahan %(k)s ada di kecamatan %(c)s.",
-                            k=area.kelurahan,
-                            c=area.kecamatan,
-                        )
-                    ]
-                }
-            )
-        kelurahan, kecamatan = area.kelurahan, area.kecamatan
-    elif db.session.scalar(select(Area.id).limit(1)) is not None:
-        raise ValidationFailed(details={"kelurahan": [_("Kelurahan tidak dikenal di kota ini.")]})
-    vendor = Vendor(
-        owner_id=user.id,
-        name=data["shop_name"],
-        type=data["type"],
-        status="pending",
-        nib=data["nib"],
-        npwp=rules.normalise_npwp(data.get("npwp")),
-        pkp=bool(data.get("pkp")),
-        kelurahan=kelurahan,
-        kecamatan=kecamatan,
-        address=data["address"],
-        made_in_city=bool(data["made_in_city"]),
-        umk_class="micro",
-    )
-    user.role = "vendor"
-    db.session.add(vendor)
-    try:
-        db.session.commit()
-    except IntegrityError:  # a second application sent at the same moment
-        db.session.rollback()
-        raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop") from None
-    return vendor
-
-
-def get_vendor(vendor_id: int) -> Vendor:
-    """Admin view of one shop; 404 when absent."""
-    from marketplace.shops.models import Vendor
-
-    vendor = db.session.get(Vendor, vendor_id)
-    if vendor is None:
-        raise NotFound(_("Toko tidak ditemukan."))
-    return vendor
-
-
-def list_vendors(
-    *, status: str | None = None, q: str | None = None, page: int = 1, per_page: int = 20
-) -> Page:
-    """Shops for the admin, newest first, filtered by status and name."""
-    from marketplace.shops.models import Vendor
-
-    stmt = select(Vendor)
-    if status:
-        stmt = stmt.where(Vendor.status == status)
-    if q:
-        stmt = stmt.where(func.lower(Vendor.name).contains(q.lower(), autoescape=True))
-    stmt = stmt.order_by(Vendor.created_at.desc(), Vendor.id.desc())
-    return paginate(stmt, page, per_page)
-
-
-def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Vendor:
-    from marketplace.notifications.services import notify
-    from marketplace.shops.models import Vendor
-
-    vendor = db.session.scalar(select(Vendor).where(Vendor.id == vendor_id).with_for_update())
-    if vendor is None:
-        raise NotFound(_("Toko tidak ditemukan."))
-    if not rules.can_change_vendor_status(vendor.status, target):
-        raise InvalidTransition(
-            _("Toko berstatus %(s)s tidak dapat diubah menjadi %(t)s.", s=vendor.status, t=target)
-        )
-    before = {"status": vendor.status}
-    vendor.status = target
-    vendor.status_reason = (reason or "").strip()[:500] or None
-    if target == "verified":
-        vendor.verified_at = utcnow()
-    record_audit(
-        actor,
-        f"vendor.{'verify' if target == 'verified' else 'suspend'}",
-        "vendor",
-        vendor.id,
-        before=before,
-        after={"status": target},
-        reason=vendor.status_reason,
-    )
-    if target == "verified":
-        title = _("Toko %(name)s sudah terverifikasi", name=vendor.name)
-        body = _("Produk aktif Anda kini tampil dan dapat dibeli.")
-    else:
-        title = _("Toko %(name)s dibekukan", name=vendor.name)
-        body = vendor.status_reason or _("Hubungi Dinkopdag untuk keterangan.")
-    notify(vendor.owner, f"vendor.{target}", title, body, "/shop/apply")
-    db.session.commit()
-    return vendor
-
-
-def verify_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Vendor:
-    """Admin verifies a pending or suspended shop (audited, owner notified); 404, 409."""
-    return _decide(actor, vendor_id, "verified", reason)
-
-
-def suspend_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Vendor:
-    """Admin suspends a shop or rejects a pending one (audited, owner notified); 404, 409."""
-    return _decide(actor, vendor_id, "suspended", reason)
 
 
 def admin_counts() -> dict[str, Any]:

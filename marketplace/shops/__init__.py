@@ -1,3 +1,16 @@
+"""The shop area (blueprint `vendor`): a shopkeeper's own shop, and the city's review of shops.
+
+Services, one module per concern, each owning its transaction:
+  profile.py          the caller's shop and its editable profile (get_own_vendor)
+  products.py         products, photo, stock adjustments and movements, low stock
+  imports.py          CSV product import and its template
+  orders.py           the shop's orders, read side for the /shop pages
+  reports.py          sales report (and CSV), today's sales, the dashboard
+  business_class.py   PP 7/2021 business class: rolling sales, refresh, admin override
+  applications.py     shop applications, and the admin's list, verify and suspend
+rules.py holds the pure rules; routes.py (with application_routes.py) the API and pages.
+"""
+
 from flask import Blueprint
 
 bp = Blueprint("vendor", __name__)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
-from marketplace.shops import services
+from marketplace.shops import business_class, imports
 from marketplace.shops.models import Vendor
 
 
@@ -19,7 +19,7 @@ def refresh_business_classes_command():
     are audited as vendor.class_changed. Safe to run repeatedly (e.g. nightly)."""
     ids = list(db.session.scalars(select(Vendor.id).order_by(Vendor.id)))
     with click.progressbar(length=len(ids), label="Kelas usaha") as bar:
-        changed = services.refresh_business_classes(ids, progress=bar.update)
+        changed = business_class.refresh_business_classes(ids, progress=bar.update)
     click.echo(f"{len(ids)} shops checked, {changed} changed class.")
 
 
@@ -42,7 +42,7 @@ def import_products_command(owner_email: str, csv_file: str):
     with open(csv_file, "rb") as f, click.progressbar(length=rows, label="Impor produk") as bar:
         upload = FileStorage(stream=f, filename=csv_file)
         try:
-            result = services.import_products(owner, upload, progress=bar.update)
+            result = imports.import_products(owner, upload, progress=bar.update)
         except MarketplaceError as err:
             raise click.ClickException(err.message) from None
     click.echo(

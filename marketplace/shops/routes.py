@@ -1,5 +1,6 @@
 """HTTP routes of the vendor area: the `/api/v1/vendor/*` API for the shopkeeper's own shop, the
-admin's business-class override, and the `/shop` pages. Routes parse, call one service, answer."""
+admin's business-class override, and the `/shop` pages. Routes parse, call one service, answer.
+Shop applications and the admin's review of shops are in `application_routes`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,18 @@ from flask_babel import gettext as _
 
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
-from marketplace.shops import bp, rules, services
+from marketplace.ordering import queries as shop_orders
+from marketplace.shops import (
+    application_routes,  # noqa: F401  (its routes join this blueprint)
+    bp,
+    imports,
+    products,
+    profile,
+    reports,
+    rules,
+)
+from marketplace.shops import business_class as classes
+from marketplace.shops import orders as shop_order
 from marketplace.shops.schemas import (
     BusinessClassOverrideSchema,
     BusinessClassSchema,
@@ -26,6 +38,7 @@ from marketplace.shops.schemas import (
     StockAdjustmentResultSchema,
     StockAdjustmentSchema,
     StockMovementSchema,
+    parse_form_with,
 )
 from marketplace.timeutil import now_utc, to_wib
 
@@ -38,7 +51,7 @@ VENDOR = ("vendor",)
 )
 def get_shop():
     """The caller's shop, with bank details and status; 404 when the vendor has no shop."""
-    return services.get_shop(api_user())
+    return profile.get_shop(api_user())
 
 
 @endpoint(
@@ -54,7 +67,7 @@ def get_shop():
 def patch_shop(data):
     """Change name, description, phone, address and bank details; status, NIB and class are
     the city's and are refused as unknown fields (422)."""
-    return services.update_shop(api_user(), data)
+    return profile.update_shop(api_user(), data)
 
 
 @endpoint(
@@ -71,7 +84,7 @@ def list_products(args):
     """A page of the caller's products; `q` searches name and SKU, `active` and `low_stock`
     filter."""
     page, per_page = page_args(args)
-    return services.list_products(
+    return products.list_products(
         api_user(),
         q=args.get("q"),
         active=args.get("active"),
@@ -96,7 +109,7 @@ def list_products(args):
 def create_product(data):
     """Create a product in the caller's shop; initial stock becomes an `initial` movement.
     422 unknown category; 409 `sku_taken`."""
-    return services.create_product(api_user(), data)
+    return products.create_product(api_user(), data)
 
 
 @endpoint(
@@ -109,7 +122,7 @@ def create_product(data):
 )
 def get_product(product_id):
     """A product of the caller's shop; 404 for another shop's."""
-    return services.get_own_product(api_user(), product_id)
+    return products.get_own_product(api_user(), product_id)
 
 
 @endpoint(
@@ -126,7 +139,7 @@ def get_product(product_id):
 def patch_product(product_id, data):
     """Edit fields of a product (is_active=false deactivates it); stock is refused here (422):
     use stock adjustments."""
-    return services.update_product(api_user(), product_id, data)
+    return products.update_product(api_user(), product_id, data)
 
 
 @endpoint(
@@ -142,7 +155,7 @@ def patch_product(product_id, data):
 )
 def upload_product_image(product_id):
     """Multipart `image`: JPEG, PNG or WebP (checked by its bytes), at most 2 MB."""
-    return services.save_product_image(api_user(), product_id, request.files.get("image"))
+    return products.save_product_image(api_user(), product_id, request.files.get("image"))
 
 
 @endpoint(
@@ -160,7 +173,7 @@ def upload_product_image(product_id):
 def adjust_stock(product_id, data):
     """Add (restock) or remove (correction) stock with a reason; 409 `insufficient_stock` when
     the result would be below zero, and nothing changes."""
-    return services.adjust_stock(
+    return products.adjust_stock(
         api_user(), product_id, data["delta"], data["reason"], data.get("kind")
     )
 
@@ -179,7 +192,7 @@ def list_stock_movements(product_id, args):
     """Every change of a product's stock (sales, releases, restocks, corrections, imports) with
     who, why and when, newest first."""
     page, per_page = page_args(args)
-    return services.list_stock_movements(api_user(), product_id, page, per_page)
+    return products.list_stock_movements(api_user(), product_id, page, per_page)
 
 
 @endpoint(
@@ -196,7 +209,7 @@ def list_stock_movements(product_id, args):
 def import_products():
     """Multipart CSV `file` (columns as in the template) → {created, updated, errors}; rows are
     matched by SKU so a re-import updates; bad rows are reported and never block good ones."""
-    return services.import_products(api_user(), request.files.get("file"))
+    return imports.import_products(api_user(), request.files.get("file"))
 
 
 @endpoint(
@@ -209,7 +222,7 @@ def import_products():
 )
 def import_template():
     """The import CSV header with one example row."""
-    return _csv_download(services.import_template_csv(), "peken-produk-template.csv")
+    return _csv_download(imports.import_template_csv(), "peken-produk-template.csv")
 
 
 @endpoint(
@@ -224,12 +237,12 @@ def import_template():
 )
 def sales_report(args):
     """Paid order lines net of refunds per WIB day or month (`?format=csv` downloads it)."""
-    report = services.sales_report(
+    report = reports.sales_report(
         api_user(), args["group_by"], args.get("date_from"), args.get("date_to")
     )
     if args["format"] == "csv":
         return _csv_download(
-            services.sales_report_csv(report),
+            reports.sales_report_csv(report),
             f"penjualan-{report['date_from']}-{report['date_to']}.csv",
         )
     return report
@@ -245,7 +258,7 @@ def sales_report(args):
 )
 def business_class():
     """Rolling 12-month sales, the class in force, the class they imply and any override."""
-    return services.get_business_class(api_user())
+    return classes.get_business_class(api_user())
 
 
 @endpoint(
@@ -260,7 +273,7 @@ def business_class():
 )
 def override_business_class(vendor_id, data):
     """Set the class by hand (micro, small, medium) or clear the override with null; audited."""
-    return services.override_business_class(
+    return classes.override_business_class(
         api_user(), vendor_id, data["umk_class"], data.get("reason")
     )
 
@@ -310,19 +323,19 @@ def _product_form(form, *, with_stock: bool) -> dict:
 def dashboard():
     """The shopkeeper's home: new orders, low stock, today's sales and business class."""
     _shopkeeper()
-    return render_template("shops/dashboard.html", **services.dashboard(api_user()))
+    return render_template("shops/dashboard.html", **reports.dashboard(api_user()))
 
 
 @bp.route("/shop/profile", methods=["GET", "POST"])
 def profile_page():
     """Edit the shop profile and bank account for payouts."""
     user = _shopkeeper()
-    vendor = services.get_shop(user)
+    vendor = profile.get_shop(user)
     errors: dict = {}
     if request.method == "POST":
-        form = {k: request.form.get(k, "") for k in services.SHOP_FIELDS if k in request.form}
+        form = {k: request.form.get(k, "") for k in profile.SHOP_FIELDS if k in request.form}
         try:
-            services.update_shop(user, services.parse_form_with(ShopUpdateSchema(), form))
+            profile.update_shop(user, parse_form_with(ShopUpdateSchema(), form))
         except ValidationFailed as err:
             # Re-render with what was typed: retyping on a phone is what shopkeepers hate most.
             errors = err.details
@@ -341,7 +354,7 @@ def products_page():
     q = request.args.get("q") or None
     filter_ = request.args.get("filter", "")
     page = _page_number()
-    result = services.list_products(
+    result = products.list_products(
         user,
         q=q,
         page=page,
@@ -354,7 +367,7 @@ def products_page():
         page=result,
         q=q or "",
         filter=filter_,
-        vendor=services.get_shop(user),
+        vendor=profile.get_shop(user),
     )
 
 
@@ -364,17 +377,17 @@ def product_new_page():
     user = _shopkeeper()
     if request.method == "POST":
         try:
-            data = services.parse_form_with(
+            data = parse_form_with(
                 ProductCreateSchema(), _product_form(request.form, with_stock=True)
             )
-            product = services.create_product(user, data)
+            product = products.create_product(user, data)
         except ValidationFailed as err:
             return render_template(
                 "shops/product_form.html",
                 product=None,
                 values=request.form,
                 errors=err.details,
-                categories=services.list_categories(),
+                categories=products.list_categories(),
             ), 422
         flash(_("Produk %(name)s ditambahkan.", name=product.name), "success")
         return redirect(url_for("vendor.product_edit_page", product_id=product.id))
@@ -383,7 +396,7 @@ def product_new_page():
         product=None,
         values=None,
         errors={},
-        categories=services.list_categories(),
+        categories=products.list_categories(),
     )
 
 
@@ -391,20 +404,20 @@ def product_new_page():
 def product_edit_page(product_id: int):
     """Edit a product and its photo."""
     user = _shopkeeper()
-    product = services.get_own_product(user, product_id)
+    product = products.get_own_product(user, product_id)
     if request.method == "POST":
         try:
-            data = services.parse_form_with(
+            data = parse_form_with(
                 ProductUpdateSchema(), _product_form(request.form, with_stock=False)
             )
-            services.update_product(user, product_id, data)
+            products.update_product(user, product_id, data)
         except ValidationFailed as err:
             return render_template(
                 "shops/product_form.html",
                 product=product,
                 values=request.form,
                 errors=err.details,
-                categories=services.list_categories(),
+                categories=products.list_categories(),
             ), 422
         flash(_("Produk disimpan."), "success")
         return redirect(url_for("vendor.product_edit_page", product_id=product_id))
@@ -413,7 +426,7 @@ def product_edit_page(product_id: int):
         product=product,
         values=None,
         errors={},
-        categories=services.list_categories(),
+        categories=products.list_categories(),
     )
 
 
@@ -421,7 +434,7 @@ def product_edit_page(product_id: int):
 def product_image_page(product_id: int):
     """Upload the product photo from the edit page."""
     user = _shopkeeper()
-    services.save_product_image(user, product_id, request.files.get("image"))
+    products.save_product_image(user, product_id, request.files.get("image"))
     flash(_("Foto produk disimpan."), "success")
     return redirect(url_for("vendor.product_edit_page", product_id=product_id))
 
@@ -433,7 +446,7 @@ def product_active_page(product_id: int):
     if request.form.get("active") not in ("0", "1"):
         raise ValidationFailed(details={"active": [_("Wajib diisi.")]})
     active = request.form.get("active") == "1"
-    product = services.update_product(user, product_id, {"is_active": active})
+    product = products.update_product(user, product_id, {"is_active": active})
     flash(
         _("%(name)s ditampilkan lagi.", name=product.name)
         if active
@@ -459,15 +472,15 @@ def stock_page(product_id: int):
             raw["delta"] = rules.parse_whole_number(raw["delta"])
         except ValueError:
             pass
-        data = services.parse_form_with(StockAdjustmentSchema(), raw)
-        result = services.adjust_stock(
+        data = parse_form_with(StockAdjustmentSchema(), raw)
+        result = products.adjust_stock(
             user, product_id, data["delta"], data["reason"], data.get("kind")
         )
         flash(_("Stok sekarang %(n)s.", n=result.stock), "success")
         return redirect(url_for("vendor.stock_page", product_id=product_id))
-    product = services.get_own_product(user, product_id)
+    product = products.get_own_product(user, product_id)
     page = _page_number()
-    movements = services.list_stock_movements(user, product_id, page, 20)
+    movements = products.list_stock_movements(user, product_id, page, 20)
     return render_template(
         "shops/stock.html",
         product=product,
@@ -482,7 +495,7 @@ def import_page():
     user = _shopkeeper()
     result = None
     if request.method == "POST":
-        result = services.import_products(user, request.files.get("file"))
+        result = imports.import_products(user, request.files.get("file"))
         flash(
             _(
                 "%(c)s produk baru, %(u)s diperbarui, %(e)s baris gagal.",
@@ -498,7 +511,6 @@ def import_page():
 @bp.get("/shop/orders")
 def orders_page():
     """The shop's paid orders by status (tabs with counts), each with its next action."""
-    from marketplace.ordering import queries as shop_orders
 
     user = _shopkeeper()
     tab = request.args.get("tab", "paid")
@@ -515,7 +527,6 @@ def orders_page():
 
 
 def _back_to_orders(default_tab: str):
-    from marketplace.ordering import queries as shop_orders
 
     tab = request.form.get("tab") or default_tab
     return redirect(
@@ -529,7 +540,7 @@ def accept_order_page(order_id: int):
     from marketplace.ordering.lifecycle import accept_order
 
     user = _shopkeeper()
-    services.get_shop_order(user, order_id)
+    shop_order.get_shop_order(user, order_id)
     order = accept_order(user, order_id)
     flash(_("Pesanan %(n)s diterima. Siapkan barangnya.", n=order.number), "success")
     return _back_to_orders("paid")
@@ -541,7 +552,7 @@ def reject_order_page(order_id: int):
     from marketplace.ordering.lifecycle import reject_order
 
     user = _shopkeeper()
-    services.get_shop_order(user, order_id)
+    shop_order.get_shop_order(user, order_id)
     reason = (request.form.get("reason") or "").replace("\x00", "").strip()[:1000]
     if len(reason) < 3:
         raise ValidationFailed(
@@ -560,7 +571,7 @@ def ready_order_page(order_id: int):
     from marketplace.ordering.lifecycle import mark_order_ready
 
     user = _shopkeeper()
-    services.get_shop_order(user, order_id)
+    shop_order.get_shop_order(user, order_id)
     order = mark_order_ready(user, order_id)
     flash(_("Pesanan %(n)s siap.", n=order.number), "success")
     return _back_to_orders("accepted")
@@ -570,9 +581,9 @@ def ready_order_page(order_id: int):
 def order_slip_page(order_id: int):
     """A printable slip to pack with the order."""
     user = _shopkeeper()
-    order = services.get_shop_order(user, order_id)
+    order = shop_order.get_shop_order(user, order_id)
     return render_template(
-        "shops/slip.html", order=order, vendor=services.get_shop(user), printed_at=now_utc()
+        "shops/slip.html", order=order, vendor=profile.get_shop(user), printed_at=now_utc()
     )
 
 
@@ -580,7 +591,7 @@ def order_slip_page(order_id: int):
 def pick_list_page():
     """Products and quantities to prepare for the accepted orders, added up."""
     user = _shopkeeper()
-    lines, orders = services.pick_list(user)
+    lines, orders = shop_order.pick_list(user)
     return render_template(
         "shops/pick_list.html", lines=lines, orders=orders, today=to_wib(now_utc())
     )
@@ -594,9 +605,9 @@ def sales_page():
     if group_by not in ("day", "month"):
         group_by = "day"
     date_from, date_to = _date_arg("from"), _date_arg("to")
-    report = services.sales_report(user, group_by, date_from, date_to)
+    report = reports.sales_report(user, group_by, date_from, date_to)
     return render_template(
-        "shops/sales.html", report=report, business_class=services.get_business_class(user)
+        "shops/sales.html", report=report, business_class=classes.get_business_class(user)
     )
 
 
@@ -616,12 +627,12 @@ def admin_business_class(vendor_id: int):
     admin = require_role("admin")
     if request.method == "POST":
         raw = request.form.get("umk_class") or None
-        data = services.parse_form_with(
+        data = parse_form_with(
             BusinessClassOverrideSchema(),
             {"umk_class": raw, "reason": request.form.get("reason") or None},
         )
-        services.override_business_class(admin, vendor_id, data["umk_class"], data.get("reason"))
+        classes.override_business_class(admin, vendor_id, data["umk_class"], data.get("reason"))
         flash(_("Kelas usaha disimpan."), "success")
         return redirect(url_for("vendor.admin_business_class", vendor_id=vendor_id))
-    vendor, info = services.get_vendor_business_class(admin, vendor_id)
+    vendor, info = classes.get_vendor_business_class(admin, vendor_id)
     return render_template("shops/admin_class.html", vendor=vendor, info=info)

@@ -1,7 +1,9 @@
-"""Vendor rules with no database: business classes, stock adjustment kinds, image sniffing and
-the values a CSV import accepts."""
+"""Vendor rules with no database: business classes, stock adjustment kinds, image sniffing,
+the values a CSV import accepts, and a shop application's NIB, NPWP and status changes."""
 
 from __future__ import annotations
+
+import re
 
 # PP 7/2021 Pasal 35: business classes by annual sales (hasil penjualan tahunan), in rupiah.
 MICRO_MAX_SALES = 2_000_000_000  # usaha mikro: up to Rp2 miliar
@@ -107,3 +109,40 @@ def parse_whole_number(value: str | None) -> int | None:
     if not digits.isdigit():
         raise ValueError(value)
     return -int(digits) if negative else int(digits)
+
+
+# ---------------------------------------------------------------- shop applications
+NIB_LENGTH = 13
+_DIGITS_ONLY = re.compile(r"^\d+$")
+_NPWP_PUNCTUATION = re.compile(r"[\s.\-/]")
+
+
+def is_valid_nib(nib: str) -> bool:
+    """A business's NIB (Nomor Induk Berusaha, from OSS) is exactly 13 digits."""
+    return len(nib) == NIB_LENGTH and bool(_DIGITS_ONLY.match(nib))
+
+
+def normalise_npwp(npwp: str | None) -> str | None:
+    """Digits of a tax number written with its usual punctuation (`01.234.567.8-901.000`).
+
+    NPWP has 15 digits; since 2024 the 16-digit form (NIK-based) is used too. Returns None for an
+    empty value and raises ValueError when it is neither length.
+    """
+    if npwp is None or not npwp.strip():
+        return None
+    digits = _NPWP_PUNCTUATION.sub("", npwp.strip())
+    if not _DIGITS_ONLY.match(digits) or len(digits) not in (15, 16):
+        raise ValueError("NPWP harus 15 atau 16 angka.")
+    return digits
+
+
+# Vendor status changes an admin may make: verify a pending or suspended shop, suspend a
+# pending (rejecting the application) or verified one.
+VENDOR_TRANSITIONS = {
+    "verified": ("pending", "suspended"),
+    "suspended": ("pending", "verified"),
+}
+
+
+def can_change_vendor_status(current: str, target: str) -> bool:
+    return current in VENDOR_TRANSITIONS.get(target, ())

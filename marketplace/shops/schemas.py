@@ -1,22 +1,27 @@
 """Shapes of the vendor API: the owner's view of the shop and its products, stock movements,
-sales report rows and the business class. Schemas check shape; services check rules."""
+sales report rows, the business class, shop applications and the admin's view of a shop.
+Schemas check shape; services check rules."""
 
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     EXCLUDE,
     Schema,
     ValidationError,
     fields,
+    pre_load,
     validate,
     validates,
     validates_schema,
 )
 
 from marketplace.api import PageQuery, UtcDateTime
-from marketplace.shops.models import UMK_CLASSES
+from marketplace.errors import ValidationFailed
+from marketplace.shops import rules
+from marketplace.shops.models import UMK_CLASSES, VENDOR_STATUSES, VENDOR_TYPES
 from marketplace.shops.rules import ADJUSTMENT_KINDS, is_low_stock
 
 _NOT_BLANK = validate.Length(min=1)
@@ -265,3 +270,104 @@ class BusinessClassSchema(Schema):
 class BusinessClassOverrideSchema(Schema):
     umk_class = fields.String(required=True, allow_none=True, validate=validate.OneOf(UMK_CLASSES))
     reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+# ---------------------------------------------------------------- shop applications (admin review)
+# Messages here are plain Indonesian strings: the application page translates them per field.
+_REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
+
+
+def _text(max_len: int, *, required: bool = True, **kw) -> fields.String:
+    return fields.String(
+        required=required,
+        error_messages=_REQUIRED,
+        validate=validate.Length(
+            min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
+        ),
+        **kw,
+    )
+
+
+class _Stripped(Schema):
+    """Trims surrounding whitespace from every string value before validating."""
+
+    @pre_load
+    def _strip(self, data, **_kw):
+        if not isinstance(data, dict):
+            return data
+        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+class VendorApplicationSchema(_Stripped):
+    shop_name = _text(200)
+    type = fields.String(
+        required=True,
+        error_messages=_REQUIRED,
+        validate=validate.OneOf(VENDOR_TYPES, error="Pilih salah satu: {choices}."),
+    )
+    nib = fields.String(required=True, error_messages=_REQUIRED)
+    npwp = fields.String(allow_none=True, load_default=None)
+    pkp = fields.Boolean(load_default=False)
+    kelurahan = _text(100)
+    kecamatan = _text(100)
+    address = _text(500)
+    made_in_city = fields.Boolean(required=True, error_messages=_REQUIRED)
+
+    @validates("nib")
+    def _nib(self, value, **_kw):
+        if not rules.is_valid_nib(value):
+            raise ValidationError("NIB harus 13 angka.")
+
+    @validates("npwp")
+    def _npwp(self, value, **_kw):
+        try:
+            rules.normalise_npwp(value)
+        except ValueError as err:
+            raise ValidationError(str(err)) from None
+
+
+class DecisionSchema(_Stripped):
+    reason = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=500, error="Maksimal {max} karakter."),
+    )
+
+
+class VendorListQuery(PageQuery):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(validate=validate.OneOf(VENDOR_STATUSES))
+    q = fields.String(validate=validate.Length(max=100))
+
+
+class VendorSchema(Schema):
+    """A shop as the admin (and its owner) sees it."""
+
+    id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    status = fields.String()
+    nib = fields.String()
+    npwp = fields.String(allow_none=True)
+    pkp = fields.Boolean()
+    kelurahan = fields.String()
+    kecamatan = fields.String()
+    address = fields.String()
+    made_in_city = fields.Boolean()
+    umk_class = fields.String(attribute="effective_umk_class")
+    status_reason = fields.String(allow_none=True)
+    owner_id = fields.Integer()
+    created_at = UtcDateTime()
+    verified_at = UtcDateTime(allow_none=True)
+
+
+# ---------------------------------------------------------------- page forms
+def parse_form_with(schema, form: dict) -> dict:
+    """Load page form values with an API schema, so pages and the API validate alike."""
+    try:
+        return schema.load(form)
+    except ValidationError as err:
+        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        raise ValidationFailed(gettext("Periksa isian yang ditandai."), details=messages) from None

@@ -30,16 +30,3 @@ def good_row(
 def roster_file():
     """`roster_file(*lines)` → a binary stream of a roster CSV."""
     return lambda *lines, **kw: io.BytesIO(roster(*lines, **kw))
-
-
-VENDOR_APPLICATION = {
-    "shop_name": "Warung Bu Sri",
-    "type": "kelontong",
-    "nib": "9120001234567",
-    "npwp": "01.234.567.8-901.000",
-    "pkp": False,
-    "kelurahan": "Gubeng",
-    "kecamatan": "Gubeng",
-    "address": "Jl. Gubeng Kertajaya 5",
-    "made_in_city": True,
-}

@@ -69,7 +69,7 @@ from marketplace.payments.models import Payment, Refund
 from marketplace.payments.services import confirm_sandbox_payment
 from marketplace.payouts import services as payouts
 from marketplace.payouts.models import Payout
-from marketplace.shops import services as vendor_services
+from marketplace.shops import products as vendor_products
 from marketplace.shops.errors import InsufficientStock
 from marketplace.shops.models import StockMovement
 from marketplace.timeutil import period_of
@@ -355,7 +355,7 @@ class MoneyMachine(RuleBasedStateMachine):
         pid, before = product.id, product.stock
         owner = self.user(product.vendor.owner_id)
         refused = self.fails(
-            lambda: vendor_services.adjust_stock(owner, pid, delta, "hitung ulang"),
+            lambda: vendor_products.adjust_stock(owner, pid, delta, "hitung ulang"),
             InsufficientStock,
         )
         assert refused == (before + delta < 0)

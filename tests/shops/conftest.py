@@ -47,3 +47,17 @@ def product(shop):
     made = make_product(shop, stock=10, name="Beras Medium", sku="BRS-1", price=12_000)
     db.session.commit()
     return made
+
+
+# A valid shop application (API body); pages post it as a form.
+VENDOR_APPLICATION = {
+    "shop_name": "Warung Bu Sri",
+    "type": "kelontong",
+    "nib": "9120001234567",
+    "npwp": "01.234.567.8-901.000",
+    "pkp": False,
+    "kelurahan": "Gubeng",
+    "kecamatan": "Gubeng",
+    "address": "Jl. Gubeng Kertajaya 5",
+    "made_in_city": True,
+}

@@ -16,7 +16,7 @@ from marketplace.catalog.models import Product
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
-from marketplace.shops import services
+from marketplace.shops import business_class, imports, products, profile, reports
 from marketplace.shops.errors import InsufficientStock
 from marketplace.shops.models import StockMovement
 from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, year_of
@@ -38,7 +38,7 @@ def stock_in_db(product) -> int:
 def test_a_correction_below_zero_is_refused_and_changes_nothing(owner, product):
     before = len(movements_of(product))
     with pytest.raises(InsufficientStock) as err:
-        services.adjust_stock(owner, product.id, -11, "hilang")
+        products.adjust_stock(owner, product.id, -11, "hilang")
     assert err.value.status == 409
     assert err.value.details["stock"] == 10
     assert stock_in_db(product) == 10
@@ -46,7 +46,7 @@ def test_a_correction_below_zero_is_refused_and_changes_nothing(owner, product):
 
 
 def test_a_restock_records_who_why_and_the_stock_after(owner, product):
-    result = services.adjust_stock(owner, product.id, 5, "Barang masuk dari agen")
+    result = products.adjust_stock(owner, product.id, 5, "Barang masuk dari agen")
     assert result.stock == 15 and stock_in_db(product) == 15
     movement = result.movement
     assert (movement.delta, movement.stock_after, movement.kind) == (5, 15, "restock")
@@ -54,7 +54,7 @@ def test_a_restock_records_who_why_and_the_stock_after(owner, product):
 
 
 def test_a_decrease_without_kind_is_a_correction(owner, product):
-    assert services.adjust_stock(owner, product.id, -3, "rusak").movement.kind == "correction"
+    assert products.adjust_stock(owner, product.id, -3, "rusak").movement.kind == "correction"
 
 
 def test_the_decision_uses_the_stock_in_the_database_not_a_stale_copy(owner, product):
@@ -63,12 +63,12 @@ def test_the_decision_uses_the_stock_in_the_database_not_a_stale_copy(owner, pro
     db.session.execute(text("UPDATE products SET stock = 2 WHERE id = :id"), {"id": product.id})
     assert product.stock == 10  # the object in the session is stale
     with pytest.raises(InsufficientStock):
-        services.adjust_stock(owner, product.id, -5, "salah hitung")
+        products.adjust_stock(owner, product.id, -5, "salah hitung")
     assert stock_in_db(product) == 2
 
 
 def test_movement_history_adds_up_to_the_current_stock(owner, shop):
-    created = services.create_product(
+    created = products.create_product(
         owner,
         {
             "name": "Minyak Goreng 1L",
@@ -79,11 +79,11 @@ def test_movement_history_adds_up_to_the_current_stock(owner, shop):
             "sku": "MYK-1",
         },
     )
-    services.adjust_stock(owner, created.id, 8, "restok")
-    services.adjust_stock(owner, created.id, -4, "bocor", "correction")
+    products.adjust_stock(owner, created.id, 8, "restok")
+    products.adjust_stock(owner, created.id, -4, "bocor", "correction")
     csv_text = "sku,name,category,unit,price,stock\nMYK-1,Minyak Goreng 1L,sembako,liter,18000,30\n"
-    services.import_products(owner, FileStorage(io.BytesIO(csv_text.encode()), filename="p.csv"))
-    services.adjust_stock(owner, created.id, -1, "sampel")
+    imports.import_products(owner, FileStorage(io.BytesIO(csv_text.encode()), filename="p.csv"))
+    products.adjust_stock(owner, created.id, -1, "sampel")
     moves = movements_of(created)
     assert [m.kind for m in moves] == ["initial", "restock", "correction", "import", "correction"]
     assert sum(m.delta for m in moves) == stock_in_db(created) == 29
@@ -94,13 +94,13 @@ def test_movement_history_adds_up_to_the_current_stock(owner, shop):
 def test_another_shops_product_cannot_be_adjusted(owner, other_shop):
     foreign = make_product(other_shop, stock=4)
     with pytest.raises(NotFound):
-        services.adjust_stock(owner, foreign.id, 1, "iseng")
+        products.adjust_stock(owner, foreign.id, 1, "iseng")
     assert stock_in_db(foreign) == 4
 
 
 def test_a_vendor_user_without_a_shop_gets_not_found(app):
     with pytest.raises(NotFound):
-        services.get_shop(make_user("vendor"))
+        profile.get_shop(make_user("vendor"))
 
 
 def test_a_pending_shop_may_create_products_that_are_not_listed(app):
@@ -108,7 +108,7 @@ def test_a_pending_shop_may_create_products_that_are_not_listed(app):
 
     make_category()
     vendor = make_vendor(status="pending")
-    created = services.create_product(
+    created = products.create_product(
         vendor.owner,
         {
             "name": "Keripik Tempe",
@@ -123,7 +123,7 @@ def test_a_pending_shop_may_create_products_that_are_not_listed(app):
 
 def test_an_unknown_category_is_a_validation_error(owner, shop):
     with pytest.raises(ValidationFailed) as err:
-        services.create_product(
+        products.create_product(
             owner, {"name": "X Y", "category": "nope", "unit": "kg", "price": 1}
         )
     assert "category" in err.value.details
@@ -188,9 +188,9 @@ def test_crossing_rp2_miliar_in_12_months_moves_the_shop_up_and_is_audited(shop,
     order = make_paid_order(items=[(product, 1)])
     add_sale(order, 1_999_000_000, now_utc() - timedelta(days=30))
     add_sale(order, 5_000_000_000, now_utc() - timedelta(days=400))  # outside the 12 months
-    assert services.refresh_umk_class(shop) is False
+    assert business_class.refresh_umk_class(shop) is False
     add_sale(order, 1_000_000, now_utc() - timedelta(days=1))
-    assert services.refresh_umk_class(shop) is True
+    assert business_class.refresh_umk_class(shop) is True
     db.session.commit()
     assert shop.umk_class == "small"
     audit = db.session.scalars(
@@ -201,16 +201,16 @@ def test_crossing_rp2_miliar_in_12_months_moves_the_shop_up_and_is_audited(shop,
 
 
 def test_refreshing_an_unchanged_class_writes_no_audit(shop):
-    assert services.refresh_business_classes() == 0
+    assert business_class.refresh_business_classes() == 0
     assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
 
 
 def test_an_admin_override_wins_over_the_derived_class_and_is_audited(shop):
     admin = make_user("admin")
-    info = services.override_business_class(admin, shop.id, "medium", "verifikasi laporan")
+    info = business_class.override_business_class(admin, shop.id, "medium", "verifikasi laporan")
     assert info["umk_class"] == "medium" and info["derived_class"] == "micro"
     assert info["override"] == "medium"
-    cleared = services.override_business_class(admin, shop.id, None)
+    cleared = business_class.override_business_class(admin, shop.id, None)
     assert cleared["umk_class"] == "micro" and cleared["override"] is None
     actions = db.session.scalars(select(AuditLog.action)).all()
     assert actions == ["vendor.class_override", "vendor.class_override"]
@@ -226,7 +226,7 @@ def test_sales_report_groups_by_wib_day_net_of_refunds(owner, shop, product):
     add_sale(order, -5_000, datetime(2026, 11, 2, 9, 0, tzinfo=WIB))
     from datetime import date
 
-    report = services.sales_report(owner, "day", date(2026, 11, 1), date(2026, 11, 3))
+    report = reports.sales_report(owner, "day", date(2026, 11, 1), date(2026, 11, 3))
     rows = {r["period"]: r for r in report["rows"]}
     assert list(rows) == ["2026-11-01", "2026-11-02", "2026-11-03"]
     assert rows["2026-11-01"]["net"] == 50_000
@@ -239,7 +239,7 @@ def test_sales_report_groups_by_wib_day_net_of_refunds(owner, shop, product):
     }
     assert rows["2026-11-03"]["net"] == 0
     assert report["totals"]["net"] == 65_000
-    monthly = services.sales_report(owner, "month", date(2026, 10, 1), date(2026, 11, 30))
+    monthly = reports.sales_report(owner, "month", date(2026, 10, 1), date(2026, 11, 30))
     assert [(r["period"], r["net"]) for r in monthly["rows"]] == [
         ("2026-10", 0),
         ("2026-11", 65_000),
@@ -250,4 +250,4 @@ def test_a_daily_report_longer_than_a_year_is_refused(owner, shop):
     from datetime import date
 
     with pytest.raises(ValidationFailed):
-        services.sales_report(owner, "day", date(2024, 1, 1), date(2026, 1, 1))
+        reports.sales_report(owner, "day", date(2024, 1, 1), date(2026, 1, 1))
