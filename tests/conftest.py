@@ -14,6 +14,9 @@ from sqlalchemy import create_engine, text
 
 from marketplace import create_app
 from marketplace.extensions import db
+from tests import hypothesis_profiles
+
+hypothesis_profiles.register()
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
