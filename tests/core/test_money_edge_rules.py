@@ -24,9 +24,9 @@ def test_leftover_rupiah_go_to_the_largest_remainders(total, weights, parts):
 
 
 def test_allocate_refuses_no_weights_and_negative_weights():
-    with pytest.raises(ValueError, match="at least one weight"):
+    with pytest.raises(ValueError, match="^allocate needs at least one weight$"):
         allocate(100, [])
-    with pytest.raises(ValueError, match="must not be negative"):
+    with pytest.raises(ValueError, match="^weights must not be negative$"):
         allocate(100, [1, -1])
 
 

@@ -26,7 +26,7 @@ def test_a_one_rupiah_order_refunded_in_full_returns_its_one_rupiah_commission()
 
 
 def test_a_refund_cannot_take_more_than_is_left_on_the_lines():
-    with pytest.raises(ValueError, match="cannot exceed what is left"):
+    with pytest.raises(ValueError, match="^a refund cannot exceed what is left on the lines$"):
         rules.refund_line_shares([1_000, 500], 1_501)
 
 
