@@ -11,6 +11,7 @@ derandomized); a mutant that no test notices is a survivor. The working tree is 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import shutil
@@ -321,7 +322,12 @@ def main() -> int:
     if survivors:
         print("\nHand-made survivors:")
         for module, old, new in survivors:
-            print(f"  {module}: {old.strip()!r} → {new.strip()!r}")
+            changed = [
+                line
+                for line in difflib.ndiff(old.splitlines(), new.splitlines())
+                if line[:1] in "-+"
+            ]
+            print(f"  {module}: {' | '.join(x.strip() for x in changed)}")
     return 0
 
 
