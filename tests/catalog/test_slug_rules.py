@@ -47,7 +47,20 @@ def test_an_unknown_sort_is_refused_by_name():
         rules.effective_sort("cheapest", has_terms=False, has_origin=False)
 
 
-def test_sorts_and_search_bounds():
-    assert rules.SORTS == ("relevance", "price", "-price", "newest", "nearest")
-    assert (rules.MAX_TERMS, rules.MAX_TERM_LENGTH) == (8, 50)
-    assert (rules.SAME_KELURAHAN, rules.SAME_KECAMATAN, rules.ELSEWHERE) == (0, 1, 2)
+@pytest.mark.parametrize("sort", ["relevance", "price", "-price", "newest", "nearest"])
+def test_the_five_sorts_are_accepted(sort):
+    assert rules.effective_sort(sort, has_terms=True, has_origin=True) == sort
+
+
+def test_a_search_keeps_at_most_eight_words_of_at_most_fifty_characters():
+    words = [f"kata{i}" for i in range(9)]
+    assert rules.search_terms(" ".join(words)) == words[:8]
+    assert rules.search_terms("a" * 51) == ["a" * 50]
+    assert rules.search_terms("b" * 50) == ["b" * 50]
+
+
+def test_nearer_shops_rank_lower():
+    same_kelurahan = rules.proximity_rank("Mojo", "Gubeng", "Mojo", "Gubeng")
+    same_kecamatan = rules.proximity_rank("Mojo", "Gubeng", "Airlangga", "Gubeng")
+    elsewhere = rules.proximity_rank("Mojo", "Gubeng", "Darmo", "Wonokromo")
+    assert (same_kelurahan, same_kecamatan, elsewhere) == (0, 1, 2)
