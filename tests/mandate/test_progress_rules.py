@@ -32,7 +32,7 @@ from marketplace.mandate.rules import (
         (0, 50_000, 100, 0, True),
     ],
 )
-def test_progress_answers(required, spent, percent, remaining, compliant):
+def test_progress_is_whole_percent_rounded_down_and_compliant_from_the_minimum(required, spent, percent, remaining, compliant):
     progress = Progress("2026-05", required=required, spent=spent)
     assert (progress.percent, progress.remaining, progress.compliant) == (
         percent,
@@ -59,7 +59,7 @@ def test_progress_answers(required, spent, percent, remaining, compliant):
         (1, 40_000, 0),  # 0.25
     ],
 )
-def test_compliance_rate_answers_in_basis_points_half_up(compliant, total, bps):
+def test_compliance_rate_is_the_compliant_share_in_basis_points_half_up(compliant, total, bps):
     assert compliance_rate_bps(compliant, total) == bps
 
 
