@@ -32,7 +32,9 @@ from marketplace.mandate.rules import (
         (0, 50_000, 100, 0, True),
     ],
 )
-def test_progress_is_whole_percent_rounded_down_and_compliant_from_the_minimum(required, spent, percent, remaining, compliant):
+def test_progress_is_whole_percent_rounded_down_and_compliant_from_the_minimum(
+    required, spent, percent, remaining, compliant
+):
     progress = Progress("2026-05", required=required, spent=spent)
     assert (progress.percent, progress.remaining, progress.compliant) == (
         percent,
