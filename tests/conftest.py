@@ -10,28 +10,15 @@ import uuid
 
 import pytest
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from marketplace import create_app
 from marketplace.extensions import db
+from tests import hypothesis_profiles
+
+hypothesis_profiles.register()
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-
-# Hypothesis on a busy machine: no test may fail because the machine is slow. Every property test
-# is bounded in examples and steps; `ci` (what `make test` and CI use) also fixes the examples
-# (derandomize), so a run is repeatable and a failure reproduces from the same commit.
-_SLOWNESS_ONLY = [HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large]
-settings.register_profile("dev", deadline=None, suppress_health_check=_SLOWNESS_ONLY)
-settings.register_profile(
-    "ci",
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=True,
-    suppress_health_check=_SLOWNESS_ONLY,
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 def _pg_url(base: str, name: str) -> str:
