@@ -47,8 +47,9 @@ test-postgres: setup
 
 # Ruff (lint and format) and the import contracts in pyproject.toml ([tool.importlinter]).
 lint: setup
-	$(VENV)/bin/ruff check marketplace tests bench migrations wsgi.py
-	$(VENV)/bin/ruff format --check marketplace tests bench migrations wsgi.py
+	$(VENV)/bin/ruff check marketplace tests bench migrations wsgi.py .ci
+	$(VENV)/bin/ruff format --check marketplace tests bench migrations wsgi.py .ci
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	$(PY) bench/run.py

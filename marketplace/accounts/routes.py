@@ -24,7 +24,7 @@ from marketplace.accounts.schemas import (
 )
 from marketplace.api import api_user, endpoint, require_role
 from marketplace.errors import ValidationFailed
-from marketplace.extensions import db, limiter
+from marketplace.extensions import limiter
 from marketplace.security import safe_next
 
 
@@ -89,7 +89,7 @@ def _start_session(user) -> None:
 
 def _home_for(user) -> str:
     if user.role == "admin":
-        return url_for("accounts.admin_home")
+        return url_for("vendor.admin_home")
     return "/"
 
 
@@ -311,21 +311,6 @@ def change_password_page():
 
 
 # ================================================================= pages: admin
-@bp.get("/admin")
-def admin_home():
-    """Admin dashboard: counts, shops waiting for verification, recent admin actions."""
-    require_role("admin")
-    from marketplace.audit.models import AuditLog
-    from marketplace.shops import applications
-
-    pending = applications.list_vendors(status="pending", page=1, per_page=10)
-    pending.items.sort(key=lambda v: v.created_at)
-    recent = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id.desc()).limit(10)).all()
-    return render_template(
-        "accounts/admin_home.html", counts=services.admin_counts(), pending=pending, recent=recent
-    )
-
-
 @bp.route("/admin/civil-servants/import", methods=["GET", "POST"])
 def admin_import_page():
     """Upload the ASN roster CSV and see what was created, updated and which rows failed."""

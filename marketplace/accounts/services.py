@@ -17,7 +17,7 @@ from typing import IO, Any
 from flask import current_app, url_for
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -510,21 +510,6 @@ def import_civil_servants(
     )
     db.session.commit()
     return result
-
-
-def admin_counts() -> dict[str, Any]:
-    """Numbers for the admin dashboard: users per role and shops per status."""
-    from marketplace.shops.models import Vendor
-
-    roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    statuses = dict(
-        db.session.execute(select(Vendor.status, func.count()).group_by(Vendor.status)).all()
-    )
-    return {
-        "roles": {r: roles.get(r, 0) for r in ROLES},
-        "vendors": {s: statuses.get(s, 0) for s in ("pending", "verified", "suspended")},
-        "opds": db.session.scalar(select(func.count()).select_from(Opd)) or 0,
-    }
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:

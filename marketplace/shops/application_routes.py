@@ -209,3 +209,18 @@ def admin_suspend_vendor(vendor_id: int):
     return redirect(
         safe_next(request.form.get("next"), url_for("vendor.admin_vendor", vendor_id=vendor_id))
     )
+
+
+@bp.get("/admin")
+def admin_home():
+    """Admin dashboard: counts, shops waiting for verification, recent admin actions. It lives with
+    the shop review because that is most of what it shows (and the shop area may read accounts)."""
+    require_role("admin")
+    from marketplace.audit.models import AuditLog
+
+    pending = applications.list_vendors(status="pending", page=1, per_page=10)
+    pending.items.sort(key=lambda v: v.created_at)
+    recent = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id.desc()).limit(10)).all()
+    return render_template(
+        "shops/admin_home.html", counts=applications.admin_counts(), pending=pending, recent=recent
+    )

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.models import Area, User
+from marketplace.accounts.models import ROLES, Area, Opd, User
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -139,3 +139,16 @@ def verify_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Ven
 def suspend_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Vendor:
     """Admin suspends a shop or rejects a pending one (audited, owner notified); 404, 409."""
     return _decide(actor, vendor_id, "suspended", reason)
+
+
+def admin_counts() -> dict[str, Any]:
+    """Numbers for the admin dashboard: users per role and shops per status."""
+    roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    statuses = dict(
+        db.session.execute(select(Vendor.status, func.count()).group_by(Vendor.status)).all()
+    )
+    return {
+        "roles": {r: roles.get(r, 0) for r in ROLES},
+        "vendors": {s: statuses.get(s, 0) for s in ("pending", "verified", "suspended")},
+        "opds": db.session.scalar(select(func.count()).select_from(Opd)) or 0,
+    }
