@@ -377,7 +377,7 @@ def run(kind: str, asn: int, records: int, repeat: int, explain: bool = False) -
             if explain:
                 from sqlalchemy import select
 
-                base, _ = services._compliance_base(PERIOD)
+                base, _ = services.compliance_base(PERIOD)
                 sql = select(base).compile(db.engine, compile_kwargs={"literal_binds": True})
                 prefix = "EXPLAIN ANALYZE " if kind == "postgres" else "EXPLAIN QUERY PLAN "
                 for line in db.session.execute(db.text(prefix + str(sql))):

@@ -20,7 +20,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, pre_load, validate
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import func, select
 
@@ -69,6 +69,32 @@ class ApiJSONProvider(DefaultJSONProvider):
     writes it, and a date as `YYYY-MM-DD` — not Flask's default RFC 822 text with no offset."""
 
     default = staticmethod(_json_default)
+
+
+# Request messages in plain Indonesian (a page translates them per field).
+REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
+
+
+def text_field(max_len: int, *, required: bool = True, **kw) -> fields.String:
+    """A string of at most `max_len` characters, not blank when required."""
+    return fields.String(
+        required=required,
+        error_messages=REQUIRED,
+        validate=validate.Length(
+            min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
+        ),
+        **kw,
+    )
+
+
+class StrippedSchema(Schema):
+    """Trims surrounding whitespace from every string value before validating."""
+
+    @pre_load
+    def _strip(self, data, **_kw):
+        if not isinstance(data, dict):
+            return data
+        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
 
 
 class PageQuery(Schema):

@@ -12,7 +12,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
-from marshmallow import ValidationError as MarshmallowValidationError
+from marshmallow import RAISE
 
 from marketplace.accounts import bp, rules, services
 from marketplace.accounts.schemas import (
@@ -25,6 +25,7 @@ from marketplace.accounts.schemas import (
 from marketplace.api import api_user, endpoint, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import limiter
+from marketplace.forms import load_form
 from marketplace.security import safe_next
 
 
@@ -91,19 +92,6 @@ def _home_for(user) -> str:
     if user.role == "admin":
         return url_for("vendor.admin_home")
     return "/"
-
-
-def _form_data(schema, data: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
-    """Load a page form with the API schema; field errors are keyed by their visible label."""
-    try:
-        return schema.load(data)
-    except MarshmallowValidationError as err:
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        details = {
-            labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
-            for k, v in messages.items()
-        }
-        raise ValidationFailed(_("Periksa kembali isian formulir."), details=details) from None
 
 
 # ================================================================= API
@@ -224,10 +212,11 @@ def register_page():
     if request.method == "GET":
         return render_template("accounts/register.html")
     form = request.form
-    data = _form_data(
+    data = load_form(
         RegisterSchema(),
         {k: form.get(k, "") for k in ("email", "name", "password")},
-        {k: _(v) for k, v in _REGISTER_LABELS.items()},
+        labels={k: _(v) for k, v in _REGISTER_LABELS.items()},
+        unknown=RAISE,
     )
     if form.get("password_confirm", "") != data["password"]:
         raise ValidationFailed(_("Konfirmasi kata sandi tidak sama."))

@@ -5,47 +5,23 @@ Schemas check shape only; the rules that need the database (email taken) live in
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from marketplace.accounts import rules
-
-_REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
-
-
-def _text(max_len: int, *, required: bool = True, **kw) -> fields.String:
-    return fields.String(
-        required=required,
-        error_messages=_REQUIRED,
-        validate=validate.Length(
-            min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
-        ),
-        **kw,
-    )
-
-
-class _Stripped(Schema):
-    """Trims surrounding whitespace from every string value before validating."""
-
-    @pre_load
-    def _strip(self, data, **_kw):
-        if not isinstance(data, dict):
-            return data
-        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+from marketplace.api import REQUIRED, StrippedSchema, text_field
 
 
 # ---------------------------------------------------------------- requests
-class TokenRequestSchema(_Stripped):
-    email = fields.String(required=True, error_messages=_REQUIRED)
-    password = fields.String(required=True, error_messages=_REQUIRED)
+class TokenRequestSchema(StrippedSchema):
+    email = fields.String(required=True, error_messages=REQUIRED)
+    password = fields.String(required=True, error_messages=REQUIRED)
     name = fields.String(validate=validate.Length(max=100), load_default="api")
 
 
-class RegisterSchema(_Stripped):
-    email = fields.String(
-        required=True, error_messages=_REQUIRED, validate=validate.Length(max=254)
-    )
-    password = fields.String(required=True, error_messages=_REQUIRED)
-    name = _text(200)
+class RegisterSchema(StrippedSchema):
+    email = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=254))
+    password = fields.String(required=True, error_messages=REQUIRED)
+    name = text_field(200)
 
     @validates("email")
     def _email(self, value, **_kw):

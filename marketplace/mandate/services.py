@@ -273,7 +273,7 @@ def counted_spending_page(user: User, period: str, page: int = 1, per_page: int 
 # ---------------------------------------------------------------- compliance report
 
 
-def _compliance_base(period: str, opd: str | None = None, *, cte: bool = False):
+def compliance_base(period: str, opd: str | None = None, *, cte: bool = False):
     """One row per active civil servant with `required` and `spent` for `period`, as a subquery.
 
     Spending is summed once per buyer (GROUP BY over the period's records) and the required
@@ -412,7 +412,7 @@ def compliance_report(
         raise Forbidden()
     period = period or current_period()
     per_page = min(per_page, 100)
-    base, rule = _compliance_base(period, opd, cte=True)
+    base, rule = compliance_base(period, opd, cte=True)
     # One statement: the page's rows joined to the summary over the same CTE, which the database
     # computes once; the summary doubles as the row count, so there is no separate COUNT.
     totals = _summary_select(base).subquery("summary")
@@ -454,7 +454,7 @@ def compliance_rows(
     if actor.role not in ("finance", "admin"):
         raise Forbidden()
     period = period or current_period()
-    base, _ = _compliance_base(period, opd)
+    base, _ = compliance_base(period, opd)
     return period, [_row(r) for r in db.session.execute(_filtered(base, compliant, sort))]
 
 
@@ -466,7 +466,7 @@ def compliance_by_opd(
     if actor.role not in ("finance", "admin"):
         raise Forbidden()
     period = period or current_period()
-    base, rule = _compliance_base(period)
+    base, rule = compliance_base(period)
     is_compliant = base.c.spent >= base.c.required
     rows = db.session.execute(
         select(
@@ -594,7 +594,7 @@ def plan_mandate_reminders(
     )
     if not plan.in_window:
         return plan
-    base, _ = _compliance_base(period)
+    base, _ = compliance_base(period)
     summary = _summary(base)
     plan.civil_servants, plan.compliant = summary["civil_servants"], summary["compliant"]
     reminded = exists().where(

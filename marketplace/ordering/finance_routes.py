@@ -14,6 +14,7 @@ from marketplace.ordering import bp, queries
 from marketplace.ordering.models import ORDER_STATUSES
 from marketplace.ordering.refunds import REFUNDABLE, refund_order
 from marketplace.ordering.schemas import BalancesSchema, RefundBody, RefundSchema
+from marketplace.pages import page_arg
 from marketplace.payments.queries import payment_for_order
 
 FINANCE = ("finance", "admin")
@@ -52,11 +53,6 @@ def ledger_balances():
 
 
 # ================================================================= pages: find and refund
-def _page_no() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 1_000_000))
-    except ValueError:
-        return 1
 
 
 @bp.get("/finance/orders")
@@ -66,7 +62,9 @@ def finance_orders():
     status = request.args.get("status")
     status = status if status in ORDER_STATUSES else None
     q = (request.args.get("q") or "").strip().upper()[:32]
-    result: Page = queries.search_orders(number=q, status=status, page=_page_no(), per_page=20)
+    result: Page = queries.search_orders(
+        number=q, status=status, page=page_arg(request.args), per_page=20
+    )
     return render_template(
         "ordering/finance_orders.html", page=result, status=status, q=q, statuses=ORDER_STATUSES
     )

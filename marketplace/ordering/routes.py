@@ -31,6 +31,7 @@ from marketplace.ordering.schemas import (
     ReasonBody,
     RefundSchema,
 )
+from marketplace.pages import page_arg
 from marketplace.payments.providers import available_methods
 from marketplace.payments.queries import payment_for_order
 from marketplace.security import safe_referrer
@@ -343,11 +344,9 @@ def orders_page():
 
     status = request.args.get("status")
     status = status if status in ORDER_STATUSES else None
-    try:
-        page_no = max(1, min(int(request.args.get("page", 1)), 1_000_000))
-    except ValueError:
-        page_no = 1
-    result: Page = queries.list_orders(user, status=status, page=page_no, per_page=10)
+    result: Page = queries.list_orders(
+        user, status=status, page=page_arg(request.args), per_page=10
+    )
     return render_template(
         "ordering/orders.html", page=result, status=status, statuses=ORDER_STATUSES
     )

@@ -5,16 +5,14 @@ URLs and the OpenAPI tag are the ones these routes had in the accounts area."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError as MarshmallowValidationError
+from marshmallow import RAISE
 
 from marketplace.accounts.models import Area
 from marketplace.api import api_user, endpoint, page_args, require_role
-from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
+from marketplace.forms import load_form
 from marketplace.security import safe_next
 from marketplace.shops import applications, bp
 from marketplace.shops.schemas import (
@@ -25,19 +23,6 @@ from marketplace.shops.schemas import (
 )
 
 TAG = "accounts"
-
-
-def _form_data(schema, data: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
-    """Load a page form with the API schema; field errors are keyed by their visible label."""
-    try:
-        return schema.load(data)
-    except MarshmallowValidationError as err:
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        details = {
-            labels.get(k, k): [_(str(m)) for m in (v if isinstance(v, list) else [v])]
-            for k, v in messages.items()
-        }
-        raise ValidationFailed(_("Periksa kembali isian formulir."), details=details) from None
 
 
 # ================================================================= API
@@ -153,7 +138,12 @@ def vendor_application_page():
     raw["pkp"] = form.get("pkp") == "on"
     if form.get("made_in_city") in ("yes", "no"):
         raw["made_in_city"] = form.get("made_in_city") == "yes"
-    data = _form_data(VendorApplicationSchema(), raw, {k: _(v) for k, v in _VENDOR_LABELS.items()})
+    data = load_form(
+        VendorApplicationSchema(),
+        raw,
+        labels={k: _(v) for k, v in _VENDOR_LABELS.items()},
+        unknown=RAISE,
+    )
     applications.apply_for_vendor(user, data)
     flash(_("Pengajuan toko terkirim. Dinkopdag akan memverifikasi data Anda."), "success")
     return redirect(url_for("vendor.vendor_application_page"))

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.catalog import models as catalog
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
+from marketplace.money import parse_rupiah
 from marketplace.shops import rules
 from marketplace.shops.models import Vendor
 from marketplace.shops.products import apply_stock_delta, record_movement
@@ -116,7 +117,10 @@ def _parse_import_row(record: dict[str, str]) -> dict[str, Any]:
         ("low_stock_threshold", _("Batas stok menipis")),
     ):
         try:
-            number = rules.parse_whole_number(record.get(key))
+            if key == "price":
+                number = parse_rupiah(record.get(key)) if (record.get(key) or "").strip() else None
+            else:
+                number = rules.parse_whole_number(record.get(key))
         except ValueError:
             raise ValueError(
                 _("%(label)s harus bilangan bulat: %(v)s", label=label, v=record.get(key))

@@ -8,10 +8,14 @@ from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import RAISE
 
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
+from marketplace.forms import load_form
+from marketplace.money import parse_rupiah
 from marketplace.ordering import queries as shop_orders
+from marketplace.pages import page_arg
 from marketplace.shops import (
     application_routes,  # noqa: F401  (its routes join this blueprint)
     bp,
@@ -38,7 +42,6 @@ from marketplace.shops.schemas import (
     StockAdjustmentResultSchema,
     StockAdjustmentSchema,
     StockMovementSchema,
-    parse_form_with,
 )
 from marketplace.timeutil import now_utc, to_wib
 
@@ -46,6 +49,14 @@ VENDOR = ("vendor",)
 
 
 # ================================================================ API
+
+
+def _shop_form(schema, form: dict) -> dict:
+    """A shop page's form through its API schema (forms.load_form): errors keyed by field name,
+    which the shop templates show beside each field; a field the schema does not know is refused."""
+    return load_form(schema, form, message=_("Periksa isian yang ditandai."), unknown=RAISE)
+
+
 @endpoint(
     bp, "/vendor/shop", summary="My shop profile", roles=VENDOR, response=ShopSchema, tag="vendor"
 )
@@ -293,11 +304,6 @@ BOOL_FIELDS = ("is_active", "is_local_product", "is_pdn", "vat_exempt")
 PRODUCT_TEXT_FIELDS = ("name", "description", "category", "unit", "sku")
 
 
-def _page_number() -> int:
-    """`?page=` of a page view, kept within 1…1 000 000 like the API's PageQuery."""
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 1_000_000)
-
-
 def _shopkeeper():
     return require_role(*VENDOR)
 
@@ -311,7 +317,7 @@ def _product_form(form, *, with_stock: bool) -> dict:
         raw = (form.get(key) or "").strip()
         if raw:
             try:
-                values[key] = rules.parse_whole_number(raw)
+                values[key] = parse_rupiah(raw) if key == "price" else rules.parse_whole_number(raw)
             except ValueError:
                 values[key] = raw  # the schema answers "not a valid integer"
     for key in BOOL_FIELDS:
@@ -335,7 +341,7 @@ def profile_page():
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in profile.SHOP_FIELDS if k in request.form}
         try:
-            profile.update_shop(user, parse_form_with(ShopUpdateSchema(), form))
+            profile.update_shop(user, _shop_form(ShopUpdateSchema(), form))
         except ValidationFailed as err:
             # Re-render with what was typed: retyping on a phone is what shopkeepers hate most.
             errors = err.details
@@ -353,7 +359,7 @@ def products_page():
     user = _shopkeeper()
     q = request.args.get("q") or None
     filter_ = request.args.get("filter", "")
-    page = _page_number()
+    page = page_arg(request.args)
     result = products.list_products(
         user,
         q=q,
@@ -377,9 +383,7 @@ def product_new_page():
     user = _shopkeeper()
     if request.method == "POST":
         try:
-            data = parse_form_with(
-                ProductCreateSchema(), _product_form(request.form, with_stock=True)
-            )
+            data = _shop_form(ProductCreateSchema(), _product_form(request.form, with_stock=True))
             product = products.create_product(user, data)
         except ValidationFailed as err:
             return render_template(
@@ -407,9 +411,7 @@ def product_edit_page(product_id: int):
     product = products.get_own_product(user, product_id)
     if request.method == "POST":
         try:
-            data = parse_form_with(
-                ProductUpdateSchema(), _product_form(request.form, with_stock=False)
-            )
+            data = _shop_form(ProductUpdateSchema(), _product_form(request.form, with_stock=False))
             products.update_product(user, product_id, data)
         except ValidationFailed as err:
             return render_template(
@@ -472,14 +474,14 @@ def stock_page(product_id: int):
             raw["delta"] = rules.parse_whole_number(raw["delta"])
         except ValueError:
             pass
-        data = parse_form_with(StockAdjustmentSchema(), raw)
+        data = _shop_form(StockAdjustmentSchema(), raw)
         result = products.adjust_stock(
             user, product_id, data["delta"], data["reason"], data.get("kind")
         )
         flash(_("Stok sekarang %(n)s.", n=result.stock), "success")
         return redirect(url_for("vendor.stock_page", product_id=product_id))
     product = products.get_own_product(user, product_id)
-    page = _page_number()
+    page = page_arg(request.args)
     movements = products.list_stock_movements(user, product_id, page, 20)
     return render_template(
         "shops/stock.html",
@@ -516,7 +518,7 @@ def orders_page():
     tab = request.args.get("tab", "paid")
     if tab not in shop_orders.SHOP_ORDER_TABS:
         tab = "paid"
-    page = _page_number()
+    page = page_arg(request.args)
     return render_template(
         "shops/orders.html",
         tab=tab,
@@ -627,7 +629,7 @@ def admin_business_class(vendor_id: int):
     admin = require_role("admin")
     if request.method == "POST":
         raw = request.form.get("umk_class") or None
-        data = parse_form_with(
+        data = _shop_form(
             BusinessClassOverrideSchema(),
             {"umk_class": raw, "reason": request.form.get("reason") or None},
         )

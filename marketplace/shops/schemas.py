@@ -5,21 +5,18 @@ Schemas check shape; services check rules."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     EXCLUDE,
     Schema,
     ValidationError,
     fields,
-    pre_load,
     validate,
     validates,
     validates_schema,
 )
 
-from marketplace.api import PageQuery, UtcDateTime
-from marketplace.errors import ValidationFailed
+from marketplace.api import REQUIRED, PageQuery, StrippedSchema, UtcDateTime, text_field
 from marketplace.shops import rules
 from marketplace.shops.models import UMK_CLASSES, VENDOR_STATUSES, VENDOR_TYPES
 from marketplace.shops.rules import ADJUSTMENT_KINDS, is_low_stock
@@ -274,44 +271,22 @@ class BusinessClassOverrideSchema(Schema):
 
 # ---------------------------------------------------------------- shop applications (admin review)
 # Messages here are plain Indonesian strings: the application page translates them per field.
-_REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 
 
-def _text(max_len: int, *, required: bool = True, **kw) -> fields.String:
-    return fields.String(
-        required=required,
-        error_messages=_REQUIRED,
-        validate=validate.Length(
-            min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
-        ),
-        **kw,
-    )
-
-
-class _Stripped(Schema):
-    """Trims surrounding whitespace from every string value before validating."""
-
-    @pre_load
-    def _strip(self, data, **_kw):
-        if not isinstance(data, dict):
-            return data
-        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
-
-
-class VendorApplicationSchema(_Stripped):
-    shop_name = _text(200)
+class VendorApplicationSchema(StrippedSchema):
+    shop_name = text_field(200)
     type = fields.String(
         required=True,
-        error_messages=_REQUIRED,
+        error_messages=REQUIRED,
         validate=validate.OneOf(VENDOR_TYPES, error="Pilih salah satu: {choices}."),
     )
-    nib = fields.String(required=True, error_messages=_REQUIRED)
+    nib = fields.String(required=True, error_messages=REQUIRED)
     npwp = fields.String(allow_none=True, load_default=None)
     pkp = fields.Boolean(load_default=False)
-    kelurahan = _text(100)
-    kecamatan = _text(100)
-    address = _text(500)
-    made_in_city = fields.Boolean(required=True, error_messages=_REQUIRED)
+    kelurahan = text_field(100)
+    kecamatan = text_field(100)
+    address = text_field(500)
+    made_in_city = fields.Boolean(required=True, error_messages=REQUIRED)
 
     @validates("nib")
     def _nib(self, value, **_kw):
@@ -326,7 +301,7 @@ class VendorApplicationSchema(_Stripped):
             raise ValidationError(str(err)) from None
 
 
-class DecisionSchema(_Stripped):
+class DecisionSchema(StrippedSchema):
     reason = fields.String(
         allow_none=True,
         load_default=None,
@@ -361,13 +336,3 @@ class VendorSchema(Schema):
     owner_id = fields.Integer()
     created_at = UtcDateTime()
     verified_at = UtcDateTime(allow_none=True)
-
-
-# ---------------------------------------------------------------- page forms
-def parse_form_with(schema, form: dict) -> dict:
-    """Load page form values with an API schema, so pages and the API validate alike."""
-    try:
-        return schema.load(form)
-    except ValidationError as err:
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        raise ValidationFailed(gettext("Periksa isian yang ditandai."), details=messages) from None
