@@ -165,20 +165,20 @@ EDITS: list[tuple[str, str, str]] = [
         'REQUIRED_IMPORT_COLUMNS = ("sku", "name", "category", "unit", "price")',
         'REQUIRED_IMPORT_COLUMNS = ("sku", "name", "category", "price")',
     ),
-    # accounts: lengths and the vendor status table
+    # accounts: lengths; shops: the NIB length and the vendor status table
     (ACCOUNTS, "PASSWORD_MIN = 8", "PASSWORD_MIN = 7"),
     (ACCOUNTS, "PASSWORD_MAX = 128", "PASSWORD_MAX = 127"),
     (ACCOUNTS, "NIP_LENGTH = 18", "NIP_LENGTH = 16"),
-    (ACCOUNTS, "NIB_LENGTH = 13", "NIB_LENGTH = 12"),
-    (ACCOUNTS, '"verified": ("pending", "suspended"),', '"verified": ("pending",),'),
+    (SHOPS, "NIB_LENGTH = 13", "NIB_LENGTH = 12"),
+    (SHOPS, '"verified": ("pending", "suspended"),', '"verified": ("pending",),'),
     (
-        ACCOUNTS,
+        SHOPS,
         '"verified": ("pending", "suspended"),',
         '"verified": ("pending", "suspended", "verified"),',
     ),
-    (ACCOUNTS, '"suspended": ("pending", "verified"),', '"suspended": ("verified",),'),
+    (SHOPS, '"suspended": ("pending", "verified"),', '"suspended": ("verified",),'),
     (
-        ACCOUNTS,
+        SHOPS,
         '"suspended": ("pending", "verified"),',
         '"suspended": ("pending", "verified"),\n    "pending": ("suspended",),',
     ),

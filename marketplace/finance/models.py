@@ -83,3 +83,20 @@ class ProviderFeePosting(db.Model):
     )
     amount: Mapped[int] = money_column()
     created_at: Mapped[datetime] = created_at_column()
+
+
+class OpdBudget(db.Model):
+    """One OPD's goods-and-services budget (belanja barang dan jasa, APBD) for a year: what its
+    UMK share (at least 40%, PP 7/2021) is measured against. Entered by finance, audited."""
+
+    __tablename__ = "opd_budgets"
+    __table_args__ = (UniqueConstraint("year", "opd_id", name="uq_opd_budgets_year_opd"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opds.id"), index=True)
+    goods_services: Mapped[int] = money_column(default=0)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    opd: Mapped[Opd] = relationship()

@@ -17,6 +17,8 @@ from marketplace.finance import bp, charts, reconciliation, rules, services
 from marketplace.finance.schemas import (
     AuditOut,
     AuditQuery,
+    BudgetsOut,
+    BudgetsSchema,
     JournalOut,
     JournalsQuery,
     ReconcileUploadForm,
@@ -76,6 +78,36 @@ def get_targets(year):
     return services.get_targets(_check_year(year))
 
 
+@endpoint(
+    bp,
+    "/finance/budgets/<int:year>",
+    "PUT",
+    summary="Set a year's OPD goods-and-services budgets",
+    roles=FINANCE_READERS,
+    body=BudgetsSchema,
+    response=BudgetsOut,
+    tag="finance",
+)
+def put_budgets(year, data):
+    """Finance/admin: replace each OPD's goods-and-services budget (belanja barang/jasa) for the
+    year, by OPD code; the UMK share (at least 40%) is measured against it. Audited as
+    budgets.set; 422 for a negative amount or an unknown OPD."""
+    return services.set_budgets(api_user(), _check_year(year), data["by_opd"])
+
+
+@endpoint(
+    bp,
+    "/finance/budgets/<int:year>",
+    summary="A year's OPD goods-and-services budgets",
+    roles=FINANCE_READERS,
+    response=BudgetsOut,
+    tag="finance",
+)
+def get_budgets(year):
+    """Finance/admin: the year's budgets by OPD code and their total; empty when none."""
+    return services.get_budgets(_check_year(year))
+
+
 def _download(report: dict, fmt: str) -> Response:
     content, mimetype, filename = services.export_spending(report, fmt)
     filename = re.sub(r"[^A-Za-z0-9_.-]", "_", filename)
@@ -99,9 +131,14 @@ def _download(report: dict, fmt: str) -> Response:
     produces=["text/csv", XLSX],
 )
 def get_spending(args):
-    """Finance/admin: for a WIB year (default this one) the targets, the realised UMK (micro and
-    small vendors), PDN, local-product and total spending net of refunds, and one row per month,
-    OPD, vendor class or kelurahan (`group_by`). `format=csv|xlsx` downloads the rows."""
+    """Finance/admin: for a WIB year (default this one) the targets and their realisation: UMK
+    (micro and small vendors), PDN, local-product and total spending net of refunds of the
+    `opd_procurement` channel only (the government's own goods-and-services budget), the UMK share
+    of the OPDs' budgets (`budget_share_bps`), and one row per month, OPD, vendor class or
+    kelurahan (`group_by`). Civil servants' personal (`asn_personal`) and the public's purchases
+    come under `reach`, per channel, with the same rows: the programme's reach, never
+    realisation. Every report and row names its `population`. `format=csv|xlsx` downloads both,
+    each row labelled."""
     report = services.spending_report(args["year"], args["group_by"])
     if args["format"] != "json":
         return _download(report, args["format"])
@@ -327,6 +364,30 @@ def targets_page(year):
         return redirect(url_for("finance.dashboard", year=year))
     return render_template(
         "finance/targets.html", year=year, targets=services.get_targets(year), opds=opds
+    )
+
+
+@bp.route("/finance/budgets/<int:year>", methods=["GET", "POST"])
+def budgets_page(year):
+    """Finance/admin: each OPD's goods-and-services budget for the year (confirmed first)."""
+    user = require_role(*FINANCE_READERS)
+    _check_year(year)
+    opds = opd_choices()
+    if request.method == "POST":
+        errors: dict[str, list[str]] = {}
+        by_opd = {}
+        for opd in opds:
+            raw = request.form.get(f"budget-{opd.code}", "")
+            if raw.strip():
+                by_opd[opd.code] = form_rupiah(raw, opd.code, errors, blank=0)
+        if errors:
+            raise ValidationFailed(_("Periksa isian anggaran."), details=errors)
+        data = load_form(BudgetsSchema(), {"by_opd": by_opd}, message=_("Periksa isian anggaran."))
+        services.set_budgets(user, year, data["by_opd"])
+        flash(_("Anggaran belanja OPD tahun %(y)s disimpan.", y=year), "success")
+        return redirect(url_for("finance.dashboard", year=year))
+    return render_template(
+        "finance/budgets.html", year=year, budgets=services.get_budgets(year), opds=opds
     )
 
 

@@ -17,6 +17,9 @@ SUM_KEYS = ("umk", "pdn", "local", "total")
 GROUP_BYS = ("month", "opd", "vendor_class", "kelurahan")
 # Inpres 2/2022 / PP 7/2021: at least 40% of goods/services spending on UMK products.
 UMK_SHARE_FLOOR_BPS = 4000
+# Which population a figure counts, written on every report, row set and export.
+TARGET_POPULATION = "target_realisation"  # opd_procurement: the budget's own spending
+REACH_POPULATION = "programme_reach"  # asn_personal and public: not realisation
 # A vendor is "near the cap" from 80% of the fair-share cap.
 NEAR_CAP_BPS = 8000
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -50,6 +53,14 @@ def share_bps(part: int, total: int) -> int | None:
     if not total or total <= 0:
         return None
     return round_half_up(Decimal(part) * Decimal(10_000) / Decimal(total))
+
+
+def meets_umk_floor(umk: int, budget: int) -> bool | None:
+    """Whether UMK spending is at least 40% of the goods-and-services budget (PP 7/2021 art. 35,
+    Perpres 12/2021 art. 65); None when no budget was entered."""
+    if not budget or budget <= 0:
+        return None
+    return umk * 10_000 >= budget * UMK_SHARE_FLOOR_BPS
 
 
 def format_bps(bps: int | None) -> str:

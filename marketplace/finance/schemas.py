@@ -169,7 +169,30 @@ class ReconcileUploadForm(Schema):
             raise ValidationError("Tanggal akhir harus sesudah tanggal awal.", "to")
 
 
+class BudgetsSchema(Schema):
+    """`{"by_opd": {"DINKOP": 12000000000, …}}`: each OPD's goods-and-services budget (belanja
+    barang dan jasa, APBD) for the year; the UMK share of 40% is measured against it."""
+
+    class Meta:
+        unknown = "raise"
+
+    by_opd = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=32)),
+        values=_amount(),
+        required=True,
+        error_messages=_REQUIRED,
+    )
+
+
 # ---------------------------------------------------------------- answers
+class BudgetsOut(Schema):
+    year = fields.Integer()
+    by_opd = fields.Dict(keys=fields.String(), values=fields.Integer())
+    total = fields.Integer()
+    is_set = fields.Boolean()
+    updated_at = UtcDateTime(allow_none=True)
+
+
 class TargetsOut(Schema):
     year = fields.Integer()
     umk = fields.Integer()

@@ -21,7 +21,7 @@ from marketplace.audit.models import AuditLog, record_audit
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import db
 from marketplace.finance import rules
-from marketplace.finance.models import CITY_SCOPE, SpendingTarget
+from marketplace.finance.models import CITY_SCOPE, OpdBudget, SpendingTarget
 from marketplace.ledger import rules as ledger_rules
 from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ledger.queries import cap_amount, vendor_sales_subquery
@@ -66,6 +66,22 @@ def get_targets(year: int) -> dict:
     }
 
 
+def _opds_by_code(codes) -> dict[str, Opd]:
+    """The OPDs named by `codes`; 422 keyed `by_opd.<code>` for any code nobody knows."""
+    opds = (
+        {o.code: o for o in db.session.scalars(select(Opd).where(Opd.code.in_(list(codes))))}
+        if codes
+        else {}
+    )
+    unknown = sorted(set(codes) - set(opds))
+    if unknown:
+        raise ValidationFailed(
+            "Ada kode OPD yang tidak dikenal.",
+            details={"by_opd": {code: ["Kode OPD tidak dikenal."] for code in unknown}},
+        )
+    return opds
+
+
 def set_targets(actor: User, year: int, data: dict) -> dict:
     """Replace the year's targets (city-wide and per OPD) and audit the change.
 
@@ -73,17 +89,7 @@ def set_targets(actor: User, year: int, data: dict) -> dict:
     same year at the same moment.
     """
     by_opd: dict[str, dict] = data.get("by_opd") or {}
-    opds = (
-        {o.code: o for o in db.session.scalars(select(Opd).where(Opd.code.in_(list(by_opd))))}
-        if by_opd
-        else {}
-    )
-    unknown = sorted(set(by_opd) - set(opds))
-    if unknown:
-        raise ValidationFailed(
-            "Ada kode OPD yang tidak dikenal.",
-            details={"by_opd": {code: ["Kode OPD tidak dikenal."] for code in unknown}},
-        )
+    opds = _opds_by_code(by_opd)
     before = _audit_view(get_targets(year))
     wanted = {CITY_SCOPE: (None, {k: data[k] for k in rules.TARGET_KINDS})}
     for code, amounts in by_opd.items():
@@ -146,43 +152,136 @@ def _year_filter(year: int):
     return and_(SR.occurred_at >= start, SR.occurred_at < end)
 
 
+def _in_channels(channels: tuple[str, ...]):
+    return SR.channel.in_(list(channels))
+
+
+# ---------------------------------------------------------------- OPD budgets
+def get_budgets(year: int) -> dict:
+    """Each OPD's goods-and-services budget (belanja barang/jasa) for `year`, by OPD code, and
+    their sum: what the UMK share is measured against."""
+    rows = db.session.execute(
+        select(Opd.code, OpdBudget.goods_services, OpdBudget.updated_at)
+        .join(Opd, Opd.id == OpdBudget.opd_id)
+        .where(OpdBudget.year == year)
+        .order_by(Opd.code)
+    ).all()
+    by_opd = {code: int(amount) for code, amount, _ in rows}
+    return {
+        "year": year,
+        "by_opd": by_opd,
+        "total": sum(by_opd.values()),
+        "is_set": bool(by_opd),
+        "updated_at": max((r.updated_at for r in rows), default=None),
+    }
+
+
+def set_budgets(actor: User, year: int, by_opd: dict[str, int]) -> dict:
+    """Replace the year's OPD goods-and-services budgets (rupiah, by OPD code) and audit it as
+    `budgets.set`. 422 for an unknown OPD code; an OPD left out has no budget that year."""
+    opds = _opds_by_code(by_opd)
+    before = get_budgets(year)["by_opd"]
+    existing = {
+        r.opd_id: r for r in db.session.scalars(select(OpdBudget).where(OpdBudget.year == year))
+    }
+    wanted = {opds[code].id: int(amount) for code, amount in by_opd.items()}
+    for opd_id, row in existing.items():
+        if opd_id not in wanted:
+            db.session.delete(row)
+    for opd_id, amount in wanted.items():
+        row = existing.get(opd_id)
+        if row is None:
+            row = OpdBudget(year=year, opd_id=opd_id)
+            db.session.add(row)
+        row.goods_services = amount
+        row.updated_by_id = actor.id
+    try:
+        db.session.flush()
+        after = get_budgets(year)["by_opd"]
+        record_audit(
+            actor,
+            "budgets.set",
+            "budgets",
+            year,
+            before={"by_opd": before},
+            after={"by_opd": after},
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(
+            "Anggaran tahun ini baru saja diubah orang lain; muat ulang dan coba lagi.",
+            code="budgets_conflict",
+        ) from None
+    return get_budgets(year)
+
+
+# ---------------------------------------------------------------- realisation and reach
 def spending_report(year: int | None, group_by: str = "month") -> dict:
-    """Targets against realisation for a WIB year, with one row per group (all in SQL)."""
+    """Targets against realisation for a WIB year, with one row per group (all in SQL).
+
+    Realisation counts only the `opd_procurement` channel (the budget's own spending); the UMK
+    share is measured against the OPDs' goods-and-services budgets. Civil servants' personal and
+    the public's purchases come beside it under `reach`, per channel, never added in."""
     year = year or current_year()
     if group_by not in rules.GROUP_BYS:
         raise ValidationFailed(
             details={"group_by": [f"Pilih salah satu: {', '.join(rules.GROUP_BYS)}."]}
         )
     targets = get_targets(year)
-    totals = db.session.execute(select(*_sums()).where(_year_filter(year))).one()
-    realised = _sum_dict(totals)
-    rows = {
-        "month": _rows_by_month,
-        "opd": _rows_by_opd,
-        "vendor_class": _rows_by_class,
-        "kelurahan": _rows_by_kelurahan,
-    }[group_by](year, targets)
+    budgets = get_budgets(year)
+    target_where = and_(_year_filter(year), _in_channels(ledger_rules.TARGET_CHANNELS))
+    realised = _sum_dict(db.session.execute(select(*_sums()).where(target_where)).one())
     city = {k: targets[k] for k in rules.TARGET_KINDS}
     return {
         "year": year,
         "group_by": group_by,
+        "population": rules.TARGET_POPULATION,
+        "channels": list(ledger_rules.TARGET_CHANNELS),
         "targets": targets,
+        "budget": budgets["total"],
         "realised": realised,
         "progress_bps": {k: rules.progress_bps(realised[k], city[k]) for k in rules.TARGET_KINDS},
-        "share_bps": {
-            k: rules.share_bps(realised[k], realised["total"]) for k in rules.TARGET_KINDS
+        "budget_share_bps": {
+            k: rules.share_bps(realised[k], budgets["total"]) for k in rules.TARGET_KINDS
         },
         "umk_share_floor_bps": rules.UMK_SHARE_FLOOR_BPS,
-        "rows": rows,
+        "rows": _grouped(group_by, year, target_where, targets, budgets),
+        "reach": _reach(year, group_by),
     }
 
 
-def _rows_by_month(year: int, targets: dict) -> list[dict]:
+def _reach(year: int, group_by: str) -> dict:
+    """Per reach channel (asn_personal, public): its sums and rows for the same grouping."""
+    empty_targets = {"by_opd": {}}
+    no_budgets = {"by_opd": {}}
+    result = {}
+    for channel in ledger_rules.REACH_CHANNELS:
+        where = and_(_year_filter(year), SR.channel == channel)
+        result[channel] = {
+            "population": rules.REACH_POPULATION,
+            "realised": _sum_dict(db.session.execute(select(*_sums()).where(where)).one()),
+            "rows": _grouped(group_by, year, where, empty_targets, no_budgets, reach=True),
+        }
+    return result
+
+
+def _grouped(
+    group_by: str, year: int, where, targets: dict, budgets: dict, *, reach: bool = False
+) -> list[dict]:
+    if group_by == "month":
+        return _rows_by_month(year, where)
+    if group_by == "opd":
+        return _rows_by_opd(where, targets, budgets, reach=reach)
+    if group_by == "vendor_class":
+        return _rows_by_class(where)
+    return _rows_by_kelurahan(where)
+
+
+def _rows_by_month(year: int, where) -> list[dict]:
     found = {
         r.period: _sum_dict(r)
-        for r in db.session.execute(
-            select(SR.period, *_sums()).where(_year_filter(year)).group_by(SR.period)
-        )
+        for r in db.session.execute(select(SR.period, *_sums()).where(where).group_by(SR.period))
     }
     rows = []
     for month in range(1, 13):
@@ -198,50 +297,72 @@ def _rows_by_month(year: int, targets: dict) -> list[dict]:
     return rules.with_cumulative(rows)
 
 
-def _rows_by_opd(year: int, targets: dict) -> list[dict]:
+def _rows_by_opd(where, targets: dict, budgets: dict, *, reach: bool = False) -> list[dict]:
     result = db.session.execute(
         select(SR.opd_id, Opd.code, Opd.name, *_sums())
         .outerjoin(Opd, Opd.id == SR.opd_id)
-        .where(_year_filter(year))
+        .where(where)
         .group_by(SR.opd_id, Opd.code, Opd.name)
     ).all()
     by_code = targets["by_opd"]
+    budget_of = budgets["by_opd"]
     rows, seen = [], set()
     for r in result:
         code = r.code
         seen.add(code)
-        rows.append(_opd_row(code, r.name, _sum_dict(r), by_code.get(code)))
-    missing = [c for c in by_code if c not in seen]
+        rows.append(
+            _opd_row(code, r.name, _sum_dict(r), by_code.get(code), budget_of.get(code), reach)
+        )
+    missing = [c for c in {*by_code, *budget_of} if c not in seen]
     if missing:
         names = dict(
             db.session.execute(select(Opd.code, Opd.name).where(Opd.code.in_(missing))).all()
         )
-        for code in missing:
-            rows.append(_opd_row(code, names.get(code, code), rules.zero_sums(), by_code[code]))
+        for code in sorted(missing):
+            rows.append(
+                _opd_row(
+                    code,
+                    names.get(code, code),
+                    rules.zero_sums(),
+                    by_code.get(code),
+                    budget_of.get(code),
+                    reach,
+                )
+            )
     rows.sort(key=lambda row: (row["opd_code"] is None, -row["total"], row["opd_code"] or ""))
     return rows
 
 
-def _opd_row(code: str | None, name: str | None, sums: dict, target: dict | None) -> dict:
-    target = target or {"umk": 0, "pdn": 0, "local": 0}
+def _opd_row(
+    code: str | None,
+    name: str | None,
+    sums: dict,
+    target: dict | None,
+    budget: int | None,
+    reach: bool,
+) -> dict:
     row = {
         "key": code or "-",
-        "label": name or "Pembeli umum (non-ASN)",
+        "label": name or ("Pembeli umum (non-ASN)" if reach else "Tanpa OPD"),
         "opd_code": code,
         "opd_name": name,
         **sums,
     }
+    if reach:
+        return row
+    target = target or {"umk": 0, "pdn": 0, "local": 0}
     for k in rules.TARGET_KINDS:
         row[f"target_{k}"] = int(target[k])
         row[f"progress_{k}_bps"] = rules.progress_bps(sums[k], int(target[k]))
+    row["budget"] = int(budget or 0)
+    row["umk_budget_share_bps"] = rules.share_bps(sums["umk"], int(budget or 0))
+    row["meets_umk_floor"] = rules.meets_umk_floor(sums["umk"], int(budget or 0))
     return row
 
 
-def _rows_by_class(year: int, targets: dict) -> list[dict]:
+def _rows_by_class(where) -> list[dict]:
     result = db.session.execute(
-        select(SR.vendor_umk_class, *_sums())
-        .where(_year_filter(year))
-        .group_by(SR.vendor_umk_class)
+        select(SR.vendor_umk_class, *_sums()).where(where).group_by(SR.vendor_umk_class)
     ).all()
     rows = [
         {
@@ -257,11 +378,11 @@ def _rows_by_class(year: int, targets: dict) -> list[dict]:
     return rows
 
 
-def _rows_by_kelurahan(year: int, targets: dict) -> list[dict]:
+def _rows_by_kelurahan(where) -> list[dict]:
     total = func.coalesce(func.sum(SR.amount), 0)
     result = db.session.execute(
         select(SR.vendor_kelurahan, *_sums())
-        .where(_year_filter(year))
+        .where(where)
         .group_by(SR.vendor_kelurahan)
         .order_by(total.desc(), SR.vendor_kelurahan)
     ).all()
@@ -283,19 +404,35 @@ EXPORT_MIMETYPES = {
 
 
 def _export_columns(rows: list[dict]) -> list[str]:
-    columns: list[str] = []
+    columns: list[str] = ["population", "channel"]
     for row in rows:
         for key in row:
             if key not in columns:
                 columns.append(key)
-    return columns or ["key", "label", *rules.SUM_KEYS]
+    return columns if rows else [*columns, "key", "label", *rules.SUM_KEYS]
+
+
+def export_rows(report: dict) -> list[dict]:
+    """Every row of the report labelled with the population and channel it counts: first the
+    target realisation (opd_procurement), then the programme's reach, channel by channel."""
+    labelled = [
+        {"population": report["population"], "channel": ",".join(report["channels"]), **row}
+        for row in report["rows"]
+    ]
+    for channel, reach in report["reach"].items():
+        labelled += [
+            {"population": reach["population"], "channel": channel, **row} for row in reach["rows"]
+        ]
+    return labelled
 
 
 def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
-    """The report's rows as CSV or XLSX: (content, mimetype, filename)."""
+    """The report as CSV or XLSX: (content, mimetype, filename). Each row says which population
+    it counts (`target_realisation` for opd_procurement, `programme_reach` for asn_personal and
+    public), so reach is never read as realisation; the XLSX keeps them on separate sheets."""
     from marketplace.exports import safe_cell
 
-    rows = report["rows"]
+    rows = export_rows(report)
     columns = _export_columns(rows)
     filename = f"realisasi-{report['year']}-{report['group_by']}.{fmt}"
     if fmt == "csv":
@@ -310,23 +447,52 @@ def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"Realisasi {report['year']}"
-    ws.append(columns)
-    for row in rows:
-        ws.append([safe_cell(row.get(c)) for c in columns])
+    ws.title = f"Realisasi target {report['year']}"[:31]
+    sheets = [(ws, report["population"], ",".join(report["channels"]))]
+    for channel, reach in report["reach"].items():
+        sheets.append((wb.create_sheet(f"Jangkauan {channel}"[:31]), reach["population"], channel))
+    for sheet, population, channel in sheets:
+        part = [r for r in rows if r["population"] == population and r["channel"] == channel]
+        sheet.append(columns)
+        for row in part:
+            sheet.append([safe_cell(row.get(c)) for c in columns])
     summary = wb.create_sheet("Ringkasan")
-    summary.append(["", "target", "realised", "progress_bps", "share_bps"])
+    summary.append(["population", "channel", "figure", "target", "realised", "progress_bps"])
     for k in rules.TARGET_KINDS:
         summary.append(
             [
+                report["population"],
+                ",".join(report["channels"]),
                 k,
                 report["targets"][k],
                 report["realised"][k],
                 report["progress_bps"][k],
-                report["share_bps"][k],
             ]
         )
-    summary.append(["total", None, report["realised"]["total"], None, None])
+    summary.append(
+        [
+            report["population"],
+            ",".join(report["channels"]),
+            "total",
+            None,
+            report["realised"]["total"],
+            None,
+        ]
+    )
+    summary.append(
+        [
+            report["population"],
+            ",".join(report["channels"]),
+            "budget_goods_services",
+            None,
+            report["budget"],
+            None,
+        ]
+    )
+    for channel, reach in report["reach"].items():
+        summary.append(
+            [reach["population"], channel, "total", None, reach["realised"]["total"], None]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), EXPORT_MIMETYPES["xlsx"], filename

@@ -90,6 +90,9 @@ class SpendingRecord(db.Model):
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # asn_personal | public | opd_procurement (ledger.rules.CHANNELS): only opd_procurement is
+    # target realisation; the others are the programme's reach.
+    channel: Mapped[str] = mapped_column(String(20), index=True, default="public")
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
     vendor_umk_class: Mapped[str] = mapped_column(String(10))

@@ -1,4 +1,4 @@
-"""Ledger rules with no database: the fair-share cap."""
+"""Ledger rules with no database: the fair-share cap and the buyer channels."""
 
 from __future__ import annotations
 
@@ -11,3 +11,28 @@ def vendor_cap_state(sales: int, cap: int) -> str:
 def is_at_cap(sales: int, cap: int) -> bool:
     """Whether a shop with `sales` this period is at or over `cap`: not listed, not purchasable."""
     return vendor_cap_state(sales, cap) == "reached"
+
+
+# ---------------------------------------------------------------- channels
+# Who paid, out of which money. Targets (UMK, PDN, local; Perpres 12/2021 art. 65, Inpres 2/2022)
+# count the government's own goods-and-services budget: purchases by an OPD. Civil servants' own
+# salary spending (the mandate) and citizens' purchases are the programme's reach, never realisation.
+ASN_PERSONAL = "asn_personal"
+PUBLIC = "public"
+OPD_PROCUREMENT = "opd_procurement"
+CHANNELS = (ASN_PERSONAL, PUBLIC, OPD_PROCUREMENT)
+TARGET_CHANNELS = (OPD_PROCUREMENT,)
+REACH_CHANNELS = (ASN_PERSONAL, PUBLIC)
+_CHANNEL_OF_ROLE = {"civil_servant": ASN_PERSONAL, "public": PUBLIC}
+
+
+def channel_for_buyer(role: str) -> str:
+    """The channel of a purchase by a user with `role`: a civil servant buys with their own
+    salary (`asn_personal`), anyone else who may buy is the `public`. OPD procurement is placed
+    by an office's purchasing account, never inferred from a person's role."""
+    return _CHANNEL_OF_ROLE.get(role, PUBLIC)
+
+
+def counts_for_targets(channel: str) -> bool:
+    """Whether spending in `channel` is realisation of the UMK/PDN/local targets."""
+    return channel in TARGET_CHANNELS

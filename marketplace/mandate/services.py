@@ -21,6 +21,7 @@ from marketplace.audit.models import record_audit
 from marketplace.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
+from marketplace.ledger.rules import ASN_PERSONAL
 from marketplace.mandate import rules
 from marketplace.mandate.models import MandateReminder, MandateRule, MandateRuleLine
 from marketplace.money import format_rupiah
@@ -145,9 +146,9 @@ def set_mandate_rules(
 
 
 def _counted_spending():
-    """The spending records that count for the mandate: local, verified vendors (net of refunds,
-    which are negative records)."""
-    return SpendingRecord.is_local_vendor.is_(True)
+    """The spending records that count for the mandate: the civil servant's own (`asn_personal`)
+    purchases from local, verified vendors (net of refunds, which are negative records)."""
+    return and_(SpendingRecord.channel == ASN_PERSONAL, SpendingRecord.is_local_vendor.is_(True))
 
 
 def progress_for(user: User, period: str) -> rules.Progress:

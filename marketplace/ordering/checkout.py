@@ -19,6 +19,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import IdempotencyConflict, OutOfStock, ValidationFailed, VendorCapReached
 from marketplace.extensions import db
 from marketplace.ledger.queries import vendors_at_cap
+from marketplace.ledger.rules import channel_for_buyer
 from marketplace.models_base import utcnow
 from marketplace.ordering import rules
 from marketplace.ordering.cart import cart_items, is_listed, require_buyer
@@ -217,6 +218,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
             checkout=checkout,
             buyer_id=buyer.id,
             vendor_id=vendor_id,
+            channel=channel_for_buyer(buyer.role),
             status="pending_payment",
             fulfilment=checkout.fulfilment,
             address=checkout.address,

@@ -104,6 +104,8 @@ class Order(db.Model):
     checkout_id: Mapped[int] = mapped_column(ForeignKey("checkouts.id"), index=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    # Whose money: asn_personal | public | opd_procurement (ledger.rules), fixed at checkout.
+    channel: Mapped[str] = mapped_column(String(20), default="public")
     status: Mapped[str] = mapped_column(String(20), default="pending_payment", index=True)
     fulfilment: Mapped[str] = mapped_column(String(20), default="pickup")
     address: Mapped[str | None] = mapped_column(String(500))

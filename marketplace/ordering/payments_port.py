@@ -112,6 +112,7 @@ def _record_spending(order: Order) -> None:
                 order_id=order.id,
                 order_line_id=line.id,
                 buyer_id=buyer.id,
+                channel=order.channel,
                 opd_id=buyer.opd_id,
                 vendor_id=vendor.id,
                 vendor_umk_class=vendor.effective_umk_class,

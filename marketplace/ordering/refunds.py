@@ -114,6 +114,7 @@ def issue_refund(
                 order_line_id=line.id,
                 refund_id=refund.id,
                 buyer_id=original.buyer_id,
+                channel=original.channel,
                 opd_id=original.opd_id,
                 vendor_id=original.vendor_id,
                 vendor_umk_class=original.vendor_umk_class,

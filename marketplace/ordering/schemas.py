@@ -99,6 +99,9 @@ class OrderSchema(Schema):
     number = fields.String()
     status = fields.String()
     buyer_id = fields.Integer()
+    channel = fields.String(
+        metadata={"description": "asn_personal | public | opd_procurement: whose money paid"}
+    )
     checkout_id = fields.Integer()
     vendor = fields.Nested(VendorRef)
     lines = fields.List(fields.Nested(OrderLineSchema))

@@ -33,6 +33,9 @@ def test_finance_sees_charts_then_downloads_compliance_of_one_opd(
     vendor = make_vendor(name="Toko Bu Sri")
     record_spending(125_000, at=now_utc(), vendor=vendor, buyer=ani, umk_class="micro")
     record_spending(60_000, at=now_utc(), vendor=vendor, buyer=budi, umk_class="small")
+    # The offices' own purchasing: what the targets count.
+    record_spending(100_000, at=now_utc(), vendor=vendor, opd=dinkop, umk_class="micro")
+    record_spending(150_000, at=now_utc(), vendor=vendor, opd=bappeda, umk_class="small")
     login_as = SimpleNamespace(email=finance.email)
     ani_nip, budi_nip = ani.nip, budi.nip
     db.session.commit()
@@ -40,7 +43,8 @@ def test_finance_sees_charts_then_downloads_compliance_of_one_opd(
 
     browser_login(page, login_as)
     page.goto(f"{live_server}/finance")
-    expect(page.get_by_test_id("card-total")).to_contain_text("Rp185.000")
+    expect(page.get_by_test_id("card-total")).to_contain_text("Rp250.000")
+    expect(page.get_by_test_id("reach-asn_personal")).to_contain_text("Rp185.000")
     charts = page.locator("svg.chart")
     expect(charts.first).to_be_visible()
     assert charts.count() == 4

@@ -25,3 +25,14 @@ def test_days_left_counts_today():
 
 def test_previous_period_crosses_the_year():
     assert previous_period("2027-01") == "2026-12"
+
+
+def test_iso_utc_writes_an_offset_and_takes_naive_values_as_utc():
+    from datetime import timedelta, timezone
+
+    from marketplace.timeutil import iso_utc
+
+    assert iso_utc(None) is None
+    assert iso_utc(datetime(2026, 11, 30, 17, 0)) == "2026-11-30T17:00:00+00:00"
+    wib = timezone(timedelta(hours=7))
+    assert iso_utc(datetime(2026, 12, 1, 0, 0, tzinfo=wib)) == "2026-11-30T17:00:00+00:00"

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from marketplace.extensions import db
 from marketplace.ledger.models import PROVIDER_CASH, VENDOR_PENDING, SpendingRecord
+from marketplace.ledger.rules import OPD_PROCUREMENT, channel_for_buyer
 from marketplace.ledger.services import post_journal
 from marketplace.ordering.models import Checkout, Order, OrderLine
 from marketplace.payments.models import Payment, Refund
@@ -64,10 +65,16 @@ def record_spending(
     is_local_product: bool = True,
     kelurahan: str | None = None,
     order=None,
+    channel: str | None = None,
 ) -> SpendingRecord:
-    """One spending record as the ordering area writes it (period/year in WIB from `at`)."""
+    """One spending record as the ordering area writes it (period/year in WIB from `at`).
+
+    The channel defaults to `opd_procurement` (target realisation: what most finance tests are
+    about) unless a `buyer` is given, whose role then decides it (`asn_personal`, `public`)."""
     at = naive_utc(at) if at else naive_utc()
     vendor = vendor or (order.vendor if order else make_vendor())
+    if channel is None:
+        channel = channel_for_buyer(buyer.role) if buyer is not None else OPD_PROCUREMENT
     if buyer is None and opd is not None:
         buyer = make_civil_servant(opd=opd)
     order = order or make_order(vendor, buyer, abs(amount))
@@ -79,6 +86,7 @@ def record_spending(
         order_id=order.id,
         order_line_id=order.lines[0].id,
         buyer_id=buyer_user.id,
+        channel=channel,
         opd_id=opd.id if opd is not None else buyer_user.opd_id,
         vendor_id=vendor.id,
         vendor_umk_class=umk_class,

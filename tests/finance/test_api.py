@@ -172,8 +172,13 @@ def test_csv_and_xlsx_downloads_parse_back_to_the_json_rows(api, year_of_spendin
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert "attachment" in resp.headers["Content-Disposition"]
     parsed = list(csv.DictReader(io.StringIO(resp.data.decode("utf-8-sig"))))
-    assert [int(r["total"]) for r in parsed] == [r["total"] for r in rows]
-    assert [r["key"] for r in parsed] == [str(r["key"]) for r in rows]
+    target = [r for r in parsed if r["population"] == "target_realisation"]
+    assert {r["channel"] for r in target} == {"opd_procurement"}
+    assert [int(r["total"]) for r in target] == [r["total"] for r in rows]
+    assert [r["key"] for r in target] == [str(r["key"]) for r in rows]
+    reach = [r for r in parsed if r["population"] == "programme_reach"]
+    assert {r["channel"] for r in reach} <= {"asn_personal", "public"}
+    assert len(target) + len(reach) == len(parsed)
 
     resp = client.get(f"/api/v1/finance/spending?year={YEAR}&group_by={group_by}&format=xlsx")
     assert resp.status_code == 200

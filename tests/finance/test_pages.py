@@ -17,6 +17,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "stripe_balance_transactions.csv"
 PAGES = [
     "/finance",
     "/finance/targets/2025",
+    "/finance/budgets/2025",
     "/finance/watch",
     "/finance/ledger",
     "/finance/reconciliations",

@@ -152,3 +152,14 @@ def test_opd_bars_draw_one_total_and_one_umk_bar_per_opd():
         )
     )
     assert svg.count("<rect") == 2 and "DINKOP" in svg and "Umum" not in svg
+
+
+def test_the_umk_floor_is_forty_percent_of_the_goods_and_services_budget():
+    # PP 7/2021 art. 35 / Perpres 12/2021 art. 65: 40% of Rp1.000.000.000 is Rp400.000.000.
+    assert rules.meets_umk_floor(400_000_000, 1_000_000_000) is True
+    assert rules.meets_umk_floor(399_999_999, 1_000_000_000) is False
+    assert rules.meets_umk_floor(400_000_001, 1_000_000_000) is True
+    assert rules.meets_umk_floor(0, 1) is False
+    assert rules.meets_umk_floor(5, 0) is None
+    assert rules.meets_umk_floor(5, -1) is None
+    assert rules.TARGET_POPULATION != rules.REACH_POPULATION

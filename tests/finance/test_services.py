@@ -82,11 +82,14 @@ def spending(app):
 def test_realisation_classifies_umk_pdn_and_local_net_of_refunds(spending):
     report = services.spending_report(YEAR, "month")
     assert report["realised"] == {
-        "umk": 100_000 + 40_000 + 70_000 - 30_000,
+        "umk": 100_000 + 40_000 - 30_000,
         "pdn": 100_000 + 250_000 - 30_000,
         "local": 100_000 + 40_000 - 30_000,
-        "total": 100_000 + 250_000 + 40_000 + 70_000 - 30_000,
+        "total": 100_000 + 250_000 + 40_000 - 30_000,
     }
+    # The public buyer's Rp70.000 is the programme's reach, never realisation.
+    assert report["reach"]["public"]["realised"]["total"] == 70_000
+    assert report["reach"]["asn_personal"]["realised"]["total"] == 0
 
 
 @pytest.mark.parametrize("group_by", ["month", "opd", "vendor_class", "kelurahan"])
@@ -94,9 +97,16 @@ def test_report_totals_equal_the_sum_of_spending_records_for_every_grouping(spen
     report = services.spending_report(YEAR, group_by)
     start, end = datetime(YEAR, 1, 1), datetime(YEAR + 1, 1, 1)
     raw_total = db.session.scalar(
-        select(func.sum(SpendingRecord.amount)).where(SpendingRecord.year == YEAR)
+        select(func.sum(SpendingRecord.amount)).where(
+            SpendingRecord.year == YEAR, SpendingRecord.channel == "opd_procurement"
+        )
     )
     assert report["realised"]["total"] == raw_total
+    everything = db.session.scalar(
+        select(func.sum(SpendingRecord.amount)).where(SpendingRecord.year == YEAR)
+    )
+    reach = sum(part["realised"]["total"] for part in report["reach"].values())
+    assert raw_total + reach == everything
     for key in ("umk", "pdn", "local", "total"):
         assert sum(row[key] for row in report["rows"]) == report["realised"][key], key
     assert start < end
@@ -107,7 +117,7 @@ def test_month_rows_cover_the_whole_year_with_cumulative_sums(spending):
     assert [r["period"] for r in rows] == [f"{YEAR}-{m:02d}" for m in range(1, 13)]
     assert rows[1]["total"] == 290_000
     assert rows[1]["cumulative_total"] == 390_000
-    assert rows[11]["cumulative_total"] == 430_000
+    assert rows[11]["cumulative_total"] == 360_000
 
 
 def test_a_record_at_half_past_eleven_wib_on_new_years_eve_counts_for_that_year(app):
@@ -145,7 +155,9 @@ def test_opd_rows_carry_their_targets_and_include_opds_with_targets_but_no_spend
     assert rows["DINKOP"]["target_umk"] == 200_000
     assert rows["DINKOP"]["progress_umk_bps"] == 3500
     assert rows["DISPENDIK"]["total"] == 0 and rows["DISPENDIK"]["target_umk"] == 50_000
-    assert rows[None]["total"] == 70_000  # public buyers have no OPD
+    assert None not in rows  # the public buyer is reach, not an OPD's realisation
+    reach = services.spending_report(YEAR, "opd")["reach"]["public"]["rows"]
+    assert [(r["opd_code"], r["total"]) for r in reach] == [(None, 70_000)]
 
 
 def test_vendor_class_rows_mark_which_classes_are_umk(spending):
@@ -288,16 +300,21 @@ def test_journals_are_listed_newest_first_with_their_lines_and_filter_by_kind(ap
     assert ledger_balances()["total"] == 0
 
 
-def test_a_real_paid_checkout_shows_up_in_the_realisation(app):
+def test_a_civil_servants_paid_checkout_is_reach_by_their_opd_not_realisation(app):
     from marketplace.timeutil import year_of
     from tests.factories import make_paid_order
 
     order = make_paid_order()
+    assert order.channel == "asn_personal"
     year = year_of(order.paid_at)
     report = services.spending_report(year, "opd")
-    recorded = db.session.scalar(
-        select(func.sum(SpendingRecord.amount)).where(SpendingRecord.order_id == order.id)
-    )
-    assert recorded == order.total
-    assert report["realised"]["total"] == order.total
-    assert [r["opd_code"] for r in report["rows"]] == [order.buyer.opd.code]
+    records = db.session.scalars(
+        select(SpendingRecord).where(SpendingRecord.order_id == order.id)
+    ).all()
+    assert sum(r.amount for r in records) == order.total
+    assert {r.channel for r in records} == {"asn_personal"}
+    assert report["realised"]["total"] == 0
+    reach = report["reach"]["asn_personal"]
+    assert reach["realised"]["total"] == order.total
+    assert reach["population"] == "programme_reach"
+    assert [r["opd_code"] for r in reach["rows"]] == [order.buyer.opd.code]

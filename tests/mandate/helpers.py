@@ -12,6 +12,7 @@ from datetime import datetime
 
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
+from marketplace.ledger.rules import channel_for_buyer
 from marketplace.mandate import services
 from marketplace.ordering.models import Checkout, Order, OrderLine
 from marketplace.timeutil import WIB, naive_utc, period_of, year_of
@@ -60,6 +61,7 @@ def make_spending(
         order_id=order.id,
         order_line_id=line.id,
         buyer_id=buyer.id,
+        channel=channel_for_buyer(buyer.role),
         opd_id=buyer.opd_id,
         vendor_id=vendor.id,
         vendor_umk_class="micro",
@@ -83,6 +85,7 @@ def refund_spending(record: SpendingRecord, amount: int) -> SpendingRecord:
         order_id=record.order_id,
         order_line_id=record.order_line_id,
         buyer_id=record.buyer_id,
+        channel=record.channel,
         opd_id=record.opd_id,
         vendor_id=record.vendor_id,
         vendor_umk_class=record.vendor_umk_class,

@@ -94,6 +94,8 @@ COVERED_ELSEWHERE = {
     ("GET", "/api/v1/finance/reconciliations/<int:rec_id>"): ACCESS_MATRIX,
     ("GET", "/api/v1/finance/targets/<int:year>"): ACCESS_MATRIX,
     ("PUT", "/api/v1/finance/targets/<int:year>"): ACCESS_MATRIX,
+    ("GET", "/api/v1/finance/budgets/<int:year>"): ACCESS_MATRIX,
+    ("PUT", "/api/v1/finance/budgets/<int:year>"): ACCESS_MATRIX,
     # not an object of anyone: a token, a language, a file name
     ("GET", "/password/reset/<token>"): (
         "tests/security/test_secrets.py",
@@ -342,6 +344,11 @@ def _cases(w: World):
             ("shop_a", "/finance/targets/2026", f({"umk": "1"}), 403),
             ("B", "/finance/targets/2026", f({"umk": "1"}), 403),
         ],
+        ("GET", "/finance/budgets/<int:year>"): [("shop_a", "/finance/budgets/2026", {}, 403)],
+        ("POST", "/finance/budgets/<int:year>"): [
+            ("shop_a", "/finance/budgets/2026", f({"budget-X": "1"}), 403),
+            ("B", "/finance/budgets/2026", f({"budget-X": "1"}), 403),
+        ],
     }
 
 
@@ -393,6 +400,8 @@ TABLE_KEYS = [
     ("GET", "/finance/reconciliations/<int:rec_id>"),
     ("GET", "/finance/targets/<int:year>"),
     ("POST", "/finance/targets/<int:year>"),
+    ("GET", "/finance/budgets/<int:year>"),
+    ("POST", "/finance/budgets/<int:year>"),
     ("GET", "/finance/orders/<int:order_id>"),
     ("POST", "/finance/orders/<int:order_id>/refunds"),
 ]
