@@ -13,12 +13,16 @@ from marshmallow import RAISE, Schema
 from marketplace.accounts.queries import opd_choices
 from marketplace.api import PageQuery, api_user, endpoint, json_body, page_args, require_role
 from marketplace.errors import ValidationFailed
-from marketplace.finance import bp, charts, reconciliation, rules, services
+from marketplace.finance import bp, charts, closing, reconciliation, rules, services
 from marketplace.finance.schemas import (
     AuditOut,
     AuditQuery,
     BudgetsOut,
     BudgetsSchema,
+    ClosedPeriodBrief,
+    ClosedPeriodOut,
+    ClosedPeriodQuery,
+    CorrectionOut,
     JournalOut,
     JournalsQuery,
     ReconcileUploadForm,
@@ -32,7 +36,7 @@ from marketplace.finance.schemas import (
 )
 from marketplace.forms import form_rupiah, form_values, load_form
 from marketplace.ledger.queries import ledger_balances
-from marketplace.pages import page_query
+from marketplace.pages import page_arg, page_query
 from marketplace.stripe_client import stripe_enabled
 from marketplace.timeutil import current_period, iso_utc, previous_period
 
@@ -108,8 +112,77 @@ def get_budgets(year):
     return services.get_budgets(_check_year(year))
 
 
-def _download(report: dict, fmt: str) -> Response:
-    content, mimetype, filename = services.export_spending(report, fmt)
+# ---------------------------------------------------------------- API: closed months
+@endpoint(
+    bp,
+    "/finance/periods/<period>/close",
+    "POST",
+    summary="Close a month",
+    roles=FINANCE_READERS,
+    response=ClosedPeriodOut,
+    errors=[409, 422],
+    tag="finance",
+)
+def post_close_period(period):
+    """Finance/admin: close an ended month (city time zone). Its figures never change again: a
+    later refund of its sales is booked in the month it happens, naming this one. Stores the
+    month's snapshot (totals per channel, OPD, class, PDN, local) with its SHA-256; audited as
+    period.close. 422 for a month not yet ended, 409 `period_closed` when closed already."""
+    return closing.closed_view(closing.close_period(api_user(), period)), 201
+
+
+@endpoint(
+    bp,
+    "/finance/periods",
+    summary="Closed months",
+    roles=FINANCE_READERS,
+    query=PageQuery,
+    paginated=True,
+    response=ClosedPeriodBrief,
+    tag="finance",
+)
+def list_closed_periods(args):
+    """Finance/admin: every closed month, newest first, with its checksum."""
+    return closing.list_closed(*page_args(args))
+
+
+@endpoint(
+    bp,
+    "/finance/periods/<period>",
+    summary="A closed month's snapshot",
+    roles=FINANCE_READERS,
+    query=ClosedPeriodQuery,
+    response=ClosedPeriodOut,
+    tag="finance",
+    produces=["text/csv", XLSX],
+)
+def get_closed_period(period, args):
+    """Finance/admin: the stored snapshot of a closed month, its checksum and whether the month's
+    records still give it (`intact`); `format=csv|xlsx` downloads the snapshot rows exactly.
+    404 when the month is not closed."""
+    closed = closing.get_closed(period)
+    if args["format"] != "json":
+        return _file(*closing.export_snapshot(closed, args["format"]))
+    return closing.closed_view(closed)
+
+
+@endpoint(
+    bp,
+    "/finance/periods/<period>/corrections",
+    summary="Corrections of a closed month",
+    roles=FINANCE_READERS,
+    query=PageQuery,
+    paginated=True,
+    response=CorrectionOut,
+    tag="finance",
+)
+def list_period_corrections(period, args):
+    """Finance/admin: every adjustment of month `period` booked after it was closed (refund
+    shares of its sales, negative), with the month each was booked in and its order."""
+    return closing.corrections(period, *page_args(args))
+
+
+def _file(content: bytes, mimetype: str, filename: str) -> Response:
     filename = re.sub(r"[^A-Za-z0-9_.-]", "_", filename)
     return Response(
         content,
@@ -119,6 +192,10 @@ def _download(report: dict, fmt: str) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+def _download(report: dict, fmt: str) -> Response:
+    return _file(*services.export_spending(report, fmt))
 
 
 @endpoint(
@@ -389,6 +466,31 @@ def budgets_page(year):
     return render_template(
         "finance/budgets.html", year=year, budgets=services.get_budgets(year), opds=opds
     )
+
+
+@bp.get("/finance/periods")
+def periods_page():
+    """Finance/admin: the last twelve months, each closed (with its checksum) or closable."""
+    require_role(*FINANCE_READERS)
+    return render_template("finance/periods.html", months=closing.recent_months())
+
+
+@bp.post("/finance/periods/<period>/close")
+def close_period_page(period):
+    """Finance/admin: close an ended month (the button asks first)."""
+    user = require_role(*FINANCE_READERS)
+    closed = closing.close_period(user, period)
+    flash(_("Bulan %(p)s ditutup. Checksum: %(c)s", p=closed.period, c=closed.checksum), "success")
+    return redirect(url_for("finance.period_page", period=closed.period))
+
+
+@bp.get("/finance/periods/<period>")
+def period_page(period):
+    """Finance/admin: a closed month's snapshot, checksum, corrections and downloads."""
+    require_role(*FINANCE_READERS)
+    view = closing.closed_view(closing.get_closed(period))
+    fixes = closing.corrections(period, page_arg(request.args))
+    return render_template("finance/period.html", view=view, corrections=fixes)
 
 
 @bp.get("/finance/watch")

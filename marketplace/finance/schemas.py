@@ -92,6 +92,16 @@ class WatchQuery(PageQuery):
     period = PeriodField(load_default=None)
 
 
+class ClosedPeriodQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(("json", "csv", "xlsx"), error="Pilih salah satu: {choices}."),
+    )
+
+
 class JournalsQuery(PageQuery):
     kind = fields.String(load_default=None, validate=validate.Length(max=30))
 
@@ -185,6 +195,40 @@ class BudgetsSchema(Schema):
 
 
 # ---------------------------------------------------------------- answers
+class ClosedPeriodOut(Schema):
+    period = fields.String()
+    closed_at = UtcDateTime()
+    closed_by = fields.Integer(allow_none=True)
+    checksum = fields.String(metadata={"description": "SHA-256 of the snapshot's canonical JSON"})
+    intact = fields.Boolean(
+        metadata={"description": "whether the month's records still give the stored snapshot"}
+    )
+    snapshot = fields.Dict()
+
+
+class ClosedPeriodBrief(Schema):
+    period = fields.String()
+    closed_at = UtcDateTime(attribute="created_at")
+    closed_by = fields.Integer(attribute="closed_by_id", allow_none=True)
+    checksum = fields.String()
+
+
+class CorrectionOut(Schema):
+    id = fields.Integer()
+    adjusts_period = fields.String()
+    booked_period = fields.String()
+    occurred_at = UtcDateTime()
+    order_id = fields.Integer()
+    order_number = fields.String()
+    order_line_id = fields.Integer()
+    refund_id = fields.Integer(allow_none=True)
+    channel = fields.String()
+    umk_class = fields.String()
+    is_pdn = fields.Boolean()
+    is_local_product = fields.Boolean()
+    amount = fields.Integer()
+
+
 class BudgetsOut(Schema):
     year = fields.Integer()
     by_opd = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
@@ -101,6 +101,23 @@ class SpendingRecord(db.Model):
     is_local_product: Mapped[bool] = mapped_column(Boolean)
     is_pdn: Mapped[bool] = mapped_column(Boolean)
     amount: Mapped[int] = money_column()
+    # Set on a refund share booked in a later month because the sale's month (this value) was
+    # already closed: the closed month stays as it was, the correction lands where it happened.
+    adjusts_period: Mapped[str | None] = mapped_column(String(7), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class ClosedPeriod(db.Model):
+    """A month finance closed (in the city's time zone): its figures never change again. The
+    snapshot holds its totals per channel, OPD, class, PDN and local (and the mandate's
+    compliance); the checksum is the SHA-256 of the snapshot's canonical JSON."""
+
+    __tablename__ = "closed_periods"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), unique=True)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    checksum: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = created_at_column()
 
 

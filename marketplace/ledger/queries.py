@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.ledger import rules
-from marketplace.ledger.models import ACCOUNTS, FairShareCap, SpendingRecord
+from marketplace.ledger.models import ACCOUNTS, ClosedPeriod, FairShareCap, SpendingRecord
 from marketplace.ledger.services import account_balances
 from marketplace.timeutil import current_period
 
@@ -102,3 +102,26 @@ def ledger_balances() -> dict[str, Any]:
     balances = {account: 0 for account in ACCOUNTS}
     balances.update(account_balances())
     return {"accounts": balances, "total": sum(balances.values())}
+
+
+def is_closed(period: str) -> bool:
+    """Whether finance closed `period`: its spending records never change again."""
+    return (
+        db.session.scalar(select(ClosedPeriod.id).where(ClosedPeriod.period == period)) is not None
+    )
+
+
+def refund_booking(sale: SpendingRecord, now) -> dict[str, Any]:
+    """The occurred_at/period/year/adjusts_period of a refund share of `sale` refunded at `now`
+    (naive UTC): the sale's own month while it is open, else this month as an adjustment."""
+    from marketplace.timeutil import period_of, year_of
+
+    period, adjusts = rules.booking_period(sale.period, period_of(now), is_closed(sale.period))
+    if adjusts is None:
+        return {
+            "occurred_at": sale.occurred_at,
+            "period": sale.period,
+            "year": sale.year,
+            "adjusts_period": None,
+        }
+    return {"occurred_at": now, "period": period, "year": year_of(now), "adjusts_period": adjusts}

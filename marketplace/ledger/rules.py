@@ -36,3 +36,19 @@ def channel_for_buyer(role: str) -> str:
 def counts_for_targets(channel: str) -> bool:
     """Whether spending in `channel` is realisation of the UMK/PDN/local targets."""
     return channel in TARGET_CHANNELS
+
+
+# ---------------------------------------------------------------- closed months
+def booking_period(sale_period: str, now_period: str, closed: bool) -> tuple[str, str | None]:
+    """Where a refund share of a sale in `sale_period` is booked, as (period, adjusts_period):
+    in the sale's own month while that month is open (so the month stays net of its refunds);
+    once finance closed it, in the month the refund happens (`now_period`), naming the closed
+    month it corrects."""
+    if closed and now_period != sale_period:
+        return now_period, sale_period
+    return sale_period, None
+
+
+def can_close(period: str, now_period: str) -> bool:
+    """Only a month that has ended may be closed (periods are YYYY-MM, so they sort as text)."""
+    return period < now_period

@@ -17,6 +17,7 @@ from marketplace.ledger.models import (
     VENDOR_RECEIVABLE,
     SpendingRecord,
 )
+from marketplace.ledger.queries import refund_booking
 from marketplace.ledger.services import post_journal, vendor_account_balance
 from marketplace.ordering import rules
 from marketplace.ordering.errors import NotRefundable
@@ -25,6 +26,7 @@ from marketplace.ordering.models import Order
 from marketplace.payments.models import Refund
 from marketplace.payments.providers import provider_of
 from marketplace.payments.queries import payment_for_order
+from marketplace.timeutil import naive_utc
 
 REFUNDABLE = ("paid", "accepted", "ready", "completed")
 
@@ -82,6 +84,7 @@ def issue_refund(
         refund_id=refund.id,
         actor_id=actor.id if actor else None,
     )
+    now = naive_utc()
     originals = {
         r.order_line_id: r
         for r in db.session.scalars(
@@ -104,12 +107,11 @@ def issue_refund(
         original = originals.get(line.id)
         if not share or original is None:
             continue
-        # Reversed in the sale's own period, so the mandate and the cap of that month are net.
+        # Reversed in the sale's own period, so the mandate and the cap of that month are net;
+        # once finance closed that month, booked in this month as an adjustment naming it.
         db.session.add(
             SpendingRecord(
-                occurred_at=original.occurred_at,
-                period=original.period,
-                year=original.year,
+                **refund_booking(original, now),
                 order_id=order.id,
                 order_line_id=line.id,
                 refund_id=refund.id,

@@ -28,3 +28,16 @@ def test_only_opd_procurement_counts_for_the_targets():
     assert not rules.counts_for_targets("public")
     assert set(rules.TARGET_CHANNELS) | set(rules.REACH_CHANNELS) == set(rules.CHANNELS)
     assert not set(rules.TARGET_CHANNELS) & set(rules.REACH_CHANNELS)
+
+
+def test_a_refund_is_booked_in_the_sales_month_until_that_month_is_closed():
+    assert rules.booking_period("2026-11", "2026-12", closed=False) == ("2026-11", None)
+    assert rules.booking_period("2026-11", "2026-12", closed=True) == ("2026-12", "2026-11")
+    assert rules.booking_period("2026-12", "2026-12", closed=True) == ("2026-12", None)
+
+
+def test_only_an_ended_month_can_be_closed():
+    assert rules.can_close("2026-11", "2026-12")
+    assert rules.can_close("2025-12", "2026-01")
+    assert not rules.can_close("2026-12", "2026-12")
+    assert not rules.can_close("2027-01", "2026-12")

@@ -95,6 +95,9 @@ COVERED_ELSEWHERE = {
     ("GET", "/api/v1/finance/targets/<int:year>"): ACCESS_MATRIX,
     ("PUT", "/api/v1/finance/targets/<int:year>"): ACCESS_MATRIX,
     ("GET", "/api/v1/finance/budgets/<int:year>"): ACCESS_MATRIX,
+    ("POST", "/api/v1/finance/periods/<period>/close"): ACCESS_MATRIX,
+    ("GET", "/api/v1/finance/periods/<period>"): ACCESS_MATRIX,
+    ("GET", "/api/v1/finance/periods/<period>/corrections"): ACCESS_MATRIX,
     ("PUT", "/api/v1/finance/budgets/<int:year>"): ACCESS_MATRIX,
     # not an object of anyone: a token, a language, a file name
     ("GET", "/password/reset/<token>"): (
@@ -345,6 +348,11 @@ def _cases(w: World):
             ("B", "/finance/targets/2026", f({"umk": "1"}), 403),
         ],
         ("GET", "/finance/budgets/<int:year>"): [("shop_a", "/finance/budgets/2026", {}, 403)],
+        ("GET", "/finance/periods/<period>"): [("shop_a", "/finance/periods/2026-01", {}, 403)],
+        ("POST", "/finance/periods/<period>/close"): [
+            ("shop_a", "/finance/periods/2026-01/close", f({}), 403),
+            ("B", "/finance/periods/2026-01/close", f({}), 403),
+        ],
         ("POST", "/finance/budgets/<int:year>"): [
             ("shop_a", "/finance/budgets/2026", f({"budget-X": "1"}), 403),
             ("B", "/finance/budgets/2026", f({"budget-X": "1"}), 403),
@@ -402,6 +410,8 @@ TABLE_KEYS = [
     ("POST", "/finance/targets/<int:year>"),
     ("GET", "/finance/budgets/<int:year>"),
     ("POST", "/finance/budgets/<int:year>"),
+    ("GET", "/finance/periods/<period>"),
+    ("POST", "/finance/periods/<period>/close"),
     ("GET", "/finance/orders/<int:order_id>"),
     ("POST", "/finance/orders/<int:order_id>/refunds"),
 ]
