@@ -8,6 +8,10 @@ formula itself. Text cells that start that way get a leading `'`; numbers are le
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -22,3 +26,45 @@ def safe_cell(value: Any) -> Any:
 
 def safe_row(values) -> list[Any]:
     return [safe_cell(v) for v in values]
+
+
+# ---------------------------------------------------------------- streamed downloads
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_CHUNK_ROWS = 1000
+
+
+def csv_chunks(columns: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:
+    """A CSV file as byte chunks of about a thousand rows, written while `rows` is read: memory
+    holds one chunk, never the file. Starts with a BOM so spreadsheet programs read UTF-8."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    buf.write("\ufeff")
+    writer.writerow(columns)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        if count % _CHUNK_ROWS == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def xlsx_chunks(
+    columns: list[str], rows: Iterable[Iterable[Any]], title: str, *, chunk: int = 1 << 16
+) -> Iterator[bytes]:
+    """An XLSX file as byte chunks. openpyxl's write-only workbook streams rows to a temporary
+    file as they come (memory stays flat however many rows), then the file is read back in
+    chunks and removed."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    ws.append(columns)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    with tempfile.TemporaryFile() as tmp:
+        wb.save(tmp)
+        tmp.seek(0)
+        while data := tmp.read(chunk):
+            yield data

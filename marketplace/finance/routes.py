@@ -6,14 +6,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from marshmallow import RAISE, Schema
 
 from marketplace.accounts.queries import opd_choices
 from marketplace.api import PageQuery, api_user, endpoint, json_body, page_args, require_role
 from marketplace.errors import ValidationFailed
-from marketplace.finance import bp, charts, closing, reconciliation, rules, services
+from marketplace.exports import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, xlsx_chunks
+from marketplace.finance import bp, charts, closing, reconciliation, register, rules, services
 from marketplace.finance.schemas import (
     AuditOut,
     AuditQuery,
@@ -23,11 +32,13 @@ from marketplace.finance.schemas import (
     ClosedPeriodOut,
     ClosedPeriodQuery,
     CorrectionOut,
+    DateRangeDownload,
     JournalOut,
     JournalsQuery,
     ReconcileUploadForm,
     ReconciliationOut,
     ReconciliationSummaryOut,
+    RegisterQuery,
     SpendingQuery,
     StripeReconcileSchema,
     TargetsOut,
@@ -180,6 +191,92 @@ def list_period_corrections(period, args):
     """Finance/admin: every adjustment of month `period` booked after it was closed (refund
     shares of its sales, negative), with the month each was booked in and its order."""
     return closing.corrections(period, *page_args(args))
+
+
+# ---------------------------------------------------------------- API: what an auditor gets
+def _stream(columns: list[str], rows, fmt: str, name: str, title: str) -> Response:
+    """A streamed CSV/XLSX download: rows are written as the database hands them over."""
+    if fmt == "xlsx":
+        body, mimetype = xlsx_chunks(columns, rows, title), XLSX_MIMETYPE
+    else:
+        body, mimetype = csv_chunks(columns, rows), CSV_MIMETYPE
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@endpoint(
+    bp,
+    "/finance/register",
+    summary="The line-level transaction register (download)",
+    roles=FINANCE_READERS,
+    query=RegisterQuery,
+    tag="finance",
+    produces=["text/csv", XLSX],
+)
+def get_register(args):
+    """Finance/admin: one row per spending record (each paid order line, each refund share of
+    one) with date, channel and population, OPD, buyer NIP, shop NIB and NPWP, class, PDN, local,
+    quantity, amount, VAT, PPh, and order and payment ids; streamed as CSV (default) or XLSX.
+    Filter by WIB `year`, `period` or `channel`."""
+    stmt = register.register_query(
+        year=args["year"], period=args["period"], channel=args["channel"]
+    )
+    scope = args["period"] or args["year"] or "semua"
+    return _stream(
+        register.REGISTER_COLUMNS,
+        register.register_rows(stmt),
+        args["format"],
+        f"register-transaksi-{scope}" + (f"-{args['channel']}" if args["channel"] else ""),
+        "Register transaksi",
+    )
+
+
+@endpoint(
+    bp,
+    "/finance/exports/journal",
+    summary="The journal, one row per ledger line (download)",
+    roles=FINANCE_READERS,
+    query=DateRangeDownload,
+    tag="finance",
+    produces=["text/csv", XLSX],
+)
+def get_journal_export(args):
+    """Finance/admin: every ledger line with its journal, oldest first, between the inclusive
+    WIB dates `from` and `to`; streamed as CSV (default) or XLSX."""
+    return _stream(
+        register.JOURNAL_COLUMNS,
+        register.journal_rows(args["from_"], args["to"]),
+        args["format"],
+        "jurnal",
+        "Jurnal",
+    )
+
+
+@endpoint(
+    bp,
+    "/finance/exports/audit-log",
+    summary="The audit log (download)",
+    roles=FINANCE_READERS,
+    query=DateRangeDownload,
+    tag="finance",
+    produces=["text/csv", XLSX],
+)
+def get_audit_export(args):
+    """Finance/admin: every audit-log entry, oldest first, with before and after as JSON,
+    between the inclusive WIB dates `from` and `to`; streamed as CSV (default) or XLSX."""
+    return _stream(
+        register.AUDIT_COLUMNS,
+        register.audit_rows(args["from_"], args["to"]),
+        args["format"],
+        "log-audit",
+        "Log audit",
+    )
 
 
 def _file(content: bytes, mimetype: str, filename: str) -> Response:

@@ -63,6 +63,17 @@ def meets_umk_floor(umk: int, budget: int) -> bool | None:
     return umk * 10_000 >= budget * UMK_SHARE_FLOOR_BPS
 
 
+def vat_share(amount: int, line_total: int, line_vat: int) -> int:
+    """The VAT inside `amount` of an order line of `line_total` carrying `line_vat`: all of it
+    for the whole line, the same proportion (half-up, sign kept) for a refund share."""
+    if line_total <= 0:
+        return 0
+    if amount == line_total:
+        return line_vat
+    share = round_half_up(Decimal(abs(amount)) * Decimal(line_vat) / Decimal(line_total))
+    return share if amount >= 0 else -share
+
+
 def format_bps(bps: int | None) -> str:
     """4520 → "45,2%" (Indonesian decimal comma); None → "–"."""
     if bps is None:

@@ -17,6 +17,7 @@ from marshmallow import (
 
 from marketplace.api import PageQuery, UtcDateTime
 from marketplace.finance import rules
+from marketplace.ledger.rules import CHANNELS
 from marketplace.timeutil import is_period
 
 _REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
@@ -118,6 +119,57 @@ class AuditQuery(PageQuery):
     to = fields.Date(
         load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."}
     )
+
+    @pre_load
+    def _blank_is_none(self, data, **_kw):
+        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+
+    @validates_schema
+    def _ordered(self, data, **_kw):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Tanggal akhir harus sesudah tanggal awal.", "to")
+
+
+_DOWNLOAD_FORMAT = {
+    "load_default": "csv",
+    "validate": validate.OneOf(("csv", "xlsx"), error="Pilih salah satu: {choices}."),
+}
+
+
+class RegisterQuery(Schema):
+    """Filters of the transaction register download (all optional; none = everything)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    year = _year_field(load_default=None)
+    period = PeriodField(load_default=None)
+    channel = fields.String(
+        load_default=None,
+        validate=validate.OneOf(CHANNELS, error="Pilih salah satu: {choices}."),
+    )
+    format = fields.String(**_DOWNLOAD_FORMAT)
+
+    @pre_load
+    def _blank_is_none(self, data, **_kw):
+        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+
+
+class DateRangeDownload(Schema):
+    """`from`/`to` (inclusive WIB dates, optional) and `format` of a journal or audit download."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    from_ = fields.Date(
+        data_key="from",
+        load_default=None,
+        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
+    )
+    to = fields.Date(
+        load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."}
+    )
+    format = fields.String(**_DOWNLOAD_FORMAT)
 
     @pre_load
     def _blank_is_none(self, data, **_kw):

@@ -163,3 +163,15 @@ def test_the_umk_floor_is_forty_percent_of_the_goods_and_services_budget():
     assert rules.meets_umk_floor(5, 0) is None
     assert rules.meets_umk_floor(5, -1) is None
     assert rules.TARGET_POPULATION != rules.REACH_POPULATION
+
+
+def test_the_vat_of_a_refund_share_is_the_lines_vat_in_proportion():
+    # Rp108.000 with VAT included: 108 000 × 11/111 = 10 703 (half-up).
+    assert rules.vat_share(108_000, 108_000, 10_703) == 10_703
+    assert rules.vat_share(-54_000, 108_000, 10_703) == -5352  # 5351.5 → 5352
+    assert rules.vat_share(54_000, 108_000, 10_703) == 5352
+    assert rules.vat_share(-108_000, 108_000, 10_703) == -10_703
+    assert rules.vat_share(-1, 3, 1) == 0  # 0.33 → 0
+    assert rules.vat_share(-2, 3, 1) == -1  # 0.67 → 1
+    assert rules.vat_share(5, 0, 0) == 0
+    assert rules.vat_share(-5, 10, 0) == 0

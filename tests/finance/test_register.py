@@ -1,0 +1,124 @@
+"""Issue 9 part 7: the line-level transaction register, the journal and the audit log as
+streamed CSV and XLSX downloads for auditors."""
+
+import csv
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from marketplace.audit.models import record_audit
+from marketplace.extensions import db
+from marketplace.finance import register
+from marketplace.ledger.models import SpendingRecord
+from marketplace.ordering.refunds import refund_order
+from marketplace.payments.queries import payment_for_order
+from marketplace.timeutil import year_of
+from tests.factories import (
+    make_civil_servant,
+    make_paid_order,
+    make_product,
+    make_user,
+    make_vendor,
+)
+
+
+def _csv(resp) -> list[dict]:
+    assert resp.status_code == 200, resp.data[:300]
+    return list(csv.DictReader(io.StringIO(resp.data.decode("utf-8-sig"))))
+
+
+def _sale():
+    ani = make_civil_servant(nip="199001012020121001")
+    shop = make_vendor(nib="1234567890123", npwp="01.234.567.8-901.000", pkp=True)
+    rice = make_product(shop, name="Beras", price=60_000, stock=9, is_pdn=True)
+    choc = make_product(shop, name="Cokelat impor", price=48_000, stock=9, is_pdn=False)
+    order = make_paid_order(ani, [(rice, 1), (choc, 1)])
+    return order
+
+
+def test_the_register_has_a_row_per_line_and_refund_share_with_everything_an_auditor_asks(api):
+    order = _sale()
+    refund_order(make_user("finance"), order.id, 10_800, "kurang")
+    client = api(make_user("finance"))
+    resp = client.get(f"/api/v1/finance/register?year={year_of(order.paid_at)}")
+    assert resp.is_streamed
+    assert "attachment" in resp.headers["Content-Disposition"]
+    rows = _csv(resp)
+    assert list(rows[0]) == register.REGISTER_COLUMNS
+    sales = [r for r in rows if not r["refund_id"]]
+    assert len(sales) == 2
+    payment = payment_for_order(order)
+    for row in sales:
+        assert row["channel"] == "asn_personal" and row["population"] == "programme_reach"
+        assert row["buyer_nip"] == "199001012020121001"
+        assert row["shop_nib"] == "1234567890123"
+        assert row["shop_npwp"] == "01.234.567.8-901.000"
+        assert row["order_number"] == order.number
+        assert row["payment_id"] == str(payment.id)
+        assert row["quantity"] == "1"
+        assert row["pph"] == ""
+    by_name = {r["product"]: r for r in sales}
+    lines = {line.name: line for line in order.lines}
+    assert by_name["Beras"]["is_pdn"] == "True" and by_name["Cokelat impor"]["is_pdn"] == "False"
+    for name, line in lines.items():
+        assert int(by_name[name]["amount"]) == line.line_total
+        assert int(by_name[name]["vat"]) == line.vat
+    total = db.session.scalar(select(func.sum(SpendingRecord.amount)))
+    assert sum(int(r["amount"]) for r in rows) == total == order.total - 10_800
+    refunds = [r for r in rows if r["refund_id"]]
+    assert refunds and all(int(r["amount"]) < 0 and r["quantity"] == "" for r in refunds)
+
+
+def test_register_filters_and_xlsx(api):
+    order = _sale()
+    make_paid_order(make_user("public"))
+    client = api(make_user("admin"))
+    year = year_of(order.paid_at)
+    assert len(_csv(client.get(f"/api/v1/finance/register?year={year}"))) == 3
+    public = _csv(client.get("/api/v1/finance/register?channel=public"))
+    assert [r["channel"] for r in public] == ["public"]
+    assert _csv(client.get("/api/v1/finance/register?period=2000-01")) == []
+    assert _csv(client.get(f"/api/v1/finance/register?year={year + 1}")) == []
+    resp = client.get(f"/api/v1/finance/register?year={year}&format=xlsx")
+    assert resp.status_code == 200
+    sheet = load_workbook(io.BytesIO(resp.data)).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == register.REGISTER_COLUMNS and len(values) == 4
+    for query, field in (
+        ("channel=ngawur", "channel"),
+        ("period=2026-13", "period"),
+        ("year=99", "year"),
+        ("format=pdf", "format"),
+    ):
+        resp = client.get(f"/api/v1/finance/register?{query}")
+        assert resp.status_code == 422 and field in resp.json["error"]["details"], query
+
+
+def test_journal_and_audit_log_downloads(api):
+    order = _sale()
+    finance = make_user("finance")
+    record_audit(finance, "targets.set", "targets", 2026, before={"umk": 1}, after={"umk": "=2"})
+    db.session.commit()
+    client = api(finance)
+    journal = _csv(client.get("/api/v1/finance/exports/journal"))
+    assert list(journal[0]) == register.JOURNAL_COLUMNS
+    assert sum(int(r["amount"]) for r in journal) == 0
+    assert {r["order_id"] for r in journal if r["kind"] == "payment"} <= {str(order.id), ""}
+    audit = _csv(client.get("/api/v1/finance/exports/audit-log?format=csv"))
+    assert list(audit[0]) == register.AUDIT_COLUMNS
+    row = next(r for r in audit if r["action"] == "targets.set")
+    assert row["before"] == '{"umk": 1}' and row["actor_email"] == finance.email
+    xlsx = client.get("/api/v1/finance/exports/audit-log?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    bad = client.get("/api/v1/finance/exports/journal?from=2026-02-01&to=2026-01-01")
+    assert bad.status_code == 422 and "to" in bad.json["error"]["details"]
+    assert client.get("/api/v1/finance/exports/journal?from=kemarin").status_code == 422
+    for role in ("public", "civil_servant", "vendor"):
+        other = api(make_user(role))
+        for url in (
+            "/api/v1/finance/register",
+            "/api/v1/finance/exports/journal",
+            "/api/v1/finance/exports/audit-log",
+        ):
+            assert other.get(url).status_code == 403, (role, url)
