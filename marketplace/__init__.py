@@ -29,7 +29,11 @@ AREAS = (
     "notifications",
 )
 # Modules that only connect listeners (signal receivers, ORM guards); imported once at start-up.
-WIRING = ("marketplace.notifications.receivers", "marketplace.finance.audit_guard")
+WIRING = (
+    "marketplace.notifications.receivers",
+    "marketplace.finance.audit_guard",
+    "marketplace.mandate.receivers",
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -15,3 +15,8 @@ order_accepted = _signals.signal("order-accepted")  # sender: Order, now `accept
 order_ready = _signals.signal("order-ready")  # sender: Order, now `ready`
 order_rejected = _signals.signal("order-rejected")  # sender: Order, now `rejected`;
 #                                                       kwargs: reason=str, refund=Refund | None
+
+# Sent by finance *inside* the transaction that closes a month, before its snapshot is summed:
+# receivers freeze what they derive from the month (the mandate's compliance) with flush only,
+# and may return a dict that goes into the month's snapshot under their name.
+period_closing = _signals.signal("period-closing")  # sender: "YYYY-MM"; kwargs: actor=User

@@ -17,6 +17,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import signals
 from marketplace.accounts.models import Opd, User
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
@@ -106,6 +107,10 @@ def close_period(actor: User, period: str) -> ClosedPeriod:
     if db.session.scalar(select(ClosedPeriod.id).where(ClosedPeriod.period == period)):
         raise Conflict(f"Bulan {period} sudah ditutup.", code="period_closed")
     snapshot = snapshot_of(period)
+    # Other areas freeze what they derive from the month in this same transaction (the
+    # mandate's compliance) and add their summary to the snapshot.
+    for _receiver, extra in signals.period_closing.send(period, actor=actor):
+        snapshot.update(extra or {})
     closed = ClosedPeriod(
         period=period, closed_by_id=actor.id, snapshot=snapshot, checksum=checksum(snapshot)
     )
@@ -135,14 +140,15 @@ def get_closed(period: str) -> ClosedPeriod:
 
 
 def closed_view(closed: ClosedPeriod) -> dict:
-    """A closed month as the API answers it, with `intact`: whether the month's records still
-    give the stored snapshot (they always should: nothing writes into a closed month)."""
+    """A closed month as the API answers it, with `intact`: whether the month's spending records
+    still give the stored snapshot (they always should: nothing writes into a closed month; the
+    parts other areas froze at the close, such as the mandate's, are kept as stored)."""
     return {
         "period": closed.period,
         "closed_at": closed.created_at,
         "closed_by": closed.closed_by_id,
         "checksum": closed.checksum,
-        "intact": checksum(snapshot_of(closed.period)) == closed.checksum,
+        "intact": checksum({**closed.snapshot, **snapshot_of(closed.period)}) == closed.checksum,
         "snapshot": closed.snapshot,
     }
 

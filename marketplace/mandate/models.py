@@ -94,3 +94,25 @@ Index(
     SpendingRecord.is_local_vendor,
     SpendingRecord.amount,
 )
+
+
+class FrozenCompliance(db.Model):
+    """One civil servant's standing in a month finance closed, as it was at the close: the
+    compliance report, its downloads and the ASN's own page read these rows for a closed month,
+    so a later roster, rule or refund never changes it."""
+
+    __tablename__ = "mandate_frozen_compliance"
+    __table_args__ = (
+        UniqueConstraint("period", "user_id", name="uq_mandate_frozen_period_user"),
+        Index("ix_mandate_frozen_period_opd", "period", "opd"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    nip: Mapped[str | None] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(200))
+    opd: Mapped[str | None] = mapped_column(String(32))
+    opd_name: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    required: Mapped[int] = money_column()
+    spent: Mapped[int] = money_column()

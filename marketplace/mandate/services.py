@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale, gettext
-from sqlalchemy import BigInteger, and_, case, exists, func, literal, select, true
+from sqlalchemy import BigInteger, String, and_, case, exists, func, insert, literal, select, true
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Opd, User
@@ -21,9 +21,15 @@ from marketplace.audit.models import record_audit
 from marketplace.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
+from marketplace.ledger.queries import is_closed
 from marketplace.ledger.rules import ASN_PERSONAL
 from marketplace.mandate import rules
-from marketplace.mandate.models import MandateReminder, MandateRule, MandateRuleLine
+from marketplace.mandate.models import (
+    FrozenCompliance,
+    MandateReminder,
+    MandateRule,
+    MandateRuleLine,
+)
 from marketplace.money import format_rupiah
 from marketplace.timeutil import current_period, days_left_in_period, is_period, now_utc, period_of
 
@@ -153,7 +159,22 @@ def _counted_spending():
 
 def progress_for(user: User, period: str) -> rules.Progress:
     """`user`'s standing in `period`, in ONE query: the rule in force, its amount for the user's
-    position (else the default) and the sum of counted spending, as scalar subqueries."""
+    position (else the default) and the sum of counted spending, as scalar subqueries. In a
+    closed month, the standing frozen at the close (when the user was on the roster then)."""
+    if _frozen(period):
+        frozen = db.session.execute(
+            select(FrozenCompliance.required, FrozenCompliance.spent).where(
+                FrozenCompliance.period == period, FrozenCompliance.user_id == user.id
+            )
+        ).one_or_none()
+        if frozen is not None:
+            rule = rule_for_period(period)
+            return rules.Progress(
+                period=period,
+                required=int(frozen.required),
+                spent=int(frozen.spent),
+                rule_effective_from=rule.effective_from if rule else None,
+            )
     rule_id = (
         select(MandateRule.id)
         .where(MandateRule.effective_from <= period)
@@ -274,7 +295,55 @@ def counted_spending_page(user: User, period: str, page: int = 1, per_page: int 
 # ---------------------------------------------------------------- compliance report
 
 
+def _frozen(period: str) -> bool:
+    """Whether `period` was closed by finance (only an ended month can be: no query for this
+    month, which the widget on every page asks about)."""
+    return period < current_period() and is_closed(period)
+
+
 def compliance_base(period: str, opd: str | None = None, *, cte: bool = False):
+    """One row per civil servant with `required` and `spent` for `period`, as a subquery: the
+    rows frozen when finance closed the month, else computed live (`live_compliance_base`)."""
+    if _frozen(period):
+        return frozen_base(period, opd, cte=cte), rule_for_period(period)
+    return live_compliance_base(period, opd, cte=cte)
+
+
+def frozen_base(period: str, opd: str | None = None, *, cte: bool = False):
+    """A closed month's frozen rows with the same columns as the live compliance base."""
+    fc = FrozenCompliance
+    stmt = select(
+        fc.user_id.label("user_id"),
+        fc.nip,
+        fc.name,
+        fc.opd.label("opd"),
+        fc.opd_name.label("opd_name"),
+        fc.position,
+        fc.spent.label("spent"),
+        fc.required.label("required"),
+    ).where(fc.period == period)
+    if opd:
+        stmt = stmt.where(fc.opd == opd)
+    return stmt.cte("compliance") if cte else stmt.subquery("compliance")
+
+
+def freeze_compliance(period: str) -> dict[str, Any]:
+    """Store every active civil servant's standing in `period` as it is now (one INSERT …
+    SELECT, flush only) and return its summary for the month's snapshot. Called while finance
+    closes the month (`signals.period_closing`)."""
+    live, _ = live_compliance_base(period)
+    columns = ("user_id", "nip", "name", "opd", "opd_name", "position", "required", "spent")
+    db.session.execute(
+        insert(FrozenCompliance).from_select(
+            ["period", *columns],
+            select(literal(period, String(7)), *(live.c[c] for c in columns)),
+        )
+    )
+    db.session.flush()
+    return _summary(frozen_base(period))
+
+
+def live_compliance_base(period: str, opd: str | None = None, *, cte: bool = False):
     """One row per active civil servant with `required` and `spent` for `period`, as a subquery.
 
     Spending is summed once per buyer (GROUP BY over the period's records) and the required
