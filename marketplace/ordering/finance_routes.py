@@ -33,9 +33,14 @@ FINANCE = ("finance", "admin")
     errors=[409, 422],
 )
 def create_refund(order_id, data):
-    """Refund part or all of a paid order through its provider; amount ≤ paid − refunded."""
+    """Refund a paid order through its provider: `amount` for the whole order (spread pro rata)
+    or `lines` by quantity or amount; the total ≤ paid − refunded, else 422 and nothing changes."""
     return refund_order(
-        require_role("finance", "admin"), order_id, data["amount"], data["reason"]
+        require_role("finance", "admin"),
+        order_id,
+        data.get("amount"),
+        data["reason"],
+        lines=data.get("lines"),
     ), 201
 
 
