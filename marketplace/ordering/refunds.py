@@ -210,7 +210,9 @@ def refund_order(
     if lines is not None:
         plan = rules.plan_line_refund(_refundable_lines(order), lines)
         if plan.errors:
-            raise ValidationFailed("Periksa baris yang dikembalikan.", details=plan.errors)
+            raise ValidationFailed(
+                _line_errors_message(order, lines, plan.errors), details=plan.errors
+            )
         amount = sum(plan.amounts.values())
     remaining = order.paid_amount - order.refunded_total
     if amount > remaining:
@@ -245,6 +247,17 @@ def refund_order(
     db.session.commit()
     signals.order_refunded.send(order, refund=refund)
     return refund
+
+
+def _line_errors_message(order: Order, lines: list[dict], errors: dict[str, list[str]]) -> str:
+    """One sentence naming each refused line by its product, for the page's flash message."""
+    names = {ln.id: ln.name for ln in order.lines}
+    parts = []
+    for key, messages in errors.items():
+        index = int(key.split(".")[1])
+        name = names.get(lines[index]["order_line_id"], f"#{lines[index]['order_line_id']}")
+        parts.append(f"{name}: {' '.join(messages)}")
+    return "Periksa baris yang dikembalikan. " + "; ".join(parts)
 
 
 def refund_line_amounts(refund: Refund) -> dict[int, int]:
