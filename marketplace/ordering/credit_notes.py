@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.errors import NotFound
@@ -59,15 +58,15 @@ class CreditNote:
         return self.amount - self.ppn
 
 
-def get_credit_note(user: User, order_id: int, refund_id: int) -> CreditNote:
+def get_credit_note(user: User, refund_id: int) -> CreditNote:
     """The credit note of one refund of an order the user may see (the buyer, the shop, finance);
-    404 when the order or refund is not theirs, or when the shop is not PKP (no PPN, no note)."""
-    order = queries.get_order(user, order_id)
-    refund = db.session.scalar(
-        select(Refund).where(Refund.id == refund_id, Refund.order_id == order.id)
-    )
-    if refund is None:
-        raise NotFound(_("Pengembalian dana tidak ditemukan."))
+    404 when the refund is not theirs, or when the shop is not PKP (no PPN, no note)."""
+    refund = db.session.get(Refund, refund_id)
+    try:
+        order = queries.get_order(user, refund.order_id if refund else -1)
+    except NotFound:
+        # the same answer whether the refund is absent or someone else's
+        raise NotFound(_("Pengembalian dana tidak ditemukan.")) from None
     if not order.vendor.pkp:
         raise NotFound(_("Nota retur hanya dibuat untuk penjualan toko PKP; toko ini bukan PKP."))
     by_id: dict[int, OrderLine] = {ln.id: ln for ln in order.lines}

@@ -383,18 +383,18 @@ def order_confirm_receipt(order_id):
 
 
 # ================================================================= credit notes (nota retur)
-@bp.get("/orders/<int:order_id>/refunds/<int:refund_id>/nota-retur")
-def credit_note_page(order_id, refund_id):
+@bp.get("/refunds/<int:refund_id>/nota-retur")
+def credit_note_page(refund_id):
     """The nota retur of a refund of a PKP shop's sale, for the buyer, the shop and finance;
     404 for anyone else and when the shop is not PKP."""
-    note = credit_notes.get_credit_note(require_role(*ALL_ORDER_ROLES), order_id, refund_id)
+    note = credit_notes.get_credit_note(require_role(*ALL_ORDER_ROLES), refund_id)
     return render_template("ordering/credit_note.html", note=note)
 
 
-@bp.get("/orders/<int:order_id>/refunds/<int:refund_id>/nota-retur.pdf")
-def credit_note_pdf(order_id, refund_id):
+@bp.get("/refunds/<int:refund_id>/nota-retur.pdf")
+def credit_note_pdf(refund_id):
     """The same nota retur as a PDF download."""
-    note = credit_notes.get_credit_note(require_role(*ALL_ORDER_ROLES), order_id, refund_id)
+    note = credit_notes.get_credit_note(require_role(*ALL_ORDER_ROLES), refund_id)
     return Response(
         credit_notes.credit_note_pdf(note),
         mimetype="application/pdf",

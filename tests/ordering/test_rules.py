@@ -187,18 +187,19 @@ def test_refund_vat_of_a_line_without_vat_is_zero():
     assert rules.refund_vat_share(0, 14_500, 0, 14_500, vat_exempt=False) == 0
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     total=st.integers(1, 5_000_000),
-    data=st.data(),
+    cuts=st.lists(st.integers(1, 5_000_000), max_size=6),
 )
-def test_partial_refund_vat_adds_up_to_the_line_vat(total, data):
+def test_partial_refund_vat_adds_up_to_the_line_vat(total, cuts):
+    # a line refunded in up to seven pieces, cut at arbitrary points
+    points = sorted({c for c in cuts if c < total}) + [total]
     vat = rules.line_vat(total, vendor_pkp=True, vat_exempt=False)
     refunded, shares = 0, []
-    while refunded < total:
-        amount = data.draw(st.integers(1, total - refunded))
+    for point in points:
+        amount = point - refunded
         shares.append(rules.refund_vat_share(vat, total, refunded, amount, vat_exempt=False))
-        refunded += amount
+        refunded = point
     assert sum(shares) == vat
     assert all(s >= 0 for s in shares)
 
