@@ -312,3 +312,25 @@ def test_a_line_with_one_rupiah_left_can_still_be_refunded():
 def test_credit_note_numbers_name_the_year_and_the_padded_refund_id():
     assert rules.credit_note_number(2026, 42) == "NR-2026-000042"
     assert rules.credit_note_number(2027, 1_234_567) == "NR-2027-1234567"
+
+
+def test_every_refused_line_is_reported_and_the_good_ones_still_priced():
+    lines = {
+        **_lines(),
+        3: rules.RefundableLine(quantity=1, unit_price=9, line_total=9, refunded_amount=9),
+    }
+    plan = rules.plan_line_refund(
+        lines,
+        [
+            {"order_line_id": 99, "amount": 1},
+            {"order_line_id": 3, "amount": 1},
+            {"order_line_id": 2, "amount": 14_501},
+            {"order_line_id": 1, "quantity": 1},
+        ],
+    )
+    assert plan.errors == {
+        "lines.0.order_line_id": ["Baris tidak ada pada pesanan ini."],
+        "lines.1.order_line_id": ["Baris ini sudah dikembalikan seluruhnya."],
+        "lines.2.amount": ["Antara 1 dan 14500."],
+    }
+    assert (plan.amounts, plan.quantities) == ({1: 5_000}, {1: 1})
