@@ -22,6 +22,6 @@ from marketplace.ordering.models import (  # noqa: F401
     OrderEvent,
     OrderLine,
 )
-from marketplace.payments.models import Payment, Refund, StripeEvent  # noqa: F401
+from marketplace.payments.models import Payment, Refund, RefundLine, StripeEvent  # noqa: F401
 from marketplace.payouts.models import Payout, PayoutRun  # noqa: F401
 from marketplace.shops.models import StockMovement, Vendor  # noqa: F401

@@ -21,7 +21,7 @@ from marketplace.finance import rules
 from marketplace.ledger import rules as ledger_rules
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord
 from marketplace.ordering.models import Order, OrderLine
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, RefundLine
 from marketplace.shops.models import Vendor
 from marketplace.timeutil import WIB, iso_utc, naive_utc, year_bounds
 
@@ -95,6 +95,8 @@ def register_query(
             SR.refund_id,
             Payment.id,
             Payment.provider_ref,
+            RefundLine.quantity,
+            RefundLine.vat,
         )
         .join(Order, Order.id == SR.order_id)
         .join(OrderLine, OrderLine.id == SR.order_line_id)
@@ -102,6 +104,13 @@ def register_query(
         .join(buyer, buyer.id == SR.buyer_id)
         .outerjoin(Opd, Opd.id == SR.opd_id)
         .outerjoin(Payment, Payment.checkout_id == Order.checkout_id)
+        .outerjoin(
+            RefundLine,
+            and_(
+                RefundLine.refund_id == SR.refund_id,
+                RefundLine.order_line_id == SR.order_line_id,
+            ),
+        )
         .order_by(SR.occurred_at, SR.id)
     )
     if year is not None:
@@ -150,8 +159,17 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             refund_id,
             payment_id,
             payment_ref,
+            refunded_qty,
+            refunded_vat,
         ) = r
         sale = refund_id is None
+        if sale:
+            quantity, vat = line_qty, int(line_vat)
+        elif refunded_vat is not None:  # the refund named its line: its own VAT and quantity
+            quantity = -refunded_qty if refunded_qty else None
+            vat = -int(refunded_vat)
+        else:  # a refund from before refunds named their lines
+            quantity, vat = None, rules.vat_share(int(amount), int(line_total), int(line_vat))
         yield [
             rid,
             iso_utc(occurred_at),
@@ -170,9 +188,9 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             None,
             bool(is_local),
             product,
-            line_qty if sale else None,
+            quantity,
             int(amount),
-            rules.vat_share(int(amount), int(line_total), int(line_vat)),
+            vat,
             None,  # PPh: withheld by an OPD's treasurer, from the OPD purchasing channel
             number,
             order_id,

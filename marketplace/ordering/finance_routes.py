@@ -33,9 +33,14 @@ FINANCE = ("finance", "admin")
     errors=[409, 422],
 )
 def create_refund(order_id, data):
-    """Refund part or all of a paid order through its provider; amount ≤ paid − refunded."""
+    """Refund a paid order through its provider: `amount` for the whole order (spread pro rata)
+    or `lines` by quantity or amount; the total ≤ paid − refunded, else 422 and nothing changes."""
     return refund_order(
-        require_role("finance", "admin"), order_id, data["amount"], data["reason"]
+        require_role("finance", "admin"),
+        order_id,
+        data.get("amount"),
+        data["reason"],
+        lines=data.get("lines"),
     ), 201
 
 
@@ -81,6 +86,7 @@ def finance_order(order_id):
     return render_template(
         "ordering/finance_order.html",
         order=order,
+        lines_by_id={ln.id: ln for ln in order.lines},
         refunds=refunds,
         remaining=remaining,
         refundable=refundable,
@@ -88,29 +94,64 @@ def finance_order(order_id):
     )
 
 
+def _whole_rupiah(raw: str, field: str, errors: dict[str, list[str]]) -> int | None:
+    """A positive whole rupiah typed in a field, or None with a message under `field`."""
+    try:
+        value = int(raw)
+    except ValueError:
+        errors.setdefault(field, []).append(_("Jumlah pengembalian harus bilangan bulat rupiah."))
+        return None
+    if value < 1:
+        errors.setdefault(field, []).append(_("Jumlah pengembalian minimal Rp1."))
+        return None
+    return value
+
+
+def _refund_form(form, order) -> tuple[int | None, list[dict] | None]:
+    """The page's refund form as the API's body: a whole-order `amount` (mode `amount`, the
+    default), or `lines` from each line's quantity (`qty-<id>`) or amount (`amt-<id>`)."""
+    errors: dict[str, list[str]] = {}
+    if form.get("mode") != "lines":
+        amount = _whole_rupiah((form.get("amount") or "").strip(), _("Jumlah"), errors)
+        if errors:
+            raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
+        return amount, None
+    lines: list[dict] = []
+    for line in order.lines:
+        qty = (form.get(f"qty-{line.id}") or "").strip()
+        amt = (form.get(f"amt-{line.id}") or "").strip()
+        if qty and qty != "0" and amt:
+            errors.setdefault(line.name, []).append(
+                _("Isi jumlah barang atau nilai rupiah, salah satu saja.")
+            )
+        elif qty and qty != "0":
+            value = _whole_rupiah(qty, line.name, errors)
+            if value is not None:
+                lines.append({"order_line_id": line.id, "quantity": value})
+        elif amt:
+            value = _whole_rupiah(amt, line.name, errors)
+            if value is not None:
+                lines.append({"order_line_id": line.id, "amount": value})
+    if not lines and not errors:
+        errors[_("Baris")] = [_("Pilih setidaknya satu baris dengan jumlah barang atau nilai.")]
+    if errors:
+        raise ValidationFailed(_("Periksa baris yang dikembalikan."), details=errors)
+    return None, lines
+
+
 @bp.post("/finance/orders/<int:order_id>/refunds")
 def finance_refund(order_id):
-    """Refund part or all of an order from the finance page (amount ≤ paid − refunded, a reason)."""
+    """Refund from the finance page: a whole-order amount (spread pro rata) or chosen lines by
+    quantity or amount; the total ≤ paid − refunded, with a reason."""
     user = require_role(*FINANCE)
-    raw = (request.form.get("amount") or "").strip()
-    try:
-        amount = int(raw)
-    except ValueError:
-        raise ValidationFailed(
-            _("Jumlah pengembalian harus bilangan bulat rupiah."),
-            details={"amount": [_("Jumlah pengembalian harus bilangan bulat rupiah.")]},
-        ) from None
-    if amount < 1:
-        raise ValidationFailed(
-            _("Jumlah pengembalian minimal Rp1."),
-            details={"amount": [_("Jumlah pengembalian minimal Rp1.")]},
-        )
+    order = queries.get_order(user, order_id)
+    amount, lines = _refund_form(request.form, order)
     reason = (request.form.get("reason") or "").strip()
     if not reason or len(reason) > 1000:
         raise ValidationFailed(
             _("Alasan wajib diisi (maksimal 1000 karakter)."),
             details={"reason": [_("Alasan wajib diisi (maksimal 1000 karakter).")]},
         )
-    refund_order(user, order_id, amount, reason)
-    flash(_("Pengembalian dana %(a)s dicatat.", a=format_rupiah(amount)), "success")
+    refund = refund_order(user, order_id, amount, reason, lines=lines)
+    flash(_("Pengembalian dana %(a)s dicatat.", a=format_rupiah(refund.amount)), "success")
     return redirect(url_for("ordering.finance_order", order_id=order_id))

@@ -113,6 +113,8 @@ class Order(db.Model):
     vat_total: Mapped[int] = money_column(default=0)
     commission: Mapped[int] = money_column(default=0)
     refunded_total: Mapped[int] = money_column(default=0)
+    # PPN returned by refunds (the refunded lines' VAT); vat_total stays the VAT charged at checkout.
+    refunded_vat: Mapped[int] = money_column(default=0)
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
@@ -172,10 +174,24 @@ class Order(db.Model):
     def paid_amount(self) -> int:
         return self.total if self.paid_at else 0
 
+    @property
+    def net_vat(self) -> int:
+        """The PPN the order still carries: charged at checkout less what refunds returned."""
+        return self.vat_total - self.refunded_vat
+
 
 class OrderLine(db.Model):
     __tablename__ = "order_lines"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "refunded_amount >= 0 and refunded_amount <= line_total", name="refund_within_line"
+        ),
+        CheckConstraint(
+            "refunded_quantity >= 0 and refunded_quantity <= quantity",
+            name="refund_quantity_within_line",
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
@@ -189,6 +205,11 @@ class OrderLine(db.Model):
     is_local_product: Mapped[bool] = mapped_column(default=False)
     is_pdn: Mapped[bool] = mapped_column(default=False)
     vat_exempt: Mapped[bool] = mapped_column(default=False)
+    # What refunds took off this line so far (kept by ordering.refunds, the only writer; the
+    # refund_lines rows name each refund's part). Quantity counts only refunds by quantity.
+    refunded_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_amount: Mapped[int] = money_column(default=0)
+    refunded_vat: Mapped[int] = money_column(default=0)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()

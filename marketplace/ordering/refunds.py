@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace import signals
 from marketplace.accounts.models import User
@@ -23,7 +23,7 @@ from marketplace.ordering import rules
 from marketplace.ordering.errors import NotRefundable
 from marketplace.ordering.locking import locked
 from marketplace.ordering.models import Order
-from marketplace.payments.models import Refund
+from marketplace.payments.models import Refund, RefundLine
 from marketplace.payments.providers import provider_of
 from marketplace.payments.queries import payment_for_order
 from marketplace.timeutil import naive_utc
@@ -32,15 +32,33 @@ REFUNDABLE = ("paid", "accepted", "ready", "completed")
 
 
 def issue_refund(
-    order: Order, amount: int, reason: str, actor: User | None, *, call_provider: bool = True
+    order: Order,
+    amount: int,
+    reason: str,
+    actor: User | None,
+    *,
+    call_provider: bool = True,
+    line_amounts: dict[int, int] | None = None,
+    line_quantities: dict[int, int] | None = None,
 ) -> Refund | None:
-    """Refund `amount` of a paid order through its provider and reverse the ledger and the
-    spending records. Flush only. None when there is nothing to refund."""
+    """Refund `amount` of a paid order through its provider and reverse the ledger, the VAT and
+    the spending records of the lines it names. Flush only. None when there is nothing to refund.
+
+    `line_amounts` ({order_line_id: amount}, summing to `amount`) names the lines refunded, with
+    `line_quantities` for those refunded by quantity; without it the amount is spread over the
+    lines in proportion to what is left on each (a whole-order refund).
+    """
     if amount <= 0 or order.paid_at is None:
         return None
     payment = payment_for_order(order)
     if payment is None:
         return None
+    if line_amounts is None:
+        shares = rules.refund_line_shares(
+            [ln.line_total - ln.refunded_amount for ln in order.lines], amount
+        )
+        line_amounts = {ln.id: share for ln, share in zip(order.lines, shares) if share}
+    line_quantities = line_quantities or {}
     refunded_before = order.refunded_total
     rc = rules.refund_commission_share(order.commission, order.total, refunded_before, amount)
     rv = amount - rc
@@ -84,6 +102,30 @@ def issue_refund(
         refund_id=refund.id,
         actor_id=actor.id if actor else None,
     )
+    for line in order.lines:
+        share = line_amounts.get(line.id, 0)
+        if not share:
+            continue
+        vat = rules.refund_vat_share(
+            line.vat, line.line_total, line.refunded_amount, share, vat_exempt=line.vat_exempt
+        )
+        quantity = line_quantities.get(line.id)
+        refund.lines.append(
+            RefundLine(order_line_id=line.id, quantity=quantity, amount=share, vat=vat)
+        )
+        line.refunded_amount += share
+        line.refunded_quantity += quantity or 0
+        line.refunded_vat += vat
+        order.refunded_vat += vat
+    _reverse_spending(order, refund, line_amounts)
+    order.refunded_total = refunded_before + amount
+    db.session.flush()
+    return refund
+
+
+def _reverse_spending(order: Order, refund: Refund, line_amounts: dict[int, int]) -> None:
+    """The negative spending records of a refund, one per refunded line: only the lines named
+    move the PDN, local, class and mandate figures. The one writer of refund spending records."""
     now = naive_utc()
     originals = {
         r.order_line_id: r
@@ -93,18 +135,8 @@ def issue_refund(
             )
         ).all()
     }
-    refunded_by_line = dict(
-        db.session.execute(
-            select(SpendingRecord.order_line_id, func.coalesce(func.sum(SpendingRecord.amount), 0))
-            .where(SpendingRecord.order_id == order.id, SpendingRecord.refund_id.is_not(None))
-            .group_by(SpendingRecord.order_line_id)
-        ).all()
-    )
-    shares = rules.refund_line_shares(
-        [ln.line_total + int(refunded_by_line.get(ln.id, 0)) for ln in order.lines], amount
-    )
-    for line, share in zip(order.lines, shares):
-        original = originals.get(line.id)
+    for line_id, share in sorted(line_amounts.items()):
+        original = originals.get(line_id)
         if not share or original is None:
             continue
         # Reversed in the sale's own period, so the mandate and the cap of that month are net;
@@ -113,7 +145,7 @@ def issue_refund(
             SpendingRecord(
                 **refund_booking(original, now),
                 order_id=order.id,
-                order_line_id=line.id,
+                order_line_id=line_id,
                 refund_id=refund.id,
                 buyer_id=original.buyer_id,
                 channel=original.channel,
@@ -127,20 +159,45 @@ def issue_refund(
                 amount=-share,
             )
         )
-    order.refunded_total = refunded_before + amount
-    db.session.flush()
-    return refund
 
 
-def refund_order(actor: User, order_id: int, amount: int, reason: str) -> Refund:
-    """Finance refunds part or all of a paid/accepted/ready/completed order through the provider.
+def _refundable_lines(order: Order) -> dict[int, rules.RefundableLine]:
+    return {
+        ln.id: rules.RefundableLine(
+            quantity=ln.quantity,
+            unit_price=ln.unit_price,
+            line_total=ln.line_total,
+            refunded_quantity=ln.refunded_quantity,
+            refunded_amount=ln.refunded_amount,
+        )
+        for ln in order.lines
+    }
 
-    422 when `amount` is not positive or exceeds what is left (paid − refunded); 409
+
+def refund_order(
+    actor: User,
+    order_id: int,
+    amount: int | None,
+    reason: str,
+    *,
+    lines: list[dict] | None = None,
+) -> Refund:
+    """Finance refunds part or all of a paid/accepted/ready/completed order through the provider:
+    `amount` for the whole order (spread pro rata over the lines), or `lines` naming order lines
+    with a quantity or an amount each.
+
+    422 (nothing changed) when `amount` is not positive or exceeds what is left (paid − refunded),
+    or when a named line is not the order's, named twice, or asks more than is left of it; 409
     not_refundable when the order's status allows no refund.
     """
     if actor.role not in ("finance", "admin"):
         raise Forbidden()
-    if amount <= 0:
+    if (amount is None) == (lines is None):
+        raise ValidationFailed(
+            "Isi jumlah untuk seluruh pesanan atau pilih baris, salah satu saja.",
+            details={"amount": ["Isi amount atau lines, salah satu saja."]},
+        )
+    if amount is not None and amount <= 0:
         raise ValidationFailed(
             "Jumlah pengembalian minimal Rp1.", details={"amount": ["Minimal 1."]}
         )
@@ -152,23 +209,60 @@ def refund_order(actor: User, order_id: int, amount: int, reason: str) -> Refund
             f"Pesanan berstatus {order.status} tidak dapat dikembalikan dananya.",
             details={"status": order.status},
         )
+    plan = None
+    if lines is not None:
+        plan = rules.plan_line_refund(_refundable_lines(order), lines)
+        if plan.errors:
+            raise ValidationFailed(
+                _line_errors_message(order, lines, plan.errors), details=plan.errors
+            )
+        amount = sum(plan.amounts.values())
     remaining = order.paid_amount - order.refunded_total
     if amount > remaining:
         raise ValidationFailed(
             "Jumlah melebihi sisa yang dapat dikembalikan.",
-            details={"amount": [f"Maksimal {remaining}."]},
+            details={"lines" if plan else "amount": [f"Maksimal {remaining}."]},
         )
-    before = {"refunded_total": order.refunded_total}
-    refund = issue_refund(order, amount, reason.strip(), actor)
+    before = {"refunded_total": order.refunded_total, "refunded_vat": order.refunded_vat}
+    refund = issue_refund(
+        order,
+        amount,
+        reason.strip(),
+        actor,
+        line_amounts=plan.amounts if plan else None,
+        line_quantities=plan.quantities if plan else None,
+    )
     record_audit(
         actor,
         "refund.create",
         "order",
         order.id,
         before=before,
-        after={"refunded_total": order.refunded_total, "refund_id": refund.id, "amount": amount},
+        after={
+            "refunded_total": order.refunded_total,
+            "refunded_vat": order.refunded_vat,
+            "refund_id": refund.id,
+            "amount": amount,
+            "lines": {str(k): v for k, v in sorted(refund_line_amounts(refund).items())},
+        },
         reason=reason.strip(),
     )
     db.session.commit()
     signals.order_refunded.send(order, refund=refund)
     return refund
+
+
+def _line_errors_message(order: Order, lines: list[dict], errors: dict[str, list[str]]) -> str:
+    """One sentence naming each refused line by its product, for the page's flash message."""
+    names = {ln.id: ln.name for ln in order.lines}
+    parts = []
+    for key, messages in errors.items():
+        index = int(key.split(".")[1])
+        name = names.get(lines[index]["order_line_id"], f"#{lines[index]['order_line_id']}")
+        parts.append(f"{name}: {' '.join(messages)}")
+    return "Periksa baris yang dikembalikan. " + "; ".join(parts)
+
+
+def refund_line_amounts(refund: Refund) -> dict[int, int]:
+    """{order_line_id: amount} of one refund."""
+    return {rl.order_line_id: rl.amount for rl in refund.lines}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from marketplace.api import Page, endpoint, page_args, require_role
@@ -15,6 +15,7 @@ from marketplace.errors import ValidationFailed
 from marketplace.ordering import (  # the finance and admin routes register on import
     admin_routes,  # noqa: F401
     bp,
+    credit_notes,
     finance_routes,  # noqa: F401
     lifecycle,
     queries,
@@ -379,3 +380,23 @@ def order_confirm_receipt(order_id):
     order = lifecycle.confirm_receipt(require_role(*BUYERS), order_id)
     flash(_("Terima kasih! Pesanan %(n)s selesai.", n=order.number), "success")
     return redirect(url_for("ordering.order_page", order_id=order_id))
+
+
+# ================================================================= credit notes (nota retur)
+@bp.get("/refunds/<int:refund_id>/nota-retur")
+def credit_note_page(refund_id):
+    """The nota retur of a refund of a PKP shop's sale, for the buyer, the shop and finance;
+    404 for anyone else and when the shop is not PKP."""
+    note = credit_notes.get_credit_note(require_role(*ALL_ORDER_ROLES), refund_id)
+    return render_template("ordering/credit_note.html", note=note)
+
+
+@bp.get("/refunds/<int:refund_id>/nota-retur.pdf")
+def credit_note_pdf(refund_id):
+    """The same nota retur as a PDF download."""
+    note = credit_notes.get_credit_note(require_role(*ALL_ORDER_ROLES), refund_id)
+    return Response(
+        credit_notes.credit_note_pdf(note),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{note.number}.pdf"'},
+    )

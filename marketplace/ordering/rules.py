@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -27,19 +28,104 @@ def commission_for(total: int, bps: int) -> int:
     return percent_bps(total, bps)
 
 
-def refund_commission_share(commission: int, total: int, refunded_before: int, amount: int) -> int:
-    """The commission part of a refund of `amount` after `refunded_before` was refunded already.
+def cumulative_share(whole: int, base: int, before: int, amount: int) -> int:
+    """The part of `whole` carried by `amount` of `base`, once `before` of it was taken already.
 
-    Cumulative rounding: share = round(c × after / total) − round(c × before / total), so repeated
-    partial refunds add up to exactly the whole commission once the order is fully refunded.
+    Cumulative rounding: share = round(whole × after / base) − round(whole × before / base), so
+    repeated partial takes add up to exactly `whole` once all of `base` is taken.
     """
-    if total <= 0 or commission <= 0:
+    if base <= 0 or whole <= 0:
         return 0
 
-    def upto(refunded: int) -> int:
-        return round_half_up(Decimal(commission) * Decimal(refunded) / Decimal(total))
+    def upto(taken: int) -> int:
+        return round_half_up(Decimal(whole) * Decimal(taken) / Decimal(base))
 
-    return upto(refunded_before + amount) - upto(refunded_before)
+    return upto(before + amount) - upto(before)
+
+
+def refund_commission_share(commission: int, total: int, refunded_before: int, amount: int) -> int:
+    """The commission part of a refund of `amount` after `refunded_before` was refunded already;
+    repeated partial refunds add up to exactly the whole commission."""
+    return cumulative_share(commission, total, refunded_before, amount)
+
+
+def refund_vat_share(
+    line_vat: int, line_total: int, refunded_before: int, amount: int, *, vat_exempt: bool
+) -> int:
+    """The PPN returned with `amount` refunded of a line (after `refunded_before` of it): the VAT
+    contained in the refunded part, so a full line refund returns exactly the line's VAT. Sembako
+    (VAT-exempt) lines return none."""
+    if vat_exempt:
+        return 0
+    return cumulative_share(line_vat, line_total, refunded_before, amount)
+
+
+@dataclass(frozen=True)
+class RefundableLine:
+    """What is left to refund of one order line."""
+
+    quantity: int
+    unit_price: int
+    line_total: int
+    refunded_quantity: int = 0
+    refunded_amount: int = 0
+
+    @property
+    def amount_left(self) -> int:
+        return self.line_total - self.refunded_amount
+
+    @property
+    def quantity_left(self) -> int:
+        return self.quantity - self.refunded_quantity
+
+
+@dataclass
+class LineRefundPlan:
+    """The refund of named lines: amount and (when refunded by quantity) quantity per line id, or
+    the errors keyed `lines.<index>.<field>` when any line is refused."""
+
+    amounts: dict[int, int] = field(default_factory=dict)
+    quantities: dict[int, int] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def plan_line_refund(lines: dict[int, RefundableLine], requested: list[dict]) -> LineRefundPlan:
+    """Check a refund of named lines against what is left on each and price it.
+
+    Each request names an `order_line_id` of the order (once) with either a `quantity` (1 to the
+    quantity not yet refunded; it refunds quantity × unit price, capped at what is left of the
+    line) or an `amount` (1 to what is left of the line).
+    """
+    plan = LineRefundPlan()
+    seen: set[int] = set()
+    for i, item in enumerate(requested):
+        line_id = item["order_line_id"]
+        key = f"lines.{i}"
+        line = lines.get(line_id)
+        if line is None:
+            plan.errors[f"{key}.order_line_id"] = ["Baris tidak ada pada pesanan ini."]
+            continue
+        if line_id in seen:
+            plan.errors[f"{key}.order_line_id"] = ["Baris ini disebut lebih dari sekali."]
+            continue
+        seen.add(line_id)
+        if line.amount_left <= 0:
+            plan.errors[f"{key}.order_line_id"] = ["Baris ini sudah dikembalikan seluruhnya."]
+            continue
+        quantity = item.get("quantity")
+        if quantity is not None:
+            if not 1 <= quantity <= line.quantity_left:
+                plan.errors[f"{key}.quantity"] = [f"Antara 1 dan {line.quantity_left}."]
+                continue
+            plan.quantities[line_id] = quantity
+            plan.amounts[line_id] = min(quantity * line.unit_price, line.amount_left)
+        else:
+            amount = item["amount"]
+            if not 1 <= amount <= line.amount_left:
+                plan.errors[f"{key}.amount"] = [f"Antara 1 dan {line.amount_left}."]
+                continue
+            plan.amounts[line_id] = amount
+    return plan
 
 
 def refund_line_shares(line_remaining: list[int], amount: int) -> list[int]:
@@ -58,6 +144,11 @@ def refund_line_shares(line_remaining: list[int], amount: int) -> list[int]:
 def order_number(period: str, order_id: int) -> str:
     """Human-readable, unique: `PKN-202611-000123` (WIB month of creation + the order id)."""
     return f"PKN-{period.replace('-', '')}-{order_id:06d}"
+
+
+def credit_note_number(year: int, refund_id: int) -> str:
+    """The nota retur of a refund: `NR-2026-000042` (WIB year of the refund + the refund id)."""
+    return f"NR-{year}-{refund_id:06d}"
 
 
 def request_hash(data: dict[str, Any]) -> str:

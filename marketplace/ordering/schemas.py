@@ -49,13 +49,37 @@ class ReasonBody(Schema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _not_blank])
 
 
+class RefundLineBody(Schema):
+    order_line_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    quantity = fields.Integer(strict=True, validate=validate.Range(min=1, max=10**6))
+    amount = fields.Integer(strict=True, validate=validate.Range(min=1, max=10**13))
+
+    @pre_load
+    def _reject_bool(self, data, **kwargs):
+        return _no_bool(data, "order_line_id", "quantity", "amount")
+
+    @validates_schema
+    def _quantity_or_amount(self, data, **kwargs):
+        if ("quantity" in data) == ("amount" in data):
+            raise ValidationError({"quantity": ["Isi quantity atau amount, salah satu saja."]})
+
+
 class RefundBody(Schema):
-    amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10**13))
+    """A whole-order refund (`amount`, spread over the lines pro rata) or a refund of named
+    `lines` (each with a quantity or an amount): exactly one of the two, and a reason."""
+
+    amount = fields.Integer(strict=True, validate=validate.Range(min=1, max=10**13))
+    lines = fields.List(fields.Nested(RefundLineBody), validate=validate.Length(min=1, max=500))
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _not_blank])
 
     @pre_load
     def _reject_bool(self, data, **kwargs):
         return _no_bool(data, "amount")
+
+    @validates_schema
+    def _amount_or_lines(self, data, **kwargs):
+        if ("amount" in data) == ("lines" in data):
+            raise ValidationError({"amount": ["Isi amount atau lines, salah satu saja."]})
 
 
 class CapBody(Schema):
@@ -77,6 +101,7 @@ class VendorRef(Schema):
 
 
 class OrderLineSchema(Schema):
+    id = fields.Integer()
     product_id = fields.Integer()
     name = fields.String()
     unit = fields.String()
@@ -84,6 +109,9 @@ class OrderLineSchema(Schema):
     unit_price = fields.Integer()
     line_total = fields.Integer()
     vat = fields.Integer()
+    refunded_quantity = fields.Integer()
+    refunded_amount = fields.Integer()
+    refunded_vat = fields.Integer()
 
 
 class OrderEventSchema(Schema):
@@ -106,7 +134,15 @@ class OrderSchema(Schema):
     vendor = fields.Nested(VendorRef)
     lines = fields.List(fields.Nested(OrderLineSchema))
     total = fields.Integer()
-    vat_total = fields.Integer()
+    vat_total = fields.Integer(
+        attribute="net_vat",
+        metadata={
+            "description": "PPN the order carries now: charged at checkout less `refunded_vat`"
+        },
+    )
+    refunded_vat = fields.Integer(
+        metadata={"description": "PPN returned by refunds (the VAT of the refunded lines)"}
+    )
     commission = fields.Integer()
     refunded_total = fields.Integer()
     fulfilment = fields.String()
@@ -164,6 +200,13 @@ class CheckoutSchema(Schema):
     payment = fields.Nested(PaymentRef)
 
 
+class RefundLineSchema(Schema):
+    order_line_id = fields.Integer()
+    quantity = fields.Integer(allow_none=True)
+    amount = fields.Integer()
+    vat = fields.Integer()
+
+
 class RefundSchema(Schema):
     id = fields.Integer()
     order_id = fields.Integer()
@@ -174,6 +217,8 @@ class RefundSchema(Schema):
     provider_ref = fields.String(allow_none=True)
     commission_share = fields.Integer()
     vendor_share = fields.Integer()
+    lines = fields.List(fields.Nested(RefundLineSchema))
+    vat = fields.Integer(metadata={"description": "PPN returned: the refunded lines' VAT"})
     actor_id = fields.Integer(allow_none=True)
     created_at = UtcDateTime()
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
 from marketplace.models_base import created_at_column, money_column, utcnow
-from marketplace.ordering.models import Checkout, Order
+from marketplace.ordering.models import Checkout, Order, OrderLine
 
 PAYMENT_STATUSES = ("requires_payment", "processing", "succeeded", "failed", "canceled")
 
@@ -50,6 +59,41 @@ class Refund(db.Model):
 
     order: Mapped[Order] = relationship()
     payment: Mapped[Payment] = relationship()
+    lines: Mapped[list[RefundLine]] = relationship(
+        back_populates="refund", order_by="RefundLine.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def vat(self) -> int:
+        """The PPN this refund returned (its lines' VAT)."""
+        return sum(rl.vat for rl in self.lines)
+
+
+class RefundLine(db.Model):
+    """The part of a refund one order line carries: every refund names its lines (a whole-order
+    refund one row per line share). `quantity` is set only for a refund by quantity."""
+
+    __tablename__ = "refund_lines"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("vat >= 0 and vat <= amount", name="vat_within_amount"),
+        CheckConstraint("quantity is null or quantity > 0", name="quantity_positive"),
+        UniqueConstraint("refund_id", "order_line_id", name="uq_refund_lines_refund_line"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    amount: Mapped[int] = money_column()
+    vat: Mapped[int] = money_column(default=0)
+
+    refund: Mapped[Refund] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()
+
+    @property
+    def dpp(self) -> int:
+        """Dasar pengenaan pajak of the returned part: the amount without its PPN."""
+        return self.amount - self.vat
 
 
 class StripeEvent(db.Model):

@@ -585,7 +585,11 @@ def order_slip_page(order_id: int):
     user = _shopkeeper()
     order = shop_order.get_shop_order(user, order_id)
     return render_template(
-        "shops/slip.html", order=order, vendor=profile.get_shop(user), printed_at=now_utc()
+        "shops/slip.html",
+        order=order,
+        vendor=profile.get_shop(user),
+        refunds=shop_orders.list_refunds(user, order.id),
+        printed_at=now_utc(),
     )
 
 

@@ -83,6 +83,10 @@ ACCESS: dict[str, set[str]] = {
     "/finance/reconciliations/<int:rec_id>": MONEY,
     "/finance/orders": MONEY,
     "/finance/orders/<int:order_id>": MONEY,
+    # the nota retur: also the shop's, but the crawled shop need not be PKP (the shop's view is
+    # tested in tests/ordering/test_credit_notes.py)
+    "/refunds/<int:refund_id>/nota-retur": {CS, *MONEY},
+    "/refunds/<int:refund_id>/nota-retur.pdf": {CS, *MONEY},
     "/admin": {ADMIN},
     "/admin/categories": {ADMIN},
     "/admin/civil-servants/import": {ADMIN},
@@ -94,7 +98,10 @@ ACCESS: dict[str, set[str]] = {
 # Signed-in users may still open these (the login form sends them on, the shop application page
 # explains that only public accounts can apply).
 OPEN_TO_SIGNED_IN = {"/login", "/register", "/password/forgot", "/shop/apply"}
-DOWNLOADS = {"/finance/payouts/runs/<int:run_id>/bank-file"}
+DOWNLOADS = {
+    "/finance/payouts/runs/<int:run_id>/bank-file",
+    "/refunds/<int:refund_id>/nota-retur.pdf",
+}
 
 # A few pages per role re-visited in English.
 ENGLISH = {
@@ -162,6 +169,7 @@ def _build_world(app) -> dict:
     from marketplace.ordering.checkout import place_checkout
     from marketplace.ordering.lifecycle import cancel_order
     from marketplace.ordering.models import Checkout, Order
+    from marketplace.ordering.refunds import refund_order
     from marketplace.payments.models import Payment
     from marketplace.payments.services import confirm_sandbox_payment
     from marketplace.payouts import services as payouts
@@ -200,6 +208,27 @@ def _build_world(app) -> dict:
     cancelled = buy("crawl-cancelled", pay=True)
     cancel_order(asn, cancelled.orders[0].id)  # refunded
     buy("crawl-unpaid", pay=False)  # pending payment
+    # a refund of one line of a PKP shop's sale, so the nota retur has something to show
+    pkp_product = db.session.scalar(
+        select(Product)
+        .join(Vendor)
+        .where(Vendor.pkp, Vendor.status == "verified", Product.is_active, Product.stock >= 10)
+        .order_by(Product.id)
+    )
+    add_to_cart(asn, pkp_product.id, 2)
+    pkp_checkout = place_checkout(
+        asn, "crawl-pkp", {"fulfilment": "pickup", "payment_method": "sandbox"}
+    )
+    pkp_payment = db.session.scalar(select(Payment).where(Payment.checkout_id == pkp_checkout.id))
+    confirm_sandbox_payment(asn, pkp_payment.id, "succeeded")
+    pkp_line = pkp_checkout.orders[0].lines[0]
+    credit_note = refund_order(
+        finance,
+        pkp_line.order_id,
+        None,
+        "Satu rusak (penjelajahan)",
+        lines=[{"order_line_id": pkp_line.id, "quantity": 1}],
+    )
     add_to_cart(asn, products[-1].id, 2)  # a cart to check out
     add_to_cart(warga, products[0].id, 1)
 
@@ -269,10 +298,14 @@ def _build_world(app) -> dict:
         "rec_id": [rec.id],
         "year": [int(current_period()[:4])],
         "order_id": finance_orders,
+        "refund_id": [credit_note.id],
     }
     world = {
         ANON: {"email": None, "ids": {**public, "token": [reset]}},
-        CS: {"email": asn.email, "ids": {**public, **buyer_ids(asn)}},
+        CS: {
+            "email": asn.email,
+            "ids": {**public, **buyer_ids(asn), "refund_id": [credit_note.id]},
+        },
         PUBLIC: {"email": warga.email, "ids": {**public, **buyer_ids(warga)}},
         VENDOR: {
             "email": shop.owner.email,

@@ -67,7 +67,26 @@ def test_the_register_has_a_row_per_line_and_refund_share_with_everything_an_aud
     total = db.session.scalar(select(func.sum(SpendingRecord.amount)))
     assert sum(int(r["amount"]) for r in rows) == total == order.total - 10_800
     refunds = [r for r in rows if r["refund_id"]]
-    assert refunds and all(int(r["amount"]) < 0 and r["quantity"] == "" for r in refunds)
+    assert refunds and all(int(r["amount"]) < 0 for r in refunds)
+    # Each refund row carries the VAT its refund line returned; together the order's.
+    assert -sum(int(r["vat"]) for r in refunds) == order.refunded_vat > 0
+
+
+def test_a_refund_of_one_line_by_quantity_shows_its_quantity_and_vat(api):
+    order = _sale()
+    rice = next(line for line in order.lines if line.name == "Beras")
+    client = api(make_user("finance"))
+    resp = client.post(
+        f"/api/v1/orders/{order.id}/refunds",
+        json={"lines": [{"order_line_id": rice.id, "quantity": 1}], "reason": "apek"},
+    )
+    assert resp.status_code == 201, resp.json
+    rows = _csv(client.get("/api/v1/finance/register"))
+    refunds = [r for r in rows if r["refund_id"]]
+    assert [(r["product"], r["quantity"], int(r["amount"])) for r in refunds] == [
+        ("Beras", "-1", -60_000)
+    ]
+    assert int(refunds[0]["vat"]) == -rice.vat
 
 
 def test_register_filters_and_xlsx(api):

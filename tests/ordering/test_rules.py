@@ -148,3 +148,189 @@ def test_order_numbers_are_readable_and_unique_per_id():
 def test_request_hash_ignores_key_order():
     assert rules.request_hash({"a": 1, "b": 2}) == rules.request_hash({"b": 2, "a": 1})
     assert rules.request_hash({"a": 1}) != rules.request_hash({"a": 2})
+
+
+# ----------------------------------------------------------------- refunds by line
+def test_cumulative_share_rounds_half_up_on_the_running_total():
+    # 11 × 1 / 2 = 5.5 → 6; then 11 × 2 / 2 = 11 → the second half carries 5
+    assert rules.cumulative_share(11, 2, 0, 1) == 6
+    assert rules.cumulative_share(11, 2, 1, 1) == 5
+    # 10 × 1 / 4 = 2.5 → 3; 10 × 2 / 4 = 5 → 2
+    assert rules.cumulative_share(10, 4, 1, 1) == 2
+
+
+@pytest.mark.parametrize("whole,base", [(0, 100), (-5, 100), (100, 0), (100, -1)])
+def test_cumulative_share_of_nothing_or_over_nothing_is_zero(whole, base):
+    assert rules.cumulative_share(whole, base, 0, 50) == 0
+
+
+def test_cumulative_share_of_one_rupiah_over_one():
+    assert rules.cumulative_share(1, 1, 0, 1) == 1
+
+
+def test_refund_vat_of_a_whole_line_is_exactly_the_line_vat():
+    assert rules.refund_vat_share(1_437, 14_500, 0, 14_500, vat_exempt=False) == 1_437
+
+
+def test_refund_vat_is_the_vat_contained_in_the_refunded_part():
+    # 1.437 × 4.833 / 14.500 = 478.96… → 479; the rest of the line carries the other 958
+    first = rules.refund_vat_share(1_437, 14_500, 0, 4_833, vat_exempt=False)
+    rest = rules.refund_vat_share(1_437, 14_500, 4_833, 14_500 - 4_833, vat_exempt=False)
+    assert (first, rest) == (479, 958)
+
+
+def test_refund_vat_of_an_exempt_line_is_zero_even_if_vat_was_recorded():
+    assert rules.refund_vat_share(1_437, 14_500, 0, 14_500, vat_exempt=True) == 0
+
+
+def test_refund_vat_of_a_line_without_vat_is_zero():
+    assert rules.refund_vat_share(0, 14_500, 0, 14_500, vat_exempt=False) == 0
+
+
+@given(
+    total=st.integers(1, 5_000_000),
+    cuts=st.lists(st.integers(1, 5_000_000), max_size=6),
+)
+def test_partial_refund_vat_adds_up_to_the_line_vat(total, cuts):
+    # a line refunded in up to seven pieces, cut at arbitrary points
+    points = sorted({c for c in cuts if c < total}) + [total]
+    vat = rules.line_vat(total, vendor_pkp=True, vat_exempt=False)
+    refunded, shares = 0, []
+    for point in points:
+        amount = point - refunded
+        shares.append(rules.refund_vat_share(vat, total, refunded, amount, vat_exempt=False))
+        refunded = point
+    assert sum(shares) == vat
+    assert all(s >= 0 for s in shares)
+
+
+def test_refund_commission_share_still_splits_cumulatively():
+    assert rules.refund_commission_share(11, 2, 0, 1) == 6
+    assert rules.refund_commission_share(0, 2, 0, 1) == 0
+
+
+def _lines(**extra):
+    base = {
+        1: rules.RefundableLine(quantity=3, unit_price=5_000, line_total=15_000),
+        2: rules.RefundableLine(quantity=1, unit_price=14_500, line_total=14_500),
+    }
+    base.update(extra)
+    return base
+
+
+def test_refundable_line_knows_what_is_left():
+    line = rules.RefundableLine(
+        quantity=3, unit_price=5_000, line_total=15_000, refunded_quantity=1, refunded_amount=6_000
+    )
+    assert (line.quantity_left, line.amount_left) == (2, 9_000)
+
+
+def test_a_quantity_refund_costs_quantity_times_unit_price():
+    plan = rules.plan_line_refund(_lines(), [{"order_line_id": 1, "quantity": 2}])
+    assert (plan.amounts, plan.quantities, plan.errors) == ({1: 10_000}, {1: 2}, {})
+
+
+def test_a_quantity_refund_is_capped_at_what_is_left_of_the_line():
+    line = rules.RefundableLine(
+        quantity=3, unit_price=5_000, line_total=15_000, refunded_amount=12_000
+    )
+    plan = rules.plan_line_refund({1: line}, [{"order_line_id": 1, "quantity": 1}])
+    assert plan.amounts == {1: 3_000} and plan.quantities == {1: 1}
+
+
+def test_a_quantity_refund_up_to_exactly_what_is_left_is_accepted():
+    line = rules.RefundableLine(
+        quantity=3, unit_price=5_000, line_total=15_000, refunded_quantity=1, refunded_amount=5_000
+    )
+    plan = rules.plan_line_refund({1: line}, [{"order_line_id": 1, "quantity": 2}])
+    assert plan.errors == {} and plan.amounts == {1: 10_000}
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 3])
+def test_a_quantity_outside_one_to_what_is_left_is_refused(quantity):
+    line = rules.RefundableLine(
+        quantity=3, unit_price=5_000, line_total=15_000, refunded_quantity=1, refunded_amount=5_000
+    )
+    plan = rules.plan_line_refund({1: line}, [{"order_line_id": 1, "quantity": quantity}])
+    assert plan.errors == {"lines.0.quantity": ["Antara 1 dan 2."]}
+    assert plan.amounts == {} and plan.quantities == {}
+
+
+def test_an_amount_refund_up_to_exactly_what_is_left_is_accepted():
+    plan = rules.plan_line_refund(
+        _lines(), [{"order_line_id": 2, "amount": 14_500}, {"order_line_id": 1, "amount": 1}]
+    )
+    assert (plan.amounts, plan.quantities, plan.errors) == ({2: 14_500, 1: 1}, {}, {})
+
+
+@pytest.mark.parametrize("amount", [0, -3, 14_501])
+def test_an_amount_outside_one_to_what_is_left_is_refused(amount):
+    plan = rules.plan_line_refund(_lines(), [{"order_line_id": 2, "amount": amount}])
+    assert plan.errors == {"lines.0.amount": ["Antara 1 dan 14500."]}
+    assert plan.amounts == {}
+
+
+def test_a_line_of_another_order_is_refused():
+    plan = rules.plan_line_refund(
+        _lines(), [{"order_line_id": 1, "amount": 1}, {"order_line_id": 99, "amount": 1}]
+    )
+    assert plan.errors == {"lines.1.order_line_id": ["Baris tidak ada pada pesanan ini."]}
+
+
+def test_a_line_named_twice_is_refused_even_when_the_first_was_refused():
+    plan = rules.plan_line_refund(
+        _lines(),
+        [
+            {"order_line_id": 1, "quantity": 9},
+            {"order_line_id": 1, "amount": 1},
+            {"order_line_id": 2, "amount": 1},
+        ],
+    )
+    assert plan.errors == {
+        "lines.0.quantity": ["Antara 1 dan 3."],
+        "lines.1.order_line_id": ["Baris ini disebut lebih dari sekali."],
+    }
+    assert plan.amounts == {2: 1}
+
+
+def test_a_fully_refunded_line_cannot_be_refunded_again():
+    done = rules.RefundableLine(
+        quantity=1, unit_price=14_500, line_total=14_500, refunded_amount=14_500
+    )
+    plan = rules.plan_line_refund({2: done}, [{"order_line_id": 2, "amount": 1}])
+    assert plan.errors == {"lines.0.order_line_id": ["Baris ini sudah dikembalikan seluruhnya."]}
+
+
+def test_a_line_with_one_rupiah_left_can_still_be_refunded():
+    line = rules.RefundableLine(
+        quantity=1, unit_price=14_500, line_total=14_500, refunded_amount=14_499
+    )
+    plan = rules.plan_line_refund({2: line}, [{"order_line_id": 2, "quantity": 1}])
+    assert plan.errors == {} and plan.amounts == {2: 1}
+
+
+def test_credit_note_numbers_name_the_year_and_the_padded_refund_id():
+    assert rules.credit_note_number(2026, 42) == "NR-2026-000042"
+    assert rules.credit_note_number(2027, 1_234_567) == "NR-2027-1234567"
+
+
+def test_every_refused_line_is_reported_and_the_good_ones_still_priced():
+    lines = {
+        **_lines(),
+        3: rules.RefundableLine(quantity=1, unit_price=9, line_total=9, refunded_amount=9),
+    }
+    plan = rules.plan_line_refund(
+        lines,
+        [
+            {"order_line_id": 99, "amount": 1},
+            {"order_line_id": 3, "amount": 1},
+            {"order_line_id": 2, "amount": 14_501},
+            {"order_line_id": 1, "quantity": 1},
+        ],
+    )
+    assert plan.errors == {
+        "lines.0.order_line_id": ["Baris tidak ada pada pesanan ini."],
+        "lines.1.order_line_id": ["Baris ini sudah dikembalikan seluruhnya."],
+        "lines.2.amount": ["Antara 1 dan 14500."],
+    }
+    assert (plan.amounts, plan.quantities) == ({1: 5_000}, {1: 1})

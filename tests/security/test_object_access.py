@@ -73,6 +73,14 @@ COVERED_ELSEWHERE = {
         "tests/ordering/test_pages.py",
         "test_another_buyers_order_page_is_404",
     ),
+    ("GET", "/refunds/<int:refund_id>/nota-retur"): (
+        "tests/ordering/test_credit_notes.py",
+        "test_other_buyers_and_shops_get_404",
+    ),
+    ("GET", "/refunds/<int:refund_id>/nota-retur.pdf"): (
+        "tests/ordering/test_credit_notes.py",
+        "test_other_buyers_and_shops_get_404",
+    ),
     ("POST", "/notifications/<int:notification_id>/read"): (
         "tests/notifications/test_notifications.py",
         "test_another_users_notification_cannot_be_marked_from_the_page",

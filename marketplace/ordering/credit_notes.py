@@ -1,0 +1,143 @@
+"""The nota retur (credit note) of a refund of a PKP shop's sale: what was returned, its DPP and
+PPN, for the page and the PDF. Reads only.
+
+A PKP seller that takes goods back issues a nota retur so the PPN it charged is corrected; only
+sales of PKP shops carry PPN, so other refunds have none (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import User
+from marketplace.errors import NotFound
+from marketplace.extensions import db
+from marketplace.money import format_rupiah
+from marketplace.ordering import queries, rules
+from marketplace.ordering.models import Order, OrderLine
+from marketplace.payments.models import Refund
+from marketplace.pdf import A4, MARGIN, Cell, PdfDocument
+from marketplace.timeutil import to_wib, year_of
+
+
+@dataclass
+class CreditNoteLine:
+    name: str
+    unit: str
+    quantity: int | None  # None: refunded by amount, not by quantity
+    unit_price: int
+    amount: int
+    vat: int
+
+
+@dataclass
+class CreditNote:
+    number: str
+    refund: Refund
+    order: Order
+    buyer: User
+    lines: list[CreditNoteLine]
+
+    @property
+    def issued_at(self) -> datetime:
+        return self.refund.created_at
+
+    @property
+    def amount(self) -> int:
+        return sum(ln.amount for ln in self.lines)
+
+    @property
+    def ppn(self) -> int:
+        return sum(ln.vat for ln in self.lines)
+
+    @property
+    def dpp(self) -> int:
+        return self.amount - self.ppn
+
+
+def get_credit_note(user: User, refund_id: int) -> CreditNote:
+    """The credit note of one refund of an order the user may see (the buyer, the shop, finance);
+    404 when the refund is not theirs, or when the shop is not PKP (no PPN, no note)."""
+    refund = db.session.get(Refund, refund_id)
+    try:
+        order = queries.get_order(user, refund.order_id if refund else -1)
+    except NotFound:
+        # the same answer whether the refund is absent or someone else's
+        raise NotFound(_("Pengembalian dana tidak ditemukan.")) from None
+    if not order.vendor.pkp:
+        raise NotFound(_("Nota retur hanya dibuat untuk penjualan toko PKP; toko ini bukan PKP."))
+    by_id: dict[int, OrderLine] = {ln.id: ln for ln in order.lines}
+    lines = [
+        CreditNoteLine(
+            name=by_id[rl.order_line_id].name,
+            unit=by_id[rl.order_line_id].unit,
+            quantity=rl.quantity,
+            unit_price=by_id[rl.order_line_id].unit_price,
+            amount=rl.amount,
+            vat=rl.vat,
+        )
+        for rl in refund.lines
+    ]
+    return CreditNote(
+        number=rules.credit_note_number(year_of(refund.created_at), refund.id),
+        refund=refund,
+        order=order,
+        buyer=order.buyer,
+        lines=lines,
+    )
+
+
+def _wib(dt: datetime) -> str:
+    return to_wib(dt).strftime("%d-%m-%Y %H:%M") + " WIB"
+
+
+def credit_note_pdf(note: CreditNote) -> bytes:
+    """The credit note as a one-or-more page A4 PDF."""
+    seller, order = note.order.vendor, note.order
+    right = A4[0] - MARGIN
+    doc = PdfDocument(f"{_('Nota retur')} {note.number}")
+    doc.text(_("NOTA RETUR"), size=16, bold=True)
+    doc.text(f"{_('Nomor')}: {note.number}    {_('Tanggal')}: {_wib(note.issued_at)}")
+    doc.text(f"{_('Atas pesanan')} {order.number} {_('tanggal')} {_wib(order.created_at)}")
+    doc.space()
+    doc.text(_("Penjual (PKP)"), bold=True)
+    doc.text(seller.name)
+    doc.text(f"NPWP: {seller.npwp or '-'}")
+    doc.text(seller.address)
+    doc.space()
+    doc.text(_("Pembeli"), bold=True)
+    doc.text(note.buyer.name)
+    if note.buyer.nip:
+        doc.text(f"NIP: {note.buyer.nip}")
+    doc.space()
+    columns = [
+        Cell(_("Barang"), MARGIN),
+        Cell(_("Jumlah"), 330, "right"),
+        Cell(_("Harga satuan"), 430, "right"),
+        Cell(_("Nilai"), right, "right"),
+    ]
+    doc.row(columns, bold=True)
+    doc.rule()
+    for line in note.lines:
+        quantity = f"{line.quantity} {line.unit}" if line.quantity else "-"
+        doc.row(
+            [
+                Cell(line.name[:45], MARGIN),
+                Cell(quantity, 330, "right"),
+                Cell(format_rupiah(line.unit_price), 430, "right"),
+                Cell(format_rupiah(line.amount), right, "right"),
+            ]
+        )
+    doc.rule()
+    for label, value, bold in [
+        (_("Dasar pengenaan pajak (DPP) dikembalikan"), note.dpp, False),
+        (_("PPN dikembalikan"), note.ppn, False),
+        (_("Jumlah dikembalikan"), note.amount, True),
+    ]:
+        doc.row([Cell(label, MARGIN), Cell(format_rupiah(value), right, "right")], bold=bold)
+    doc.space()
+    doc.text(f"{_('Alasan')}: {note.refund.reason}"[:110])
+    return doc.render()
