@@ -91,9 +91,7 @@ def downgrade():
         batch_op.drop_column("refunded_vat")
 
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            op.f("ck_order_lines_refund_quantity_within_line"), type_="check"
-        )
+        batch_op.drop_constraint(op.f("ck_order_lines_refund_quantity_within_line"), type_="check")
         batch_op.drop_constraint(op.f("ck_order_lines_refund_within_line"), type_="check")
         batch_op.drop_column("refunded_vat")
         batch_op.drop_column("refunded_amount")
