@@ -86,7 +86,7 @@ def test_a_real_paid_order_counts_and_its_refund_is_taken_back(app):
 
     asn = make_civil_servant()
     set_rule(current_period(), 1_000_000)
-    order = make_paid_order(asn, [(make_product(price=25_000), 2)])
+    order = make_paid_order(asn, [(make_product(price=25_000, is_local_product=True), 2)])
     assert services.my_mandate(asn)["spent"] == 50_000
     refund_order(make_user("finance"), order.id, 20_000, "Barang rusak")
     assert services.my_mandate(asn)["spent"] == 30_000
