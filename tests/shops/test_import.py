@@ -59,7 +59,7 @@ def test_good_rows_are_created_and_bad_rows_reported_with_row_numbers(shop_api, 
 
 def test_imported_flag_claims_wait_for_the_city_and_tkdn_is_read_as_percent(shop_api, shop):
     resp = upload(
-        shop_api, HEADER + "CKL-1,Cokelat Swiss,,sembako,pcs,50000,5,ya,ya,ya,ya,1,\"43,56\"\n"
+        shop_api, HEADER + 'CKL-1,Cokelat Swiss,,sembako,pcs,50000,5,ya,ya,ya,ya,1,"43,56"\n'
     )
     assert resp.json["errors"] == [], resp.json
     product = products_of(shop)["CKL-1"]
@@ -77,7 +77,9 @@ def test_imported_flag_claims_wait_for_the_city_and_tkdn_is_read_as_percent(shop
 
 
 def test_an_import_row_with_tkdn_but_no_pdn_claim_is_reported(shop_api, shop):
-    resp = upload(shop_api, HEADER + "CKL-2,Cokelat,,sembako,pcs,50000,5,ya,tidak,tidak,tidak,1,40\n")
+    resp = upload(
+        shop_api, HEADER + "CKL-2,Cokelat,,sembako,pcs,50000,5,ya,tidak,tidak,tidak,1,40\n"
+    )
     assert [e["row"] for e in resp.json["errors"]] == [2]
     assert "TKDN" in resp.json["errors"][0]["message"]
 
