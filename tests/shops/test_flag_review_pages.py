@@ -146,3 +146,11 @@ def test_flag_review_texts_have_english_translations(app):
         assert gettext("menunggu tinjauan") == "awaiting review"
         assert gettext("Tinjauan klaim produk") == "Product claim review"
         assert gettext("ditolak: %(reason)s", reason="x") == "rejected: x"
+
+
+def test_each_decision_form_names_the_pending_flags(client, login, shop):
+    product = _claimed(shop)
+    login(client, make_user("admin"))
+    html = client.get("/admin/product-flags").get_data(as_text=True)
+    assert html.count('name="flags" value="vat_exempt" checked> Bebas PPN (bahan pokok)') == 2
+    assert f'data-testid="reject-{product.id}"' in html
