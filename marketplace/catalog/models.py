@@ -71,7 +71,7 @@ class Product(db.Model):
     vendor: Mapped[Vendor] = relationship()
     category: Mapped[Category] = relationship()
     flag_reviews: Mapped[list[ProductFlagReview]] = relationship(
-        back_populates="product", order_by="ProductFlagReview.id", lazy="selectin"
+        back_populates="product", order_by="ProductFlagReview.id"
     )
 
     # Not a column: catalog.services sets it once it knows whether the shop reached the

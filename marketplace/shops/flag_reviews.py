@@ -146,6 +146,7 @@ def list_pending(page: int = 1, per_page: int = 20) -> Page:
         .options(
             selectinload(catalog.Product.vendor),
             selectinload(catalog.Product.category),
+            selectinload(catalog.Product.flag_reviews),
         )
         .order_by(first_claim, catalog.Product.id)
     )

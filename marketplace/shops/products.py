@@ -120,7 +120,7 @@ def list_products(
     stmt = (
         select(catalog.Product)
         .where(catalog.Product.vendor_id == vendor.id)
-        .options(selectinload(catalog.Product.category))
+        .options(selectinload(catalog.Product.category), selectinload(catalog.Product.flag_reviews))
         .order_by(catalog.Product.name, catalog.Product.id)
     )
     q = (q or "").replace("\x00", "").strip()[:200]

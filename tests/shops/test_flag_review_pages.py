@@ -1,5 +1,6 @@
 """The admin's review queue page and the shop's view of each flag's review state."""
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditLog
@@ -154,3 +155,20 @@ def test_each_decision_form_names_the_pending_flags(client, login, shop):
     html = client.get("/admin/product-flags").get_data(as_text=True)
     assert html.count('name="flags" value="vat_exempt" checked> Bebas PPN (bahan pokok)') == 2
     assert f'data-testid="reject-{product.id}"' in html
+
+
+@pytest.mark.parametrize("role", ["vendor", "finance", "civil_servant", "public"])
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_only_admins_decide_claims_from_the_pages(client, login, shop, role, decision):
+    product = _claimed(shop, name="Beras Premium 5 kg")
+    user = shop.owner if role == "vendor" else make_user(role)
+    db.session.commit()
+    login(client, user)
+    resp = client.post(f"/admin/product-flags/{product.id}/{decision}", data={"reason": "x"})
+    assert resp.status_code in (302, 403, 404)
+    db.session.expire_all()
+    assert [r.status for r in db.session.get(Product, product.id).flag_reviews] == [
+        "pending",
+        "pending",
+    ]
+    assert db.session.scalar(select(AuditLog.id)) is None
