@@ -94,21 +94,22 @@ def _decision_form() -> dict:
     return load_form(FlagDecisionSchema(), form, labels={"reason": _("Alasan")})
 
 
-@bp.post("/admin/product-flags/<int:product_id>/approve")
-def admin_approve_flags(product_id: int):
-    """Approve a product's claims from the queue page."""
+def _decide_from_page(decide, product_id: int, message: str):
+    """Run one decision service with the posted form and go back to the queue."""
     actor = require_role("admin")
     data = _decision_form()
-    product = flag_reviews.approve_flags(actor, product_id, data["flags"], data["reason"])
-    flash(_("Klaim %(name)s disetujui.", name=product.name), "success")
+    product = decide(actor, product_id, data["flags"], data["reason"])
+    flash(message % {"name": product.name}, "success")
     return redirect(url_for("vendor.admin_flag_reviews"))
+
+
+@bp.post("/admin/product-flags/<int:product_id>/approve")
+def admin_approve_flags(product_id: int):
+    """Approve a product's ticked claims from the queue page."""
+    return _decide_from_page(flag_reviews.approve_flags, product_id, _("Klaim %(name)s disetujui."))
 
 
 @bp.post("/admin/product-flags/<int:product_id>/reject")
 def admin_reject_flags(product_id: int):
-    """Reject a product's claims, with a reason, from the queue page."""
-    actor = require_role("admin")
-    data = _decision_form()
-    product = flag_reviews.reject_flags(actor, product_id, data["flags"], data["reason"])
-    flash(_("Klaim %(name)s ditolak.", name=product.name), "success")
-    return redirect(url_for("vendor.admin_flag_reviews"))
+    """Reject a product's ticked claims, with a reason, from the queue page."""
+    return _decide_from_page(flag_reviews.reject_flags, product_id, _("Klaim %(name)s ditolak."))
