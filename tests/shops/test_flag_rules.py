@@ -41,6 +41,7 @@ def test_flag_value_keeps_tkdn_only_for_a_pdn_claim():
     assert flag_value("is_pdn", False, 4356) == (False, None)
     assert flag_value("vat_exempt", True, 4356) == (True, None)
     assert flag_value("is_local_product", 1) == (True, None)
+    assert flag_value("is_local_product", 1)[0] is True
 
 
 # ---------------------------------------------------------------- flag_state
@@ -111,6 +112,15 @@ def test_basis_points_are_written_as_a_percentage():
         ("Susu Segar Murni 1 liter", "sembako", "susu"),
         ("Jagung Manis", None, "jagung"),
         ("Singkong", "sembako", "ubi"),
+        ("Gabah Kering Giling", "sembako", "beras"),
+        ("Kedelai Lokal 1 kg", "sembako", "kedelai"),
+        ("Sagu Papua", "sembako", "sagu"),
+        ("Ayam Karkas Segar", "sembako", "daging"),
+        ("Susu Perah Segar", "sembako", "susu"),
+        ("Pisang Raja", "sembako", "buah"),
+        ("Bayam Hijau", "sembako", "sayur"),
+        ("Jahe Merah", "bumbu-dapur", "bumbu"),
+        ("Gula Kristal Putih", "sembako", "gula"),
     ],
 )
 def test_basic_necessities_of_pp_49_2022_are_recognised(name, category, good):
@@ -133,6 +143,18 @@ def test_basic_necessities_of_pp_49_2022_are_recognised(name, category, good):
         ("Sambal Bawang 200 g", "bumbu-dapur"),
         ("Gula Aren Cair", "sembako"),
         ("Mi Instan Goreng", "sembako"),
+        ("Minyak Jagung 1 liter", "sembako"),
+        ("Tepung Beras 500 g", "sembako"),
+        ("Saus Tomat", "bumbu-dapur"),
+        ("Keripik Singkong", "sembako"),
+        ("Sirup Jeruk", "sembako"),
+        ("Bubur Beras Instan", "sembako"),
+        ("Es Teh Gula Pasir", "minuman"),
+        ("Bika Ambon Pandan Telur", "kue-dan-roti"),
+        ("Telur Asin Makanan", "makanan-ringan"),
+        ("Tas Anyaman Pisang", "kerajinan"),
+        ("Batik Motif Buah", "fashion"),
+        ("Sabun Jeruk Nipis", "kebersihan-rumah"),
         ("", "sembako"),
     ],
 )
