@@ -265,7 +265,7 @@ def basic_necessity_of(name: str, category_slug: str | None = None) -> str | Non
     (then it may not be approved as VAT-exempt). `"Beras Premium 5 kg"` → `"beras"`."""
     if category_slug in PREPARED_CATEGORIES:
         return None
-    words = re.findall(r"[a-z]+", (name or "").lower())
+    words = re.findall(r"[a-z]+", name.lower())
     if PROCESSED_WORDS.intersection(words):
         return None
     text = f" {' '.join(words)} "

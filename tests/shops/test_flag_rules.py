@@ -84,9 +84,10 @@ def test_percentages_are_read_into_basis_points(text, bps):
 
 
 @pytest.mark.parametrize("text", ["100,01", "101", "-5", "4,567", "abc", "4,", ",5", "1e2"])
-def test_bad_percentages_are_refused(text):
-    with pytest.raises(ValueError):
+def test_bad_percentages_are_refused_naming_what_was_typed(text):
+    with pytest.raises(ValueError) as err:
         rules.parse_percent_bps(text)
+    assert str(err.value) == text
 
 
 def test_basis_points_are_written_as_a_percentage():
