@@ -172,3 +172,10 @@ def test_only_admins_decide_claims_from_the_pages(client, login, shop, role, dec
         "pending",
     ]
     assert db.session.scalar(select(AuditLog.id)) is None
+
+
+def test_the_shops_product_list_marks_products_with_claims_waiting(page_client, shop, product):
+    claimed = _claimed(shop, name="Cokelat")
+    html = page_client.get("/shop/products").get_data(as_text=True)
+    assert f'data-testid="claims-pending-{claimed.id}"' in html
+    assert f'data-testid="claims-pending-{product.id}"' not in html
