@@ -57,6 +57,17 @@ def _withdraw_pending(product: catalog.Product, flag: str) -> None:
             review.decided_at = utcnow()
 
 
+def _queue_claim(actor, product: catalog.Product, flag: str, tkdn_bps: int | None) -> None:
+    product.flag_reviews.append(
+        catalog.ProductFlagReview(
+            flag=flag,
+            tkdn_bps=tkdn_bps,
+            status="pending",
+            claimed_by_id=actor.id if actor else None,
+        )
+    )
+
+
 def claim_flags(actor, product: catalog.Product, data: dict[str, Any]) -> list[str]:
     """Apply the flag claims in `data` (`is_pdn`, `tkdn_bps`, `is_local_product`, `vat_exempt`;
     absent keys keep the current claim) to a product of the actor's shop. Returns the flags sent
@@ -86,17 +97,28 @@ def claim_flags(actor, product: catalog.Product, data: dict[str, Any]) -> list[s
             if flag == "is_pdn":
                 product.tkdn_bps = new[1]
             continue
-        product.flag_reviews.append(
-            catalog.ProductFlagReview(
-                flag=flag,
-                tkdn_bps=new[1],
-                status="pending",
-                claimed_by_id=actor.id if actor else None,
-            )
-        )
+        _queue_claim(actor, product, flag, new[1])
         to_review.append(flag)
     db.session.flush()
     return to_review
+
+
+def reopen_claims(actor, product: catalog.Product) -> list[str]:
+    """The product became another thing (new name or category): what the city approved was about
+    the old one, so each approved flag goes back to a pending claim (a renamed "Beras" must not
+    stay VAT-exempt as "Cokelat Swiss"). Returns the reopened flags. Flushes only."""
+    reopened = []
+    for flag in rules.FLAGS:
+        if not product.effective(flag)[0]:
+            continue
+        _withdraw_pending(product, flag)
+        setattr(product, flag, False)
+        if flag == "is_pdn":
+            product.tkdn_bps = None
+        _queue_claim(actor, product, flag, product.claimed(flag)[1])
+        reopened.append(flag)
+    db.session.flush()
+    return reopened
 
 
 def flag_states(product: catalog.Product) -> dict[str, dict[str, Any]]:

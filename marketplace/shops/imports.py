@@ -20,7 +20,7 @@ from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
 from marketplace.money import parse_rupiah
 from marketplace.shops import rules
-from marketplace.shops.flag_reviews import claim_flags
+from marketplace.shops.flag_reviews import claim_flags, reopen_claims
 from marketplace.shops.models import Vendor
 from marketplace.shops.products import FLAG_FIELDS, apply_stock_delta, record_movement
 from marketplace.shops.profile import get_own_vendor
@@ -170,6 +170,7 @@ def _import_row(user, vendor: Vendor, values: dict[str, Any], categories: dict[s
         )
     )
     outcome = "updated"
+    identity = (product.name, product.category_id) if product is not None else None
     if product is None:
         outcome = "created"
         product = catalog.Product(vendor_id=vendor.id, stock=0)
@@ -180,6 +181,8 @@ def _import_row(user, vendor: Vendor, values: dict[str, Any], categories: dict[s
     for key, value in values.items():
         setattr(product, key, value)
     db.session.flush()
+    if identity is not None and identity != (product.name, product.category_id):
+        reopen_claims(user, product)
     try:
         claim_flags(user, product, claims)
     except ValidationFailed as err:

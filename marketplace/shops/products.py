@@ -23,7 +23,7 @@ from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.shops import rules
 from marketplace.shops.errors import InsufficientStock, SkuTaken
-from marketplace.shops.flag_reviews import claim_flags
+from marketplace.shops.flag_reviews import claim_flags, reopen_claims
 from marketplace.shops.models import StockMovement, Vendor
 from marketplace.shops.profile import get_own_vendor
 
@@ -168,9 +168,11 @@ def create_product(user, data: dict[str, Any]) -> catalog.Product:
 
 def update_product(user, product_id: int, data: dict[str, Any]) -> catalog.Product:
     """Edit a product of the caller's shop (deactivate with is_active=false); stock is not here.
-    A flag claimed true (or a changed TKDN) waits for the city's review; false applies at once."""
+    A flag claimed true (or a changed TKDN) waits for the city's review; false applies at once.
+    A new name or category sends the approved flags back to review (they were about the old one)."""
     vendor = get_own_vendor(user)
     product = _own_product(vendor, product_id)
+    identity = (product.name, product.category_id)
     if "category" in data:
         product.category_id = _category(data["category"]).id
     if "sku" in data:
@@ -183,6 +185,8 @@ def update_product(user, product_id: int, data: dict[str, Any]) -> catalog.Produ
             if key == "sku":
                 value = value or None
             setattr(product, key, value)
+    if (product.name, product.category_id) != identity:
+        reopen_claims(user, product)
     claim_flags(user, product, _flag_claims(data))
     db.session.commit()
     return product

@@ -290,3 +290,49 @@ def test_new_products_are_conservative_by_default(app):
     product = make_product(make_vendor())
     db.session.commit()
     assert (product.is_pdn, product.is_local_product, product.vat_exempt) == (False, False, False)
+
+
+def test_renaming_an_approved_product_sends_its_flags_back_to_review(shop_api, admin_api, shop):
+    body = _create(
+        shop_api,
+        {"name": "Beras Premium 5 kg", "category": "sembako", "unit": "pack", "price": 75_000}
+        | {"vat_exempt": True, "is_pdn": True, "tkdn_bps": 9000},
+    )
+    admin_api.post(f"/api/v1/admin/product-flags/{body['id']}/approve", json={})
+    resp = shop_api.patch(f"/api/v1/vendor/products/{body['id']}", json={"price": 76_000})
+    assert (resp.json["vat_exempt"], resp.json["is_pdn"]) == (True, True)  # same goods
+    resp = shop_api.patch(
+        f"/api/v1/vendor/products/{body['id']}", json={"name": "Cokelat Swiss Impor"}
+    )
+    assert (resp.json["vat_exempt"], resp.json["is_pdn"], resp.json["tkdn_bps"]) == (
+        False,
+        False,
+        None,
+    )
+    assert resp.json["flag_review"]["vat_exempt"]["status"] == "pending"
+    assert resp.json["flag_review"]["is_pdn"] == {
+        "claimed": True,
+        "approved": False,
+        "status": "pending",
+        "reason": None,
+        "tkdn_bps": 9000,
+    }
+    resp = admin_api.post(f"/api/v1/admin/product-flags/{body['id']}/approve", json={})
+    assert resp.status_code == 422 and resp.json["error"]["code"] == "not_basic_necessity"
+
+
+def test_an_import_that_renames_a_product_sends_its_flags_back_to_review(shop_api, admin_api, shop):
+    from tests.shops.test_import import HEADER, upload
+
+    upload(shop_api, HEADER + "BRS-5,Beras 5 kg,,sembako,karung,68000,20,ya,tidak,tidak,ya,5\n")
+    product = db.session.scalar(
+        select(flag_reviews.catalog.Product).where(flag_reviews.catalog.Product.sku == "BRS-5")
+    )
+    admin_api.post(f"/api/v1/admin/product-flags/{product.id}/approve", json={})
+    upload(shop_api, HEADER + "BRS-5,Beras 5 kg,,sembako,karung,69000,20,ya,tidak,tidak,ya,5\n")
+    db.session.expire_all()
+    assert db.session.get(flag_reviews.catalog.Product, product.id).vat_exempt is True
+    upload(shop_api, HEADER + "BRS-5,Keripik Beras,,sembako,pak,69000,20,ya,tidak,tidak,ya,5\n")
+    db.session.expire_all()
+    renamed = db.session.get(flag_reviews.catalog.Product, product.id)
+    assert (renamed.vat_exempt, renamed.claimed_vat_exempt) == (False, True)
