@@ -220,7 +220,7 @@ def format_percent_bps(bps: int | None) -> str:
     return f"{whole},{cents:02d}" if cents else str(whole)
 
 
-# PP 49/2022 Pasal 5 (barang kebutuhan pokok dibebaskan dari PPN): the goods, with the words that
+# PP 49/2022 (barang kebutuhan pokok dibebaskan dari PPN): the goods, with the words that
 # name them in a product's name. Only these may be approved as VAT-exempt; flour and cooking oil
 # are taxable (domain notes §5), and so is anything prepared from these goods.
 BASIC_NECESSITIES: dict[str, tuple[str, tuple[str, ...]]] = {
