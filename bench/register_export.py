@@ -160,7 +160,7 @@ def seed(db, asn: int, sizes: dict[int, int], rng: random.Random) -> dict[int, d
                 "type": "kelontong",
                 "status": "verified",
                 "nib": f"{1234500000000 + v:013d}",
-                "npwp": f"{v:02d}.{v:03d}.{v:03d}.1-609.000",
+                "npwp": f"{v % 100:02d}.{v:03d}.{v:03d}.1-609.000",  # 20 characters
                 "pkp": v % 5 == 0,
                 "kelurahan": "Gubeng",
                 "kecamatan": "Gubeng",

@@ -105,9 +105,9 @@ class DemoVendor:
     products: list[tuple] = field(default_factory=list)
 
 
-# Product rows: (sku, name, category, unit, price, stock, description, flags). Flags override the
-# defaults: is_pdn True; is_local_product True for UMKM and food-centre goods (made in the city);
-# vat_exempt False. Basic necessities (rice, eggs, sugar, salt, meat, vegetables) are exempt from
+# Product rows: (sku, name, category, unit, price, stock, description, flags). Flags are the shop's
+# claims, approved by the demo admin at seeding; they override the claimed defaults: is_pdn True;
+# is_local_product True for UMKM and food-centre goods (made in the city); vat_exempt False. Basic necessities (rice, eggs, sugar, salt, meat, vegetables) are exempt from
 # PPN (PP 49/2022); cooking oil and flour are not.
 EXEMPT = {"vat_exempt": True}
 
@@ -1094,6 +1094,11 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
     user("warga1@demo.peken.id", name="Budi Santoso", role="public", kelurahan="Mojo")
 
     echo("Toko dan produk…")
+    # The demo's flags are claims like any shop's, then approved through the city's review, so
+    # the catalogue shows local/PDN products and the review history is real.
+    from marketplace.shops.flag_reviews import approve_flags, claim_flags
+
+    to_approve: list[int] = []
     for n, spec in enumerate(VENDORS, start=1):
         owner = user(f"warung{n}@demo.peken.id", name=spec.owner_name, role="vendor")
         vendor, created = _get_or_create(
@@ -1131,13 +1136,13 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
                 "stock": stock,
                 "description": description,
                 "is_active": True,
-                "is_local_product": local_maker,
-                "is_pdn": True,
-                "vat_exempt": False,
-                **flags,
             }
             product, created = _get_or_create(Product, {"vendor_id": vendor.id, "sku": sku}, values)
             result.add("products", created)
+            if created:
+                claims = {"is_local_product": local_maker, "is_pdn": True, "vat_exempt": False}
+                if claim_flags(owner, product, {**claims, **flags}):
+                    to_approve.append(product.id)
             if created and stock:
                 db.session.add(
                     StockMovement(
@@ -1151,6 +1156,11 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
                 )
     db.session.commit()
     echo("  " + ", ".join(f"{kind}: +{count}" for kind, count in result.created.items()))
+    if to_approve:
+        echo("Klaim PDN/lokal/bebas PPN produk demo disetujui Pemkot…")
+        reviewer = db.session.scalar(select(User).where(User.email == "admin@demo.peken.id"))
+        for product_id in to_approve:
+            approve_flags(reviewer, product_id, reason="data demo")
 
     for seeder in SEEDERS:
         echo(

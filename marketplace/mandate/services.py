@@ -152,9 +152,16 @@ def set_mandate_rules(
 
 
 def _counted_spending():
-    """The spending records that count for the mandate: the civil servant's own (`asn_personal`)
-    purchases from local, verified vendors (net of refunds, which are negative records)."""
-    return and_(SpendingRecord.channel == ASN_PERSONAL, SpendingRecord.is_local_vendor.is_(True))
+    """The spending records that count for the mandate (SPEC §3): the civil servant's own
+    (`asn_personal`) purchases of local products, as reviewed by the city and frozen on the
+    record at the sale, from verified made-in-city vendors. Not any goods of a local shop: its
+    imported or unreviewed goods do not count. Net of refunds, which are negative records
+    carrying the original's flags."""
+    return and_(
+        SpendingRecord.channel == ASN_PERSONAL,
+        SpendingRecord.is_local_vendor.is_(True),
+        SpendingRecord.is_local_product.is_(True),
+    )
 
 
 def progress_for(user: User, period: str) -> rules.Progress:

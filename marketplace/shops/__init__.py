@@ -8,7 +8,9 @@ Services, one module per concern, each owning its transaction:
   reports.py          sales report (and CSV), today's sales, the dashboard
   business_class.py   PP 7/2021 business class: rolling sales, refresh, admin override
   applications.py     shop applications, and the admin's list, verify and suspend
-rules.py holds the pure rules; routes.py (with application_routes.py) the API and pages.
+  flag_reviews.py     PDN/TKDN, local and VAT-exempt claims and the city's review of them
+rules.py holds the pure rules; routes.py (with application_routes.py and flag_review_routes.py)
+the API and pages.
 """
 
 from flask import Blueprint

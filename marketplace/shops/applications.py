@@ -17,6 +17,7 @@ from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound,
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
 from marketplace.shops import rules
+from marketplace.shops.flag_reviews import pending_count
 from marketplace.shops.models import Vendor
 
 # Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
@@ -142,7 +143,8 @@ def suspend_vendor(actor: User, vendor_id: int, reason: str | None = None) -> Ve
 
 
 def admin_counts() -> dict[str, Any]:
-    """Numbers for the admin dashboard: users per role and shops per status."""
+    """Numbers for the admin dashboard: users per role, shops per status, products waiting for
+    the review of their flag claims."""
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     statuses = dict(
         db.session.execute(select(Vendor.status, func.count()).group_by(Vendor.status)).all()
@@ -151,4 +153,5 @@ def admin_counts() -> dict[str, Any]:
         "roles": {r: roles.get(r, 0) for r in ROLES},
         "vendors": {s: statuses.get(s, 0) for s in ("pending", "verified", "suspended")},
         "opds": db.session.scalar(select(func.count()).select_from(Opd)) or 0,
+        "flag_reviews": pending_count(),
     }

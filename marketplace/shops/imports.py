@@ -20,8 +20,9 @@ from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
 from marketplace.money import parse_rupiah
 from marketplace.shops import rules
+from marketplace.shops.flag_reviews import claim_flags, reopen_claims
 from marketplace.shops.models import Vendor
-from marketplace.shops.products import apply_stock_delta, record_movement
+from marketplace.shops.products import FLAG_FIELDS, apply_stock_delta, record_movement
 from marketplace.shops.profile import get_own_vendor
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def import_template_csv() -> str:
             "ya",
             "ya",
             "5",
+            "",
         ]
     )
     return out.getvalue()
@@ -143,6 +145,12 @@ def _parse_import_row(record: dict[str, str]) -> dict[str, Any]:
             ) from None
         if flag is not None:
             values[key] = flag
+    try:
+        tkdn = rules.parse_percent_bps(record.get("tkdn"))
+    except ValueError:
+        raise ValueError(_("Kolom tkdn harus persen 0–100: %(v)s", v=record.get("tkdn"))) from None
+    if tkdn is not None:
+        values["tkdn_bps"] = tkdn
     return values
 
 
@@ -162,14 +170,23 @@ def _import_row(user, vendor: Vendor, values: dict[str, Any], categories: dict[s
         )
     )
     outcome = "updated"
+    identity = (product.name, product.category_id) if product is not None else None
     if product is None:
         outcome = "created"
         product = catalog.Product(vendor_id=vendor.id, stock=0)
         db.session.add(product)
     product.category_id = categories[slug]
+    # PDN, local and VAT-exempt are claims: true waits for the city's review (flag_reviews).
+    claims = {k: values.pop(k) for k in FLAG_FIELDS if k in values}
     for key, value in values.items():
         setattr(product, key, value)
     db.session.flush()
+    if identity is not None and identity != (product.name, product.category_id):
+        reopen_claims(user, product)
+    try:
+        claim_flags(user, product, claims)
+    except ValidationFailed as err:
+        raise ValueError(" ".join(m for msgs in err.details.values() for m in msgs)) from None
     if target_stock is not None and target_stock != product.stock:
         delta = target_stock - product.stock
         new_stock = apply_stock_delta(product, delta)

@@ -23,6 +23,7 @@ from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.shops import rules
 from marketplace.shops.errors import InsufficientStock, SkuTaken
+from marketplace.shops.flag_reviews import claim_flags, reopen_claims
 from marketplace.shops.models import StockMovement, Vendor
 from marketplace.shops.profile import get_own_vendor
 
@@ -37,11 +38,14 @@ PRODUCT_FIELDS = (
     "price",
     "sku",
     "is_active",
-    "is_local_product",
-    "is_pdn",
-    "vat_exempt",
     "low_stock_threshold",
 )
+# The flag claims go through flag_reviews.claim_flags: a claim of true waits for the city.
+FLAG_FIELDS = ("is_pdn", "tkdn_bps", "is_local_product", "vat_exempt")
+
+
+def _flag_claims(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data[k] for k in FLAG_FIELDS if k in data}
 
 
 def _own_product(vendor: Vendor, product_id: int, *, lock: bool = False) -> catalog.Product:
@@ -116,7 +120,7 @@ def list_products(
     stmt = (
         select(catalog.Product)
         .where(catalog.Product.vendor_id == vendor.id)
-        .options(selectinload(catalog.Product.category))
+        .options(selectinload(catalog.Product.category), selectinload(catalog.Product.flag_reviews))
         .order_by(catalog.Product.name, catalog.Product.id)
     )
     q = (q or "").replace("\x00", "").strip()[:200]
@@ -138,7 +142,8 @@ def list_products(
 
 def create_product(user, data: dict[str, Any]) -> catalog.Product:
     """Add a product to the caller's shop; its initial stock is recorded as an `initial` movement.
-    A pending shop may prepare products: they are listed once the city verifies it."""
+    A pending shop may prepare products: they are listed once the city verifies it. Its PDN,
+    local and VAT-exempt claims wait for the city's review (until then: none of them)."""
     vendor = get_own_vendor(user)
     category = _category(data["category"])
     _check_sku_free(vendor, data.get("sku"))
@@ -154,6 +159,7 @@ def create_product(user, data: dict[str, Any]) -> catalog.Product:
     product.sku = data.get("sku") or None
     db.session.add(product)
     db.session.flush()
+    claim_flags(user, product, _flag_claims(data))
     if product.stock:
         record_movement(product, product.stock, product.stock, "initial", _("Stok awal"), user)
     db.session.commit()
@@ -161,9 +167,12 @@ def create_product(user, data: dict[str, Any]) -> catalog.Product:
 
 
 def update_product(user, product_id: int, data: dict[str, Any]) -> catalog.Product:
-    """Edit a product of the caller's shop (deactivate with is_active=false); stock is not here."""
+    """Edit a product of the caller's shop (deactivate with is_active=false); stock is not here.
+    A flag claimed true (or a changed TKDN) waits for the city's review; false applies at once.
+    A new name or category sends the approved flags back to review (they were about the old one)."""
     vendor = get_own_vendor(user)
     product = _own_product(vendor, product_id)
+    identity = (product.name, product.category_id)
     if "category" in data:
         product.category_id = _category(data["category"]).id
     if "sku" in data:
@@ -176,6 +185,9 @@ def update_product(user, product_id: int, data: dict[str, Any]) -> catalog.Produ
             if key == "sku":
                 value = value or None
             setattr(product, key, value)
+    if (product.name, product.category_id) != identity:
+        reopen_claims(user, product)
+    claim_flags(user, product, _flag_claims(data))
     db.session.commit()
     return product
 

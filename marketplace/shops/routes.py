@@ -19,6 +19,8 @@ from marketplace.pages import page_arg
 from marketplace.shops import (
     application_routes,  # noqa: F401  (its routes join this blueprint)
     bp,
+    flag_review_routes,  # noqa: F401  (its routes join this blueprint)
+    flag_reviews,
     imports,
     products,
     profile,
@@ -301,6 +303,17 @@ def _csv_download(text: str, filename: str) -> Response:
 # ================================================================ pages
 INT_FIELDS = ("price", "stock", "low_stock_threshold")
 BOOL_FIELDS = ("is_active", "is_local_product", "is_pdn", "vat_exempt")
+
+
+@bp.context_processor
+def _flag_helpers():
+    """The product form shows each flag claim's review state and the TKDN in percent."""
+    return {
+        "product_flag_states": flag_reviews.flag_states,
+        "format_percent": rules.format_percent_bps,
+    }
+
+
 PRODUCT_TEXT_FIELDS = ("name", "description", "category", "unit", "sku")
 
 
@@ -322,6 +335,11 @@ def _product_form(form, *, with_stock: bool) -> dict:
                 values[key] = raw  # the schema answers "not a valid integer"
     for key in BOOL_FIELDS:
         values[key] = key in form
+    if "tkdn" in form:
+        try:
+            values["tkdn_bps"] = rules.parse_percent_bps(form.get("tkdn"))
+        except ValueError:
+            values["tkdn_bps"] = form.get("tkdn")  # the schema answers "not a valid integer"
     return values
 
 

@@ -79,6 +79,7 @@ IMPORT_COLUMNS = (
     "is_pdn",
     "vat_exempt",
     "low_stock_threshold",
+    "tkdn",  # percent, e.g. 43,56 (stored as basis points)
 )
 REQUIRED_IMPORT_COLUMNS = ("sku", "name", "category", "unit", "price")
 TRUE_WORDS = {"1", "true", "yes", "y", "ya", "benar"}
@@ -146,3 +147,129 @@ VENDOR_TRANSITIONS = {
 
 def can_change_vendor_status(current: str, target: str) -> bool:
     return current in VENDOR_TRANSITIONS.get(target, ())
+
+
+# ---------------------------------------------------------------- product flags under review
+# PDN, local product and VAT exemption are the shop's *claims*; only the city's approval makes
+# them count (SPEC §3 "Spending records"). A claim of true, or a changed TKDN, waits for review;
+# taking a flag back (false) is conservative and applies at once.
+FLAGS = ("is_pdn", "is_local_product", "vat_exempt")
+REVIEW_STATUSES = ("pending", "approved", "rejected", "withdrawn")
+# TKDN (Tingkat Komponen Dalam Negeri) is stored in basis points: 4356 = 43,56 %.
+TKDN_MAX_BPS = 10_000
+
+KEEP, APPLY, REVIEW = "keep", "apply", "review"
+
+
+def flag_value(flag: str, on: bool, tkdn_bps: int | None = None) -> tuple[bool, int | None]:
+    """What a claim of one flag is: the flag, and for PDN its TKDN (none when not PDN)."""
+    return (bool(on), tkdn_bps if flag == "is_pdn" and on else None)
+
+
+def claim_action(
+    new: tuple[bool, int | None],
+    claimed: tuple[bool, int | None],
+    effective: tuple[bool, int | None],
+) -> str:
+    """What a shop's edit of one flag does, given its current claim and the approved value.
+
+    keep: the claim did not change. apply: the new claim is false (conservative) or is the
+    approved value again, so it takes effect at once and any pending review is withdrawn.
+    review: a new claim of true or a changed TKDN, which counts only once the city approves it.
+    """
+    if new == claimed:
+        return KEEP
+    if not new[0] or new == effective:
+        return APPLY
+    return REVIEW
+
+
+def flag_state(claimed: bool, latest_status: str | None) -> str | None:
+    """The review state the shop sees for one flag: `pending` while a claim waits, `rejected`
+    after the city refused it (the claim is then reset), `approved` for a claim in force, None
+    when nothing is claimed. Without a pending review the claim equals the approved value."""
+    if latest_status == "pending":
+        return "pending"
+    if claimed:
+        return "approved"
+    if latest_status == "rejected":
+        return "rejected"
+    return None
+
+
+def parse_percent_bps(value: str | None) -> int | None:
+    """A percentage as people type it (`43,56`, `43.56`, `40 %`) → basis points (4356); blank →
+    None. More than two decimals, a negative or above 100 % → ValueError."""
+    text = (value or "").strip().replace("%", "").replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    whole, sep, fraction = text.partition(".")
+    if not whole.isdigit() or (sep and not fraction.isdigit()) or len(fraction) > 2:
+        raise ValueError(value)
+    bps = int(whole) * 100 + int(fraction.ljust(2, "0"))
+    if bps > TKDN_MAX_BPS:
+        raise ValueError(value)
+    return bps
+
+
+def format_percent_bps(bps: int | None) -> str:
+    """4356 → `43,56`, 4000 → `40`; None → empty."""
+    if bps is None:
+        return ""
+    whole, cents = divmod(bps, 100)
+    return f"{whole},{cents:02d}" if cents else str(whole)
+
+
+# PP 49/2022 (barang kebutuhan pokok dibebaskan dari PPN): the goods, with the words that
+# name them in a product's name. Only these may be approved as VAT-exempt; flour and cooking oil
+# are taxable (domain notes §5), and so is anything prepared from these goods.
+BASIC_NECESSITIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "beras": ("Beras dan gabah", ("beras", "gabah")),
+    "jagung": ("Jagung", ("jagung",)),
+    "sagu": ("Sagu", ("sagu",)),
+    "kedelai": ("Kedelai", ("kedelai",)),
+    "garam": ("Garam konsumsi", ("garam",)),
+    "daging": ("Daging", ("daging", "ayam potong", "karkas")),
+    "telur": ("Telur", ("telur",)),
+    "susu": ("Susu perah", ("susu segar", "susu perah")),
+    "buah": ("Buah-buahan", ("buah", "pisang", "jeruk", "apel", "mangga", "pepaya", "salak")),
+    "sayur": (
+        "Sayur-sayuran",
+        ("sayur", "bayam", "kangkung", "sawi", "kubis", "wortel", "tomat", "cabai", "cabe"),
+    ),
+    "ubi": ("Ubi-ubian", ("ubi", "singkong", "talas", "kentang")),
+    "bumbu": ("Bumbu-bumbuan", ("bawang", "jahe", "kunyit", "lengkuas", "kemiri", "ketumbar")),
+    "gula": ("Gula konsumsi", ("gula pasir", "gula putih", "gula kristal")),
+}
+# Categories of prepared or manufactured goods: nothing in them is a basic necessity, even when
+# its name says "beras" (jamu beras kencur) or "daging" (rawon daging).
+PREPARED_CATEGORIES = frozenset(
+    {
+        "kuliner-siap-saji",
+        "kue-dan-roti",
+        "makanan-ringan",
+        "minuman",
+        "fashion",
+        "kerajinan",
+        "kebersihan-rumah",
+    }
+)
+# Words of processed goods that share a word with a basic necessity but pay PPN.
+PROCESSED_WORDS = frozenset(
+    {"minyak", "tepung", "kecap", "sambal", "saus", "keripik", "kerupuk", "sirup", "instan"}
+)
+
+
+def basic_necessity_of(name: str, category_slug: str | None = None) -> str | None:
+    """The PP 49/2022 good a product is, from its name and category, or None when it is not one
+    (then it may not be approved as VAT-exempt). `"Beras Premium 5 kg"` → `"beras"`."""
+    if category_slug in PREPARED_CATEGORIES:
+        return None
+    words = re.findall(r"[a-z]+", name.lower())
+    if PROCESSED_WORDS.intersection(words):
+        return None
+    text = f" {' '.join(words)} "
+    for key, (_label, names) in BASIC_NECESSITIES.items():
+        if any(f" {n} " in text for n in names):
+            return key
+    return None

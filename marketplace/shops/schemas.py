@@ -18,6 +18,7 @@ from marshmallow import (
 
 from marketplace.api import REQUIRED, PageQuery, StrippedSchema, UtcDateTime, text_field
 from marketplace.shops import rules
+from marketplace.shops.flag_reviews import flag_states
 from marketplace.shops.models import UMK_CLASSES, VENDOR_STATUSES, VENDOR_TYPES
 from marketplace.shops.rules import ADJUSTMENT_KINDS, is_low_stock
 
@@ -101,9 +102,13 @@ class ProductOwnerSchema(Schema):
     low_stock_threshold = fields.Integer()
     low_stock = fields.Function(lambda p: is_low_stock(p.stock, p.low_stock_threshold))
     is_active = fields.Boolean()
+    # The approved (effective) flags; what the shop claimed and each claim's review state are in
+    # `flag_review` ("pending" = menunggu tinjauan, "approved", "rejected" with the reason).
     is_local_product = fields.Boolean()
     is_pdn = fields.Boolean()
+    tkdn_bps = fields.Integer(allow_none=True)
     vat_exempt = fields.Boolean()
+    flag_review = fields.Function(lambda p: flag_states(p))
     listed = fields.Function(lambda p: p.is_listed)
     image_url = fields.Function(
         lambda p: url_for("core.uploaded_file", filename=p.image_path) if p.image_path else None
@@ -123,8 +128,16 @@ class _ProductFields(Schema):
     )
     sku = Trimmed(allow_none=True, validate=validate.Length(max=64))
     is_active = fields.Boolean()
+    # Claims: true (or a changed TKDN) waits for the city's review, false applies at once.
     is_local_product = fields.Boolean()
     is_pdn = fields.Boolean()
+    tkdn_bps = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(
+            min=0, max=rules.TKDN_MAX_BPS, error=_l("TKDN 0–10000 basis poin (0–100 %).")
+        ),
+    )
     vat_exempt = fields.Boolean()
     low_stock_threshold = fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000))
 
@@ -307,6 +320,42 @@ class DecisionSchema(StrippedSchema):
         load_default=None,
         validate=validate.Length(max=500, error="Maksimal {max} karakter."),
     )
+
+
+# ---------------------------------------------------------------- product flag review (admin)
+class FlagDecisionSchema(StrippedSchema):
+    """Approve or reject a product's pending claims: all of them, or the `flags` listed."""
+
+    flags = fields.List(
+        fields.String(validate=validate.OneOf(rules.FLAGS)),
+        load_default=None,
+        validate=validate.Length(min=1, max=3),
+    )
+    reason = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=500, error="Maksimal {max} karakter."),
+    )
+
+
+class PendingClaimSchema(Schema):
+    flag = fields.String()
+    tkdn_bps = fields.Integer(allow_none=True)
+    claimed_at = UtcDateTime()
+
+
+class FlagReviewItemSchema(Schema):
+    """A product in the city's review queue with its pending claims."""
+
+    product_id = fields.Integer()
+    name = fields.String()
+    category = fields.String()
+    vendor = fields.Dict()
+    made_in_city = fields.Boolean()
+    basic_necessity = fields.String(allow_none=True)
+    pending = fields.List(fields.Nested(PendingClaimSchema))
+    approved = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    tkdn_bps = fields.Integer(allow_none=True)
 
 
 class VendorListQuery(PageQuery):

@@ -91,6 +91,7 @@ ACCESS: dict[str, set[str]] = {
     "/admin/categories": {ADMIN},
     "/admin/civil-servants/import": {ADMIN},
     "/admin/mandate-rules": {ADMIN},
+    "/admin/product-flags": {ADMIN},
     "/admin/vendors": {ADMIN},
     "/admin/vendors/<int:vendor_id>": {ADMIN},
     "/admin/vendors/<int:vendor_id>/class": {ADMIN},
@@ -263,6 +264,11 @@ def _build_world(app) -> dict:
         )
     rec = reconcile_csv(finance, FIXTURE.read_bytes(), "stripe.csv")
     reset = password_reset_token(warga)
+    # a claim waiting for the city, so the review queue and the product form show their states
+    from marketplace.shops.flag_reviews import claim_flags
+
+    claim_flags(shop.owner, products[-1], {"is_pdn": True, "tkdn_bps": 4356, "vat_exempt": True})
+    db.session.commit()
 
     def buyer_ids(buyer: User) -> dict[str, list[int]]:
         orders = db.session.scalars(

@@ -48,6 +48,18 @@ def test_seed_lists_at_least_sixty_products_with_sembako_and_local_products():
     assert (beras.price, beras.vat_exempt, beras.is_pdn) == (75_000, True, True)
 
 
+def test_demo_flags_are_approved_through_the_city_review():
+    from marketplace.catalog.models import ProductFlagReview
+    from marketplace.shops.flag_reviews import pending_count
+
+    demo.seed_demo()
+    assert pending_count() == 0
+    statuses = db.session.scalars(select(ProductFlagReview.status).distinct()).all()
+    assert statuses == ["approved"]
+    garlic = db.session.scalar(select(Product).where(Product.name.like("Bawang Putih Kating%")))
+    assert (garlic.vat_exempt, garlic.is_pdn) == (True, False)
+
+
 def test_seed_has_verified_vendors_of_each_type_and_one_pending_and_one_suspended():
     demo.seed_demo()
 

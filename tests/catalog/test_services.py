@@ -160,6 +160,13 @@ def test_filters_by_category_vendor_kelurahan_local_and_stock():
     assert _names(_search(category="tidak-ada")) == []
 
 
+def test_local_only_lists_products_the_city_approved_as_local_not_mere_claims():
+    shop = make_vendor()
+    make_product(shop, name="Sambal Diklaim", claimed_local_product=True)
+    make_product(shop, name="Sambal Disetujui", claimed_local_product=True, is_local_product=True)
+    assert _names(_search(local_only=True)) == ["Sambal Disetujui"]
+
+
 def test_price_and_newest_sorts():
     cheap = make_product(name="Murah", price=5_000)
     dear = make_product(name="Mahal", price=50_000)

@@ -104,10 +104,12 @@ class MoneyMachine(RuleBasedStateMachine):
         outside = make_vendor(made_in_city=False, **bank)
         self.vendors = [local.id, outside.id]
         self.local_vendors = {local.id}
+        # All three are reviewed local products, so the mandate's count turns on the shop alone
+        # (a local shop's non-local goods are covered in tests/mandate).
         products = [
-            make_product(local, stock=5, price=12_345),
-            make_product(local, stock=3, price=7_001),
-            make_product(outside, stock=4, price=25_000),
+            make_product(local, stock=5, price=12_345, is_local_product=True),
+            make_product(local, stock=3, price=7_001, is_local_product=True),
+            make_product(outside, stock=4, price=25_000, is_local_product=True),
         ]
         self.products = [p.id for p in products]
         self.initial = {p.id: p.stock for p in products}

@@ -25,7 +25,7 @@ def wib(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dat
 
 
 def make_spending(
-    buyer, amount: int, at: datetime, *, vendor=None, local: bool = True
+    buyer, amount: int, at: datetime, *, vendor=None, local: bool = True, local_product: bool = True
 ) -> SpendingRecord:
     """One paid order line of `amount` by `buyer` at `at` (naive UTC), recorded as ordering does."""
     vendor = vendor or make_vendor(made_in_city=local)
@@ -67,7 +67,7 @@ def make_spending(
         vendor_umk_class="micro",
         vendor_kelurahan=vendor.kelurahan,
         is_local_vendor=local and vendor.status == "verified",
-        is_local_product=True,
+        is_local_product=local_product,
         is_pdn=True,
         amount=amount,
     )

@@ -65,6 +65,10 @@ def test_my_progress_page_has_an_empty_state_and_a_shop_link(app, client, login)
     db.session.commit()
     html = login(client, asn).get("/mandate").get_data(as_text=True)
     assert "Belum ada belanja yang dihitung pada periode ini." in html
+    assert (
+        "Yang dihitung: produk lokal yang sudah ditinjau Pemkot dari toko lokal terverifikasi"
+        in html
+    )
     assert 'data-testid="mandate-shop"' in html
     assert f'<option value="{current_period()}" selected>' in html
 
@@ -94,6 +98,7 @@ def test_my_progress_page_speaks_english_on_request(app, client, login):
     refresh()  # tests share one app context across requests; drop the locale cached by the login
     html = client.get("/mandate?lang=en").get_data(as_text=True)
     assert "Monthly mandatory purchase" in html and "Kewajiban belanja bulanan" not in html
+    assert "What counts: local products reviewed by the city" in html
 
 
 # ---------------------------------------------------------------- widget

@@ -8,7 +8,7 @@ from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
 from marketplace.mandate import services
 from marketplace.mandate.models import MandateRule
-from tests.factories import make_civil_servant, make_opd, make_user
+from tests.factories import make_civil_servant, make_opd, make_user, make_vendor
 from tests.mandate.helpers import make_admin, make_spending, refund_spending, set_rule, wib
 
 
@@ -72,6 +72,39 @@ def test_spending_at_non_local_vendors_does_not_count(app):
     assert services.my_mandate(asn, "2026-05")["spent"] == 40_000
 
 
+def test_non_local_goods_of_a_made_in_city_shop_do_not_count(app):
+    set_rule("2026-05", 100_000)
+    asn = make_civil_servant()
+    shop = make_vendor(made_in_city=True)
+    make_spending(asn, 500_000, wib(2026, 5, 10), vendor=shop, local_product=False)
+    make_spending(asn, 40_000, wib(2026, 5, 11), vendor=shop)
+    assert services.my_mandate(asn, "2026-05")["spent"] == 40_000
+    report = services.compliance_report(make_user("finance"), "2026-05")
+    assert [row["spent"] for row in report.items] == [40_000]
+    assert report.extra["summary"]["spent"] == 40_000
+
+
+def test_only_a_reviewed_local_product_of_a_local_shop_counts(app):
+    """A made-in-city shop's imported goods and its unreviewed local claim do not count; the
+    product the city approved as local does, frozen on the record at the sale."""
+    from marketplace.shops import flag_reviews
+    from marketplace.timeutil import current_period
+    from tests.factories import make_paid_order, make_product
+
+    set_rule(current_period(), 1_000_000)
+    asn, admin = make_civil_servant(), make_user("admin")
+    shop = make_vendor(made_in_city=True)
+    imported = make_product(shop, price=30_000, name="Cokelat Swiss Impor")
+    claimed = make_product(shop, price=20_000, name="Sambal Bu Rudy")
+    reviewed = make_product(shop, price=10_000, name="Kerupuk Udang Sidoarjo")
+    for product in (claimed, reviewed):
+        flag_reviews.claim_flags(shop.owner, product, {"is_local_product": True})
+    db.session.commit()
+    flag_reviews.approve_flags(admin, reviewed.id)
+    make_paid_order(asn, [(imported, 1), (claimed, 1), (reviewed, 1)])
+    assert services.my_mandate(asn)["spent"] == 10_000
+
+
 def test_another_buyers_spending_does_not_count(app):
     set_rule("2026-05", 100_000)
     asn, colleague = make_civil_servant(), make_civil_servant()
@@ -86,7 +119,7 @@ def test_a_real_paid_order_counts_and_its_refund_is_taken_back(app):
 
     asn = make_civil_servant()
     set_rule(current_period(), 1_000_000)
-    order = make_paid_order(asn, [(make_product(price=25_000), 2)])
+    order = make_paid_order(asn, [(make_product(price=25_000, is_local_product=True), 2)])
     assert services.my_mandate(asn)["spent"] == 50_000
     refund_order(make_user("finance"), order.id, 20_000, "Barang rusak")
     assert services.my_mandate(asn)["spent"] == 30_000

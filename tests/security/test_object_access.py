@@ -90,6 +90,16 @@ COVERED_ELSEWHERE = {
     ("POST", "/api/v1/admin/vendors/<int:vendor_id>/verify"): ACCESS_MATRIX,
     ("POST", "/api/v1/admin/vendors/<int:vendor_id>/suspend"): ACCESS_MATRIX,
     ("PUT", "/api/v1/admin/vendors/<int:vendor_id>/business-class"): ACCESS_MATRIX,
+    ("POST", "/api/v1/admin/product-flags/<int:product_id>/approve"): ACCESS_MATRIX,
+    ("POST", "/api/v1/admin/product-flags/<int:product_id>/reject"): ACCESS_MATRIX,
+    ("POST", "/admin/product-flags/<int:product_id>/approve"): (
+        "tests/shops/test_flag_review_pages.py",
+        "test_only_admins_decide_claims_from_the_pages",
+    ),
+    ("POST", "/admin/product-flags/<int:product_id>/reject"): (
+        "tests/shops/test_flag_review_pages.py",
+        "test_only_admins_decide_claims_from_the_pages",
+    ),
     ("PUT", "/api/v1/admin/caps/<period>"): ACCESS_MATRIX,
     ("PATCH", "/api/v1/admin/categories/<slug>"): ACCESS_MATRIX,
     ("POST", "/api/v1/orders/<int:order_id>/refunds"): ACCESS_MATRIX,

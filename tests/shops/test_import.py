@@ -14,7 +14,7 @@ from tests.factories import make_product
 
 HEADER = (
     "sku,name,description,category,unit,price,stock,is_active,is_local_product,is_pdn,"
-    "vat_exempt,low_stock_threshold\n"
+    "vat_exempt,low_stock_threshold,tkdn\n"
 )
 
 
@@ -53,8 +53,35 @@ def test_good_rows_are_created_and_bad_rows_reported_with_row_numbers(shop_api, 
     assert "unknown-cat" in resp.json["errors"][1]["message"]
     products = products_of(shop)
     assert set(products) == {"BRS-5", "KRP-2"}
-    assert products["BRS-5"].price == 68_000 and products["BRS-5"].vat_exempt is True
-    assert products["KRP-2"].is_local_product is True and products["KRP-2"].stock == 8
+    assert products["BRS-5"].price == 68_000 and products["BRS-5"].claimed_vat_exempt is True
+    assert products["KRP-2"].claimed_local_product is True and products["KRP-2"].stock == 8
+
+
+def test_imported_flag_claims_wait_for_the_city_and_tkdn_is_read_as_percent(shop_api, shop):
+    resp = upload(
+        shop_api, HEADER + 'CKL-1,Cokelat Swiss,,sembako,pcs,50000,5,ya,ya,ya,ya,1,"43,56"\n'
+    )
+    assert resp.json["errors"] == [], resp.json
+    product = products_of(shop)["CKL-1"]
+    assert (product.is_pdn, product.is_local_product, product.vat_exempt) == (False, False, False)
+    assert (product.claimed_pdn, product.claimed_tkdn_bps, product.claimed_vat_exempt) == (
+        True,
+        4356,
+        True,
+    )
+    assert sorted(r.flag for r in product.flag_reviews if r.status == "pending") == [
+        "is_local_product",
+        "is_pdn",
+        "vat_exempt",
+    ]
+
+
+def test_an_import_row_with_tkdn_but_no_pdn_claim_is_reported(shop_api, shop):
+    resp = upload(
+        shop_api, HEADER + "CKL-2,Cokelat,,sembako,pcs,50000,5,ya,tidak,tidak,tidak,1,40\n"
+    )
+    assert [e["row"] for e in resp.json["errors"]] == [2]
+    assert "TKDN" in resp.json["errors"][0]["message"]
 
 
 def test_reimporting_updates_by_sku_and_records_the_stock_change(shop_api, shop):

@@ -86,7 +86,8 @@ def test_a_product_is_created_from_the_form_with_its_initial_stock(page_client, 
     )
     assert resp.status_code == 302
     product = db.session.scalar(select(Product).where(Product.sku == "TLR"))
-    assert product.price == 28_000 and product.vat_exempt and not product.is_local_product
+    assert product.price == 28_000 and product.claimed_vat_exempt and not product.is_local_product
+    assert not product.vat_exempt  # claimed, waiting for the city's review
     moves = db.session.scalars(
         select(StockMovement).where(StockMovement.product_id == product.id)
     ).all()
