@@ -74,6 +74,16 @@ def vat_share(amount: int, line_total: int, line_vat: int) -> int:
     return share if amount >= 0 else -share
 
 
+def bps_percent(bps: int | None) -> str | None:
+    """Basis points as a plain percentage for a data file: 4356 → "43.56", 10000 → "100.00";
+    None stays None (no TKDN known)."""
+    if bps is None:
+        return None
+    sign = "-" if bps < 0 else ""
+    whole, rest = divmod(abs(bps), 100)
+    return f"{sign}{whole}.{rest:02d}"
+
+
 def format_bps(bps: int | None) -> str:
     """4520 → "45,2%" (Indonesian decimal comma); None → "–"."""
     if bps is None:

@@ -243,6 +243,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
                     vat=vat,
                     is_local_product=product.is_local_product,
                     is_pdn=product.is_pdn,
+                    tkdn_bps=product.tkdn_bps if product.is_pdn else None,
                     vat_exempt=product.vat_exempt,
                 )
             )

@@ -204,6 +204,7 @@ class OrderLine(db.Model):
     # Frozen at checkout so reports do not change when the product is edited later.
     is_local_product: Mapped[bool] = mapped_column(default=False)
     is_pdn: Mapped[bool] = mapped_column(default=False)
+    tkdn_bps: Mapped[int | None] = mapped_column(Integer)  # TKDN as reviewed, PDN lines only
     vat_exempt: Mapped[bool] = mapped_column(default=False)
     # What refunds took off this line so far (kept by ordering.refunds, the only writer; the
     # refund_lines rows name each refund's part). Quantity counts only refunds by quantity.

@@ -175,3 +175,12 @@ def test_the_vat_of_a_refund_share_is_the_lines_vat_in_proportion():
     assert rules.vat_share(-2, 3, 1) == -1  # 0.67 → 1
     assert rules.vat_share(5, 0, 0) == 0
     assert rules.vat_share(-5, 10, 0) == 0
+
+
+def test_tkdn_basis_points_are_written_as_a_plain_percentage():
+    assert rules.bps_percent(4356) == "43.56"
+    assert rules.bps_percent(10_000) == "100.00"
+    assert rules.bps_percent(5) == "0.05"
+    assert rules.bps_percent(0) == "0.00"
+    assert rules.bps_percent(-150) == "-1.50"
+    assert rules.bps_percent(None) is None
