@@ -1174,6 +1174,8 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
 
     echo("Target belanja UMK/PDN/lokal tahun ini…")
     result.add("targets", seed_demo_targets())
+    echo("Anggaran belanja barang/jasa OPD tahun ini…")
+    result.add("budgets", seed_demo_budgets())
     echo("Belanja contoh (pesanan, pembayaran sandbox, penerimaan, satu refund)…")
     orders = seed_demo_purchases()
     result.add("orders", orders)
@@ -1218,6 +1220,24 @@ def seed_demo_targets() -> bool:
             },
         },
     )
+    return True
+
+
+def seed_demo_budgets() -> bool:
+    """This year's goods-and-services budgets of three OPDs (what the 40% UMK share is measured
+    against), unless finance entered some."""
+    from marketplace.finance import services as finance
+    from marketplace.timeutil import now_utc, year_of
+
+    year = year_of(now_utc())
+    actor = db.session.scalar(select(User).where(User.email == "finance@demo.peken.id"))
+    if actor is None or finance.get_budgets(year)["is_set"]:
+        return False
+    amounts = {"DINKOPDAG": 12_500_000_000, "BPKAD": 8_000_000_000, "KEC-GUBENG": 1_750_000_000}
+    known = set(db.session.scalars(select(Opd.code).where(Opd.code.in_(list(amounts)))))
+    if not known:
+        return False
+    finance.set_budgets(actor, year, {c: a for c, a in amounts.items() if c in known})
     return True
 
 
