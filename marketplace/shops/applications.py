@@ -63,7 +63,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
         kecamatan=kecamatan,
         address=data["address"],
         made_in_city=bool(data["made_in_city"]),
-        umk_class="micro",
+        umk_class=rules.default_class(bool(data.get("pkp"))),
     )
     user.role = "vendor"
     db.session.add(vendor)
