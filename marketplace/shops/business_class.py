@@ -29,7 +29,15 @@ from marketplace.timeutil import naive_utc, now_utc
 _ = gettext
 
 SHOP_CLASS_URL = "/shop/business-class"
-CLASS_LABELS = {"micro": "mikro", "small": "kecil", "medium": "menengah", "large": "besar"}
+
+
+def _class_label(cls: str) -> str:
+    return {
+        "micro": _("usaha mikro"),
+        "small": _("usaha kecil"),
+        "medium": _("usaha menengah"),
+        "large": _("usaha besar"),
+    }[cls]
 
 
 # ---------------------------------------------------------------- platform sales (cross-check)
@@ -188,13 +196,12 @@ def override_business_class(
         reason=reason,
     )
     if before["umk_class"] != after["umk_class"]:
-        cls = CLASS_LABELS[after["umk_class"]]
         _notify_class(
             vendor,
             *_texts(
                 vendor,
                 lambda: (
-                    _("Kelas usaha Anda sekarang usaha %(c)s", c=cls),
+                    _("Kelas usaha Anda sekarang %(c)s", c=_class_label(after["umk_class"])),
                     _("Dinkopdag menetapkan kelas usaha toko Anda. %(r)s", r=reason or ""),
                 ),
             ),
@@ -348,18 +355,17 @@ def approve_declaration(admin, declaration_id: int, reason: str | None = None):
         after=_class_state(vendor),
         reason=reason or _("Pernyataan #%(id)s disetujui.", id=declaration.id),
     )
-    label = CLASS_LABELS[cls]
     _notify_class(
         vendor,
         *_texts(
             vendor,
             lambda: (
-                _("Pernyataan kelas usaha disetujui: usaha %(c)s", c=label),
+                _("Pernyataan kelas usaha disetujui: %(c)s", c=_class_label(cls)),
                 _(
                     "Dinkopdag menyetujui pernyataan tahun %(y)s. Kelas usaha toko Anda sekarang"
-                    " usaha %(c)s.",
+                    " %(c)s.",
                     y=declaration.year,
-                    c=label,
+                    c=_class_label(cls),
                 ),
             ),
         ),
