@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditLog
 from marketplace.extensions import db
-from marketplace.ledger.models import SpendingRecord
 from marketplace.notifications.models import Notification
 from marketplace.shops.models import BusinessClassDeclaration, BusinessClassFlag, Vendor
-from marketplace.timeutil import naive_utc, now_utc, period_of, year_of
-from tests.factories import make_paid_order, make_product, make_user, make_vendor
+from marketplace.timeutil import naive_utc, now_utc, year_of
+from tests.factories import make_user, make_vendor
+from tests.finance.helpers import record_spending
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -343,27 +343,8 @@ def test_an_override_is_audited_and_notified_and_never_puts_a_pkp_below_small(
 
 
 # ---------------------------------------------------------------- platform sales only flag
-def add_sales(vendor, amount: int, days_ago: int = 1) -> None:
-    order = make_paid_order(items=[(make_product(vendor, stock=5), 1)])
-    when = naive_utc(now_utc() - timedelta(days=days_ago))
-    db.session.add(
-        SpendingRecord(
-            occurred_at=when,
-            period=period_of(when),
-            year=year_of(when),
-            order_id=order.id,
-            order_line_id=order.lines[0].id,
-            buyer_id=order.buyer_id,
-            vendor_id=vendor.id,
-            vendor_umk_class=vendor.effective_umk_class,
-            vendor_kelurahan=vendor.kelurahan,
-            is_local_vendor=True,
-            is_local_product=False,
-            is_pdn=True,
-            amount=amount,
-        )
-    )
-    db.session.flush()
+def add_sales(vendor, amount: int) -> None:
+    record_spending(amount, at=now_utc() - timedelta(days=1), vendor=vendor)
 
 
 def test_refresh_never_moves_a_pkp_shop_to_micro(runner):
