@@ -128,11 +128,18 @@ def test_the_finance_watch_page_lists_open_class_flags(client, login):
 
 def test_shopkeepers_cannot_open_the_review_queue_or_decide(page_client, other_shop):
     declaration = pending_declaration(other_shop)
+    flag = BusinessClassFlag(vendor_id=other_shop.id, kind="large", umk_class="large", amount=1)
+    db.session.add(flag)
+    db.session.commit()
     assert page_client.get("/admin/business-class").status_code == 403
-    url = f"/admin/business-class/declarations/{declaration.id}/approve"
-    assert page_client.post(url, data={}).status_code == 403
+    for action, data in (("approve", {}), ("reject", {"reason": "tidak sah"})):
+        url = f"/admin/business-class/declarations/{declaration.id}/{action}"
+        assert page_client.post(url, data=data).status_code == 403
+    resolve = f"/admin/business-class/flags/{flag.id}/resolve"
+    assert page_client.post(resolve, data={"reason": "tutup"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(BusinessClassDeclaration, declaration.id).status == "pending"
+    assert db.session.get(BusinessClassFlag, flag.id).resolved_at is None
 
 
 def test_the_class_page_is_in_english_too(page_client):
