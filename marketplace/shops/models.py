@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 VENDOR_TYPES = ("kelontong", "umkm", "food_centre")
 VENDOR_STATUSES = ("pending", "verified", "suspended")
+# Every PP 7/2021 business class a shop may have (only micro and small are UMK; finance.rules).
 UMK_CLASSES = ("micro", "small", "medium", "large")
 
 
