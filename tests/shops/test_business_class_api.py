@@ -384,3 +384,8 @@ def test_the_cli_never_changes_a_class_and_flags_sales_above_it(runner, api, adm
     assert watch["summary"]["class_flags"] == 1
     assert watch["class_flags"][0]["vendor"]["id"] == old.id
     assert watch["class_flags"][0]["kind"] == "platform_sales"
+
+
+def test_a_multipart_part_with_an_unreadable_name_is_422_not_500(shop_api):
+    resp = shop_api.post(DECLARATIONS, data={"\x9cS\r": "1"}, content_type="multipart/form-data")
+    assert resp.status_code == 422 and resp.json["error"]["code"] == "validation_error"
