@@ -102,6 +102,7 @@ def test_open_flags_are_on_the_queue_and_closed_there(client, login):
     login(client, committed(make_user("admin")))
     assert "Toko Besar" in html(client.get("/admin/business-class"))
     assert "Sedang ditinjau" in html(client.get(f"/admin/vendors/{vendor.id}"))
+    assert f'data-testid="class-flag-{vendor.id}"' in html(client.get("/admin/vendors"))
     resp = client.post(f"/admin/business-class/flags/{flag.id}/resolve", data={"reason": "oke"})
     assert resp.status_code == 302
     db.session.expire_all()
