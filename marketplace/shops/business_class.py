@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
@@ -249,6 +250,12 @@ def submit_declaration(user, data: dict[str, Any], upload) -> BusinessClassDecla
     db.session.add(declaration)
     try:
         db.session.commit()
+    except IntegrityError:  # another declaration of the shop was sent at the same moment
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        raise DeclarationPending(
+            _("Pernyataan sebelumnya masih menunggu pemeriksaan Dinkopdag.")
+        ) from None
     except Exception:
         path.unlink(missing_ok=True)
         raise

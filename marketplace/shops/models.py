@@ -11,10 +11,12 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     and_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -126,6 +128,14 @@ class BusinessClassDeclaration(db.Model):
         CheckConstraint("source in ('oss_nib','spt','other')", name="source"),
         CheckConstraint("status in ('pending','approved','rejected')", name="status"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
+        # One declaration waiting for review per shop, also when two are sent at once.
+        Index(
+            "uq_business_class_declarations_one_pending",
+            "vendor_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

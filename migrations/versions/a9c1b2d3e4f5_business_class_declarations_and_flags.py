@@ -83,6 +83,13 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_business_class_declarations_vendor_id"), ["vendor_id"], unique=False
         )
+        batch_op.create_index(
+            "uq_business_class_declarations_one_pending",
+            ["vendor_id"],
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        )
 
     op.create_table(
         "business_class_flags",
@@ -165,6 +172,7 @@ def downgrade():
 
     op.drop_table("business_class_flags")
     with op.batch_alter_table("business_class_declarations", schema=None) as batch_op:
+        batch_op.drop_index("uq_business_class_declarations_one_pending")
         batch_op.drop_index(batch_op.f("ix_business_class_declarations_vendor_id"))
         batch_op.drop_index(batch_op.f("ix_business_class_declarations_status"))
         batch_op.drop_index(batch_op.f("ix_business_class_declarations_created_at"))

@@ -389,3 +389,45 @@ def test_the_cli_never_changes_a_class_and_flags_sales_above_it(runner, api, adm
 def test_a_multipart_part_with_an_unreadable_name_is_422_not_500(shop_api):
     resp = shop_api.post(DECLARATIONS, data={"\x9cS\r": "1"}, content_type="multipart/form-data")
     assert resp.status_code == 422 and resp.json["error"]["code"] == "validation_error"
+
+
+def test_the_database_keeps_one_pending_declaration_per_shop(shop):
+    from sqlalchemy.exc import IntegrityError
+
+    def pending():
+        return BusinessClassDeclaration(
+            vendor_id=shop.id,
+            basis="sales",
+            amount=1,
+            year=LAST_YEAR,
+            source="spt",
+            document_path="x.pdf",
+            document_name="x.pdf",
+            document_type="pdf",
+            status="pending",
+        )
+
+    db.session.add(pending())
+    db.session.commit()
+    db.session.add(pending())
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_two_declarations_sent_at_once_give_one_409_and_leave_no_stray_file(
+    shop_api, monkeypatch, app
+):
+    from pathlib import Path
+
+    from marketplace.shops import business_class
+
+    assert declare(shop_api).status_code == 201
+    # The second request passed the check before the first committed.
+    monkeypatch.setattr(business_class, "_pending_of", lambda vendor_id: None)
+    folder = Path(app.config["EVIDENCE_FOLDER"])
+    files_before = set(folder.iterdir())
+    resp = declare(shop_api)
+    assert resp.status_code == 409 and resp.json["error"]["code"] == "declaration_pending"
+    assert set(folder.iterdir()) == files_before
+    assert db.session.scalar(select(func.count()).select_from(BusinessClassDeclaration)) == 1
