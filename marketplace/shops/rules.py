@@ -58,7 +58,7 @@ def class_for_capital(amount: int) -> str:
 
 def at_least(cls: str, floor: str) -> str:
     """The higher of two classes."""
-    return cls if CLASS_ORDER.index(cls) >= CLASS_ORDER.index(floor) else floor
+    return max(cls, floor, key=CLASS_ORDER.index)
 
 
 def default_class(pkp: bool) -> str:
@@ -97,9 +97,8 @@ def class_basis(override: str | None, declaration_id: int | None) -> str:
 def annualise(sales: int, days: int) -> int:
     """Platform sales over `days` (at most a year) scaled to a year, rounded down; a window
     shorter than MIN_ANNUALISE_DAYS counts as that many days."""
-    if days >= DAYS_PER_YEAR:
-        return sales
-    return sales * DAYS_PER_YEAR // max(days, MIN_ANNUALISE_DAYS)
+    window = min(max(days, MIN_ANNUALISE_DAYS), DAYS_PER_YEAR)
+    return sales * DAYS_PER_YEAR // window
 
 
 def sales_exceed_class(cls: str, annual_sales: int) -> bool:

@@ -81,7 +81,7 @@ def test_a_pkp_declaring_pkp_turnover_is_small_never_micro():
 
 
 def test_an_unknown_basis_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="assets"):
         rules.class_for_declaration("assets", 1, pkp=False)
 
 
