@@ -79,6 +79,9 @@ class Config:
         self.LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
         self.PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 24 * 3600)
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+        # Evidence of business-class declarations (tax returns, NIB pages): never served publicly
+        # like UPLOAD_FOLDER, only to the shop and the admin.
+        self.EVIDENCE_FOLDER = os.environ.get("EVIDENCE_FOLDER", str(INSTANCE / "evidence"))
         # Payments
         self.PAYMENT_SANDBOX_ENABLED = _bool("PAYMENT_SANDBOX_ENABLED", True)
         self.STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

@@ -23,11 +23,13 @@ FORM_CONTROL_FIELDS = ("csrf_token", "next")
 
 def form_values(form: Mapping[str, Any], *, drop_blank: bool = False) -> dict[str, Any]:
     """The posted fields as a plain dict, without the CSRF token and `next`; with `drop_blank`
-    an empty field counts as not sent (so the schema's default or `required` applies)."""
+    an empty field counts as not sent (so the schema's default or `required` applies). A
+    multipart part whose name Werkzeug could not read (a CR in it) comes as key None: dropped,
+    since it names no field and would break the sorted JSON of a 422."""
     return {
         k: v
         for k, v in form.items()
-        if k not in FORM_CONTROL_FIELDS and not (drop_blank and v == "")
+        if isinstance(k, str) and k not in FORM_CONTROL_FIELDS and not (drop_blank and v == "")
     }
 
 

@@ -24,4 +24,9 @@ from marketplace.ordering.models import (  # noqa: F401
 )
 from marketplace.payments.models import Payment, Refund, RefundLine, StripeEvent  # noqa: F401
 from marketplace.payouts.models import Payout, PayoutRun  # noqa: F401
-from marketplace.shops.models import StockMovement, Vendor  # noqa: F401
+from marketplace.shops.models import (  # noqa: F401
+    BusinessClassDeclaration,
+    BusinessClassFlag,
+    StockMovement,
+    Vendor,
+)

@@ -63,6 +63,7 @@ def test_config(database_url, tmp_path_factory, **overrides):
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "EVIDENCE_FOLDER": str(tmp_path_factory.mktemp("evidence")),
         "STRIPE_SECRET_KEY": "",
         "STRIPE_WEBHOOK_SECRET": "",
         "SMTP_HOST": "",

@@ -331,10 +331,10 @@ def get_spending(args):
 def get_watch(args):
     """Finance/admin: for a WIB period (default this month) verified vendors with no sales (paged
     with page/per_page), vendors at 80% or more of the fair-share cap, vendors that moved up a
-    business class, and turnover by kelurahan."""
+    business class, turnover by kelurahan, and the open business-class flags (`class_flags`)."""
     page, per_page = page_args(args)
     result = services.watch_report(args["period"], page, per_page)
-    for item in result["moved_up"]:
+    for item in (*result["moved_up"], *result["class_flags"]):
         item["at"] = iso_utc(item["at"])
     return result
 

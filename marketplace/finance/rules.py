@@ -11,7 +11,7 @@ from marketplace.money import percent_bps, round_half_up
 # PP 7/2021 art. 35 / Perpres 12/2021 art. 65: "UMK" is usaha mikro dan kecil. Spending with a
 # medium business is neither UMK nor excluded from PDN.
 UMK_CLASSES = ("micro", "small")
-CLASS_RANK = {"micro": 0, "small": 1, "medium": 2}
+CLASS_RANK = {"micro": 0, "small": 1, "medium": 2, "large": 3}
 TARGET_KINDS = ("umk", "pdn", "local")
 SUM_KEYS = ("umk", "pdn", "local", "total")
 GROUP_BYS = ("month", "opd", "vendor_class", "kelurahan")
@@ -101,7 +101,7 @@ def near_cap_threshold(cap: int) -> int:
 
 
 def moved_up(before: str | None, after: str | None) -> bool:
-    """True when a vendor's business class went up (micro → small → medium: "naik kelas")."""
+    """True when a vendor's business class went up (micro → small → medium → large)."""
     if before not in CLASS_RANK or after not in CLASS_RANK:
         return False
     return CLASS_RANK[after] > CLASS_RANK[before]

@@ -25,6 +25,7 @@ from marketplace.finance.models import CITY_SCOPE, OpdBudget, SpendingTarget
 from marketplace.ledger import rules as ledger_rules
 from marketplace.ledger.models import JournalEntry, SpendingRecord
 from marketplace.ledger.queries import cap_amount, vendor_sales_subquery
+from marketplace.shops.business_class import open_flag_rows
 from marketplace.shops.models import Vendor
 from marketplace.timeutil import (
     WIB,
@@ -501,7 +502,8 @@ def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
 # ---------------------------------------------------------------- what the city watches
 def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
     """For one WIB period: verified vendors with no sales, vendors near the fair-share cap,
-    vendors that moved up a business class, and turnover by kelurahan."""
+    vendors that moved up a business class, and turnover by kelurahan; and, whatever the period,
+    the open business-class flags (platform sales above the declared class, large businesses)."""
     period = period or current_period()
     start, end = period_bounds(period)
     cap = cap_amount(period)
@@ -590,6 +592,7 @@ def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
         for r in kel
     ]
 
+    class_flags = open_flag_rows()
     return {
         "period": period,
         "cap": cap,
@@ -600,6 +603,7 @@ def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
             "near_cap": len(near_cap),
             "moved_up": len(moved_up),
             "turnover": sum(r["turnover"] for r in by_kelurahan),
+            "class_flags": len(class_flags),
         },
         "zero_orders": {
             "items": [_vendor_brief(v) for v in zero_page.items],
@@ -610,6 +614,7 @@ def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
         "near_cap": near_cap,
         "moved_up": moved_up,
         "by_kelurahan": by_kelurahan,
+        "class_flags": class_flags,
     }
 
 

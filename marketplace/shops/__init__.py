@@ -6,11 +6,13 @@ Services, one module per concern, each owning its transaction:
   imports.py          CSV product import and its template
   orders.py           the shop's orders, read side for the /shop pages
   reports.py          sales report (and CSV), today's sales, the dashboard
-  business_class.py   PP 7/2021 business class: rolling sales, refresh, admin override
+  business_class.py   PP 7/2021 business class: declarations with evidence and their review,
+                      the admin override, flags from platform sales (never a class change)
+  uploads.py          uploaded files: size limit, type by the bytes, random names
   applications.py     shop applications, and the admin's list, verify and suspend
   flag_reviews.py     PDN/TKDN, local and VAT-exempt claims and the city's review of them
-rules.py holds the pure rules; routes.py (with application_routes.py and flag_review_routes.py)
-the API and pages.
+rules.py holds the pure rules; routes.py (with application_routes.py, flag_review_routes.py and
+business_class_routes.py) the API and pages.
 """
 
 from flask import Blueprint

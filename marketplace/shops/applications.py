@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import ROLES, Area, Opd, User
 from marketplace.api import Page, paginate
@@ -64,7 +65,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
         kecamatan=kecamatan,
         address=data["address"],
         made_in_city=bool(data["made_in_city"]),
-        umk_class="micro",
+        umk_class=rules.default_class(bool(data.get("pkp"))),
     )
     user.role = "vendor"
     db.session.add(vendor)
@@ -88,7 +89,8 @@ def list_vendors(
     *, status: str | None = None, q: str | None = None, page: int = 1, per_page: int = 20
 ) -> Page:
     """Shops for the admin, newest first, filtered by status and name."""
-    stmt = select(Vendor)
+    # The open class flags come in one query: the list shows a "under review" badge per shop.
+    stmt = select(Vendor).options(selectinload(Vendor.open_class_flags))
     if status:
         stmt = stmt.where(Vendor.status == status)
     if q:

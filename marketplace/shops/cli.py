@@ -1,4 +1,4 @@
-"""Vendor commands for cron: `flask refresh-business-classes`."""
+"""Vendor commands: `flask refresh-business-classes` (cron) and `flask import-products`."""
 
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from marketplace.shops.models import Vendor
 @click.command("refresh-business-classes")
 @with_appcontext
 def refresh_business_classes_command():
-    """Recompute every shop's business class from rolling 12-month sales (PP 7/2021); changes
-    are audited as vendor.class_changed. Safe to run repeatedly (e.g. nightly)."""
+    """Cross-check every shop's declared business class (PP 7/2021) against its platform sales
+    of the last 12 months: never changes a class, raises a flag for the city where the sales
+    exceed what the class allows. Safe to run repeatedly (e.g. nightly)."""
     ids = list(db.session.scalars(select(Vendor.id).order_by(Vendor.id)))
     with click.progressbar(length=len(ids), label="Kelas usaha") as bar:
-        changed = business_class.refresh_business_classes(ids, progress=bar.update)
-    click.echo(f"{len(ids)} shops checked, {changed} changed class.")
+        raised = business_class.refresh_business_classes(ids, progress=bar.update)
+    click.echo(f"{len(ids)} shops checked, {raised} flags raised, no class changed.")
 
 
 @click.command("import-products")

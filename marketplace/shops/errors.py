@@ -17,3 +17,9 @@ class ShopNotFound(NotFound):
     """A vendor user without a shop row (or one whose shop was removed)."""
 
     message = "Toko tidak ditemukan."
+
+
+class DeclarationPending(Conflict):
+    """A shop sends a business-class declaration while its previous one waits for review."""
+
+    code, message = "declaration_pending", "Pernyataan sebelumnya masih menunggu pemeriksaan."

@@ -4,7 +4,6 @@ Services commit once; helpers only flush."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from marketplace.api import Page, paginate
 from marketplace.catalog import models as catalog
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
-from marketplace.shops import rules
+from marketplace.shops import rules, uploads
 from marketplace.shops.errors import InsufficientStock, SkuTaken
 from marketplace.shops.flag_reviews import claim_flags, reopen_claims
 from marketplace.shops.models import StockMovement, Vendor
@@ -196,23 +195,19 @@ def save_product_image(user, product_id: int, upload) -> catalog.Product:
     """Store a product photo (JPEG, PNG or WebP by its real bytes, at most 2 MB) under a random
     name in UPLOAD_FOLDER; the old photo is removed."""
     product = get_own_product(user, product_id)
-    if upload is None or not getattr(upload, "filename", None):
-        raise ValidationFailed(_("Pilih foto produk."), details={"image": [_("Wajib diisi.")]})
-    content = upload.stream.read(rules.MAX_IMAGE_BYTES + 1)
-    if len(content) > rules.MAX_IMAGE_BYTES:
-        raise ValidationFailed(
-            _("Foto terlalu besar (maksimal 2 MB)."), details={"image": [_("Maksimal 2 MB.")]}
-        )
-    kind = rules.sniff_image_type(content[:16])
-    if kind is None:
-        raise ValidationFailed(
-            _("Foto harus berupa JPEG, PNG atau WebP."),
-            details={"image": [_("Harus JPEG, PNG atau WebP.")]},
-        )
+    content, kind = uploads.read_checked_upload(
+        upload,
+        "image",
+        max_bytes=rules.MAX_IMAGE_BYTES,
+        sniff=rules.sniff_image_type,
+        missing=_("Pilih foto produk."),
+        too_big=(_("Foto terlalu besar (maksimal 2 MB)."), _("Maksimal 2 MB.")),
+        wrong_type=(_("Foto harus berupa JPEG, PNG atau WebP."), _("Harus JPEG, PNG atau WebP.")),
+    )
     folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"p{product.id}-{secrets.token_hex(12)}{rules.IMAGE_EXTENSIONS[kind]}"
-    (folder / name).write_bytes(content)
+    name = uploads.store_upload(
+        folder, f"p{product.id}", rules.IMAGE_EXTENSIONS[kind], content
+    ).name
     old, product.image_path = product.image_path, name
     try:
         db.session.commit()

@@ -1,6 +1,7 @@
-"""HTTP routes of the vendor area: the `/api/v1/vendor/*` API for the shopkeeper's own shop, the
-admin's business-class override, and the `/shop` pages. Routes parse, call one service, answer.
-Shop applications and the admin's review of shops are in `application_routes`."""
+"""HTTP routes of the vendor area: the `/api/v1/vendor/*` API for the shopkeeper's own shop and
+the `/shop` pages. Routes parse, call one service, answer. Shop applications and the admin's
+review of shops are in `application_routes`; business-class declarations, their review and the
+override in `business_class_routes`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from marketplace.pages import page_arg
 from marketplace.shops import (
     application_routes,  # noqa: F401  (its routes join this blueprint)
     bp,
+    business_class_routes,  # noqa: F401  (its routes join this blueprint)
     flag_review_routes,  # noqa: F401  (its routes join this blueprint)
     flag_reviews,
     imports,
@@ -30,8 +32,6 @@ from marketplace.shops import (
 from marketplace.shops import business_class as classes
 from marketplace.shops import orders as shop_order
 from marketplace.shops.schemas import (
-    BusinessClassOverrideSchema,
-    BusinessClassSchema,
     ProductCreateSchema,
     ProductImportResultSchema,
     ProductListQuery,
@@ -259,36 +259,6 @@ def sales_report(args):
             f"penjualan-{report['date_from']}-{report['date_to']}.csv",
         )
     return report
-
-
-@endpoint(
-    bp,
-    "/vendor/business-class",
-    summary="My business class",
-    roles=VENDOR,
-    response=BusinessClassSchema,
-    tag="vendor",
-)
-def business_class():
-    """Rolling 12-month sales, the class in force, the class they imply and any override."""
-    return classes.get_business_class(api_user())
-
-
-@endpoint(
-    bp,
-    "/admin/vendors/<int:vendor_id>/business-class",
-    "PUT",
-    summary="Override a shop's business class",
-    roles=("admin",),
-    body=BusinessClassOverrideSchema,
-    response=BusinessClassSchema,
-    tag="admin",
-)
-def override_business_class(vendor_id, data):
-    """Set the class by hand (micro, small, medium) or clear the override with null; audited."""
-    return classes.override_business_class(
-        api_user(), vendor_id, data["umk_class"], data.get("reason")
-    )
 
 
 def _csv_download(text: str, filename: str) -> Response:
@@ -643,20 +613,3 @@ def _date_arg(name: str) -> date | None:
         raise ValidationFailed(
             _("Tanggal tidak sah: %(v)s", v=raw), details={name: [raw]}
         ) from None
-
-
-@bp.route("/admin/vendors/<int:vendor_id>/class", methods=["GET", "POST"])
-def admin_business_class(vendor_id: int):
-    """Admin: see a shop's rolling sales and class, and override the class (audited)."""
-    admin = require_role("admin")
-    if request.method == "POST":
-        raw = request.form.get("umk_class") or None
-        data = _shop_form(
-            BusinessClassOverrideSchema(),
-            {"umk_class": raw, "reason": request.form.get("reason") or None},
-        )
-        classes.override_business_class(admin, vendor_id, data["umk_class"], data.get("reason"))
-        flash(_("Kelas usaha disimpan."), "success")
-        return redirect(url_for("vendor.admin_business_class", vendor_id=vendor_id))
-    vendor, info = classes.get_vendor_business_class(admin, vendor_id)
-    return render_template("shops/admin_class.html", vendor=vendor, info=info)

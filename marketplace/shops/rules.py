@@ -1,32 +1,116 @@
-"""Vendor rules with no database: business classes, stock adjustment kinds, image sniffing,
+"""Vendor rules with no database: business classes (PP 7/2021 by declared sales or capital, the
+PKP floor, the platform-sales cross-check), stock adjustment kinds, image and document sniffing,
 the values a CSV import accepts, and a shop application's NIB, NPWP and status changes."""
 
 from __future__ import annotations
 
 import re
 
-# PP 7/2021 Pasal 35: business classes by annual sales (hasil penjualan tahunan), in rupiah.
+# PP 7/2021 Pasal 35: a business's class comes from its annual sales (hasil penjualan tahunan) or,
+# for a new business, its capital (modal usaha, excluding land and buildings), both in rupiah.
+# The class is what the business declares and the city reviews; platform sales only cross-check it.
 MICRO_MAX_SALES = 2_000_000_000  # usaha mikro: up to Rp2 miliar
 SMALL_MAX_SALES = 15_000_000_000  # usaha kecil: more than Rp2 miliar up to Rp15 miliar
 MEDIUM_MAX_SALES = 50_000_000_000  # usaha menengah: more than Rp15 miliar up to Rp50 miliar
+MICRO_MAX_CAPITAL = 1_000_000_000  # usaha mikro: capital up to Rp1 miliar
+SMALL_MAX_CAPITAL = 5_000_000_000  # usaha kecil: more than Rp1 miliar up to Rp5 miliar
+MEDIUM_MAX_CAPITAL = 10_000_000_000  # usaha menengah: more than Rp5 miliar up to Rp10 miliar
 
-CLASS_ORDER = ("micro", "small", "medium")
+# Above the medium ceiling a business is `large`: not UMK, so the city reviews whether it may sell.
+CLASS_ORDER = ("micro", "small", "medium", "large")
+SALES_CEILINGS = {"micro": MICRO_MAX_SALES, "small": SMALL_MAX_SALES, "medium": MEDIUM_MAX_SALES}
+CAPITAL_CEILINGS = {
+    "micro": MICRO_MAX_CAPITAL,
+    "small": SMALL_MAX_CAPITAL,
+    "medium": MEDIUM_MAX_CAPITAL,
+}
+# A PKP must collect VAT, which it only is above Rp4,8 miliar turnover (PP 55/2022): at least small.
+PKP_FLOOR = "small"
+DECLARATION_BASES = ("sales", "capital")
+DECLARATION_SOURCES = ("oss_nib", "spt", "other")  # OSS/NIB data, the annual tax return, other
+DECLARATION_STATUSES = ("pending", "approved", "rejected")
+FLAG_KINDS = ("platform_sales", "large")
+CLASS_BASES = ("declaration", "override", "default")
+# Platform sales of a shop younger than a year are annualised over at least this many days, so a
+# single busy first week does not extrapolate into a flag.
+MIN_ANNUALISE_DAYS = 30
+DAYS_PER_YEAR = 365
+
+
+def _class_under(amount: int, ceilings: dict[str, int]) -> str:
+    for cls in CLASS_ORDER[:-1]:
+        if amount <= ceilings[cls]:
+            return cls
+    return "large"
 
 
 def class_for_sales(amount: int) -> str:
-    """The UMK class for a year's sales. Sales above the medium ceiling stay `medium`: the
-    marketplace only knows the three classes its vendors may have (PP 7/2021 calls them large,
-    and large businesses are not eligible sellers), so the admin reviews such a shop by hand."""
-    if amount <= MICRO_MAX_SALES:
-        return "micro"
-    if amount <= SMALL_MAX_SALES:
-        return "small"
-    return "medium"
+    """The class for a year's sales: micro ≤ Rp2 miliar < small ≤ Rp15 miliar < medium
+    ≤ Rp50 miliar < large."""
+    return _class_under(amount, SALES_CEILINGS)
+
+
+def class_for_capital(amount: int) -> str:
+    """The class for a new business's capital (without land and buildings): micro ≤ Rp1 miliar
+    < small ≤ Rp5 miliar < medium ≤ Rp10 miliar < large."""
+    return _class_under(amount, CAPITAL_CEILINGS)
+
+
+def at_least(cls: str, floor: str) -> str:
+    """The higher of two classes."""
+    return max(cls, floor, key=CLASS_ORDER.index)
+
+
+def default_class(pkp: bool) -> str:
+    """The class of a shop that has declared nothing yet: micro, or small for a PKP."""
+    return PKP_FLOOR if pkp else "micro"
+
+
+def class_for_declaration(basis: str, amount: int, pkp: bool) -> str:
+    """The class a reviewed declaration gives: by sales or by capital, never below the PKP floor."""
+    if basis not in DECLARATION_BASES:
+        raise ValueError(basis)
+    cls = class_for_sales(amount) if basis == "sales" else class_for_capital(amount)
+    return at_least(cls, default_class(pkp))
+
+
+def needs_city_review(cls: str) -> bool:
+    """A `large` business is not UMK: the city reviews whether it belongs on the marketplace."""
+    return cls == "large"
 
 
 def moved_up(old: str, new: str) -> bool:
     """True when `new` is a higher class than `old` ("naik kelas")."""
     return CLASS_ORDER.index(new) > CLASS_ORDER.index(old)
+
+
+def class_basis(override: str | None, declaration_id: int | None) -> str:
+    """Where the class in force comes from: the admin's override, an approved declaration, or
+    the default (micro, small for a PKP)."""
+    if override:
+        return "override"
+    if declaration_id is not None:
+        return "declaration"
+    return "default"
+
+
+def annualise(sales: int, days: int) -> int:
+    """Platform sales over `days` (at most a year) scaled to a year, rounded down; a window
+    shorter than MIN_ANNUALISE_DAYS counts as that many days."""
+    window = min(max(days, MIN_ANNUALISE_DAYS), DAYS_PER_YEAR)
+    return sales * DAYS_PER_YEAR // window
+
+
+def sales_exceed_class(cls: str, annual_sales: int) -> bool:
+    """Platform sales alone (a year's, annualised) above what the declared class allows: a flag
+    for the city to look at, never a reason to change the class. `large` has no ceiling."""
+    ceiling = SALES_CEILINGS.get(cls)
+    return ceiling is not None and annual_sales > ceiling
+
+
+def can_decide_declaration(status: str) -> bool:
+    """Only a pending declaration is approved or rejected, once."""
+    return status == "pending"
 
 
 # ---------------------------------------------------------------- stock
@@ -63,6 +147,20 @@ def sniff_image_type(head: bytes) -> str | None:
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     return None
+
+
+# Evidence of a business-class declaration: a scan or photo of the NIB/OSS page or the SPT.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+DOCUMENT_EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+DOCUMENT_MIMETYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def sniff_document_type(head: bytes) -> str | None:
+    """The real type of an evidence document from its first bytes: pdf, jpeg, png or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    kind = sniff_image_type(head)
+    return kind if kind in DOCUMENT_EXTENSIONS else None
 
 
 # ---------------------------------------------------------------- CSV import

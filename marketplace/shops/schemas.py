@@ -17,10 +17,12 @@ from marshmallow import (
 )
 
 from marketplace.api import REQUIRED, PageQuery, StrippedSchema, UtcDateTime, text_field
+from marketplace.money import RUPIAH_FORMAT_MESSAGE, parse_rupiah
 from marketplace.shops import rules
 from marketplace.shops.flag_reviews import flag_states
 from marketplace.shops.models import UMK_CLASSES, VENDOR_STATUSES, VENDOR_TYPES
 from marketplace.shops.rules import ADJUSTMENT_KINDS, is_low_stock
+from marketplace.timeutil import now_utc, year_of
 
 _NOT_BLANK = validate.Length(min=1)
 
@@ -57,6 +59,9 @@ class ShopSchema(Schema):
     address = fields.String()
     made_in_city = fields.Boolean()
     umk_class = fields.Function(lambda v: v.effective_umk_class)
+    umk_class_basis = fields.String()
+    umk_class_declaration_id = fields.Integer(allow_none=True)
+    class_review_flag = fields.Boolean()
     description = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     bank_name = fields.String(allow_none=True)
@@ -269,17 +274,146 @@ class ShopSalesReportSchema(Schema):
     totals = fields.Nested(ShopSalesTotalsSchema)
 
 
+class BusinessClassFlagSchema(Schema):
+    """Something about a shop's class for the city to look at (platform sales above the class,
+    or a large business)."""
+
+    id = fields.Integer()
+    vendor_id = fields.Integer()
+    vendor_name = fields.Function(lambda f: f.vendor.name)
+    kind = fields.String()
+    umk_class = fields.String()
+    amount = fields.Integer()
+    ceiling = fields.Integer(allow_none=True)
+    declaration_id = fields.Integer(allow_none=True)
+    created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
+    resolution = fields.String(allow_none=True)
+
+
 class BusinessClassSchema(Schema):
     vendor_id = fields.Integer()
-    rolling_12m_sales = fields.Integer()
     umk_class = fields.String()
-    derived_class = fields.String()
+    basis = fields.String()
+    declaration_id = fields.Integer(allow_none=True)
     override = fields.String(allow_none=True)
+    pkp = fields.Boolean()
+    pending_declaration_id = fields.Integer(allow_none=True)
+    class_review_flag = fields.Boolean()
+    flags = fields.List(fields.Nested(BusinessClassFlagSchema))
+    rolling_12m_sales = fields.Integer()
+    annualised_platform_sales = fields.Integer()
 
 
 class BusinessClassOverrideSchema(Schema):
     umk_class = fields.String(required=True, allow_none=True, validate=validate.OneOf(UMK_CLASSES))
     reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class Rupiah(fields.Integer):
+    """Whole rupiah as a JSON integer or as typed in a form (`2000000000`, `2.000.000.000`,
+    `Rp 2.000.000.000`; money.parse_rupiah)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            try:
+                return parse_rupiah(value)
+            except ValueError:
+                raise ValidationError(str(_l(RUPIAH_FORMAT_MESSAGE))) from None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(str(_l(RUPIAH_FORMAT_MESSAGE)))
+        return value
+
+
+MAX_DECLARED_RUPIAH = 10**15  # Rp1 kuadriliun: far above any business, inside BIGINT
+
+
+class DeclarationCreateSchema(Schema):
+    """A shop's declaration: annual sales (or capital for a new business), the year it refers
+    to and where the figure comes from; the document travels beside it in the multipart body."""
+
+    basis = fields.String(
+        required=True, validate=validate.OneOf(rules.DECLARATION_BASES), error_messages=REQUIRED
+    )
+    amount = Rupiah(
+        required=True,
+        validate=validate.Range(min=0, max=MAX_DECLARED_RUPIAH),
+        error_messages=REQUIRED,
+    )
+    year = fields.Integer(required=True, error_messages=REQUIRED)
+    source = fields.String(
+        required=True, validate=validate.OneOf(rules.DECLARATION_SOURCES), error_messages=REQUIRED
+    )
+    note = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+    @validates("year")
+    def _year(self, value, **_kw):
+        this_year = year_of(now_utc())
+        if not 2000 <= value <= this_year:
+            raise ValidationError(str(_l("Tahun antara 2000 dan %(y)s.", y=this_year)))
+
+
+class DeclarationSchema(Schema):
+    """A declaration as its shop sees it."""
+
+    id = fields.Integer()
+    vendor_id = fields.Integer()
+    basis = fields.String()
+    amount = fields.Integer()
+    year = fields.Integer()
+    source = fields.String()
+    note = fields.String(allow_none=True)
+    document_name = fields.String()
+    document_type = fields.String()
+    document_url = fields.Function(
+        lambda d: url_for("vendor.declaration_document_page", declaration_id=d.id)
+    )
+    status = fields.String()
+    decided_class = fields.String(allow_none=True)
+    review_reason = fields.String(allow_none=True)
+    reviewed_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+
+
+class DeclarationAdminSchema(DeclarationSchema):
+    """A declaration in the city's review queue: with its shop and the class approval would give."""
+
+    vendor_name = fields.Function(lambda d: d.vendor.name)
+    pkp = fields.Function(lambda d: d.vendor.pkp)
+    current_class = fields.Function(lambda d: d.vendor.effective_umk_class)
+    proposed_class = fields.Function(
+        lambda d: rules.class_for_declaration(d.basis, d.amount, d.vendor.pkp)
+    )
+
+
+class DeclarationListQuery(PageQuery):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(
+        load_default="pending", validate=validate.OneOf((*rules.DECLARATION_STATUSES, "all"))
+    )
+
+
+class FlagListQuery(PageQuery):
+    class Meta:
+        unknown = EXCLUDE
+
+    open = fields.Boolean(load_default=True)
+
+
+class ApproveDeclarationSchema(Schema):
+    reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class ReasonSchema(Schema):
+    """A decision that must say why (rejecting a declaration, closing a flag)."""
+
+    reason = Trimmed(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(min=3, max=1000, error=_l("Tulis alasannya (minimal 3 huruf).")),
+    )
 
 
 # ---------------------------------------------------------------- shop applications (admin review)
@@ -381,6 +515,9 @@ class VendorSchema(Schema):
     address = fields.String()
     made_in_city = fields.Boolean()
     umk_class = fields.String(attribute="effective_umk_class")
+    umk_class_basis = fields.String()
+    umk_class_declaration_id = fields.Integer(allow_none=True)
+    class_review_flag = fields.Boolean()
     status_reason = fields.String(allow_none=True)
     owner_id = fields.Integer()
     created_at = UtcDateTime()

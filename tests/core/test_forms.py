@@ -25,6 +25,10 @@ def test_the_csrf_token_and_next_never_reach_the_schema(app):
     assert load_form(ShopForm(), posted) == {"name": "Warung", "stock": 0}
 
 
+def test_a_part_without_a_readable_name_is_dropped(app):
+    assert form_values({None: "1", "name": "Warung"}) == {"name": "Warung"}
+
+
 def test_blank_fields_count_as_not_sent_when_asked(app):
     assert form_values({"name": "Warung", "stock": ""}, drop_blank=True) == {"name": "Warung"}
 

@@ -10,7 +10,7 @@ from marketplace.finance import rules
 
 def test_umk_is_micro_and_small_and_classes_rank_micro_small_medium():
     assert rules.UMK_CLASSES == ("micro", "small")
-    assert rules.CLASS_RANK == {"micro": 0, "small": 1, "medium": 2}
+    assert rules.CLASS_RANK == {"micro": 0, "small": 1, "medium": 2, "large": 3}
 
 
 def test_regulatory_thresholds():

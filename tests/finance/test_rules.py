@@ -60,6 +60,8 @@ def test_near_cap_threshold_is_eighty_percent_of_the_cap():
         ("micro", "medium", True),
         ("small", "micro", False),
         ("small", "small", False),
+        ("medium", "large", True),
+        ("large", "medium", False),
         (None, "small", False),
     ],
 )

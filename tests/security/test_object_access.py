@@ -100,6 +100,31 @@ COVERED_ELSEWHERE = {
         "tests/shops/test_flag_review_pages.py",
         "test_only_admins_decide_claims_from_the_pages",
     ),
+    ("GET", "/api/v1/admin/business-class/declarations/<int:declaration_id>"): ACCESS_MATRIX,
+    ("POST", "/api/v1/admin/business-class/declarations/<int:declaration_id>/approve"): (
+        ACCESS_MATRIX
+    ),
+    ("POST", "/api/v1/admin/business-class/declarations/<int:declaration_id>/reject"): (
+        ACCESS_MATRIX
+    ),
+    ("POST", "/api/v1/admin/business-class/flags/<int:flag_id>/resolve"): ACCESS_MATRIX,
+    # a declaration's evidence: its shop and admins only, another shop 404
+    ("GET", "/business-class/declarations/<int:declaration_id>/document"): (
+        "tests/shops/test_business_class_api.py",
+        "test_shops_see_only_their_own_declarations_and_documents",
+    ),
+    ("POST", "/admin/business-class/declarations/<int:declaration_id>/approve"): (
+        "tests/shops/test_business_class_pages.py",
+        "test_shopkeepers_cannot_open_the_review_queue_or_decide",
+    ),
+    ("POST", "/admin/business-class/declarations/<int:declaration_id>/reject"): (
+        "tests/shops/test_business_class_pages.py",
+        "test_shopkeepers_cannot_open_the_review_queue_or_decide",
+    ),
+    ("POST", "/admin/business-class/flags/<int:flag_id>/resolve"): (
+        "tests/shops/test_business_class_pages.py",
+        "test_shopkeepers_cannot_open_the_review_queue_or_decide",
+    ),
     ("PUT", "/api/v1/admin/caps/<period>"): ACCESS_MATRIX,
     ("PATCH", "/api/v1/admin/categories/<slug>"): ACCESS_MATRIX,
     ("POST", "/api/v1/orders/<int:order_id>/refunds"): ACCESS_MATRIX,

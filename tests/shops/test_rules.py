@@ -16,7 +16,7 @@ from marketplace.shops import rules
         (15_000_000_000, "small"),
         (15_000_000_001, "medium"),
         (50_000_000_000, "medium"),
-        (50_000_000_001, "medium"),
+        (50_000_000_001, "large"),
     ],
 )
 def test_business_class_follows_pp_7_2021_thresholds_at_exact_boundaries(amount, expected):

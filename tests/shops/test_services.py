@@ -18,7 +18,7 @@ from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
 from marketplace.shops import business_class, imports, products, profile, reports
 from marketplace.shops.errors import InsufficientStock
-from marketplace.shops.models import StockMovement
+from marketplace.shops.models import BusinessClassFlag, StockMovement
 from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, year_of
 from tests.factories import make_paid_order, make_product, make_user, token_for
 
@@ -184,36 +184,55 @@ def add_sale(order, amount: int, when: datetime) -> None:
     db.session.flush()
 
 
-def test_crossing_rp2_miliar_in_12_months_moves_the_shop_up_and_is_audited(shop, product):
+def test_crossing_rp2_miliar_in_12_months_raises_a_flag_and_never_changes_the_class(shop, product):
     order = make_paid_order(items=[(product, 1)])
+    shop.created_at = naive_utc(now_utc() - timedelta(days=800))
     add_sale(order, 1_999_000_000, now_utc() - timedelta(days=30))
     add_sale(order, 5_000_000_000, now_utc() - timedelta(days=400))  # outside the 12 months
-    assert business_class.refresh_umk_class(shop) is False
+    assert business_class.check_platform_sales(shop) is False
     add_sale(order, 1_000_000, now_utc() - timedelta(days=1))
-    assert business_class.refresh_umk_class(shop) is True
+    assert business_class.check_platform_sales(shop) is True
+    assert business_class.check_platform_sales(shop) is False  # one open flag, refreshed
     db.session.commit()
-    assert shop.umk_class == "small"
-    audit = db.session.scalars(
-        select(AuditLog).where(AuditLog.action == "vendor.class_changed")
-    ).one()
-    assert audit.actor_id is None and audit.target_id == str(shop.id)
-    assert audit.before == {"umk_class": "micro"} and audit.after == {"umk_class": "small"}
+    assert shop.umk_class == "micro" and shop.effective_umk_class == "micro"
+    flag = db.session.scalars(select(BusinessClassFlag)).one()
+    assert (flag.kind, flag.umk_class, flag.amount, flag.ceiling) == (
+        "platform_sales",
+        "micro",
+        2_000_000_000 + 12_000,
+        2_000_000_000,
+    )
+    assert shop.class_review_flag is True
+    assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
 
 
-def test_refreshing_an_unchanged_class_writes_no_audit(shop):
+def test_a_young_shops_platform_sales_are_annualised_for_the_cross_check(shop, product):
+    order = make_paid_order(items=[(product, 1)])
+    shop.created_at = naive_utc(now_utc() - timedelta(days=73, hours=1))
+    add_sale(order, 400_000_000 - 12_000, now_utc() - timedelta(days=1))
+    assert business_class.annualised_platform_sales(shop) == 2_000_000_000
+    assert business_class.check_platform_sales(shop) is False
+    add_sale(order, 1, now_utc() - timedelta(days=1))
+    assert business_class.check_platform_sales(shop) is True
+
+
+def test_refreshing_without_sales_raises_nothing_and_writes_no_audit(shop):
     assert business_class.refresh_business_classes() == 0
     assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
 
 
-def test_an_admin_override_wins_over_the_derived_class_and_is_audited(shop):
+def test_an_admin_override_wins_over_the_class_and_is_audited(shop):
     admin = make_user("admin")
     info = business_class.override_business_class(admin, shop.id, "medium", "verifikasi laporan")
-    assert info["umk_class"] == "medium" and info["derived_class"] == "micro"
+    assert info["umk_class"] == "medium" and info["basis"] == "override"
     assert info["override"] == "medium"
     cleared = business_class.override_business_class(admin, shop.id, None)
     assert cleared["umk_class"] == "micro" and cleared["override"] is None
-    actions = db.session.scalars(select(AuditLog.action)).all()
-    assert actions == ["vendor.class_override", "vendor.class_override"]
+    assert cleared["basis"] == "default"
+    logs = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    assert [a.action for a in logs] == ["vendor.class_override", "vendor.class_override"]
+    assert logs[0].before["umk_class"] == "micro" and logs[0].after["umk_class"] == "medium"
+    assert logs[0].reason == "verifikasi laporan"
 
 
 def test_sales_report_groups_by_wib_day_net_of_refunds(owner, shop, product):

@@ -19,6 +19,8 @@ from marketplace.shops import rules
         ("small", "micro", False),
         ("medium", "medium", False),
         ("medium", "micro", False),
+        ("medium", "large", True),
+        ("large", "medium", False),
     ],
 )
 def test_moving_up_means_a_strictly_higher_class(old, new, up):
@@ -35,7 +37,7 @@ def test_an_increase_is_a_restock_and_anything_else_a_correction(delta, kind):
 
 def test_the_kinds_and_thresholds_of_pp_7_2021():
     assert rules.ADJUSTMENT_KINDS == ("restock", "correction")
-    assert rules.CLASS_ORDER == ("micro", "small", "medium")
+    assert rules.CLASS_ORDER == ("micro", "small", "medium", "large")
     assert (rules.MICRO_MAX_SALES, rules.SMALL_MAX_SALES, rules.MEDIUM_MAX_SALES) == (
         2_000_000_000,
         15_000_000_000,
