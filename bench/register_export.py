@@ -3,8 +3,9 @@
 Seeds a fresh database with the rows the line-level transaction register joins — civil servants
 (NIP, OPD) and public buyers, 60 OPDs, 200 shops (NIB, NPWP) with a product each, checkouts,
 paid orders, order lines, one succeeded payment per checkout, spending records over the three
-channels and ~3% partial refunds (a negative row with its refund) — ROWS register rows in 2026
-(the large set) and ROWS/10 in 2025 (the small set), then measures with tracemalloc the peak
+channels and ~3% partial refunds (a negative row with its refund, every other one naming its
+line in refund_lines) — ROWS register rows in 2026 (the large set) and ROWS/10 in 2025 (the small
+set), then measures with tracemalloc the peak
 Python memory of consuming, chunk by chunk and discarding each, the API's downloads:
 
 - csv small:     `csv_chunks(REGISTER_COLUMNS, register_rows(register_query(year=2025)))`
@@ -93,7 +94,7 @@ def seed(db, asn: int, sizes: dict[int, int], rng: random.Random) -> dict[int, d
     from marketplace.catalog.models import Category, Product
     from marketplace.ledger.models import SpendingRecord
     from marketplace.ordering.models import Checkout, Order, OrderLine
-    from marketplace.payments.models import Payment, Refund
+    from marketplace.payments.models import Payment, Refund, RefundLine
     from marketplace.shops.models import Vendor
     from marketplace.timeutil import period_of, year_bounds
 
@@ -204,6 +205,7 @@ def seed(db, asn: int, sizes: dict[int, int], rng: random.Random) -> dict[int, d
         start, end = year_bounds(year)
         span = int((end - start).total_seconds())
         checkouts, orders, lines, payments, refunds, spending = [], [], [], [], [], []
+        refund_lines = []
         total_amount = made = 0
         while made < size:
             order_id += 1
@@ -270,7 +272,17 @@ def seed(db, asn: int, sizes: dict[int, int], rng: random.Random) -> dict[int, d
                 room = made < size
                 if room and rng.random() < 0.03:  # a partial refund, a day later, same year
                     refund_id += 1
-                    back = line_total // 2
+                    back = price if qty > 1 else line_total // 2
+                    if refund_id % 2:  # it names its line (every other one: an older refund)
+                        refund_lines.append(
+                            {
+                                "refund_id": refund_id,
+                                "order_line_id": line_id,
+                                "quantity": 1 if qty > 1 else None,
+                                "amount": back,
+                                "vat": vat * back // line_total,
+                            }
+                        )
                     refunded += back
                     when = min(at + timedelta(days=1), end - timedelta(seconds=1))
                     refunds.append(
@@ -347,6 +359,7 @@ def seed(db, asn: int, sizes: dict[int, int], rng: random.Random) -> dict[int, d
             (OrderLine, lines),
             (Payment, payments),
             (Refund, refunds),
+            (RefundLine, refund_lines),
             (SpendingRecord, spending),
         ):
             bulk(model, rows)

@@ -1265,6 +1265,12 @@ def seed_demo_purchases() -> int:
     vendor_ids = sorted(by_vendor)
     if len(vendor_ids) < 2 or finance is None:
         return 0
+    local_of = {
+        vendor_id: [p for p in products if p.is_local_product and p.vendor.made_in_city]
+        for vendor_id, products in by_vendor.items()
+    }
+    local_of = {vendor_id: products for vendor_id, products in local_of.items() if products}
+    local_vendor_ids = sorted(local_of) if len(local_of) >= 2 else []
     created = 0
     for email, n, goal in DEMO_PURCHASES:
         buyer = db.session.scalar(select(User).where(User.email == email))
@@ -1275,9 +1281,14 @@ def seed_demo_purchases() -> int:
             )
         ):
             continue
-        # two shops per buyer, rotating, so orders spread over the shops
-        for vendor_id in (vendor_ids[n % len(vendor_ids)], vendor_ids[(n + 1) % len(vendor_ids)]):
-            products = by_vendor[vendor_id]
+        # two shops per buyer, rotating, so orders spread over the shops; civil servants buy the
+        # reviewed local products of local shops, which is what their mandate counts
+        shops = (
+            local_vendor_ids if buyer.role == "civil_servant" and local_vendor_ids else vendor_ids
+        )
+        for vendor_id in (shops[n % len(shops)], shops[(n + 1) % len(shops)]):
+            products = local_of.get(vendor_id) if buyer.role == "civil_servant" else None
+            products = products or by_vendor[vendor_id]
             add_to_cart(buyer, products[n % len(products)].id, 1 + n % 3)
         checkout = place_checkout(buyer, key, {"fulfilment": "pickup", "payment_method": "sandbox"})
         payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))

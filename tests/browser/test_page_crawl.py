@@ -70,12 +70,17 @@ ACCESS: dict[str, set[str]] = {
     "/shop/pick-list": {VENDOR},
     "/shop/sales": {VENDOR},
     "/shop/payouts": {VENDOR},
+    "/shop/business-class": {VENDOR},
+    "/business-class/declarations/<int:declaration_id>/document": {VENDOR, ADMIN},
     "/finance": MONEY,
     "/finance/audit": MONEY,
     "/finance/compliance": MONEY,
     "/finance/ledger": MONEY,
     "/finance/watch": MONEY,
     "/finance/targets/<int:year>": MONEY,
+    "/finance/budgets/<int:year>": MONEY,
+    "/finance/periods": MONEY,
+    "/finance/periods/<period>": MONEY,
     "/finance/payouts": MONEY,
     "/finance/payouts/runs/<int:run_id>": MONEY,
     "/finance/payouts/runs/<int:run_id>/bank-file": {FINANCE},
@@ -92,6 +97,7 @@ ACCESS: dict[str, set[str]] = {
     "/admin/civil-servants/import": {ADMIN},
     "/admin/mandate-rules": {ADMIN},
     "/admin/product-flags": {ADMIN},
+    "/admin/business-class": {ADMIN},
     "/admin/vendors": {ADMIN},
     "/admin/vendors/<int:vendor_id>": {ADMIN},
     "/admin/vendors/<int:vendor_id>/class": {ADMIN},
@@ -101,6 +107,7 @@ ACCESS: dict[str, set[str]] = {
 OPEN_TO_SIGNED_IN = {"/login", "/register", "/password/forgot", "/shop/apply"}
 DOWNLOADS = {
     "/finance/payouts/runs/<int:run_id>/bank-file",
+    "/business-class/declarations/<int:declaration_id>/document",
     "/refunds/<int:refund_id>/nota-retur.pdf",
 }
 
@@ -269,6 +276,28 @@ def _build_world(app) -> dict:
 
     claim_flags(shop.owner, products[-1], {"is_pdn": True, "tkdn_bps": 4356, "vat_exempt": True})
     db.session.commit()
+    # a business-class declaration with its evidence, waiting for the city
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.shops.business_class import submit_declaration
+
+    declaration = submit_declaration(
+        shop.owner,
+        {
+            "basis": "sales",
+            "amount": 1_500_000_000,
+            "year": int(current_period()[:4]) - 1,
+            "source": "spt",
+        },
+        FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="spt.pdf"),
+    )
+    # last month closed by finance, so its snapshot page has something to show
+    from marketplace.finance.closing import close_period
+    from marketplace.timeutil import previous_period
+
+    closed_month = close_period(finance, previous_period(current_period())).period
 
     def buyer_ids(buyer: User) -> dict[str, list[int]]:
         orders = db.session.scalars(
@@ -305,6 +334,7 @@ def _build_world(app) -> dict:
         "year": [int(current_period()[:4])],
         "order_id": finance_orders,
         "refund_id": [credit_note.id],
+        "period": [closed_month],
     }
     world = {
         ANON: {"email": None, "ids": {**public, "token": [reset]}},
@@ -319,6 +349,7 @@ def _build_world(app) -> dict:
                 "product_id": shop_products,
                 "vendor_id": [shop.id],
                 "order_id": sorted(shop_orders.values()),
+                "declaration_id": [declaration.id],
             },
         },
         FINANCE: {"email": finance.email, "ids": {**public, **money}},
@@ -327,6 +358,7 @@ def _build_world(app) -> dict:
             "ids": {
                 **public,
                 **money,
+                "declaration_id": [declaration.id],
                 **{  # a pending, verified and suspended shop
                     rule: sorted(set(by_status.values()))
                     for rule in (
