@@ -58,7 +58,7 @@ def share_bps(part: int, total: int) -> int | None:
 def meets_umk_floor(umk: int, budget: int) -> bool | None:
     """Whether UMK spending is at least 40% of the goods-and-services budget (PP 7/2021 art. 35,
     Perpres 12/2021 art. 65); None when no budget was entered."""
-    if not budget or budget <= 0:
+    if budget <= 0:
         return None
     return umk * 10_000 >= budget * UMK_SHARE_FLOOR_BPS
 
@@ -66,12 +66,12 @@ def meets_umk_floor(umk: int, budget: int) -> bool | None:
 def vat_share(amount: int, line_total: int, line_vat: int) -> int:
     """The VAT inside `amount` of an order line of `line_total` carrying `line_vat`: all of it
     for the whole line, the same proportion (half-up, sign kept) for a refund share."""
-    if line_total <= 0:
+    if line_total <= 0 or amount == 0:
         return 0
     if amount == line_total:
         return line_vat
     share = round_half_up(Decimal(abs(amount)) * Decimal(line_vat) / Decimal(line_total))
-    return share if amount >= 0 else -share
+    return -share if amount < 0 else share
 
 
 def bps_percent(bps: int | None) -> str | None:

@@ -49,3 +49,8 @@ def test_reads_whole_rupiah_as_people_type_them(text, amount):
 def test_refuses_sen_shorthand_negative_and_empty_text(text):
     with pytest.raises(ValueError):
         parse_rupiah(text)
+
+
+def test_a_refusal_names_what_was_typed():
+    with pytest.raises(ValueError, match="12,5rb"):
+        parse_rupiah("12,5rb")
