@@ -20,6 +20,12 @@ def main() -> None:
             gunicorn,
             "--workers",
             workers,
+            # Threads keep each worker's heartbeat going while one thread streams a long download
+            # (a year's transaction register): a sync worker would be killed after 30 s.
+            "--worker-class",
+            "gthread",
+            "--threads",
+            os.environ.get("THREADS", "4"),
             "--bind",
             f"{host}:{port}",
             "--access-logfile",
