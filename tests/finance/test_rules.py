@@ -179,6 +179,7 @@ def test_the_vat_of_a_refund_share_is_the_lines_vat_in_proportion():
     assert rules.vat_share(-5, 10, 0) == 0
     assert rules.vat_share(-1, 1, 1) == -1  # a one-rupiah line refunded in full
     assert rules.vat_share(0, 10, 1) == 0
+    assert rules.vat_share(1, 3, 2) == 1  # 0.67 → 1: one rupiah is a share too
 
 
 def test_tkdn_basis_points_are_written_as_a_plain_percentage():
