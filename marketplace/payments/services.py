@@ -144,7 +144,7 @@ def _stripe_payment(event: StripeEventBody, intent_id: Any, metadata: Any = None
     by_metadata = False
     if payment is None:
         pid = metadata.get("payment_id") if isinstance(metadata, dict) else None
-        if isinstance(pid, str) and pid.isdigit():
+        if isinstance(pid, str) and pid.isdigit() and len(pid) <= 18:  # fits a BIGINT
             payment = db.session.scalar(_locked(select(Payment).where(Payment.id == int(pid))))
             by_metadata = True
     if payment is None:
@@ -160,16 +160,17 @@ def _stripe_payment(event: StripeEventBody, intent_id: Any, metadata: Any = None
     return payment
 
 
-def _settles(payment: Payment, event: StripeEventBody, amount: Any, currency: Any) -> bool:
-    """Whether Stripe's amount and currency are exactly the payment's (IDR ×100 at Stripe);
-    a mismatch is refused and audited for finance."""
+def _settles(payment: Payment, event: StripeEventBody, amounts: tuple, currency: Any) -> bool:
+    """Whether every amount Stripe reports (asked, received) and its currency are exactly the
+    payment's (IDR ×100 at Stripe); a mismatch is refused and audited for finance."""
     from marketplace.stripe_client import CURRENCY, to_stripe_amount
 
-    why = settlement_mismatch(to_stripe_amount(payment.amount), CURRENCY, amount, currency)
-    if why is None:
-        return True
-    _refuse(payment, why, event, stripe_amount=amount, currency=currency)
-    return False
+    for amount in amounts:
+        why = settlement_mismatch(to_stripe_amount(payment.amount), CURRENCY, amount, currency)
+        if why is not None:
+            _refuse(payment, why, event, stripe_amount=amount, currency=currency)
+            return False
+    return True
 
 
 def _on_intent_succeeded(event: StripeEventBody) -> Effects:
@@ -178,9 +179,8 @@ def _on_intent_succeeded(event: StripeEventBody) -> Effects:
     if payment is None:
         return Effects()
     received = obj.get("amount_received")
-    if not _settles(
-        payment, event, obj["amount"] if received is None else received, obj["currency"]
-    ):
+    amounts = (obj["amount"],) if received is None else (obj["amount"], received)
+    if not _settles(payment, event, amounts, obj["currency"]):
         return Effects()
     # A payment we canceled (its orders expired) stays open at Stripe: if the buyer still
     # completes it the money did arrive, so book it and send it back (ordering voids it) too.
@@ -210,7 +210,7 @@ def _on_intent_processing(event: StripeEventBody) -> Effects:
 def _on_charge_refunded(event: StripeEventBody) -> Effects:
     obj = event.object
     payment = _stripe_payment(event, obj.get("payment_intent"))
-    if payment is None or not _settles(payment, event, obj["amount"], obj["currency"]):
+    if payment is None or not _settles(payment, event, (obj["amount"],), obj["currency"]):
         return Effects()
     refunded = obj["amount_refunded"]
     if refunded % 100 or refunded < 0:  # sen, or nonsense: not an amount we can book

@@ -16,10 +16,15 @@ from marketplace.errors import BadRequest
 
 ID_MAX = 100  # the stripe_events columns (id, type, account) are String(100)
 
-STRING, INTEGER, OBJECT = "string", "integer", "object"
-_A = {STRING: "a string", INTEGER: "an integer", OBJECT: "an object"}
+STRING, INTEGER, OBJECT, ID = "string", "integer", "object", "id"
+_A = {
+    STRING: "a string",
+    INTEGER: "an integer",
+    OBJECT: "an object",
+    ID: f"a string of 1 to {ID_MAX} characters",
+}
 _INTENT = {
-    "id": (STRING, True),
+    "id": (ID, True),
     "amount": (INTEGER, False),
     "amount_received": (INTEGER, False),
     "currency": (STRING, False),
@@ -37,7 +42,7 @@ OBJECT_FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
     "payment_intent.payment_failed": _INTENT,
     "payment_intent.processing": _INTENT,
     "charge.refunded": {
-        "payment_intent": (STRING, False),
+        "payment_intent": (ID, False),
         "amount": (INTEGER, True),
         "amount_refunded": (INTEGER, True),
         "currency": (STRING, True),
@@ -59,6 +64,8 @@ class StripeEventBody:
 
 
 def _is(kind: str, value: Any) -> bool:
+    if kind == ID:
+        return _short_string(value)
     if kind == STRING:
         return isinstance(value, str)
     if kind == INTEGER:
@@ -85,10 +92,10 @@ def parse_stripe_event(payload: bytes) -> StripeEventBody:
     errors: dict[str, list[str]] = {}
     for name in ("id", "type"):
         if not _short_string(raw.get(name)):
-            errors[name] = [f"must be a string of 1 to {ID_MAX} characters"]
+            errors[name] = [f"must be {_A[ID]}"]
     account = raw.get("account")
     if account is not None and not _short_string(account):
-        errors["account"] = [f"must be null or a string of 1 to {ID_MAX} characters"]
+        errors["account"] = [f"must be null or {_A[ID]}"]
     data = raw.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
     if not isinstance(obj, dict):
