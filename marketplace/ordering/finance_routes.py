@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.accounts.duties import may_move_money
+from marketplace.accounts.duties import MONEY_MOVERS, may_move_money
 from marketplace.api import Page, endpoint, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.ledger import queries as ledger_queries
@@ -18,8 +18,7 @@ from marketplace.ordering.schemas import BalancesSchema, RefundBody, RefundSchem
 from marketplace.pages import page_arg
 from marketplace.payments.queries import payment_for_order
 
-FINANCE = ("finance", "admin")  # may read orders and their money
-MONEY_MOVERS = ("finance",)  # may refund: admins approve shops, so they never move money
+FINANCE = ("finance", "admin")  # may read orders and their money; only MONEY_MOVERS refund
 
 
 # ================================================================= API
