@@ -295,7 +295,7 @@ def test_only_finance_refunds_lines(api, status_code_for):
 
 # ----------------------------------------------------------------- separation of duties
 @pytest.mark.parametrize("role", ["admin", "vendor", "civil_servant", "public"])
-def test_only_finance_may_refund_even_when_the_service_is_called_directly(role):
+def test_only_finance_may_refund_even_when_the_service_is_called_directly(app, role):
     """refund_order itself refuses: an admin approves shops, so may not also send money."""
     from marketplace.audit.models import AuditLog
     from marketplace.errors import Forbidden
