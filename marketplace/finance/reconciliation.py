@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from marketplace.accounts.duties import require_money_mover
 from marketplace.accounts.models import User
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
@@ -599,7 +600,9 @@ def reconcile_csv(
     from_: date | None = None,
     to: date | None = None,
 ) -> Reconciliation:
-    """Reconcile an uploaded Stripe balance-transactions CSV; 422 if it is not one."""
+    """Reconcile an uploaded Stripe balance-transactions CSV; 422 if it is not one, 403 for anyone
+    but finance (it posts provider fees to the ledger)."""
+    require_money_mover(actor)
     if not content or not content.strip():
         raise ValidationFailed(
             "Pilih berkas CSV ekspor Stripe.", details={"file": ["Wajib diisi."]}
@@ -620,8 +623,10 @@ def reconcile_csv(
 def reconcile_stripe(actor: User, from_: date, to: date) -> Reconciliation:
     """Fetch Stripe balance transactions for WIB days [from, to] and reconcile them.
 
-    Raises StripeNotConfigured (422) without a key and ProviderUnavailable (502) on Stripe errors.
+    Raises StripeNotConfigured (422) without a key, ProviderUnavailable (502) on Stripe errors,
+    Forbidden (403) for anyone but finance.
     """
+    require_money_mover(actor)
     start, end = _wib_start(from_), _wib_start(to + timedelta(days=1))
     rows, errors = fetch_stripe_rows(start, end)
     return _run(actor, "stripe", rows, errors, start, end)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from marketplace.accounts.duties import MONEY_MOVERS, may_move_money
 from marketplace.api import Page, endpoint, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.ledger import queries as ledger_queries
@@ -17,7 +18,7 @@ from marketplace.ordering.schemas import BalancesSchema, RefundBody, RefundSchem
 from marketplace.pages import page_arg
 from marketplace.payments.queries import payment_for_order
 
-FINANCE = ("finance", "admin")
+FINANCE = ("finance", "admin")  # may read orders and their money; only MONEY_MOVERS refund
 
 
 # ================================================================= API
@@ -26,7 +27,7 @@ FINANCE = ("finance", "admin")
     "/orders/<int:order_id>/refunds",
     "POST",
     summary="Refund an order (finance)",
-    roles=("finance", "admin"),
+    roles=MONEY_MOVERS,
     body=RefundBody,
     response=RefundSchema,
     status=201,
@@ -34,9 +35,10 @@ FINANCE = ("finance", "admin")
 )
 def create_refund(order_id, data):
     """Refund a paid order through its provider: `amount` for the whole order (spread pro rata)
-    or `lines` by quantity or amount; the total ≤ paid − refunded, else 422 and nothing changes."""
+    or `lines` by quantity or amount; the total ≤ paid − refunded, else 422 and nothing changes.
+    Finance only: 403 for admins (separation of duties)."""
     return refund_order(
-        require_role("finance", "admin"),
+        require_role(*MONEY_MOVERS),
         order_id,
         data.get("amount"),
         data["reason"],
@@ -77,7 +79,8 @@ def finance_orders():
 
 @bp.get("/finance/orders/<int:order_id>")
 def finance_order(order_id):
-    """One order for finance: lines, totals, VAT, timeline, refunds so far and the refund form."""
+    """One order for finance and admins: lines, totals, VAT, timeline, refunds so far, and the
+    refund form for finance only (admins read it)."""
     user = require_role(*FINANCE)
     order = queries.get_order(user, order_id)
     refunds = queries.list_refunds(user, order_id)
@@ -90,6 +93,7 @@ def finance_order(order_id):
         refunds=refunds,
         remaining=remaining,
         refundable=refundable,
+        can_refund=may_move_money(user),
         payment=payment_for_order(order),
     )
 
@@ -142,8 +146,8 @@ def _refund_form(form, order) -> tuple[int | None, list[dict] | None]:
 @bp.post("/finance/orders/<int:order_id>/refunds")
 def finance_refund(order_id):
     """Refund from the finance page: a whole-order amount (spread pro rata) or chosen lines by
-    quantity or amount; the total ≤ paid − refunded, with a reason."""
-    user = require_role(*FINANCE)
+    quantity or amount; the total ≤ paid − refunded, with a reason. Finance only (403 for admins)."""
+    user = require_role(*MONEY_MOVERS)
     order = queries.get_order(user, order_id)
     amount, lines = _refund_form(request.form, order)
     reason = (request.form.get("reason") or "").strip()

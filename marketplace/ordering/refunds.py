@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from marketplace import signals
+from marketplace.accounts.duties import require_money_mover
 from marketplace.accounts.models import User
 from marketplace.audit.models import record_audit
-from marketplace.errors import Forbidden, NotFound, ValidationFailed
+from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import (
     PLATFORM_COMMISSION,
@@ -188,10 +189,10 @@ def refund_order(
 
     422 (nothing changed) when `amount` is not positive or exceeds what is left (paid − refunded),
     or when a named line is not the order's, named twice, or asks more than is left of it; 409
-    not_refundable when the order's status allows no refund.
+    not_refundable when the order's status allows no refund; 403 for anyone but finance (an
+    admin approves shops, so may not also send money: separation of duties).
     """
-    if actor.role not in ("finance", "admin"):
-        raise Forbidden()
+    require_money_mover(actor)
     if (amount is None) == (lines is None):
         raise ValidationFailed(
             "Isi jumlah untuk seluruh pesanan atau pilih baris, salah satu saja.",

@@ -16,3 +16,16 @@ def payment_can_move(current: str, new: str) -> bool:
     if current in ("succeeded", "canceled"):
         return False
     return PAYMENT_RANK[new] >= PAYMENT_RANK[current]
+
+
+def settlement_mismatch(
+    expected_minor: int, expected_currency: str, amount_minor: object, currency: object
+) -> str | None:
+    """Why a provider's report of money received does not settle our payment, or None when it
+    does: the same currency (case aside) and exactly the amount we asked for, in the provider's
+    minor units. A payment is never settled for less, nor for more, nor in another currency."""
+    if not isinstance(currency, str) or currency.lower() != expected_currency.lower():
+        return "currency_mismatch"
+    if isinstance(amount_minor, bool) or amount_minor != expected_minor:
+        return "amount_mismatch"
+    return None

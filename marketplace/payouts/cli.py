@@ -20,6 +20,7 @@ from marketplace.payouts import rules
 @with_appcontext
 def payouts_run(adapter: str, as_of: str | None, actor_email: str | None) -> None:
     """Create one payout per vendor with a positive available balance (net of debt)."""
+    from marketplace.accounts.duties import may_move_money
     from marketplace.accounts.models import User
     from marketplace.extensions import db
     from marketplace.money import format_rupiah
@@ -28,7 +29,7 @@ def payouts_run(adapter: str, as_of: str | None, actor_email: str | None) -> Non
     actor = None
     if actor_email:
         actor = db.session.query(User).filter_by(email=actor_email.strip().lower()).one_or_none()
-        if actor is None or actor.role != "finance":
+        if not may_move_money(actor):  # an admin's email is refused too: separation of duties
             raise click.BadParameter("no finance user with that email", param_hint="--actor-email")
     try:
         cutoff = rules.parse_as_of(as_of) if as_of else None

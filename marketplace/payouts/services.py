@@ -19,6 +19,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from marketplace.accounts.duties import require_money_mover
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
 from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
@@ -145,7 +146,9 @@ def run_payouts(actor, *, as_of: datetime | None = None, adapter: str = "manual"
     """Finance: create one payout per vendor whose available balance, net of debt, is positive
     (only money that was available before `as_of`, when given). Manual payouts need the vendor's
     bank details (else the vendor is flagged and keeps the balance); Stripe payouts are sent at
-    once. 422 unknown adapter or Stripe not configured."""
+    once. 422 unknown adapter or Stripe not configured; 403 for anyone but finance (a scheduled
+    run with no actor is the system's)."""
+    require_money_mover(actor, system=True)
     if adapter not in rules.ADAPTERS:
         raise ValidationFailed(details={"adapter": [_("Pilih manual atau stripe.")]})
     if adapter == "stripe" and not stripe_enabled():
@@ -347,7 +350,9 @@ def _notify_vendor(payout: Payout, kind: str, title, body) -> None:
 
 def mark_payout_paid(actor, payout_id: int, bank_reference: str) -> Payout:
     """Finance confirms a manual payout was transferred: status paid with the bank's reference,
-    in-transit → cash. 409 invalid_transition for Stripe payouts or payouts not pending/exported."""
+    in-transit → cash. 409 invalid_transition for Stripe payouts or payouts not pending/exported;
+    403 for anyone but finance."""
+    require_money_mover(actor)
     payout = get_payout(payout_id, lock=True)
     if payout.adapter != "manual":
         raise InvalidTransition(
@@ -371,7 +376,9 @@ def mark_payout_paid(actor, payout_id: int, bank_reference: str) -> Payout:
 
 def cancel_payout(actor, payout_id: int, reason: str) -> Payout:
     """Finance cancels an unpaid payout (e.g. the bank returned it): the run's journal is
-    reversed, so the money is available again and any netted debt is restored. 409 when paid."""
+    reversed, so the money is available again and any netted debt is restored. 409 when paid;
+    403 for anyone but finance."""
+    require_money_mover(actor)
     payout = get_payout(payout_id, lock=True)
     before = {"status": payout.status}
     payout.transition_to("cancelled")
@@ -403,7 +410,9 @@ def cancel_payout(actor, payout_id: int, reason: str) -> Payout:
 
 def retry_payout(actor, payout_id: int) -> Payout:
     """Finance retries a failed (or interrupted) Stripe payout with its deterministic key.
-    409 invalid_transition for manual payouts or payouts that are not pending/failed."""
+    409 invalid_transition for manual payouts or payouts that are not pending/failed; 403 for
+    anyone but finance."""
+    require_money_mover(actor)
     payout = get_payout(payout_id)
     if not payout.can_retry:
         raise InvalidTransition(
@@ -465,7 +474,9 @@ def _attempt_transfer(actor, payout_id: int) -> Payout:
 
 def export_bank_file(actor, run_id: int) -> tuple[str, str, list[dict[str, Any]]]:
     """Finance downloads a manual run's bank transfer CSV (payouts still to execute); they become
-    `exported`. Returns (filename, csv, flagged vendors left out). 422 for a Stripe run."""
+    `exported`. Returns (filename, csv, flagged vendors left out). 422 for a Stripe run; 403 for
+    anyone but finance."""
+    require_money_mover(actor)
     run = get_run(run_id)
     adapter = get_adapter(run.adapter)
     payouts = [p for p in run.payouts if p.status in ("pending", "exported")]

@@ -3,7 +3,9 @@
 Anonymous callers get 401 and callers of another role 403 on every endpoint that declares its
 roles (taken from the API registry, so endpoints other areas add are covered too). For the
 accounts endpoints and the shop application endpoints (served by the shops area) the allowed roles
-are written out here and must get past the role check.
+are written out here and must get past the role check. So are the endpoints that move money:
+finance's alone, an admin gets 403 (separation of duties: admins approve shops, so they never
+also refund, pay out or reconcile).
 """
 
 import importlib
@@ -38,7 +40,17 @@ SHOP_APPLICATIONS = {
     ("POST", "/api/v1/admin/vendors/<int:vendor_id>/verify"): {"admin"},
     ("POST", "/api/v1/admin/vendors/<int:vendor_id>/suspend"): {"admin"},
 }
-WRITTEN_OUT = {**ACCOUNTS, **SHOP_APPLICATIONS}
+FINANCE_ONLY = {"finance"}
+MONEY_MOVING = {
+    ("POST", "/api/v1/orders/<int:order_id>/refunds"): FINANCE_ONLY,
+    ("POST", "/api/v1/finance/payout-runs"): FINANCE_ONLY,
+    ("GET", "/api/v1/finance/payout-runs/<int:run_id>/bank-file"): FINANCE_ONLY,
+    ("POST", "/api/v1/finance/payouts/<int:payout_id>/mark-paid"): FINANCE_ONLY,
+    ("POST", "/api/v1/finance/payouts/<int:payout_id>/cancel"): FINANCE_ONLY,
+    ("POST", "/api/v1/finance/payouts/<int:payout_id>/retry"): FINANCE_ONLY,
+    ("POST", "/api/v1/finance/reconciliations"): FINANCE_ONLY,
+}
+WRITTEN_OUT = {**ACCOUNTS, **SHOP_APPLICATIONS, **MONEY_MOVING}
 
 
 def _endpoints():
@@ -68,6 +80,15 @@ def _cases():
 def test_every_accounts_and_shop_application_endpoint_is_in_the_registry():
     registered = {(i["method"].upper(), i["rule"]) for i in _REGISTRY}
     assert set(WRITTEN_OUT) <= registered
+
+
+def test_only_finance_may_call_an_endpoint_that_moves_money():
+    declared = {
+        (i["method"].upper(), i["rule"]): set(i["roles"])
+        for i in _REGISTRY
+        if (i["method"].upper(), i["rule"]) in MONEY_MOVING
+    }
+    assert declared == MONEY_MOVING
 
 
 @pytest.mark.parametrize("method, rule, allowed, caller", list(_cases()))

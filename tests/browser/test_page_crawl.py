@@ -139,6 +139,13 @@ FILLED = {
     "/mandate",
 }
 
+# Admins read the finance pages but never move money (separation of duties): no form of theirs
+# posts a refund, a payout run or settlement, or a reconciliation, and no bank file is offered.
+MONEY_FORMS = re.compile(
+    r"^/finance/(orders/\d+/refunds|payouts/run|payouts/\d+/(mark-paid|cancel|retry)"
+    r"|reconciliations)$"
+)
+MONEY_LINKS = re.compile(r"/bank-file$")
 LEAKS = re.compile(r"Traceback|jinja2|Undefined|RpNone|Rp-|\bNone\b|\bnan\b|\{\{|\{%")
 
 FIXTURE = (
@@ -428,6 +435,18 @@ def _problems(page, url: str, status: int, lang: str = "id") -> list[str]:
     return found
 
 
+def _money_actions(page) -> list[str]:
+    """Forms that would move money, and bank-file links, on the page."""
+    forms, links = page.evaluate("""() => [
+        [...document.querySelectorAll('form')]
+          .filter(f => (f.getAttribute('method') || 'get').toLowerCase() === 'post')
+          .map(f => new URL(f.action, location.href).pathname),
+        [...document.querySelectorAll('a[href]')].map(a => new URL(a.href).pathname)]""")
+    return [f"offers a money-moving form {a}" for a in forms if MONEY_FORMS.search(a)] + [
+        f"links to a bank file {a}" for a in links if MONEY_LINKS.search(a)
+    ]
+
+
 def _login(page, live_server, email: str) -> None:
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", email)
@@ -460,6 +479,8 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(
             resp = page.goto(f"{live_server}{path}")
             status = resp.status if resp else 0
             problems += [f"{path}: {p}" for p in _problems(page, path, status)]
+            if role == ADMIN:
+                problems += [f"{path}: {p}" for p in _money_actions(page)]
             if path in FILLED and page.locator("main > .empty, main > section > .empty").count():
                 problems.append(f"{path}: shows its empty state although the world has rows for it")
             if me["email"] and "/login" in page.url and path != "/login":

@@ -322,3 +322,34 @@ def test_the_reconcile_command_fetches_a_day_and_fails_loudly_on_differences(led
 def test_the_reconcile_command_needs_a_finance_user(app, runner):
     result = runner.invoke(args=["reconcile-stripe", "--actor", "nobody@example.org"])
     assert result.exit_code == 2 and "finance user" in result.output
+
+
+def test_the_reconcile_command_refuses_an_admin(app, runner):
+    admin = make_user("admin")
+    db.session.commit()
+    result = runner.invoke(args=["reconcile-stripe", "--actor", admin.email])
+    assert result.exit_code == 2 and "finance user" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Reconciliation)) == 0
+
+
+def test_an_admin_cannot_reconcile_by_api_page_or_service_and_no_fee_is_posted(
+    ledger, api, client, login
+):
+    from marketplace.errors import Forbidden
+
+    admin = make_user("admin")
+    db.session.commit()
+    fees = select(func.count()).select_from(JournalEntry).where(JournalEntry.kind == "fee")
+    before = db.session.scalar(fees)
+    assert upload(api, admin, FIXTURE.read_bytes()).status_code == 403
+    with pytest.raises(Forbidden):
+        reconciliation.reconcile_csv(admin, FIXTURE.read_bytes(), "x.csv")
+    db.session.rollback()
+    login(client, admin)
+    page = client.get("/finance/reconciliations")
+    assert page.status_code == 200  # admins may read past reconciliations
+    assert 'enctype="multipart/form-data"' not in page.get_data(as_text=True)  # but not run one
+    posted = client.post("/finance/reconciliations", data={"source": "stripe"})
+    assert posted.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Reconciliation)) == 0
+    assert db.session.scalar(fees) == before

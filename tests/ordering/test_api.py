@@ -11,6 +11,7 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.ledger.models import FairShareCap, JournalEntry, SpendingRecord
 from marketplace.ordering.models import Checkout, Order
+from marketplace.payments.models import Refund
 from marketplace.shops.models import StockMovement
 from marketplace.timeutil import current_period
 from tests.factories import (
@@ -369,6 +370,17 @@ def test_refund_needs_finance_a_reason_and_a_positive_amount(api):
         finance.post("/api/v1/orders/999999/refunds", json={"amount": 1, "reason": "x"}).status_code
         == 404
     )
+
+
+def test_an_admin_cannot_refund_an_order_and_nothing_changes(api):
+    """Separation of duties: admins approve shops, finance moves money."""
+    order = make_paid_order(items=[(make_product(price=10_000, stock=5), 1)])
+    resp = api(make_user("admin")).post(
+        f"/api/v1/orders/{order.id}/refunds", json={"amount": 1_000, "reason": "x"}
+    )
+    assert resp.status_code == 403 and resp.json["error"]["code"] == "forbidden"
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
+    assert api(order.buyer).get(f"/api/v1/orders/{order.id}").json["refunded_total"] == 0
 
 
 def test_ledger_balances_sum_to_zero_after_a_mix_of_everything(api, app):

@@ -87,9 +87,9 @@ def test_a_partial_refund_through_the_page_records_the_amount_and_reason(client,
 
 def test_a_full_refund_leaves_nothing_to_refund_and_hides_the_form(client, login):
     order = make_completed_order(items=[(make_product(price=12_000), 1)])
-    admin = make_user("admin")
+    finance = make_user("finance")
     db.session.commit()
-    login(client, admin)
+    login(client, finance)
     url = f"/finance/orders/{order.id}"
     client.post(
         f"{url}/refunds",
@@ -146,6 +146,23 @@ def test_other_roles_get_403_and_cannot_refund(client, login, role):
     resp = client.post(f"/finance/orders/{order.id}/refunds", data={"amount": "1", "reason": "x"})
     assert resp.status_code == 403
     assert _order(order.id).refunded_total == 0
+
+
+def test_an_admin_reads_the_order_but_sees_no_refund_form_and_cannot_refund(client, login):
+    order = make_paid_order(items=[(make_product(price=30_000), 1)])
+    admin = make_user("admin")
+    db.session.commit()
+    login(client, admin)
+    url = f"/finance/orders/{order.id}"
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and order.number in html
+    assert 'data-testid="refund-form"' not in html and "/refunds" not in html
+    assert "Pengembalian dana dilakukan oleh bagian keuangan." in html
+    resp = client.post(f"{url}/refunds", data={"amount": "1000", "reason": "x"})
+    assert resp.status_code == 403
+    assert _order(order.id).refunded_total == 0
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
 
 
 def test_anonymous_visitors_are_sent_to_the_login_form(client):

@@ -291,3 +291,21 @@ def test_only_finance_refunds_lines(api, status_code_for):
         json={"lines": [{"order_line_id": order.lines[0].id, "quantity": 1}], "reason": "x"},
     )
     assert resp.status_code == 403 and _refund_count() == 0
+
+
+# ----------------------------------------------------------------- separation of duties
+@pytest.mark.parametrize("role", ["admin", "vendor", "civil_servant", "public"])
+def test_only_finance_may_refund_even_when_the_service_is_called_directly(app, role):
+    """refund_order itself refuses: an admin approves shops, so may not also send money."""
+    from marketplace.audit.models import AuditLog
+    from marketplace.errors import Forbidden
+    from marketplace.ordering.refunds import refund_order
+
+    order = make_paid_order(items=[(make_product(price=20_000), 1)])
+    with pytest.raises(Forbidden):
+        refund_order(make_user(role), order.id, 5_000, "Barang rusak")
+    db.session.rollback()
+    assert _order(order.id).refunded_total == 0
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
+    refunds_audited = select(func.count()).select_from(AuditLog)
+    assert db.session.scalar(refunds_audited.where(AuditLog.action == "refund.create")) == 0

@@ -433,3 +433,66 @@ def test_cli_runs_payouts_for_a_scheduler(app, runner, finance, banked_vendor):
     assert services.vendor_balance(vendor.id)["in_transit"] == 33_000
     bad = runner.invoke(args=["payouts-run", "--as-of", "besok"])
     assert bad.exit_code != 0 and "not an ISO date" in bad.output
+
+
+# ================================================================= separation of duties
+def _money(vendor_id: int) -> dict[str, int]:
+    db.session.expire_all()
+    return services.vendor_balance(vendor_id)
+
+
+def test_an_admin_cannot_run_payouts_even_by_calling_the_service(app, banked_vendor):
+    from marketplace.errors import Forbidden
+
+    vendor = banked_vendor()
+    earn(vendor, 40_000)
+    admin = make_user("admin")
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        services.run_payouts(admin)
+    db.session.rollback()
+    assert db.session.scalar(select(PayoutRun.id)) is None
+    assert _money(vendor.id)["available"] == 40_000
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda actor, p: services.mark_payout_paid(actor, p.id, "BNK1"),
+        lambda actor, p: services.cancel_payout(actor, p.id, "batal"),
+        lambda actor, p: services.retry_payout(actor, p.id),
+        lambda actor, p: services.export_bank_file(actor, p.run_id),
+    ],
+    ids=["mark-paid", "cancel", "retry", "bank-file"],
+)
+def test_an_admin_cannot_settle_cancel_retry_or_export_a_payout(app, finance, banked_vendor, act):
+    from marketplace.errors import Forbidden
+
+    vendor = banked_vendor()
+    earn(vendor, 25_000)
+    payout = services.run_payouts(finance).payouts[0]
+    admin = make_user("admin")
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        act(admin, payout)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Payout, payout.id).status == "pending"
+    assert _money(vendor.id)["in_transit"] == 25_000
+
+
+def test_a_scheduled_run_with_no_actor_is_the_systems(app, banked_vendor):
+    vendor = banked_vendor()
+    earn(vendor, 12_000)
+    run = services.run_payouts(None)
+    assert [p.amount for p in run.payouts] == [12_000] and run.actor_id is None
+
+
+def test_cli_refuses_an_admin_as_the_actor_of_a_payout_run(app, runner, banked_vendor):
+    vendor = banked_vendor()
+    earn(vendor, 33_000)
+    admin = make_user("admin")
+    db.session.commit()
+    result = runner.invoke(args=["payouts-run", "--actor-email", admin.email])
+    assert result.exit_code != 0 and "no finance user" in result.output
+    assert _money(vendor.id)["available"] == 33_000

@@ -1,6 +1,7 @@
 """Object-level access (BOLA/IDOR, ASVS 8.2.2): for every route with an id in its path, user B
 of the same role as owner A asks for A's object and gets 404 — not 403, not the data — and
-nothing changes. Finance and admin objects answer 403 to the other roles.
+nothing changes. Finance and admin objects answer 403 to the other roles, and money-moving actions
+(refunds, payouts, reconciliations) 403 to admins too.
 
 `ROUTES` must name every id-bearing route of the app: a new route fails
 `test_every_route_with_an_id_is_in_the_table` until it is added here (or to the test that
@@ -361,7 +362,8 @@ def _cases(w: World):
             ("admin", f"/finance/payouts/{payout}/cancel", f({"reason": "batal"}), 403),
         ],
         ("POST", "/finance/payouts/<int:payout_id>/retry"): [
-            ("shop_payee", f"/finance/payouts/{payout}/retry", {}, 403)
+            ("shop_payee", f"/finance/payouts/{payout}/retry", {}, 403),
+            ("admin", f"/finance/payouts/{payout}/retry", {}, 403),
         ],
         ("GET", "/finance/payouts/runs/<int:run_id>"): [
             ("shop_payee", f"/finance/payouts/runs/{run}", {}, 403),
@@ -375,7 +377,8 @@ def _cases(w: World):
             ("shop_a", "/finance/reconciliations/1", {}, 403),
             ("B", "/finance/reconciliations/1", {}, 403),
         ],
-        # -------- finance order pages: the buyer and the shop of the order get 403, no refund
+        # -------- finance order pages: the buyer and the shop of the order get 403, no refund;
+        # an admin reads the order but may not refund it (separation of duties)
         ("GET", "/finance/orders/<int:order_id>"): [
             ("B", f"/finance/orders/{o_paid}", {}, 403),
             ("shop_a", f"/finance/orders/{o_paid}", {}, 403),
@@ -384,6 +387,7 @@ def _cases(w: World):
             ("shop_a", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
             ("B", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
             ("public", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
+            ("admin", f"/finance/orders/{o_paid}/refunds", f({"amount": "1", "reason": "x"}), 403),
         ],
         ("GET", "/finance/targets/<int:year>"): [("shop_a", "/finance/targets/2026", {}, 403)],
         ("POST", "/finance/targets/<int:year>"): [
