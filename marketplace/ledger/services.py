@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
 
 from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
-from marketplace.ledger.models import ACCOUNTS, JournalEntry, LedgerLine
+from marketplace.ledger.models import ACCOUNTS, CapReservation, JournalEntry, LedgerLine
 
 
 class UnbalancedJournal(MarketplaceError):
@@ -58,6 +60,30 @@ def post_journal(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def reserve_cap(
+    order_id: int, vendor_id: int, amount: int, period: str, expires_at: datetime
+) -> CapReservation:
+    """An unpaid order claims `amount` of its shop's cap in `period` until `expires_at` (the
+    checkout calls this while it holds the shop's row lock). Flush only."""
+    hold = CapReservation(
+        order_id=order_id,
+        vendor_id=vendor_id,
+        amount=int(amount),
+        period=period,
+        expires_at=expires_at,
+    )
+    db.session.add(hold)
+    return hold
+
+
+def release_cap(order_ids: Iterable[int]) -> None:
+    """The orders left `pending_payment`: their claims on the cap end (a paid order counts by
+    its spending records from now on). Missing claims are fine. Flush only."""
+    ids = sorted(set(order_ids))
+    if ids:
+        db.session.execute(delete(CapReservation).where(CapReservation.order_id.in_(ids)))
 
 
 def account_balances() -> dict[str, int]:
