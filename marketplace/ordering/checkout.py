@@ -151,8 +151,11 @@ def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any
 
     The (buyer, Idempotency-Key) pair is unique: a retry with the same body replays the stored
     answer (`checkout.response_status/response_body`), another body → 422 idempotency_conflict,
-    a still-running first request → 409 idempotency_in_progress. Raises 422 empty_cart,
-    409 out_of_stock / vendor_cap_reached / product_unavailable with nothing taken.
+    a still-running first request → 409 idempotency_in_progress; a first request that died
+    before storing its answer is finished by the retry after CHECKOUT_RESUME_AFTER_SECONDS
+    (`_resume`). Raises 422 empty_cart, 409 out_of_stock / vendor_cap_reached /
+    product_unavailable with nothing taken; the cap counts paid and unpaid unexpired orders,
+    under the shops' row locks.
     """
     require_buyer(buyer)
     key = (idempotency_key or "").strip()
@@ -354,7 +357,9 @@ def _abandon_checkout(checkout: Checkout, payment: Payment, err: MarketplaceErro
     """No payment can be opened (the provider refused, or the checkout's orders closed while it
     stalled): give back the stock of orders still waiting and store the error answer, so a retry
     with the same key gets the same answer instead of a second attempt."""
-    pending = [o for o in lock_orders([o.id for o in checkout.orders]) if o.status == "pending_payment"]
+    pending = [
+        o for o in lock_orders([o.id for o in checkout.orders]) if o.status == "pending_payment"
+    ]
     for order in pending:
         order.transition_to("cancelled", note="Pembayaran tidak dapat dibuat.")
         release_stock(order, None)
