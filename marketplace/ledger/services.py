@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
 from marketplace.ledger.models import ACCOUNTS, CapReservation, JournalEntry, LedgerLine
+from marketplace.timeutil import naive_utc
 
 
 class UnbalancedJournal(MarketplaceError):
@@ -61,20 +62,23 @@ def post_journal(
     return entry
 
 
-def reserve_cap(
-    order_id: int, vendor_id: int, amount: int, period: str, expires_at: datetime
-) -> CapReservation:
-    """An unpaid order claims `amount` of its shop's cap in `period` until `expires_at` (the
-    checkout calls this while it holds the shop's row lock). Flush only."""
-    hold = CapReservation(
-        order_id=order_id,
-        vendor_id=vendor_id,
-        amount=int(amount),
-        period=period,
-        expires_at=expires_at,
-    )
-    db.session.add(hold)
-    return hold
+def reserve_cap(claims: Iterable[tuple[int, int, int]], period: str, expires_at: datetime) -> None:
+    """Unpaid orders claim room under their shops' caps in `period` until `expires_at`: one
+    (order_id, vendor_id, amount) per order, written in one statement (the checkout calls this
+    while it holds the shops' row locks). Flush only."""
+    rows = [
+        {
+            "order_id": order_id,
+            "vendor_id": vendor_id,
+            "amount": int(amount),
+            "period": period,
+            "expires_at": expires_at,
+            "created_at": naive_utc(),
+        }
+        for order_id, vendor_id, amount in claims
+    ]
+    if rows:
+        db.session.execute(insert(CapReservation), rows)
 
 
 def release_cap(order_ids: Iterable[int]) -> None:

@@ -285,6 +285,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     expires = now + timedelta(minutes=int(current_app.config["ORDER_EXPIRY_MINUTES"]))
     bps = int(current_app.config.get("PLATFORM_COMMISSION_BPS", 0))
     grand_total = 0
+    claims: list[tuple[int, int, int]] = []
     for vendor_id, vitems in by_vendor.items():
         vendor = vitems[0].product.vendor
         order = Order(
@@ -332,7 +333,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
         db.session.add(order)
         db.session.flush()
         order.number = rules.order_number(period_of(now), order.id)
-        reserve_cap(order.id, vendor_id, total, period_of(now), expires)
+        claims.append((order.id, vendor_id, total))
         for item in vitems:
             db.session.add(
                 StockMovement(
@@ -346,6 +347,8 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
                 )
             )
         grand_total += total
+    # The orders' claims on their shops' caps, written while the shops' rows are still locked.
+    reserve_cap(claims, period_of(now), expires)
     checkout.total = grand_total
     payment = payment_lifecycle.open_payment(checkout, grand_total)
     db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))

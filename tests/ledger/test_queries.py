@@ -80,10 +80,9 @@ def test_unpaid_unexpired_orders_count_towards_the_cap_beside_paid_sales_net_of_
     record_spending(-10_000, at=JUNE, vendor=shop)  # a refund
     soon, gone = utcnow() + timedelta(minutes=30), utcnow() - timedelta(seconds=1)
     held, lapsed, july, elsewhere = (make_order(vendor=shop) for _ in range(4))
-    reserve_cap(held.id, shop.id, 25_000, PERIOD, soon)
-    reserve_cap(lapsed.id, shop.id, 99_000, PERIOD, gone)  # expired: the room is free again
-    reserve_cap(july.id, shop.id, 99_000, "2025-07", soon)  # another period
-    reserve_cap(elsewhere.id, other.id, 7_000, PERIOD, soon)
+    reserve_cap([(held.id, shop.id, 25_000), (elsewhere.id, other.id, 7_000)], PERIOD, soon)
+    reserve_cap([(lapsed.id, shop.id, 99_000)], PERIOD, gone)  # expired: the room is free again
+    reserve_cap([(july.id, shop.id, 99_000)], "2025-07", soon)  # another period
     db.session.commit()
     assert vendor_sales(shop.id, PERIOD) == 30_000 - 10_000 + 25_000
     assert vendors_at_cap([shop.id, other.id], PERIOD) == set()
@@ -93,7 +92,7 @@ def test_unpaid_unexpired_orders_count_towards_the_cap_beside_paid_sales_net_of_
         shop.id: 45_000,
         other.id: 7_000,
     }
-    reserve_cap(make_order(vendor=shop).id, shop.id, 5_000, PERIOD, soon)
+    reserve_cap([(make_order(vendor=shop).id, shop.id, 5_000)], PERIOD, soon)
     db.session.commit()
     assert vendors_at_cap_ids(PERIOD) == [shop.id]  # 50 000: at the cap
     release_cap([held.id])
