@@ -5,8 +5,12 @@ answer that gives the stock back, and stock taken always equals what the orders 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -15,10 +19,11 @@ from sqlalchemy import func, select
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
+from marketplace.ordering.cart import add_to_cart
 from marketplace.ordering.models import Checkout, Order, OrderLine
 from marketplace.payments import providers
 from marketplace.payments.models import Payment
-from tests.factories import make_civil_servant, make_product
+from tests.factories import make_civil_servant, make_product, token_for
 from tests.stripe_fake import FakeStripeHTTP
 
 SANDBOX = {"fulfilment": "pickup", "payment_method": "sandbox"}
@@ -208,3 +213,74 @@ def test_a_resumed_stripe_checkout_asks_with_the_same_idempotency_key(app, api, 
     )
     payment = db.session.get(Payment, resp.json["payment"]["id"])
     assert payment.provider_ref and resp.json["payment"]["client_secret"]
+
+
+_KILLED_WORKER = """
+import json, os, sys
+from marketplace import create_app
+from marketplace.payments import providers
+
+cfg, calls, die_at = json.loads(sys.argv[1]), [0], int(sys.argv[2])
+real = providers.SandboxProvider.create_payment
+
+def create_payment(self, payment, checkout):
+    calls[0] += 1
+    if calls[0] == die_at:
+        os._exit(137)  # SIGKILL-like: no rollback, no cleanup, connection dropped
+    return real(self, payment, checkout)
+
+providers.SandboxProvider.create_payment = create_payment
+app = create_app(cfg)
+with app.app_context():
+    client = app.test_client()
+    for token, key in json.loads(sys.argv[3]):
+        client.post("/api/v1/checkout", json={"fulfilment": "pickup", "payment_method": "sandbox"},
+                    headers={"Authorization": "Bearer " + token, "Idempotency-Key": key})
+"""
+
+
+def test_a_burst_survives_its_worker_process_being_killed_between_the_commits(app, tmp_path):
+    product = make_product(stock=STOCK)
+    calls = []
+    for i in range(5):
+        buyer = make_civil_servant()
+        add_to_cart(buyer, product.id, 1 + i)
+        calls.append((token_for(buyer), uuid.uuid4().hex))
+    db.session.commit()
+    cfg = {
+        "TESTING": True,
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "RATELIMIT_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp_path / "u"),
+        "EVIDENCE_FOLDER": str(tmp_path / "e"),
+        "STRIPE_SECRET_KEY": "",
+        "SMTP_HOST": "",
+    }
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_WORKER, json.dumps(cfg), "3", json.dumps(calls)],
+        check=False,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "SECRET_KEY": "test-secret"},
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 137, done.stderr[-2000:]
+    db.session.expire_all()
+    # two answered, the third stalled with its stock taken, the last two never started
+    stored = [c.response_status for c in db.session.scalars(select(Checkout).order_by(Checkout.id))]
+    assert stored == [201, 201, None]
+    assert _assert_stock_matches_orders(product) == 1 + 2 + 3
+    app.config["CHECKOUT_RESUME_AFTER_SECONDS"] = 0
+    answers = [
+        app.test_client().post(
+            "/api/v1/checkout",
+            json=SANDBOX,
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+        )
+        for token, key in calls
+    ]
+    assert [a.status_code for a in answers] == [201] * 5, [a.get_json() for a in answers]
+    assert _assert_stock_matches_orders(product) == sum(range(1, 6))
+    assert db.session.scalar(select(func.count()).select_from(Checkout)) == 5
