@@ -100,7 +100,8 @@ def vendors_at_cap_subquery(period: str):
 
 def vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
     """Whether the shop's sales in `period` (default: the current WIB period), paid lines net of
-    refunds plus unpaid unexpired orders, reached the fair-share cap: then it is not listed and cannot be checked out."""
+    refunds plus unpaid unexpired orders, reached the fair-share cap: then it is not listed and
+    cannot be checked out."""
     period = period or current_period()
     return rules.is_at_cap(vendor_sales(vendor_id, period), cap_amount(period))
 
