@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.ledger.models import CapReservation, FairShareCap
 from marketplace.ledger.queries import vendor_sales, vendors_at_cap, vendors_at_cap_ids
@@ -33,11 +34,18 @@ def _capped_shop(stock=100):
     return vendor, product
 
 
-def _try_checkout(product, quantity=1):
-    """One new buyer checks out `quantity` of `product`; the answer's (status, error code)."""
-    buyer = make_civil_servant()
-    add_to_cart(buyer, product.id, quantity)
+def _carts(product, n, quantity=1):
+    """`n` buyers who put `product` in their carts while its shop was still open."""
+    buyers = [make_civil_servant() for _ in range(n)]
+    for buyer in buyers:
+        add_to_cart(buyer, product.id, quantity)
     db.session.commit()
+    return buyers
+
+
+def _try_checkout(product, buyer=None):
+    """A buyer with `product` in the cart checks out; (status, error code, checkout)."""
+    buyer = buyer or _carts(product, 1)[0]
     try:
         checkout = place_checkout(buyer, uuid.uuid4().hex, BODY)
     except Exception as err:  # noqa: BLE001 - the domain error is the answer
@@ -55,7 +63,7 @@ def _pay(checkout):
 
 def test_unpaid_orders_count_towards_the_cap_so_the_crossing_checkout_is_the_last(app):
     vendor, product = _capped_shop()
-    answers = [_try_checkout(product)[:2] for _ in range(6)]
+    answers = [_try_checkout(product, buyer)[:2] for buyer in _carts(product, 6)]
     # 0 → 10, 10 → 20, 20 → 30 juta (the one crossing: allowed once); then the shop is at the cap
     assert answers == [(201, None)] * 3 + [(409, "vendor_cap_reached")] * 3
     assert vendor_sales(vendor.id, current_period()) == 3 * PRICE
@@ -75,9 +83,10 @@ def test_a_shop_full_of_unpaid_orders_is_not_listed(app, client):
 
 def test_an_expired_unpaid_order_gives_its_room_under_the_cap_back(app):
     vendor, product = _capped_shop()
-    for _ in range(3):
-        _try_checkout(product)
-    assert _try_checkout(product)[1] == "vendor_cap_reached"
+    waiting = _carts(product, 5)
+    for buyer in waiting[:3]:
+        _try_checkout(product, buyer)
+    assert _try_checkout(product, waiting[3])[1] == "vendor_cap_reached"
     first = db.session.scalars(select(Order).order_by(Order.id)).first()
     # Its time passed: it no longer counts even before the expiry job runs …
     first.expires_at = utcnow() - timedelta(seconds=1)
@@ -91,7 +100,7 @@ def test_an_expired_unpaid_order_gives_its_room_under_the_cap_back(app):
     # … and the job deletes its claim with the order.
     assert expire_due_orders() == 1
     assert db.session.scalar(select(func.count()).select_from(CapReservation)) == 2
-    assert _try_checkout(product)[0] == 201
+    assert _try_checkout(product, waiting[4])[0] == 201
 
 
 def test_a_cancelled_unpaid_order_gives_its_room_back(app):
@@ -120,9 +129,10 @@ def test_a_refund_makes_room_under_the_cap_again(app):
     from tests.factories import make_user
 
     vendor, product = _capped_shop()
-    checkouts = [_try_checkout(product)[2] for _ in range(3)]
+    waiting = _carts(product, 4)
+    checkouts = [_try_checkout(product, buyer)[2] for buyer in waiting[:3]]
     _pay(checkouts[0])
-    assert _try_checkout(product)[1] == "vendor_cap_reached"
+    assert _try_checkout(product, waiting[3])[1] == "vendor_cap_reached"
     order = db.session.scalars(select(Order).where(Order.checkout_id == checkouts[0].id)).one()
     refund_order(make_user("finance"), order.id, PRICE, "Barang rusak")
     assert vendor_sales(vendor.id, current_period()) == 2 * PRICE
@@ -130,22 +140,25 @@ def test_a_refund_makes_room_under_the_cap_again(app):
 
 
 def test_a_late_payment_is_refused_when_the_shop_filled_up_meanwhile(app):
+    from tests.finance.helpers import record_spending
+
     vendor, product = _capped_shop()
     _, _, late = _try_checkout(product)
     late_order = late.orders[0]
-    # Its half hour passed without the expiry job: the room went to three other buyers.
+    # Its half hour passed before the expiry job came by, and the shop sold its cap meanwhile.
     db.session.get(Order, late_order.id).expires_at = utcnow() - timedelta(seconds=1)
     db.session.execute(
         CapReservation.__table__.update()
         .where(CapReservation.order_id == late_order.id)
         .values(expires_at=utcnow() - timedelta(seconds=1))
     )
+    record_spending(CAP, vendor=vendor)
     db.session.commit()
-    assert [_try_checkout(product)[0] for _ in range(3)] == [201, 201, 201]
     _pay(late)
     db.session.expire_all()
     assert db.session.get(Order, late_order.id).status == "expired"
-    assert vendor_sales(vendor.id, current_period()) == 3 * PRICE
+    assert vendor_sales(vendor.id, current_period()) == CAP
+    assert db.session.get(Product, product.id).stock == 100
 
 
 def test_a_late_payment_is_still_taken_while_the_shop_has_room(app):
