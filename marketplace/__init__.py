@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config())
     if test_config:
         app.config.update(test_config)
+    from marketplace.stripe_client import check_timeouts
+
+    check_timeouts(app.config)  # a provider call never outlives the worker
     INSTANCE.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 

@@ -89,6 +89,14 @@ class Config:
         self.STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
         self.STRIPE_HTTP_CLIENT = None  # tests inject a fake stripe.HTTPClient
         self.STRIPE_MAX_NETWORK_RETRIES = _int("STRIPE_MAX_NETWORK_RETRIES", 2)
+        # Per attempt; with the retries and backoff a call takes at most 3 × 8 + 1.5 = 25.5 s,
+        # below the worker's timeout (stripe_client.check_timeouts refuses a longer setting).
+        self.STRIPE_TIMEOUT_SECONDS = _int("STRIPE_TIMEOUT_SECONDS", 8)
+        # gunicorn's --timeout (python -m marketplace.serve passes it on).
+        self.WORKER_TIMEOUT = _int("WORKER_TIMEOUT", 30)
+        # A checkout whose worker died between its two commits (no provider reference, no stored
+        # answer) is finished by a retry with the same key once it is this old.
+        self.CHECKOUT_RESUME_AFTER_SECONDS = _int("CHECKOUT_RESUME_AFTER_SECONDS", 60)
         # Marketplace rules
         self.ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 30)
         self.AUTO_COMPLETE_DAYS = _int("AUTO_COMPLETE_DAYS", 3)

@@ -8,6 +8,7 @@ from marketplace.audit.models import AuditLog  # noqa: F401
 from marketplace.catalog.models import Category, Product, ProductFlagReview  # noqa: F401
 from marketplace.finance.models import ProviderFeePosting, Reconciliation, SpendingTarget  # noqa: F401
 from marketplace.ledger.models import (  # noqa: F401
+    CapReservation,
     FairShareCap,
     JournalEntry,
     LedgerLine,

@@ -26,6 +26,9 @@ def main() -> None:
             "gthread",
             "--threads",
             os.environ.get("THREADS", "4"),
+            # Stripe calls are bounded below this (config STRIPE_TIMEOUT_SECONDS, checked at start).
+            "--timeout",
+            os.environ.get("WORKER_TIMEOUT", "30"),
             "--bind",
             f"{host}:{port}",
             "--access-logfile",

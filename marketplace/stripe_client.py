@@ -30,11 +30,46 @@ def get_stripe_client() -> stripe.StripeClient:
     cfg = current_app.config
     if not cfg.get("STRIPE_SECRET_KEY"):
         raise StripeNotConfigured()
+    http_client = cfg.get("STRIPE_HTTP_CLIENT") or stripe.RequestsClient(
+        timeout=float(cfg.get("STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    )
     return stripe.StripeClient(
         cfg["STRIPE_SECRET_KEY"],
-        http_client=cfg.get("STRIPE_HTTP_CLIENT"),
-        max_network_retries=cfg.get("STRIPE_MAX_NETWORK_RETRIES", 2),
+        http_client=http_client,
+        max_network_retries=int(cfg.get("STRIPE_MAX_NETWORK_RETRIES", DEFAULT_RETRIES)),
     )
+
+
+# The library waits 80 s per attempt by default and retries with a backoff of min(0.5·2^(n-1), 5)
+# seconds (stripe/_http_client.py): with 2 retries a dead connection would hold the request for
+# over four minutes, long after gunicorn killed the worker (30 s), which leaves the checkout
+# half done. Keep every call well inside the worker's timeout; a checkout stalled anyway is
+# resumed by a retry with its key (ordering.checkout, CHECKOUT_RESUME_AFTER_SECONDS).
+DEFAULT_TIMEOUT_SECONDS = 8
+DEFAULT_RETRIES = 2
+
+
+def worst_case_seconds(timeout: float, retries: int) -> float:
+    """The longest a Stripe call can take: every attempt timing out, plus the longest backoff
+    sleeps between them (stripe-python's HTTPClient: 0.5 s doubling, at most 5 s)."""
+    sleeps = sum(min(0.5 * 2 ** (n - 1), 5.0) for n in range(1, retries + 1))
+    return timeout * (retries + 1) + sleeps
+
+
+def check_timeouts(cfg) -> None:
+    """Refuse to start when a Stripe call could outlive the worker (WORKER_TIMEOUT) or the
+    point where a stalled checkout may be resumed (CHECKOUT_RESUME_AFTER_SECONDS)."""
+    worst = worst_case_seconds(
+        float(cfg.get("STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)),
+        int(cfg.get("STRIPE_MAX_NETWORK_RETRIES", DEFAULT_RETRIES)),
+    )
+    limit = min(float(cfg["WORKER_TIMEOUT"]), float(cfg["CHECKOUT_RESUME_AFTER_SECONDS"]))
+    if worst >= limit:
+        raise RuntimeError(
+            f"a Stripe call may take {worst:.1f} s (STRIPE_TIMEOUT_SECONDS × "
+            f"(STRIPE_MAX_NETWORK_RETRIES + 1) + backoff); keep it below WORKER_TIMEOUT and "
+            f"CHECKOUT_RESUME_AFTER_SECONDS ({limit:.0f} s)"
+        )
 
 
 def to_stripe_amount(rupiah: int) -> int:

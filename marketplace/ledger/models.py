@@ -121,6 +121,35 @@ class ClosedPeriod(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
 
+class CapReservation(db.Model):
+    """An unpaid order's claim on its shop's fair-share cap (SPEC §3: the cap counts paid and
+    unpaid-but-unexpired orders). Written at checkout under the shop's row lock, deleted when the
+    order leaves `pending_payment` (paid: its spending records take over; expired or cancelled:
+    the room is free again) and ignored once `expires_at` has passed, even before the expiry job
+    ran. The ledger keeps it (not ordering) so the catalogue can tell who is at the cap without
+    knowing orders."""
+
+    __tablename__ = "cap_reservations"
+    # (period, expires_at) narrows to the live claims of a period; vendor_id and amount make the
+    # GROUP BY vendor read the index alone. The table only ever holds unpaid orders.
+    __table_args__ = (
+        Index(
+            "ix_cap_reservations_period_expires_vendor_amount",
+            "period",
+            "expires_at",
+            "vendor_id",
+            "amount",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM in WIB, the checkout's
+    amount: Mapped[int] = money_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = created_at_column()
+
+
 class FairShareCap(db.Model):
     """The per-vendor sales cap for one period, when an admin set one (else FAIR_SHARE_CAP)."""
 

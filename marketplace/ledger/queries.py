@@ -6,48 +6,70 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from marketplace.extensions import db
 from marketplace.ledger import rules
-from marketplace.ledger.models import ACCOUNTS, ClosedPeriod, FairShareCap, SpendingRecord
+from marketplace.ledger.models import (
+    ACCOUNTS,
+    CapReservation,
+    ClosedPeriod,
+    FairShareCap,
+    SpendingRecord,
+)
 from marketplace.ledger.services import account_balances
+from marketplace.models_base import utcnow
 from marketplace.timeutil import current_period
 
 
-def vendor_sales_subquery(period: str):
-    """(vendor_id, sales) for one WIB period: paid order lines net of refunds."""
-    return (
+def _counted(period: str, vendor_ids=None):
+    """(vendor_id, amount) rows that count towards the cap of `period` (SPEC §3): each shop's
+    paid order lines net of refunds (spending records) and the claims of its unpaid orders that
+    have not expired (cap reservations), each side summed per shop first."""
+    paid = (
         select(
             SpendingRecord.vendor_id.label("vendor_id"),
-            func.coalesce(func.sum(SpendingRecord.amount), 0).label("sales"),
+            func.sum(SpendingRecord.amount).label("amount"),
         )
         .where(SpendingRecord.period == period)
         .group_by(SpendingRecord.vendor_id)
-        .subquery()
     )
+    held = (
+        select(
+            CapReservation.vendor_id.label("vendor_id"),
+            func.sum(CapReservation.amount).label("amount"),
+        )
+        .where(CapReservation.period == period, CapReservation.expires_at > utcnow())
+        .group_by(CapReservation.vendor_id)
+    )
+    if vendor_ids is not None:
+        paid = paid.where(SpendingRecord.vendor_id.in_(vendor_ids))
+        held = held.where(CapReservation.vendor_id.in_(vendor_ids))
+    both = union_all(paid, held).subquery()
+    return both.c.vendor_id, func.coalesce(func.sum(both.c.amount), 0)
+
+
+def vendor_sales_subquery(period: str):
+    """(vendor_id, sales) for one WIB period as the cap counts them: paid order lines net of
+    refunds plus unpaid orders that have not expired (shops with neither are absent)."""
+    vendor_id, sales = _counted(period)
+    return select(vendor_id.label("vendor_id"), sales.label("sales")).group_by(vendor_id).subquery()
 
 
 def vendor_sales(vendor_id: int, period: str) -> int:
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
-            SpendingRecord.vendor_id == vendor_id, SpendingRecord.period == period
-        )
-    )
-    return int(total or 0)
+    """One shop's sales of `period` as the cap counts them (see `vendor_sales_subquery`)."""
+    return vendors_sales([vendor_id], period).get(vendor_id, 0)
 
 
 def vendors_sales(vendor_ids, period: str) -> dict[int, int]:
-    """{vendor_id: sales in `period`} for several shops in one statement (absent → no sales)."""
+    """{vendor_id: sales in `period`} for several shops in one statement (absent → no sales),
+    counted as the cap counts them."""
     ids = sorted(set(vendor_ids))
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(SpendingRecord.vendor_id, func.coalesce(func.sum(SpendingRecord.amount), 0))
-        .where(SpendingRecord.vendor_id.in_(ids), SpendingRecord.period == period)
-        .group_by(SpendingRecord.vendor_id)
-    ).all()
-    return {vendor_id: int(total or 0) for vendor_id, total in rows}
+    vendor_id, sales = _counted(period, ids)
+    rows = db.session.execute(select(vendor_id, sales).group_by(vendor_id)).all()
+    return {vid: int(total or 0) for vid, total in rows}
 
 
 def cap_amount(period: str) -> int:
@@ -57,14 +79,15 @@ def cap_amount(period: str) -> int:
 
 
 def vendors_at_cap_ids(period: str) -> list[int]:
-    """Ids of the shops whose sales in `period` reached the cap, read once (one aggregate over
-    the period's records) so a listing's count and page do not each recompute it."""
+    """Ids of the shops whose sales in `period` (paid net of refunds, plus unpaid unexpired
+    orders) reached the cap, read once (one grouped statement) so a listing's count and page do
+    not each recompute it."""
+    vendor_id, sales = _counted(period)
     stmt = (
-        select(SpendingRecord.vendor_id)
-        .where(SpendingRecord.period == period)
-        .group_by(SpendingRecord.vendor_id)
-        .having(func.coalesce(func.sum(SpendingRecord.amount), 0) >= cap_amount(period))
-        .order_by(SpendingRecord.vendor_id)
+        select(vendor_id)
+        .group_by(vendor_id)
+        .having(sales >= cap_amount(period))
+        .order_by(vendor_id)
     )
     return list(db.session.scalars(stmt).all())
 
@@ -77,7 +100,8 @@ def vendors_at_cap_subquery(period: str):
 
 def vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
     """Whether the shop's sales in `period` (default: the current WIB period), paid lines net of
-    refunds, reached the fair-share cap: then it is not listed and cannot be checked out."""
+    refunds plus unpaid unexpired orders, reached the fair-share cap: then it is not listed and
+    cannot be checked out."""
     period = period or current_period()
     return rules.is_at_cap(vendor_sales(vendor_id, period), cap_amount(period))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 
 from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
-from marketplace.ledger.models import ACCOUNTS, JournalEntry, LedgerLine
+from marketplace.ledger.models import ACCOUNTS, CapReservation, JournalEntry, LedgerLine
+from marketplace.timeutil import naive_utc
 
 
 class UnbalancedJournal(MarketplaceError):
@@ -58,6 +60,33 @@ def post_journal(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def reserve_cap(claims: Iterable[tuple[int, int, int]], period: str, expires_at: datetime) -> None:
+    """Unpaid orders claim room under their shops' caps in `period` until `expires_at`: one
+    (order_id, vendor_id, amount) per order, written in one statement (the checkout calls this
+    while it holds the shops' row locks). Flush only."""
+    rows = [
+        {
+            "order_id": order_id,
+            "vendor_id": vendor_id,
+            "amount": int(amount),
+            "period": period,
+            "expires_at": expires_at,
+            "created_at": naive_utc(),
+        }
+        for order_id, vendor_id, amount in claims
+    ]
+    if rows:
+        db.session.execute(insert(CapReservation), rows)
+
+
+def release_cap(order_ids: Iterable[int]) -> None:
+    """The orders left `pending_payment`: their claims on the cap end (a paid order counts by
+    its spending records from now on). Missing claims are fine. Flush only."""
+    ids = sorted(set(order_ids))
+    if ids:
+        db.session.execute(delete(CapReservation).where(CapReservation.order_id.in_(ids)))
 
 
 def account_balances() -> dict[str, int]:

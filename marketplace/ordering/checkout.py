@@ -10,27 +10,35 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
-from marketplace.errors import IdempotencyConflict, OutOfStock, ValidationFailed, VendorCapReached
+from marketplace.errors import (
+    IdempotencyConflict,
+    MarketplaceError,
+    OutOfStock,
+    ValidationFailed,
+    VendorCapReached,
+)
 from marketplace.extensions import db
 from marketplace.ledger.queries import vendors_at_cap
 from marketplace.ledger.rules import channel_for_buyer
+from marketplace.ledger.services import release_cap, reserve_cap
 from marketplace.models_base import utcnow
 from marketplace.ordering import rules
 from marketplace.ordering.cart import cart_items, is_listed, require_buyer
 from marketplace.ordering.errors import (
+    CheckoutExpired,
     EmptyCart,
     IdempotencyInProgress,
     IdempotencyKeyRequired,
     ProductUnavailable,
 )
 from marketplace.ordering.lifecycle import expire_due_orders
-from marketplace.ordering.locking import lock_orders
+from marketplace.ordering.locking import lock_orders, lock_vendors
 from marketplace.ordering.models import CartItem, Checkout, Order, OrderEvent, OrderLine
 from marketplace.ordering.schemas import OrderSchema
 from marketplace.ordering.stock import products_table, release_stock
@@ -52,11 +60,60 @@ def _find_checkout(buyer_id: int, key: str) -> Checkout | None:
 
 
 def _replay(checkout: Checkout, request_hash: str) -> Checkout:
+    """A retry with a known key: the stored answer, or the checkout finished now when its first
+    request died between its two commits (see `_resume`)."""
     if checkout.request_hash != request_hash:
         raise IdempotencyConflict("Idempotency-Key ini sudah dipakai untuk permintaan lain.")
     if checkout.response_status is None:
-        raise IdempotencyInProgress("Checkout dengan kunci ini masih diproses; coba lagi sebentar.")
+        return _resume(checkout)
     return checkout
+
+
+def _resume(checkout: Checkout) -> Checkout:
+    """Finish a checkout whose first request stopped after taking the stock but before storing
+    its answer (worker killed, provider call cut off): once it has been quiet for
+    CHECKOUT_RESUME_AFTER_SECONDS, one retry claims it (a conditional UPDATE, so two retries
+    cannot both) and makes the provider call again with the same deterministic idempotency key,
+    so the provider answers with the payment it may already have opened. Younger than that →
+    409 idempotency_in_progress (the first request may still be running)."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=int(current_app.config["CHECKOUT_RESUME_AFTER_SECONDS"]))
+    claimed = db.session.execute(
+        update(Checkout)
+        .where(
+            Checkout.id == checkout.id,
+            Checkout.response_status.is_(None),
+            func.coalesce(Checkout.attempted_at, Checkout.created_at) <= cutoff,
+        )
+        .values(attempted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise IdempotencyInProgress("Checkout dengan kunci ini masih diproses; coba lagi sebentar.")
+    payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout.id))
+    db.session.commit()
+    db.session.refresh(checkout)
+    if checkout.response_status is not None or payment is None:  # pragma: no cover - defensive
+        raise IdempotencyInProgress()
+    orders = _load_orders(checkout)
+    if any(o.status != "pending_payment" for o in orders):
+        # Expired (or cancelled) while nobody finished it: its stock went back then.
+        _abandon_checkout(
+            checkout,
+            payment,
+            CheckoutExpired(
+                "Checkout ini terhenti sebelum pembayaran dibuat dan pesanannya sudah ditutup; "
+                "silakan belanja ulang."
+            ),
+        )
+        return checkout
+    try:
+        provider = provider_for(checkout.payment_method)
+    except ValidationFailed as err:  # the method was switched off meanwhile
+        _abandon_checkout(checkout, payment, err)
+        return checkout
+    return _open_provider_payment(checkout, payment, provider)
 
 
 def _load_orders(checkout: Checkout) -> list[Order]:
@@ -94,8 +151,11 @@ def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any
 
     The (buyer, Idempotency-Key) pair is unique: a retry with the same body replays the stored
     answer (`checkout.response_status/response_body`), another body → 422 idempotency_conflict,
-    a still-running first request → 409 idempotency_in_progress. Raises 422 empty_cart,
-    409 out_of_stock / vendor_cap_reached / product_unavailable with nothing taken.
+    a still-running first request → 409 idempotency_in_progress; a first request that died
+    before storing its answer is finished by the retry after CHECKOUT_RESUME_AFTER_SECONDS
+    (`_resume`). Raises 422 empty_cart, 409 out_of_stock / vendor_cap_reached /
+    product_unavailable with nothing taken; the cap counts paid and unpaid unexpired orders,
+    under the shops' row locks.
     """
     require_buyer(buyer)
     key = (idempotency_key or "").strip()
@@ -115,6 +175,7 @@ def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any
         fulfilment=data["fulfilment"],
         address=(data.get("address") or "").strip() or None,
         payment_method=data["payment_method"],
+        attempted_at=utcnow(),
     )
     db.session.add(checkout)
     try:
@@ -133,7 +194,15 @@ def place_checkout(buyer: User, idempotency_key: str | None, data: dict[str, Any
         raise
 
     # The provider call happens after the stock transaction committed (Saleor/Spree): no row
-    # locks are held while Stripe answers.
+    # locks are held while Stripe answers. If the worker dies right here, a retry with the same
+    # key resumes from this point (`_resume`).
+    return _open_provider_payment(checkout, payment, provider)
+
+
+def _open_provider_payment(checkout: Checkout, payment: Payment, provider) -> Checkout:
+    """Ask the provider to open the payment (its idempotency key is derived from the checkout,
+    so asking twice opens one) and store the answer; a refusal is stored as the final answer
+    and gives the stock back."""
     try:
         result = provider.create_payment(payment, checkout)
     except PaymentProviderError as err:
@@ -164,6 +233,10 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     by_vendor: OrderedDict[int, list[CartItem]] = OrderedDict()
     for item in sorted(items, key=lambda i: (i.product.vendor_id, i.product_id)):
         by_vendor.setdefault(item.product.vendor_id, []).append(item)
+    # Checkouts of one shop count its cap one at a time: without the lock, twenty buyers arriving
+    # together all read the same sales and all pass (issue 10). The count includes unpaid orders
+    # (cap reservations), so the lock is held only until this transaction commits.
+    lock_vendors(by_vendor)
     capped = vendors_at_cap(by_vendor)
     for vendor_id, vitems in by_vendor.items():
         if vendor_id in capped:
@@ -212,6 +285,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     expires = now + timedelta(minutes=int(current_app.config["ORDER_EXPIRY_MINUTES"]))
     bps = int(current_app.config.get("PLATFORM_COMMISSION_BPS", 0))
     grand_total = 0
+    claims: list[tuple[int, int, int]] = []
     for vendor_id, vitems in by_vendor.items():
         vendor = vitems[0].product.vendor
         order = Order(
@@ -259,6 +333,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
         db.session.add(order)
         db.session.flush()
         order.number = rules.order_number(period_of(now), order.id)
+        claims.append((order.id, vendor_id, total))
         for item in vitems:
             db.session.add(
                 StockMovement(
@@ -272,6 +347,8 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
                 )
             )
         grand_total += total
+    # The orders' claims on their shops' caps, written while the shops' rows are still locked.
+    reserve_cap(claims, period_of(now), expires)
     checkout.total = grand_total
     payment = payment_lifecycle.open_payment(checkout, grand_total)
     db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))
@@ -279,14 +356,19 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     return payment
 
 
-def _abandon_checkout(checkout: Checkout, payment: Payment, err: PaymentProviderError) -> None:
-    """The provider refused to open a payment: give the stock back and store the error answer,
-    so a retry with the same key gets the same answer instead of a second attempt."""
-    for order in lock_orders([o.id for o in checkout.orders]):
-        if order.status == "pending_payment":
-            order.transition_to("cancelled", note="Pembayaran tidak dapat dibuat.")
-            release_stock(order, None)
-    payment_lifecycle.mark_failed(payment, err.message)
+def _abandon_checkout(checkout: Checkout, payment: Payment, err: MarketplaceError) -> None:
+    """No payment can be opened (the provider refused, or the checkout's orders closed while it
+    stalled): give back the stock of orders still waiting and store the error answer, so a retry
+    with the same key gets the same answer instead of a second attempt."""
+    pending = [
+        o for o in lock_orders([o.id for o in checkout.orders]) if o.status == "pending_payment"
+    ]
+    for order in pending:
+        order.transition_to("cancelled", note="Pembayaran tidak dapat dibuat.")
+        release_stock(order, None)
+    release_cap([o.id for o in pending])
+    if payment.status == "requires_payment":
+        payment_lifecycle.mark_failed(payment, err.message)
     checkout.response_status = err.status
     checkout.response_body = err.to_dict()
     db.session.commit()

@@ -17,6 +17,13 @@ class IdempotencyInProgress(Conflict):
     )
 
 
+class CheckoutExpired(Conflict):
+    code, message = (
+        "checkout_expired",
+        "This checkout stopped before its payment was opened and its orders closed meanwhile.",
+    )
+
+
 class EmptyCart(ValidationFailed):
     code, message = "empty_cart", "The cart is empty."
 

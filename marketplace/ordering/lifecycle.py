@@ -17,7 +17,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import InvalidTransition, NotFound
 from marketplace.extensions import db
 from marketplace.ledger.models import VENDOR_AVAILABLE, VENDOR_PENDING
-from marketplace.ledger.services import post_journal
+from marketplace.ledger.services import post_journal, release_cap
 from marketplace.models_base import utcnow
 from marketplace.ordering.locking import locked
 from marketplace.ordering.models import Order
@@ -88,6 +88,7 @@ def cancel_order(buyer: User, order_id: int) -> Order:
     was_paid = order.status == "paid"
     order.transition_to("cancelled", actor=buyer, note="Dibatalkan pembeli.")
     release_stock(order, buyer)
+    release_cap([order.id])  # an unpaid order's claim on the shop's cap
     refund = None
     if was_paid:
         refund = issue_refund(
@@ -163,6 +164,7 @@ def expire_due_orders(now=None, limit: int = 200) -> int:
                 continue
             order.transition_to("expired", note="Tidak dibayar tepat waktu.")
             release_stock(order, None)
+            release_cap([order.id])
             payment = payment_for_order(order)
             if payment is not None and all(
                 o.status != "pending_payment" for o in payment.checkout.orders

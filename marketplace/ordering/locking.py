@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
 from marketplace.ordering.models import Order
+from marketplace.shops.models import Vendor
 
 
 def locked(stmt):
@@ -28,3 +29,21 @@ def lock_orders(order_ids: list[int]) -> list[Order]:
             )
         ).all()
     )
+
+
+def lock_vendors(vendor_ids) -> None:
+    """Take the shops' rows in id order so checkouts of one shop count its fair-share cap one at
+    a time (SPEC §3: crossing the cap is allowed once, also when many buyers arrive together).
+
+    PostgreSQL: FOR NO KEY UPDATE, which serialises checkouts of the shop but not the inserts
+    that only reference it (orders, spending records and ledger lines take FOR KEY SHARE on the
+    vendor row through their foreign key; plain FOR UPDATE would make every payment of the shop
+    wait for its checkouts). SQLite: BEGIN IMMEDIATE already serialises writers."""
+    ids = sorted(set(vendor_ids))
+    if ids:
+        db.session.execute(
+            select(Vendor.id)
+            .where(Vendor.id.in_(ids))
+            .order_by(Vendor.id)
+            .with_for_update(key_share=True)
+        ).all()

@@ -82,6 +82,10 @@ class Checkout(db.Model):
     payment_method: Mapped[str] = mapped_column(String(20), default="sandbox")
     response_status: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # When the provider call was last started (the first request, or a retry that resumed a
+    # checkout whose worker died before storing its answer): a retry may take over only once
+    # this is older than CHECKOUT_RESUME_AFTER_SECONDS.
+    attempted_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = created_at_column()
 
     buyer: Mapped[User] = relationship()

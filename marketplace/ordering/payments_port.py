@@ -22,11 +22,14 @@ from marketplace.ledger.models import (
     VENDOR_PENDING,
     SpendingRecord,
 )
-from marketplace.ledger.services import post_journal
+from marketplace.ledger.queries import vendors_at_cap
+from marketplace.ledger.services import post_journal, release_cap
+from marketplace.models_base import utcnow
 from marketplace.money import format_rupiah
-from marketplace.ordering.locking import lock_orders
+from marketplace.ordering.locking import lock_orders, lock_vendors
 from marketplace.ordering.models import Order
 from marketplace.ordering.refunds import REFUNDABLE, issue_refund
+from marketplace.ordering.stock import release_stock
 from marketplace.payments import lifecycle as payment_lifecycle
 from marketplace.payments.models import Payment, Refund
 from marketplace.payments.providers import provider_of
@@ -47,11 +50,14 @@ def mark_checkout_paid(payment: Payment, actor: User | None = None) -> list[Orde
             ).all()
         )
     )
+    _expire_late_over_cap(orders)
     paid = [o for o in orders if o.status == "pending_payment"]
     stale = [o for o in orders if o not in paid]
     for order in paid:
         order.transition_to("paid", actor=actor)
         _record_spending(order)
+    # Paid: the spending records count towards the cap now; expired: the room is free.
+    release_cap(o.id for o in orders)
     if paid:
         lines: list[tuple] = [(PROVIDER_CASH, sum(o.total for o in paid))]
         for order in paid:
@@ -69,6 +75,27 @@ def mark_checkout_paid(payment: Payment, actor: User | None = None) -> list[Orde
     if stale:
         _void_stale(payment, stale)
     return paid
+
+
+def _expire_late_over_cap(orders: list[Order]) -> None:
+    """Orders past their time that the expiry job has not reached yet no longer hold room under
+    their shop's fair-share cap; other buyers may have taken it meanwhile. Paying such an order
+    is one more checkout crossing the cap: allowed while the shop is below it (counted under the
+    shop's lock, like a checkout), else the order expires here and its money goes back."""
+    now = utcnow()
+    late = [
+        o
+        for o in orders
+        if o.status == "pending_payment" and o.expires_at is not None and o.expires_at <= now
+    ]
+    if not late:
+        return
+    lock_vendors(o.vendor_id for o in late)
+    capped = vendors_at_cap({o.vendor_id for o in late})
+    for order in late:
+        if order.vendor_id in capped:
+            order.transition_to("expired", note="Tidak dibayar tepat waktu.")
+            release_stock(order, None)
 
 
 def _void_stale(payment: Payment, stale: list[Order]) -> None:

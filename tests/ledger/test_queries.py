@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from marketplace.extensions import db
 from marketplace.ledger.models import ACCOUNTS, PROVIDER_CASH, VENDOR_PENDING, FairShareCap
 from marketplace.ledger.queries import cap_amount, ledger_balances, vendor_at_cap, vendors_at_cap
@@ -62,3 +64,38 @@ def test_balances_list_every_account_and_sum_to_zero(app):
     assert balances["accounts"][PROVIDER_CASH] == 10_000
     assert balances["accounts"][VENDOR_PENDING] == -10_000
     assert balances["total"] == 0
+
+
+def test_unpaid_unexpired_orders_count_towards_the_cap_beside_paid_sales_net_of_refunds(app):
+    from datetime import timedelta
+
+    from marketplace.ledger.queries import vendor_sales, vendor_sales_subquery, vendors_at_cap_ids
+    from marketplace.ledger.services import release_cap, reserve_cap
+    from marketplace.models_base import utcnow
+    from tests.finance.helpers import make_order
+
+    db.session.add(FairShareCap(period=PERIOD, amount=50_000))
+    shop, other = make_vendor(), make_vendor()
+    record_spending(30_000, at=JUNE, vendor=shop)
+    record_spending(-10_000, at=JUNE, vendor=shop)  # a refund
+    soon, gone = utcnow() + timedelta(minutes=30), utcnow() - timedelta(seconds=1)
+    held, lapsed, july, elsewhere = (make_order(vendor=shop) for _ in range(4))
+    reserve_cap([(held.id, shop.id, 25_000), (elsewhere.id, other.id, 7_000)], PERIOD, soon)
+    reserve_cap([(lapsed.id, shop.id, 99_000)], PERIOD, gone)  # expired: the room is free again
+    reserve_cap([(july.id, shop.id, 99_000)], "2025-07", soon)  # another period
+    db.session.commit()
+    assert vendor_sales(shop.id, PERIOD) == 30_000 - 10_000 + 25_000
+    assert vendors_at_cap([shop.id, other.id], PERIOD) == set()
+    assert vendors_at_cap_ids(PERIOD) == []
+    sub = vendor_sales_subquery(PERIOD)
+    assert dict(db.session.execute(select(sub.c.vendor_id, sub.c.sales)).all()) == {
+        shop.id: 45_000,
+        other.id: 7_000,
+    }
+    reserve_cap([(make_order(vendor=shop).id, shop.id, 5_000)], PERIOD, soon)
+    db.session.commit()
+    assert vendors_at_cap_ids(PERIOD) == [shop.id]  # 50 000: at the cap
+    release_cap([held.id])
+    db.session.commit()
+    assert vendor_sales(shop.id, PERIOD) == 25_000
+    assert vendors_at_cap_ids(PERIOD) == []

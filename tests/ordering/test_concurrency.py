@@ -90,3 +90,35 @@ def test_reversed_carts_do_not_deadlock(app):
     assert [code for code, _ in results] == [201, 201], results
     db.session.expire_all()
     assert db.session.get(Product, a.id).stock == 48 and db.session.get(Product, b.id).stock == 48
+
+
+@pytest.mark.postgres_only
+def test_twenty_four_buyers_racing_for_one_shop_cross_its_fair_share_cap_only_once(app):
+    """Issue 10: 20 buyers of a Rp10 juta item all got through a Rp30 juta cap. Under the shop's
+    row lock the unpaid orders count, so paid + pending stays below the cap plus one order."""
+    from marketplace.ledger.models import FairShareCap
+    from marketplace.ledger.queries import vendor_sales
+    from marketplace.ordering.models import Order
+    from marketplace.timeutil import current_period
+
+    price, cap = 10_000_000, 30_000_000
+    product = make_product(stock=100, price=price)
+    db.session.add(FairShareCap(period=current_period(), amount=cap))
+    calls = []
+    for i in range(24):
+        buyer = make_civil_servant()
+        add_to_cart(buyer, product.id, 1 + i % 2)  # Rp10 or 20 juta each
+        calls.append((token_for(buyer), f"cap-{i}"))
+    db.session.commit()
+    results = _race(app, calls)
+    assert all(code in (201, 409) for code, _ in results), results
+    refused = [body for code, body in results if code == 409]
+    assert refused and all(b["error"]["code"] == "vendor_cap_reached" for b in refused)
+    db.session.expire_all()
+    totals = [o.total for o in db.session.scalars(select(Order).order_by(Order.id))]
+    assert len(totals) == [code for code, _ in results].count(201)
+    # every order but the last was placed below the cap; the last one crossed it, once
+    assert sum(totals) - totals[-1] < cap <= sum(totals)
+    assert vendor_sales(product.vendor_id, current_period()) == sum(totals)
+    sold = db.session.scalar(select(func.sum(OrderLine.quantity)))
+    assert db.session.get(Product, product.id).stock == 100 - sold
