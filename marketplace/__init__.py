@@ -125,8 +125,7 @@ def _select_locale() -> str:
         return "id"  # CLI commands and jobs speak the default language
     lang = request.args.get("lang")
     if lang in ("id", "en"):
-        session["lang"] = lang
-        return lang
+        return lang  # this request only: a GET never stores (POST /language/<lang> does)
     if session.get("lang") in ("id", "en"):
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.locale in ("id", "en"):
