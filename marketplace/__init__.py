@@ -74,6 +74,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Jakarta")
     limiter.init_app(app)
+    if app.config.get("PEKEN_ENV") == "production" and str(
+        app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    ).startswith("memory://"):
+        # Failed sign-ins are counted in the database anyway; the per-address limit is not.
+        logging.getLogger(__name__).warning(
+            "RATELIMIT_STORAGE_URI is memory://: LOGIN_ADDRESS_LIMIT is counted per worker; "
+            "set redis://… to share it"
+        )
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from marshmallow import RAISE
 
@@ -32,8 +33,28 @@ from marketplace.accounts.schemas import (
 )
 from marketplace.api import api_user, endpoint, require_role
 from marketplace.errors import TooManyRequests, ValidationFailed
+from marketplace.extensions import limiter
 from marketplace.forms import load_form
 from marketplace.security import safe_next
+
+
+# ---------------------------------------------------------------- sign-in limits
+# Failed sign-ins per address and email are counted in the database (`accounts.throttle`),
+# exactly, whatever the number of workers. This coarser limit counts every sign-in request from
+# one address whatever the email (password spraying); it lives in Flask-Limiter's storage:
+# per worker with `memory://`, shared by all with RATELIMIT_STORAGE_URI=redis://… (production).
+def _address_limit_disabled() -> bool:
+    # The limiter object is shared by every app in the process; honour this app's setting.
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+address_limit = limiter.shared_limit(
+    lambda: current_app.config.get("LOGIN_ADDRESS_LIMIT") or "30 per minute",
+    scope="sign-in-address",
+    key_func=get_remote_address,
+    methods=["POST"],
+    exempt_when=_address_limit_disabled,
+)
 
 
 def _start_session(user) -> None:
@@ -62,6 +83,7 @@ def _home_for(user) -> str:
     response=TokenSchema,
     errors=[401, 429],
 )
+@address_limit
 def create_token(data):
     """Exchange email and password for a bearer token; 401 invalid_credentials, 429 after
     LOGIN_FAILURE_LIMIT failures from one address for one email (counted across workers).
@@ -158,6 +180,7 @@ def import_civil_servants():
 
 # ================================================================= pages: sign-in
 @bp.route("/login", methods=["GET", "POST"])
+@address_limit
 def login_page():
     """The sign-in form; on success a fresh session and a redirect to a safe local `next`."""
     next_url = request.values.get("next", "")
@@ -221,6 +244,7 @@ def register_page():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@address_limit
 def forgot_password_page():
     """Ask for a link to set a password (forgotten, or first time for imported ASN); every
     request counts against the sign-in limit (it sends email): 429 past it."""
