@@ -49,9 +49,7 @@ def language_page(lang: str):
 
 
 def _back() -> str:
-    return safe_next(
-        request.values.get("next") or request.referrer and _local(request.referrer)
-    )
+    return safe_next(request.values.get("next") or request.referrer and _local(request.referrer))
 
 
 def _local(url: str) -> str:

@@ -156,7 +156,9 @@ class LoginThrottle(db.Model):
     """
 
     __tablename__ = "login_throttles"
-    __table_args__ = (UniqueConstraint("key", "window_start", name="uq_login_throttles_key_window"),)
+    __table_args__ = (
+        UniqueConstraint("key", "window_start", name="uq_login_throttles_key_window"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64))
     window_start: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -37,7 +37,9 @@ def _revoke_tokens_of_changed_users(session: Session, _context, _instances) -> N
         # A Core statement on the flush's connection: no autoflush, no recursion.
         session.connection().execute(
             update(ApiToken.__table__)
-            .where(ApiToken.__table__.c.user_id == obj.id, ApiToken.__table__.c.revoked_at.is_(None))
+            .where(
+                ApiToken.__table__.c.user_id == obj.id, ApiToken.__table__.c.revoked_at.is_(None)
+            )
             .values(revoked_at=utcnow(), revoked_reason=reason)
         )
         for token in session.identity_map.values():

@@ -83,9 +83,19 @@ def test_failed_sign_ins_past_the_limit_are_refused_whatever_the_worker_count(
 
     client = limited.test_client()
     right = {"email": EMAIL, "password": "peken-test-pass"}
-    assert client.post("/api/v1/auth/token", json=right, environ_base={"REMOTE_ADDR": ADDRESS}).status_code == 429
+    assert (
+        client.post(
+            "/api/v1/auth/token", json=right, environ_base={"REMOTE_ADDR": ADDRESS}
+        ).status_code
+        == 429
+    )
     # another address is counted apart (nobody locks a user out from elsewhere)
-    assert client.post("/api/v1/auth/token", json=right, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/token", json=right, environ_base={"REMOTE_ADDR": "198.51.100.7"}
+        ).status_code
+        == 200
+    )
 
 
 def test_the_count_is_a_database_row_per_address_and_email_not_the_email_itself(make_app):
@@ -108,7 +118,9 @@ def test_many_emails_from_one_address_hit_the_address_limit(make_app):
     from marketplace.extensions import limiter
 
     limited = make_app(
-        RATELIMIT_ENABLED=True, LOGIN_FAILURE_LIMIT="5 per minute", LOGIN_ADDRESS_LIMIT="3 per minute"
+        RATELIMIT_ENABLED=True,
+        LOGIN_FAILURE_LIMIT="5 per minute",
+        LOGIN_ADDRESS_LIMIT="3 per minute",
     )
     client = limited.test_client()
     spray = "192.0.2.44"

@@ -24,7 +24,9 @@ def _works(client) -> bool:
 
 def _reasons(user) -> list[str | None]:
     db.session.expire_all()
-    return list(db.session.scalars(select(ApiToken.revoked_reason).where(ApiToken.user_id == user.id)))
+    return list(
+        db.session.scalars(select(ApiToken.revoked_reason).where(ApiToken.user_id == user.id))
+    )
 
 
 # ---------------------------------------------------------------- revoked when the account changes
