@@ -48,7 +48,9 @@ def test_the_switch_needs_the_csrf_token(make_app):
     home = client.get("/").get_data(as_text=True)
     assert client.post("/language/en").status_code == 400
     assert _lang(client.get("/")) == "id"
-    form = re.search(r'<form method="post" action="/language/en".*?</form>', home, re.S).group(0)
+    form = re.search(r'<form method="post" action="/language/en".*?</form>', home, re.DOTALL).group(
+        0
+    )
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     resp = client.post("/language/en", data={"csrf_token": token, "next": "/"})
     assert resp.status_code == 302
