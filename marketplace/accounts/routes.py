@@ -276,17 +276,20 @@ def account_page():
     return render_template("accounts/account.html", user=user)
 
 
-@bp.get("/account/tokens")
-def tokens_page():
-    """The signed-in user's API tokens: made, last used, expires, status; create and revoke."""
-    user = api_user()
+def _tokens_page(user, new_token: str | None = None) -> str:
     return render_template(
         "accounts/tokens.html",
         user=user,
         tokens=services.list_tokens(user),
-        new_token=None,
+        new_token=new_token,
         max_age_days=current_app.config.get("API_TOKEN_MAX_AGE_DAYS", 30),
     )
+
+
+@bp.get("/account/tokens")
+def tokens_page():
+    """The signed-in user's API tokens: made, last used, expires, status; create and revoke."""
+    return _tokens_page(api_user())
 
 
 @bp.post("/account/tokens")
@@ -296,15 +299,7 @@ def create_token_page():
     name = (request.form.get("name") or "").strip()[:100] or "api"
     token = services.issue_token(user, name)
     flash(_("Token dibuat. Salin sekarang: token ini tidak akan ditampilkan lagi."), "success")
-    resp = current_app.make_response(
-        render_template(
-            "accounts/tokens.html",
-            user=user,
-            tokens=services.list_tokens(user),
-            new_token=token,
-            max_age_days=current_app.config.get("API_TOKEN_MAX_AGE_DAYS", 30),
-        )
-    )
+    resp = current_app.make_response(_tokens_page(user, token))
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
