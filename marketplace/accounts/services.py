@@ -219,6 +219,25 @@ def set_password(user: User, new: str) -> User:
     return user
 
 
+def deactivate_user(actor: User | None, user: User, reason: str | None = None) -> User:
+    """Operator/admin: the account can no longer sign in; its cookie sessions end and its bearer
+    tokens are revoked for good (`token_guard`), also if it is reactivated later. Audited."""
+    if user.active:
+        user.active = False
+        user.session_version = (user.session_version or 1) + 1
+        record_audit(
+            actor,
+            "user.deactivate",
+            "user",
+            user.id,
+            before={"active": True},
+            after={"active": False},
+            reason=reason,
+        )
+        db.session.commit()
+    return user
+
+
 def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
 

@@ -86,6 +86,19 @@ def test_deactivating_an_account_revokes_its_tokens_for_good(api):
     assert _reasons(user) == ["deactivated"]
 
 
+def test_the_deactivate_user_command_ends_tokens_and_is_audited(api, runner):
+    from marketplace.audit.models import AuditLog
+
+    user = make_user()
+    db.session.commit()
+    client = api(user)
+    result = runner.invoke(args=["deactivate-user", user.email, "--reason", "pensiun"])
+    assert result.exit_code == 0, result.output
+    assert not _works(client)
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.deactivate"))
+    assert entry.target_id == str(user.id) and entry.reason == "pensiun"
+
+
 def test_a_role_change_revokes_bearer_tokens(api):
     user = make_user("public")
     client = api(user)
