@@ -10,7 +10,7 @@ import pytest
 from marketplace import create_app
 from marketplace.accounts.models import LoginThrottle
 from marketplace.extensions import db
-from tests.conftest import test_config
+from tests.conftest import test_config as config_for
 from tests.factories import make_user
 
 EMAIL = "sasaran@test.peken.id"
@@ -50,7 +50,7 @@ def _wait_for_a_fresh_window(seconds: int = 3600, margin: int = 60) -> None:
 def test_failed_sign_ins_past_the_limit_are_refused_whatever_the_worker_count(
     make_app, database_url, tmp_path_factory, workers
 ):
-    config = test_config(
+    config = config_for(
         database_url,
         tmp_path_factory,
         RATELIMIT_ENABLED=True,
