@@ -433,7 +433,7 @@ def _login(page, live_server, email: str) -> None:
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("[data-testid=login-form] button[type=submit]")
     page.wait_for_load_state()
     assert "/login" not in page.url, f"{email} could not sign in"
 
