@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import event, update
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BuildError, IntegerConverter
 
@@ -33,6 +34,7 @@ WIRING = (
     "marketplace.notifications.receivers",
     "marketplace.finance.audit_guard",
     "marketplace.mandate.receivers",
+    "marketplace.accounts.token_guard",
 )
 
 
@@ -75,6 +77,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Jakarta")
     limiter.init_app(app)
+    if app.config.get("PEKEN_ENV") == "production" and str(
+        app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    ).startswith("memory://"):
+        # Failed sign-ins are counted in the database anyway; the per-address limit is not.
+        logging.getLogger(__name__).warning(
+            "RATELIMIT_STORAGE_URI is memory://: LOGIN_ADDRESS_LIMIT is counted per worker; "
+            "set redis://… to share it"
+        )
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
@@ -126,8 +136,7 @@ def _select_locale() -> str:
         return "id"  # CLI commands and jobs speak the default language
     lang = request.args.get("lang")
     if lang in ("id", "en"):
-        session["lang"] = lang
-        return lang
+        return lang  # this request only: a GET never stores (POST /language/<lang> does)
     if session.get("lang") in ("id", "en"):
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.locale in ("id", "en"):
@@ -161,12 +170,22 @@ def _register_auth(app: Flask) -> None:
         if not token:
             return None
         row = db.session.query(ApiToken).filter_by(token_hash=ApiToken.hash(token)).one_or_none()
-        if row is None or row.revoked_at is not None or not row.user.active:
-            return None
         now = utcnow()
-        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
-            # Coarse on purpose: "last used" to five minutes without a write on every request.
-            row.last_used_at = now
+        if row is None or not row.is_usable(now) or not row.user.active:
+            return None  # unknown, revoked or expired: 401
+        if row.last_used_at is None or now - row.last_used_at >= timedelta(minutes=1):
+            # Coarse on purpose: "last used" to the minute, so a busy client does not write on
+            # every request; the condition keeps concurrent requests to one write.
+            db.session.execute(
+                update(ApiToken)
+                .where(
+                    ApiToken.id == row.id,
+                    (ApiToken.last_used_at.is_(None))
+                    | (ApiToken.last_used_at <= now - timedelta(minutes=1)),
+                )
+                .values(last_used_at=now)
+                .execution_options(synchronize_session=False)
+            )
             db.session.commit()
         g.api_token = row
         return row.user

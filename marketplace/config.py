@@ -77,7 +77,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
+        self.LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per minute")
         self.PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 24 * 3600)
+        self.API_TOKEN_MAX_AGE_DAYS = _int("API_TOKEN_MAX_AGE_DAYS", 30)
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
         # Evidence of business-class declarations (tax returns, NIB pages): never served publicly
         # like UPLOAD_FOLDER, only to the shop and the admin.

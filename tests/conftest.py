@@ -61,6 +61,9 @@ def test_config(database_url, tmp_path_factory, **overrides):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Flask-Limiter's memory is shared by every app of a test process: a test of the
+        # per-address limit sets its own.
+        "LOGIN_ADDRESS_LIMIT": "10000 per minute",
         "SERVER_NAME": None,
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         "EVIDENCE_FOLDER": str(tmp_path_factory.mktemp("evidence")),

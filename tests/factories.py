@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from datetime import timedelta
 
 from marketplace.accounts.models import ApiToken, Area, Opd, User
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
+from marketplace.models_base import utcnow
 from marketplace.shops.models import StockMovement, Vendor
 
 PASSWORD = "peken-test-pass"
@@ -158,7 +160,14 @@ def make_product(
 def token_for(user: User) -> str:
     """A bearer token for `user` (committed, so other connections see it)."""
     token = secrets.token_urlsafe(24)
-    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), name="test"))
+    db.session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=ApiToken.hash(token),
+            name="test",
+            expires_at=utcnow() + timedelta(days=30),
+        )
+    )
     db.session.commit()
     return token
 

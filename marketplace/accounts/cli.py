@@ -89,4 +89,23 @@ def set_password_command(email: str, password: str) -> None:
     click.echo(f"Password set for {user.email}.")
 
 
-COMMANDS = [import_civil_servants_command, create_user_command, set_password_command]
+@click.command("deactivate-user")
+@click.argument("email")
+@click.option("--reason", help="Why, for the audit log.")
+@with_appcontext
+def deactivate_user_command(email: str, reason: str | None) -> None:
+    """Deactivate an account: no sign-in, sessions end, API tokens revoked."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        click.echo(click.style(f"Error: no user with email {email}", fg="red"), err=True)
+        raise SystemExit(1)
+    services.deactivate_user(None, user, reason)
+    click.echo(f"Deactivated {user.email}; their sessions and API tokens no longer work.")
+
+
+COMMANDS = [
+    import_civil_servants_command,
+    create_user_command,
+    set_password_command,
+    deactivate_user_command,
+]

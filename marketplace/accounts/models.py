@@ -8,12 +8,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.extensions import db
-from marketplace.models_base import created_at_column
+from marketplace.models_base import created_at_column, utcnow
 
 if TYPE_CHECKING:
     from marketplace.shops.models import Vendor
@@ -104,7 +112,11 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
+    """A bearer token; only its SHA-256 is stored, so a database leak reveals no token.
+
+    It works until `expires_at` (API_TOKEN_MAX_AGE_DAYS after it was made) unless revoked: by its
+    owner, or when the owner's password, role or active flag changes (`accounts.token_guard`).
+    """
 
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,9 +126,40 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    # Why it stopped working: "owner", "password", "role", "deactivated".
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
 
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+    @property
+    def status(self) -> str:
+        """`active`, `revoked` or `expired`, as the owner's list shows it."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if utcnow() < self.expires_at else "expired"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins for one address and email in one fixed window (LOGIN_FAILURE_LIMIT).
+
+    A row in the database, not a worker's memory, so every worker process counts the same
+    failures; `accounts.throttle` increments it with one conditional UPDATE. The key is a hash:
+    the table never lists which emails were tried from which address.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        UniqueConstraint("key", "window_start", name="uq_login_throttles_key_window"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[datetime] = mapped_column(DateTime, index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,16 +6,25 @@ JSON or a flashed message by the one handler.
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from marshmallow import RAISE
 
-from marketplace.accounts import bp, rules, services
+from marketplace.accounts import bp, services
 from marketplace.accounts.schemas import (
+    ApiTokenSchema,
     ImportResultSchema,
     RegisterSchema,
     TokenRequestSchema,
@@ -23,59 +32,28 @@ from marketplace.accounts.schemas import (
     UserSchema,
 )
 from marketplace.api import api_user, endpoint, require_role
-from marketplace.errors import ValidationFailed
+from marketplace.errors import TooManyRequests, ValidationFailed
 from marketplace.extensions import limiter
 from marketplace.forms import load_form
 from marketplace.security import safe_next
 
 
-# ---------------------------------------------------------------- login rate limit
-def _login_key() -> str:
-    """Failures are counted per client address and email (ASVS 6.3.1: slows guessing without
-    letting anyone lock a user out from elsewhere)."""
-    email: Any = None
-    if request.is_json:
-        body = request.get_json(silent=True)
-        email = body.get("email") if isinstance(body, dict) else None
-    if email is None:
-        email = request.form.get("email")
-    return f"{get_remote_address()}|{rules.normalise_email(str(email or ''))}"
-
-
-def _login_failed(response) -> bool:
-    return response.status_code == 401 or bool(g.get("login_failed"))
-
-
-def _login_limit_disabled() -> bool:
+# ---------------------------------------------------------------- sign-in limits
+# Failed sign-ins per address and email are counted in the database (`accounts.throttle`),
+# exactly, whatever the number of workers. This coarser limit counts every sign-in request from
+# one address whatever the email (password spraying); it lives in Flask-Limiter's storage:
+# per worker with `memory://`, shared by all with RATELIMIT_STORAGE_URI=redis://… (production).
+def _address_limit_disabled() -> bool:
     # The limiter object is shared by every app in the process; honour this app's setting.
     return not current_app.config.get("RATELIMIT_ENABLED", True)
 
 
-def _login_breached(_limit):
-    """On the page, show the form again with a clear message instead of a bare error page."""
-    if request.path.startswith("/api/"):
-        return None
-    flash(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam satu menit."), "error")
-    return current_app.make_response(
-        (
-            render_template(
-                "accounts/login.html",
-                next=request.values.get("next", ""),
-                email=request.form.get("email", ""),
-            ),
-            429,
-        )
-    )
-
-
-login_limit = limiter.shared_limit(
-    lambda: current_app.config.get("LOGIN_FAILURE_LIMIT") or "5 per minute",
-    scope="login",
-    key_func=_login_key,
+address_limit = limiter.shared_limit(
+    lambda: current_app.config.get("LOGIN_ADDRESS_LIMIT") or "30 per minute",
+    scope="sign-in-address",
+    key_func=get_remote_address,
     methods=["POST"],
-    deduct_when=_login_failed,
-    exempt_when=_login_limit_disabled,
-    on_breach=_login_breached,
+    exempt_when=_address_limit_disabled,
 )
 
 
@@ -105,12 +83,21 @@ def _home_for(user) -> str:
     response=TokenSchema,
     errors=[401, 429],
 )
-@login_limit
+@address_limit
 def create_token(data):
     """Exchange email and password for a bearer token; 401 invalid_credentials, 429 after
-    repeated failures from one address for one email."""
-    token, user = services.sign_in_for_token(data["email"], data["password"], data.get("name"))
+    LOGIN_FAILURE_LIMIT failures from one address for one email (counted across workers).
+    The answer is a credential: `Cache-Control: no-store` keeps it out of every cache."""
+    after_this_request(_no_store)
+    token, user = services.sign_in_for_token(
+        data["email"], data["password"], data.get("name"), address=request.remote_addr
+    )
     return {"token": token, "user": user}
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @endpoint(bp, "/auth/token", "DELETE", summary="Revoke the calling token", errors=[400])
@@ -118,6 +105,32 @@ def delete_token():
     """Revoke the bearer token this call is made with (log out an API client)."""
     services.revoke_current_token(api_user(), g.get("api_token"))
     return {"revoked": True}
+
+
+@endpoint(
+    bp,
+    "/me/tokens",
+    summary="The caller's bearer tokens",
+    response=ApiTokenSchema,
+    many=True,
+)
+def list_my_tokens():
+    """The caller's own tokens, newest first, with when each was made, last used (to the
+    minute) and expires, and whether it is active, revoked or expired. Never the token itself."""
+    return services.list_tokens(api_user())
+
+
+@endpoint(
+    bp,
+    "/me/tokens/<int:token_id>",
+    "DELETE",
+    summary="Revoke one of the caller's bearer tokens",
+    response=ApiTokenSchema,
+    errors=[404],
+)
+def revoke_my_token(token_id: int):
+    """Revoke one of the caller's own tokens (at once); another user's token answers 404."""
+    return services.revoke_token(api_user(), token_id)
 
 
 @endpoint(
@@ -167,7 +180,7 @@ def import_civil_servants():
 
 # ================================================================= pages: sign-in
 @bp.route("/login", methods=["GET", "POST"])
-@login_limit
+@address_limit
 def login_page():
     """The sign-in form; on success a fresh session and a redirect to a safe local `next`."""
     next_url = request.values.get("next", "")
@@ -176,9 +189,13 @@ def login_page():
             return redirect(safe_next(next_url, _home_for(current_user)))
         return render_template("accounts/login.html", next=next_url, email="")
     email = request.form.get("email", "")
-    user = services.check_credentials(email, request.form.get("password", ""))
+    try:
+        user = services.sign_in(email, request.form.get("password", ""), request.remote_addr)
+    except TooManyRequests as err:
+        # The form again with the message (not the bare error page), still answered 429.
+        flash(err.message, "error")
+        return render_template("accounts/login.html", next=next_url, email=email), 429
     if user is None:
-        g.login_failed = True
         flash(_("Email atau kata sandi salah."), "error")
         return render_template("accounts/login.html", next=next_url, email=email), 200
     _start_session(user)
@@ -227,13 +244,13 @@ def register_page():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@login_limit
+@address_limit
 def forgot_password_page():
-    """Ask for a link to set a password (forgotten, or first time for imported ASN)."""
+    """Ask for a link to set a password (forgotten, or first time for imported ASN); every
+    request counts against the sign-in limit (it sends email): 429 past it."""
     if request.method == "GET":
         return render_template("accounts/password_forgot.html")
-    services.request_password_reset(request.form.get("email", ""))
-    g.login_failed = True  # every request counts against the limit: it sends email
+    services.request_password_reset(request.form.get("email", ""), address=request.remote_addr)
     flash(_("Jika email itu terdaftar, tautan untuk mengatur kata sandi sudah dikirim."), "success")
     return redirect(url_for("accounts.login_page"))
 
@@ -254,25 +271,35 @@ def reset_password_page(token: str):
 # ================================================================= pages: own account
 @bp.route("/account")
 def account_page():
-    """The signed-in user's data, API tokens and password change."""
+    """The signed-in user's data, a link to their API tokens and the password change."""
     user = api_user()
+    return render_template("accounts/account.html", user=user)
+
+
+def _tokens_page(user, new_token: str | None = None) -> str:
     return render_template(
-        "accounts/account.html", user=user, tokens=services.list_tokens(user), new_token=None
+        "accounts/tokens.html",
+        user=user,
+        tokens=services.list_tokens(user),
+        new_token=new_token,
+        max_age_days=current_app.config.get("API_TOKEN_MAX_AGE_DAYS", 30),
     )
+
+
+@bp.get("/account/tokens")
+def tokens_page():
+    """The signed-in user's API tokens: made, last used, expires, status; create and revoke."""
+    return _tokens_page(api_user())
 
 
 @bp.post("/account/tokens")
 def create_token_page():
-    """Create an API token and show it once."""
+    """Create an API token and show it once (never cached)."""
     user = api_user()
     name = (request.form.get("name") or "").strip()[:100] or "api"
     token = services.issue_token(user, name)
     flash(_("Token dibuat. Salin sekarang: token ini tidak akan ditampilkan lagi."), "success")
-    resp = current_app.make_response(
-        render_template(
-            "accounts/account.html", user=user, tokens=services.list_tokens(user), new_token=token
-        )
-    )
+    resp = current_app.make_response(_tokens_page(user, token))
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -282,7 +309,7 @@ def revoke_token_page(token_id: int):
     """Revoke one of one's own API tokens (another user's answers 404)."""
     services.revoke_token(api_user(), token_id)
     flash(_("Token dicabut."), "success")
-    return redirect(url_for("accounts.account_page"))
+    return redirect(url_for("accounts.tokens_page"))
 
 
 @bp.post("/account/password")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from marketplace.accounts import rules
-from marketplace.api import REQUIRED, StrippedSchema, text_field
+from marketplace.api import REQUIRED, StrippedSchema, UtcDateTime, text_field
 
 
 # ---------------------------------------------------------------- requests
@@ -52,6 +52,20 @@ class UserSchema(Schema):
 class TokenSchema(Schema):
     token = fields.String()
     user = fields.Nested(UserSchema)
+
+
+class ApiTokenSchema(Schema):
+    """One of the caller's bearer tokens as `GET /me/tokens` lists it (never the token itself).
+    `status`: active | revoked | expired; `revoked_reason`: owner | password | role | deactivated."""
+
+    id = fields.Integer()
+    name = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    last_used_at = UtcDateTime(allow_none=True)
+    expires_at = UtcDateTime()
+    revoked_at = UtcDateTime(allow_none=True)
+    revoked_reason = fields.String(allow_none=True)
+    status = fields.String()
 
 
 class ImportErrorSchema(Schema):

@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import IO, Any
 
 from flask import current_app, url_for
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from marketplace.accounts import rules
+from marketplace.accounts import rules, throttle
 from marketplace.accounts.models import ROLES, ApiToken, Opd, User
 from marketplace.errors import (
     BadRequest,
@@ -78,10 +79,27 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def sign_in(email: str, password: str, address: str | None) -> User | None:
+    """The user for these credentials or None, counting the attempt against the failed sign-in
+    limit of (address, email) shared by every worker; TooManyRequests (429) once it is used up.
+    A success gives its slot back, so only failures count."""
+    slot = throttle.take_attempt(email, address)
+    user = check_credentials(email, password)
+    if user is not None:
+        throttle.give_back(slot)
+    return user
+
+
 def _new_token(user: User, name: str | None) -> str:
     token = "pk_" + secrets.token_urlsafe(32)
+    days = int(current_app.config.get("API_TOKEN_MAX_AGE_DAYS") or 30)
     db.session.add(
-        ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), name=(name or "api")[:100])
+        ApiToken(
+            user_id=user.id,
+            token_hash=ApiToken.hash(token),
+            name=(name or "api")[:100],
+            expires_at=utcnow() + timedelta(days=days),
+        )
     )
     db.session.flush()
     return token
@@ -94,9 +112,14 @@ def issue_token(user: User, name: str | None = "api") -> str:
     return token
 
 
-def sign_in_for_token(email: str, password: str, name: str | None = "api") -> tuple[str, User]:
-    """`POST /auth/token`: check the credentials and issue a token; 401 when they are wrong."""
-    user = authenticate(email, password)
+def sign_in_for_token(
+    email: str, password: str, name: str | None = "api", *, address: str | None = None
+) -> tuple[str, User]:
+    """`POST /auth/token`: check the credentials and issue a token; 401 when they are wrong,
+    429 after LOGIN_FAILURE_LIMIT failures from one address for one email."""
+    user = sign_in(email, password, address)
+    if user is None:
+        raise InvalidCredentials(_("Email atau kata sandi salah."))
     return issue_token(user, name), user
 
 
@@ -109,6 +132,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         raise NotFound(_("Token tidak ditemukan."))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        row.revoked_reason = "owner"
         db.session.commit()
     return row
 
@@ -123,7 +147,7 @@ def revoke_current_token(user: User, token: ApiToken | None) -> None:
 
 
 def list_tokens(user: User) -> list[ApiToken]:
-    """The user's tokens, newest first (revoked ones included, marked)."""
+    """The user's own tokens, newest first (revoked and expired ones included, marked)."""
     return list(
         db.session.scalars(
             select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
@@ -171,7 +195,8 @@ def register_user(email: str, password: str, name: str, *, role: str = "public")
 
 
 def change_password(user: User, current: str, new: str) -> User:
-    """Change one's own password after re-checking the current one; ends other sessions."""
+    """Change one's own password after re-checking the current one; ends other sessions and
+    revokes the user's bearer tokens (`token_guard`)."""
     if not user.check_password(current or ""):
         raise ValidationFailed(
             _("Kata sandi saat ini salah."),
@@ -185,11 +210,31 @@ def change_password(user: User, current: str, new: str) -> User:
 
 
 def set_password(user: User, new: str) -> User:
-    """Operator/CLI: set a password (rules apply) and end the user's sessions."""
+    """Operator/CLI and reset links: set a password (rules apply), end the user's sessions and
+    revoke their bearer tokens (`token_guard`)."""
     _check_password_rules(new, user.email)
     user.set_password(new)
     user.session_version = (user.session_version or 1) + 1
     db.session.commit()
+    return user
+
+
+def deactivate_user(actor: User | None, user: User, reason: str | None = None) -> User:
+    """Operator/admin: the account can no longer sign in; its cookie sessions end and its bearer
+    tokens are revoked for good (`token_guard`), also if it is reactivated later. Audited."""
+    if user.active:
+        user.active = False
+        user.session_version = (user.session_version or 1) + 1
+        record_audit(
+            actor,
+            "user.deactivate",
+            "user",
+            user.id,
+            before={"active": True},
+            after={"active": False},
+            reason=reason,
+        )
+        db.session.commit()
     return user
 
 
@@ -206,13 +251,17 @@ def password_reset_token(user: User) -> str:
     return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
 
 
-def request_password_reset(email: str) -> bool:
+def request_password_reset(email: str, *, address: str | None = None) -> bool:
     """Email a link to set a new password (also how roster-imported ASN set their first one).
 
     Always behaves the same for unknown emails so the form does not reveal who has an account;
-    returns whether a link was made. Without SMTP the link is written to the log.
+    returns whether a link was made. Without SMTP the link is written to the log. Every request
+    counts against the sign-in limit of (address, email): TooManyRequests (429) past it.
     """
     from marketplace.notifications.services import send_email
+
+    if address is not None:  # a visitor's request, not an operator's or a job's
+        throttle.take_attempt(email, address)
 
     user = db.session.scalar(select(User).where(User.email == rules.normalise_email(email)))
     if user is None or not user.active:

@@ -30,6 +30,8 @@ ACCOUNTS = {
     ("POST", "/api/v1/auth/register"): PUBLIC,
     ("DELETE", "/api/v1/auth/token"): ANY_USER,
     ("GET", "/api/v1/me"): ANY_USER,
+    ("GET", "/api/v1/me/tokens"): ANY_USER,
+    ("DELETE", "/api/v1/me/tokens/<int:token_id>"): ANY_USER,
     ("POST", "/api/v1/admin/civil-servants/import"): {"admin"},
 }
 SHOP_APPLICATIONS = {

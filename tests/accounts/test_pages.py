@@ -240,7 +240,7 @@ def test_created_token_is_shown_once_and_then_works(client, login, api):
     html = client.post("/account/tokens", data={"name": "kasir"}).get_data(as_text=True)
     token = re.search(r'data-testid="new-token">([^<]+)<', html).group(1)
     assert api().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    assert token not in client.get("/account").get_data(as_text=True)
+    assert token not in client.get("/account/tokens").get_data(as_text=True)
 
 
 def test_revoking_another_users_token_from_the_page_is_not_found(client, login):

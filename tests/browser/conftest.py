@@ -57,7 +57,7 @@ def browser_login(live_server):
         page.goto(f"{live_server}/login")
         page.fill("input[name=email]", user.email)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        page.click("[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state()
         return page
 

@@ -50,6 +50,7 @@ ACCESS: dict[str, set[str]] = {
     "/password/reset/<token>": {ANON},
     "/logout": USERS,
     "/account": USERS,
+    "/account/tokens": USERS,
     "/notifications": USERS,
     "/cart": BUYERS,
     "/checkout": BUYERS,
@@ -115,7 +116,7 @@ DOWNLOADS = {
 ENGLISH = {
     ANON: ["/", "/products", "/login"],
     CS: ["/", "/orders", "/mandate", "/cart"],
-    PUBLIC: ["/", "/orders", "/account"],
+    PUBLIC: ["/", "/orders", "/account", "/account/tokens"],
     VENDOR: ["/shop", "/shop/orders", "/shop/products"],
     FINANCE: ["/finance", "/finance/payouts", "/finance/ledger"],
     ADMIN: ["/admin", "/admin/vendors", "/finance/compliance"],
@@ -451,7 +452,7 @@ def _login(page, live_server, email: str) -> None:
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("[data-testid=login-form] button[type=submit]")
     page.wait_for_load_state()
     assert "/login" not in page.url, f"{email} could not sign in"
 
@@ -509,7 +510,8 @@ def test_every_page_of_the_role_works_on_a_phone_in_both_languages(
     print(f"{role}: refused {' '.join(refused)}")
 
     # once in English, the same kind of pages answer in English
-    page.goto(f"{live_server}/language/en")
+    page.goto(f"{live_server}/language/en")  # a GET only shows the switch: it stores nothing
+    page.click("[data-testid=use-language]")  # the POST (with its CSRF token) switches
     for path in ENGLISH[role]:
         resp = page.goto(f"{live_server}{path}")
         problems += [

@@ -251,7 +251,7 @@ def test_english_switch_translates_catalog_pages(client):
     product = make_product(stock=0)
     db.session.commit()
 
-    client.get("/language/en")
+    client.post("/language/en")
     refresh()  # the test's app context outlives requests; Flask-Babel caches the locale on it
     home = _html(client.get("/"))
     refresh()

@@ -12,6 +12,6 @@ def test_each_request_sees_its_own_user_even_inside_one_test(api):
 
 def test_the_language_choice_of_one_client_does_not_leak_into_another(app):
     english, default = app.test_client(), app.test_client()
-    english.get("/language/en")
+    english.post("/language/en")
     assert b'lang="en"' in english.get("/api/v1/docs").data
     assert b'lang="id"' in default.get("/api/v1/docs").data

@@ -220,6 +220,8 @@ def test_pages_are_in_english_when_asked(finance):
         and "Cumulative spending" in html
     )
     refresh()
+    finance.post("/language/en")  # `?lang=` shows one page; the switch (a POST) stores it
+    refresh()
     assert "Reconciliation history" in finance.get("/finance/reconciliations").get_data(
         as_text=True
     )

@@ -153,6 +153,7 @@ COVERED_ELSEWHERE = {
         "test_a_password_reset_link_works_once",
     ),
     ("GET", "/language/<lang>"): ("tests/security/test_redirects.py", "/language/en"),
+    ("POST", "/language/<lang>"): ("tests/security/test_redirects.py", "/language/en"),
     ("GET", "/uploads/<path:filename>"): (
         "tests/security/test_injection.py",
         "test_uploads_cannot_escape_the_upload_folder",
@@ -297,6 +298,9 @@ def _cases(w: World):
         ("POST", "/account/tokens/<int:token_id>/revoke"): [
             ("B", f"/account/tokens/{w.token.id}/revoke", {}, 404)
         ],
+        ("DELETE", "/api/v1/me/tokens/<int:token_id>"): [
+            ("B", f"/api/v1/me/tokens/{w.token.id}", {}, 404)
+        ],
         # -------- the cart: a product id, but only ever the caller's own cart lines
         ("PUT", "/api/v1/cart/items/<int:product_id>"): [
             ("B", f"/api/v1/cart/items/{p}", j({"quantity": 0}), 200)
@@ -433,6 +437,7 @@ TABLE_KEYS = [
     ("GET", "/payments/<int:payment_id>"),
     ("POST", "/payments/<int:payment_id>/sandbox"),
     ("POST", "/account/tokens/<int:token_id>/revoke"),
+    ("DELETE", "/api/v1/me/tokens/<int:token_id>"),
     ("PUT", "/api/v1/cart/items/<int:product_id>"),
     ("DELETE", "/api/v1/cart/items/<int:product_id>"),
     ("POST", "/cart/items/<int:product_id>/quantity"),

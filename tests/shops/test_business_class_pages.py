@@ -144,6 +144,6 @@ def test_shopkeepers_cannot_open_the_review_queue_or_decide(page_client, other_s
 
 
 def test_the_class_page_is_in_english_too(page_client):
-    page_client.get("/language/en")
+    page_client.post("/language/en")
     page = html(page_client.get("/shop/business-class"))
     assert "Business class" in page and "Send declaration" in page
