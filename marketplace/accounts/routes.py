@@ -22,8 +22,8 @@ from marketplace.accounts.schemas import (
     TokenSchema,
     UserSchema,
 )
-from marketplace.api import api_user, endpoint, require_role
-from marketplace.errors import ValidationFailed
+from marketplace.api import api_user, endpoint, parse_json_body, require_role
+from marketplace.errors import MarketplaceError, ValidationFailed
 from marketplace.extensions import limiter
 from marketplace.forms import load_form
 from marketplace.security import safe_next
@@ -35,7 +35,10 @@ def _login_key() -> str:
     letting anyone lock a user out from elsewhere)."""
     email: Any = None
     if request.is_json:
-        body = request.get_json(silent=True)
+        try:
+            body = parse_json_body()
+        except MarketplaceError:
+            body = None  # the view answers 400/413 for it; the limiter only needs a key
         email = body.get("email") if isinstance(body, dict) else None
     if email is None:
         email = request.form.get("email")
