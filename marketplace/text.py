@@ -78,7 +78,7 @@ def script_of(char: str) -> str | None:
     ARABIC…); None for digits, punctuation and symbols, which belong to every script."""
     if not unicodedata.category(char).startswith("L"):
         return None
-    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+    return unicodedata.name(char).partition(" ")[0]
 
 
 def scripts_of(text: str) -> set[str]:
@@ -113,10 +113,10 @@ def json_depth(text: str) -> int:
     depth = deepest = 0
     for match in _JSON_TOKEN.finditer(text):
         token = match.group()
-        if token in "[{":
+        if token in ("[", "{"):
             depth += 1
             deepest = max(deepest, depth)
-        elif token in "]}":
+        elif token in ("]", "}"):
             depth -= 1
     return deepest
 
