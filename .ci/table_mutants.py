@@ -48,7 +48,6 @@ EDITS: list[tuple[str, str, str]] = [
     (TIME, r"(0[1-9]|1[0-2])$", r"(0[1-9]|1[0-3])$"),
     (TIME, r"(0[1-9]|1[0-2])$", r"(0?[1-9]|1[0-2])$"),
     (TIME, r"(0[1-9]|1[0-2])$", r"(0[1-9]|1[0-2])"),
-    (TIME, r"(\d{4})-", r"(\d{2,4})-"),
     (TIME, 'ZoneInfo("Asia/Jakarta")', 'ZoneInfo("Asia/Makassar")'),
     (TIME, "MIN_YEAR, MAX_YEAR = 2000, 2100", "MIN_YEAR, MAX_YEAR = 2001, 2100"),
     (TIME, "MIN_YEAR, MAX_YEAR = 2000, 2100", "MIN_YEAR, MAX_YEAR = 2000, 2099"),
