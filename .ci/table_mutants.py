@@ -35,6 +35,7 @@ PAYOUTS = "marketplace/payouts/rules.py"
 SHOPS = "marketplace/shops/rules.py"
 ACCOUNTS = "marketplace/accounts/rules.py"
 CATALOG = "marketplace/catalog/rules.py"
+TEXT = "marketplace/text.py"
 
 # (module, exact text, replacement). The text must occur exactly once in the module. Edits that
 # no input can tell apart are left out and listed in docs/mutation.md (e.g. dropping the `^` of
@@ -47,8 +48,20 @@ EDITS: list[tuple[str, str, str]] = [
     (TIME, r"(0[1-9]|1[0-2])$", r"(0[1-9]|1[0-3])$"),
     (TIME, r"(0[1-9]|1[0-2])$", r"(0?[1-9]|1[0-2])$"),
     (TIME, r"(0[1-9]|1[0-2])$", r"(0[1-9]|1[0-2])"),
-    (TIME, r"(\d{4})-", r"(\d{2,4})-"),
     (TIME, 'ZoneInfo("Asia/Jakarta")', 'ZoneInfo("Asia/Makassar")'),
+    (TIME, "MIN_YEAR, MAX_YEAR = 2000, 2100", "MIN_YEAR, MAX_YEAR = 2001, 2100"),
+    (TIME, "MIN_YEAR, MAX_YEAR = 2000, 2100", "MIN_YEAR, MAX_YEAR = 2000, 2099"),
+    # text: the boundary's character classes
+    (TEXT, 'MULTILINE_ALLOWED = "\\t\\n\\r"', 'MULTILINE_ALLOWED = "\\t\\n"'),
+    (TEXT, 'MULTILINE_ALLOWED = "\\t\\n\\r"', 'MULTILINE_ALLOWED = "\\n\\r"'),
+    (TEXT, r"[\x00-\x1f\x7f-\x9f]", r"[\x01-\x1f\x7f-\x9f]"),
+    (TEXT, r"[\x00-\x1f\x7f-\x9f]", r"[\x00-\x1f\x80-\x9f]"),
+    (TEXT, r"[\x00-\x1f\x7f-\x9f]", r"[\x00-\x1f\x7f-\x9e]"),
+    (TEXT, r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800", r"[\x00-\x09\x0b\x0c\x0e-\x1f\ud800"),
+    (TEXT, r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800", r"[\x00-\x08\x0c\x0e-\x1f\ud800"),
+    (TEXT, r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800", r"[\x00-\x08\x0b\x0c\x0d-\x1f\ud800"),
+    (TEXT, r"\x0e-\x1f\ud800-\udfff]", r"\x0e-\x1f]"),
+    (TEXT, '_INVISIBLE_EXTRA = frozenset("\\u034f', '_INVISIBLE_EXTRA = frozenset("'),
     (TIME, 'ZoneInfo("Asia/Jakarta")', 'ZoneInfo("UTC")'),
     # payments: the payment rank table
     (PAYMENTS, '"requires_payment": 0,', '"requires_payment": 1,'),
@@ -100,7 +113,6 @@ EDITS: list[tuple[str, str, str]] = [
     (FINANCE, '"medium": 2, "large": 3}', '"medium": 2, "large": 2}'),
     (FINANCE, "UMK_SHARE_FLOOR_BPS = 4000", "UMK_SHARE_FLOOR_BPS = 3000"),
     (FINANCE, "NEAR_CAP_BPS = 8000", "NEAR_CAP_BPS = 9000"),
-    (FINANCE, "MIN_YEAR, MAX_YEAR = 2000, 2100", "MIN_YEAR, MAX_YEAR = 2001, 2100"),
     (
         FINANCE,
         'LEDGER_CATEGORIES = ("charge", "refund", "transfer")',

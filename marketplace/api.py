@@ -17,18 +17,29 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from marshmallow import EXCLUDE, RAISE, Schema, fields, pre_load, validate
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import func, select
 
-from marketplace.errors import BadRequest, Forbidden, Unauthenticated, ValidationFailed
+from marketplace import text
+from marketplace.errors import (
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    Unauthenticated,
+    ValidationFailed,
+)
 from marketplace.extensions import db
-from marketplace.timeutil import iso_utc
+from marketplace.timeutil import MAX_YEAR, MIN_YEAR, in_year_range, is_period, iso_utc
 
 API_PREFIX = "/api/v1"
+# A JSON body larger than this answers 413, one nested deeper 400: no request of this API comes
+# near either, and a parser recurses once per level (10 000 nested arrays exhausted the stack).
+JSON_MAX_BYTES = 1024 * 1024
+JSON_MAX_DEPTH = 32
 _REGISTRY: list[dict[str, Any]] = []
 
 
@@ -75,9 +86,30 @@ class ApiJSONProvider(DefaultJSONProvider):
 REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 
 
-def text_field(max_len: int, *, required: bool = True, **kw) -> fields.String:
-    """A string of at most `max_len` characters, not blank when required."""
-    return fields.String(
+class Text(fields.String):
+    """A string with no control character (`text.first_control`): a vertical tab or NUL in a
+    stored name once broke every XLSX download of its month. Tab, newline and CR are allowed
+    only when `multiline` (a description, an address typed in a textarea)."""
+
+    def __init__(self, *, multiline: bool = False, **kw):
+        super().__init__(**kw)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        bad = text.first_control(value, multiline=self.multiline)
+        if bad is not None:
+            raise MarshmallowValidationError(text.control_message(bad))
+        return value
+
+
+def text_field(
+    max_len: int, *, required: bool = True, multiline: bool = False, **kw
+) -> fields.String:
+    """A string of at most `max_len` characters, not blank when required, with no control
+    character (tab, newline and CR allowed when `multiline`)."""
+    return Text(
+        multiline=multiline,
         required=required,
         error_messages=REQUIRED,
         validate=validate.Length(
@@ -85,6 +117,39 @@ def text_field(max_len: int, *, required: bool = True, **kw) -> fields.String:
         ),
         **kw,
     )
+
+
+PERIOD_MESSAGE = (
+    f"Periode harus berformat YYYY-MM dari {MIN_YEAR}-01 sampai {MAX_YEAR}-12, misalnya 2026-05."
+)
+DATE_MESSAGE = f"Tanggal harus berformat YYYY-MM-DD, tahun {MIN_YEAR} sampai {MAX_YEAR}."
+
+
+class PeriodField(fields.String):
+    """A WIB month `YYYY-MM` (surrounding spaces trimmed) with a year from MIN_YEAR to MAX_YEAR
+    (`timeutil.is_period`): `0000-01` or `9999-12` have no UTC bounds and once answered 500."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not is_period(value):
+            raise MarshmallowValidationError(PERIOD_MESSAGE)
+        return value
+
+
+class DateField(fields.Date):
+    """A calendar day `YYYY-MM-DD` in MIN_YEAR..MAX_YEAR: a report's range, never 0001-01-01,
+    whose WIB midnight has no UTC instant."""
+
+    def __init__(self, **kw):
+        kw.setdefault("error_messages", {})
+        kw["error_messages"] = {"invalid": DATE_MESSAGE, **kw["error_messages"]}
+        super().__init__(**kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not in_year_range(day.year):
+            raise MarshmallowValidationError(DATE_MESSAGE)
+        return day
 
 
 class StrippedSchema(Schema):
@@ -148,7 +213,18 @@ def require_role(*roles: str):
     return user
 
 
+def refuse_controls(data: Any) -> None:
+    """422 naming each value (or key) holding a control character other than tab, newline and
+    CR: no field of this API takes one. Single-line fields refuse those three too (`Text`)."""
+    found = text.controls_in(data)
+    if found:
+        raise ValidationFailed(
+            details={path: [text.control_message(char)] for path, char in found.items()}
+        )
+
+
 def _load(schema: Schema, data: Any, unknown) -> Any:
+    refuse_controls(data)
     try:
         return schema.load(data, unknown=unknown)
     except MarshmallowValidationError as err:
@@ -156,11 +232,45 @@ def _load(schema: Schema, data: Any, unknown) -> Any:
         raise ValidationFailed(details=messages) from None
 
 
+_NO_BODY = object()
+
+
+def parse_json_body() -> Any:
+    """The request body as JSON, parsed once per request, with the limits every body keeps:
+    413 above JSON_MAX_BYTES; 400 when it is not UTF-8 JSON, nests deeper than JSON_MAX_DEPTH
+    (measured before parsing: the parser recurses) or holds a lone UTF-16 surrogate
+    (`"\\ud800"`: no character, and no UTF-8 text can store it). None for an empty body."""
+    cached = g.get("_peken_json_body", _NO_BODY)
+    if cached is not _NO_BODY:
+        return cached
+    if (request.content_length or 0) > JSON_MAX_BYTES:
+        raise PayloadTooLarge()
+    raw = request.get_data(cache=True)
+    if len(raw) > JSON_MAX_BYTES:
+        raise PayloadTooLarge()
+    data = None
+    if raw:
+        try:
+            body = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise BadRequest("The request body must be UTF-8 JSON.") from None
+        if text.json_depth(body) > JSON_MAX_DEPTH:
+            raise BadRequest(f"The JSON body nests deeper than {JSON_MAX_DEPTH} levels.")
+        try:
+            data = current_app.json.loads(body)
+        except (ValueError, RecursionError):
+            raise BadRequest("The request body is not valid JSON.") from None
+        if text.any_surrogate(data):
+            raise BadRequest("The JSON body holds an invalid Unicode escape (a lone surrogate).")
+    g._peken_json_body = data
+    return data
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object; 400 if it is not one. An empty body counts as `{}`."""
+    data = parse_json_body()
     if not request.get_data(cache=True):
         return {}
-    data = request.get_json(silent=True, force=True)
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
     return data

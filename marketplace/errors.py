@@ -75,6 +75,10 @@ class VendorCapReached(Conflict):
     code, message = "vendor_cap_reached", "This shop has reached its sales cap for the period."
 
 
+class PayloadTooLarge(MarketplaceError):
+    status, code, message = 413, "payload_too_large", "The request body is too large."
+
+
 class ValidationFailed(MarketplaceError):
     """422: `details` maps field name to a list of messages."""
 

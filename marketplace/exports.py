@@ -4,6 +4,9 @@ A spreadsheet program runs a cell that starts with `=`, `+`, `-` or `@` (or a ta
 return before one) as a formula, so a shop or OPD named `=HYPERLINK(...)` would run in the
 finance officer's spreadsheet (OWASP "CSV injection"). openpyxl even stores such a string as a
 formula itself. Text cells that start that way get a leading `'`; numbers are left alone.
+
+Every CSV and XLSX writer passes its cells through `safe_cell`, which also drops what XML 1.0
+cannot hold: one vertical tab in a stored name once made every compliance XLSX of its month fail.
 """
 
 from __future__ import annotations
@@ -14,13 +17,19 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from marketplace.text import xlsx_text
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    """The value for a spreadsheet cell: text that could run as a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """The value for a spreadsheet cell: characters an XLSX cell cannot hold are dropped (C0
+    controls but tab, newline and CR — openpyxl's ILLEGAL_CHARACTERS_RE — and lone surrogates),
+    so no stored value can break a download; then text that could run as a formula is quoted."""
+    if isinstance(value, str):
+        value = xlsx_text(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema
 from marshmallow import ValidationError as MarshmallowValidationError
 
+from marketplace import text
 from marketplace.errors import ValidationFailed
 from marketplace.money import parse_rupiah
 
@@ -43,7 +44,15 @@ def load_form(
 ) -> dict[str, Any]:
     """`schema.load(form)`; on invalid input raise `ValidationFailed(message, details)` where
     `details` maps each field — by its visible label when `labels` names it — to its translated
-    messages. Unknown fields are ignored unless `unknown` says otherwise."""
+    messages. Unknown fields are ignored unless `unknown` says otherwise. A value with a control
+    character other than tab, newline and CR is refused before the schema sees it."""
+    found = text.controls_in(dict(form))
+    if found:
+        labels = labels or {}
+        raise ValidationFailed(
+            message or _("Periksa kembali isian formulir."),
+            details={labels.get(k, k): [text.control_message(c)] for k, c in found.items()},
+        )
     try:
         return schema.load(dict(form), unknown=unknown)
     except MarshmallowValidationError as err:

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# The years a period or a date given to the city may name. Outside them nothing was sold, and
+# near the ends of the calendar (0001-01, 9999-12) a WIB month's UTC bounds do not exist.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def now_utc() -> datetime:
@@ -50,8 +53,14 @@ def current_period() -> str:
     return period_of(now_utc())
 
 
+def in_year_range(year: int) -> bool:
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
 def is_period(value: str) -> bool:
-    return bool(PERIOD_RE.match(value or ""))
+    """`YYYY-MM` with a month 01–12 and a year from MIN_YEAR to MAX_YEAR."""
+    m = PERIOD_RE.match(value or "")
+    return bool(m) and in_year_range(int(m.group(1)))
 
 
 def period_bounds(period: str) -> tuple[datetime, datetime]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from marketplace import text
+
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 NIP_LENGTH = 18
@@ -117,8 +119,14 @@ COMMON_PASSWORDS = frozenset(
 
 
 def normalise_email(email: str | None) -> str:
-    """Emails are compared and stored trimmed and lowercase."""
-    return (email or "").strip().lower()
+    """Emails are compared and stored NFKC-normalised, trimmed and lowercase."""
+    return text.normalise_email(email)
+
+
+def email_problem(email: str) -> str | None:
+    """Why a normalised email is refused as a look-alike (an invisible character, letters of
+    two scripts in one part), or None: `text.email_problem`."""
+    return text.email_problem(email)
 
 
 def is_valid_email(email: str) -> bool:

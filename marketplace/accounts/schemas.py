@@ -12,10 +12,16 @@ from marketplace.api import REQUIRED, StrippedSchema, UtcDateTime, text_field
 
 
 # ---------------------------------------------------------------- requests
+def _refuse_lookalike(value: str) -> None:
+    problem = rules.email_problem(rules.normalise_email(value))
+    if problem is not None:
+        raise ValidationError(problem)
+
+
 class TokenRequestSchema(StrippedSchema):
-    email = fields.String(required=True, error_messages=REQUIRED)
+    email = fields.String(required=True, error_messages=REQUIRED, validate=_refuse_lookalike)
     password = fields.String(required=True, error_messages=REQUIRED)
-    name = fields.String(validate=validate.Length(max=100), load_default="api")
+    name = text_field(100, required=False, load_default="api")
 
 
 class RegisterSchema(StrippedSchema):
@@ -25,6 +31,7 @@ class RegisterSchema(StrippedSchema):
 
     @validates("email")
     def _email(self, value, **_kw):
+        _refuse_lookalike(value)
         if not rules.is_valid_email(rules.normalise_email(value)):
             raise ValidationError("Alamat email tidak valid.")
 

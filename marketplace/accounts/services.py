@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from marketplace import text
 from marketplace.accounts import rules, throttle
 from marketplace.accounts.models import ROLES, ApiToken, Opd, User
 from marketplace.errors import (
@@ -56,11 +57,21 @@ _ = gettext
 
 
 # ---------------------------------------------------------------- sign-in and tokens
+def _refuse_lookalike(email: str) -> None:
+    """422 for an email with an invisible character or letters of two scripts in one part:
+    it only looks like someone's address (a Cyrillic `а` in `аdmin@…`)."""
+    problem = rules.email_problem(email)
+    if problem is not None:
+        raise ValidationFailed(_("Alamat email tidak valid."), details={"email": [_(problem)]})
+
+
 def check_credentials(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same work either way, so the
-    answer time does not reveal which emails exist)."""
+    answer time does not reveal which emails exist); 422 for a look-alike email."""
     global _dummy_hash
-    user = db.session.scalar(select(User).where(User.email == rules.normalise_email(email)))
+    email = rules.normalise_email(email)
+    _refuse_lookalike(email)
+    user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.has_usable_password:
         if _dummy_hash is None:
             _dummy_hash = generate_password_hash(secrets.token_hex(8))
@@ -173,6 +184,7 @@ def _check_password_rules(password: str, email: str | None = None) -> None:
 def register_user(email: str, password: str, name: str, *, role: str = "public") -> User:
     """Create an account (role `public` for sign-ups); 409 email_taken, 422 weak password."""
     email = rules.normalise_email(email)
+    _refuse_lookalike(email)
     if not rules.is_valid_email(email):
         raise ValidationFailed(details={"email": [_("Alamat email tidak valid.")]})
     if role not in ROLES:
@@ -181,6 +193,8 @@ def register_user(email: str, password: str, name: str, *, role: str = "public")
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(details={"name": [_("Wajib diisi.")]})
+    if (bad := text.first_control(name)) is not None:
+        raise ValidationFailed(details={"name": [text.control_message(bad)]})
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(_("Email ini sudah terdaftar."), code="email_taken")
     user = User(email=email, name=name[:200], role=role, active=True)
@@ -353,7 +367,18 @@ def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row
     nip = rules.normalise_nip(values["nip"])
     if not rules.is_valid_nip(nip):
         raise _RowError(_("NIP harus 18 angka (tertulis: %(nip)s).", nip=values["nip"][:40]))
+    for column, value in values.items():
+        if (bad := text.first_control(value)) is not None:
+            raise _RowError(
+                _(
+                    "Kolom %(col)s berisi karakter kendali %(char)s; hapus lalu impor lagi.",
+                    col=column,
+                    char=text.codepoint(bad),
+                )
+            )
     email = rules.normalise_email(values["email"])
+    if (problem := rules.email_problem(email)) is not None:
+        raise _RowError(_(problem))
     if not rules.is_valid_email(email):
         raise _RowError(_("Email tidak valid: %(email)s.", email=values["email"][:80]))
     if nip in state.seen_nips:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace import signals
 from marketplace.accounts.models import Opd, User
-from marketplace.api import Page, paginate
+from marketplace.api import PERIOD_MESSAGE, Page, paginate
 from marketplace.audit.models import record_audit
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
@@ -36,7 +36,7 @@ SNAPSHOT_VERSION = 1
 
 def _check_period(period: str) -> str:
     if not is_period(period or ""):
-        raise ValidationFailed(details={"period": ["Periode harus berformat YYYY-MM."]})
+        raise ValidationFailed(details={"period": [PERIOD_MESSAGE]})
     return period
 
 

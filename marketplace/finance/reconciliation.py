@@ -115,7 +115,10 @@ def _parse_created(value: str | None) -> datetime | None:
     if not text:
         return None
     if text.isdigit():
-        return datetime.fromtimestamp(int(text), UTC).replace(tzinfo=None)
+        try:
+            return datetime.fromtimestamp(int(text), UTC).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):  # a Unix time past year 9999
+            raise ValueError(f"tanggal tidak dikenal: {value!r}") from None
     text = text.replace("T", " ").rstrip("Z")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d"):
         try:
@@ -124,7 +127,7 @@ def _parse_created(value: str | None) -> datetime | None:
             continue
     try:
         return naive_utc(datetime.fromisoformat(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+07:00 has no UTC
         raise ValueError(f"tanggal tidak dikenal: {value!r}") from None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from marketplace import timeutil
 from marketplace.money import percent_bps, round_half_up
 
 # PP 7/2021 art. 35 / Perpres 12/2021 art. 65: "UMK" is usaha mikro dan kecil. Spending with a
@@ -22,7 +23,8 @@ TARGET_POPULATION = "target_realisation"  # opd_procurement: the budget's own sp
 REACH_POPULATION = "programme_reach"  # asn_personal and public: not realisation
 # A vendor is "near the cap" from 80% of the fair-share cap.
 NEAR_CAP_BPS = 8000
-MIN_YEAR, MAX_YEAR = 2000, 2100
+# The year range of reports and targets is the one every period and date keeps to.
+MIN_YEAR, MAX_YEAR = timeutil.MIN_YEAR, timeutil.MAX_YEAR
 
 
 def is_umk(umk_class: str | None) -> bool:

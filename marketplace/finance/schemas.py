@@ -15,10 +15,9 @@ from marshmallow import (
     validates_schema,
 )
 
-from marketplace.api import PageQuery, UtcDateTime
+from marketplace.api import DateField, PageQuery, PeriodField, UtcDateTime
 from marketplace.finance import rules
 from marketplace.ledger.rules import CHANNELS
-from marketplace.timeutil import is_period
 
 _REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 _AMOUNT_ERRORS = {**_REQUIRED, "invalid": "Harus bilangan bulat rupiah."}
@@ -81,14 +80,6 @@ class SpendingQuery(Schema):
     )
 
 
-class PeriodField(fields.String):
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not is_period(value):
-            raise ValidationError("Periode harus berbentuk YYYY-MM.")
-        return value
-
-
 class WatchQuery(PageQuery):
     period = PeriodField(load_default=None)
 
@@ -111,14 +102,8 @@ class AuditQuery(PageQuery):
     actor = fields.String(load_default=None, validate=validate.Length(max=254))
     action = fields.String(load_default=None, validate=validate.Length(max=60))
     target_type = fields.String(load_default=None, validate=validate.Length(max=40))
-    from_ = fields.Date(
-        data_key="from",
-        load_default=None,
-        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
-    )
-    to = fields.Date(
-        load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."}
-    )
+    from_ = DateField(data_key="from", load_default=None)
+    to = DateField(load_default=None)
 
     @pre_load
     def _blank_is_none(self, data, **_kw):
@@ -161,14 +146,8 @@ class DateRangeDownload(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.Date(
-        data_key="from",
-        load_default=None,
-        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
-    )
-    to = fields.Date(
-        load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."}
-    )
+    from_ = DateField(data_key="from", load_default=None)
+    to = DateField(load_default=None)
     format = fields.String(**_DOWNLOAD_FORMAT)
 
     @pre_load
@@ -190,15 +169,8 @@ class StripeReconcileSchema(Schema):
         error_messages=_REQUIRED,
         validate=validate.OneOf(("stripe",), error="Hanya {choices}."),
     )
-    from_ = fields.Date(
-        data_key="from",
-        required=True,
-        error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
-    )
-    to = fields.Date(
-        required=True,
-        error_messages={**_REQUIRED, "invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
-    )
+    from_ = DateField(data_key="from", required=True, error_messages=_REQUIRED)
+    to = DateField(required=True, error_messages=_REQUIRED)
 
     @validates_schema
     def _ordered(self, data, **_kw):
@@ -212,14 +184,8 @@ class ReconcileUploadForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.Date(
-        data_key="from",
-        load_default=None,
-        error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."},
-    )
-    to = fields.Date(
-        load_default=None, error_messages={"invalid": "Tanggal harus berbentuk YYYY-MM-DD."}
-    )
+    from_ = DateField(data_key="from", load_default=None)
+    to = DateField(load_default=None)
 
     @pre_load
     def _blank_is_none(self, data, **_kw):

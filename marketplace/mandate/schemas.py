@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
-from marketplace.api import PageQuery, UtcDateTime
-from marketplace.timeutil import PERIOD_RE
+from marketplace.api import PageQuery, PeriodField, UtcDateTime
 
 MAX_AMOUNT = 1_000_000_000_000  # Rp1 triliun: far above any monthly minimum, below BIGINT
-
-PERIOD_MESSAGE = "Periode harus berformat YYYY-MM, misalnya 2026-05."
 
 SORTS = (
     "name",
@@ -29,7 +26,8 @@ FORMATS = ("json", "csv", "xlsx")
 
 
 def period_field(**kw) -> fields.String:
-    return fields.String(validate=validate.Regexp(PERIOD_RE, error=PERIOD_MESSAGE), **kw)
+    """A WIB month from 2000-01 to 2100-12 (`api.PeriodField`)."""
+    return PeriodField(**kw)
 
 
 class Rupiah(fields.Integer):

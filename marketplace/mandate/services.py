@@ -16,9 +16,10 @@ from sqlalchemy import BigInteger, String, and_, case, exists, func, insert, lit
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Opd, User
-from marketplace.api import Page, paginate
+from marketplace.api import PERIOD_MESSAGE, Page, paginate
 from marketplace.audit.models import record_audit
 from marketplace.errors import Conflict, Forbidden, ValidationFailed
+from marketplace.exports import safe_cell
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
 from marketplace.ledger.queries import is_closed
@@ -109,7 +110,7 @@ def set_mandate_rules(
     this_period = period_of(now or now_utc())
     errors: dict[str, Any] = {}
     if not is_period(effective_from):
-        errors["effective_from"] = ["Periode harus berformat YYYY-MM, misalnya 2026-05."]
+        errors["effective_from"] = [PERIOD_MESSAGE]
     elif effective_from < this_period:
         errors["effective_from"] = [
             (
@@ -597,13 +598,6 @@ EXPORT_COLUMNS = (
 )
 
 
-def _safe_cell(value: Any) -> Any:
-    """Keep spreadsheet apps from running names as formulas (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def compliance_csv(rows: Iterable[dict[str, Any]]) -> str:
     """The report rows as CSV (UTF-8, header = the JSON keys; booleans as true/false)."""
     buf = io.StringIO()
@@ -618,7 +612,7 @@ def compliance_csv(rows: Iterable[dict[str, Any]]) -> str:
                 if row[c] is False
                 else ""
                 if row[c] is None
-                else _safe_cell(row[c])
+                else safe_cell(row[c])
                 for c in EXPORT_COLUMNS
             ]
         )
@@ -633,7 +627,7 @@ def compliance_xlsx(rows: Iterable[dict[str, Any]], period: str) -> bytes:
     ws = wb.create_sheet(f"Kepatuhan {period}")
     ws.append(list(EXPORT_COLUMNS))
     for row in rows:
-        ws.append([_safe_cell(row[c]) for c in EXPORT_COLUMNS])
+        ws.append([safe_cell(row[c]) for c in EXPORT_COLUMNS])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

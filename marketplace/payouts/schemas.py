@@ -23,7 +23,7 @@ class AsOfField(UtcDateTime):
             raise self.make_error("invalid")
         try:
             return rules.parse_as_of(value)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: 0001-01-01 WIB has no UTC instant
             raise self.make_error("invalid") from None
 
 

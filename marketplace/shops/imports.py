@@ -13,6 +13,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import text
+
 # A module reference, not names: catalog.models imports shops.models, and whichever of the two
 # is imported first must not find the other half-initialised.
 from marketplace.catalog import models as catalog
@@ -29,6 +31,10 @@ log = logging.getLogger(__name__)
 
 # Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
 _ = gettext
+
+# Columns whose text may run over lines (tab, newline, CR allowed); no other column takes a
+# control character.
+MULTILINE_COLUMNS = frozenset({"description"})
 
 
 def import_template_csv() -> str:
@@ -95,6 +101,16 @@ def _read_csv(upload) -> tuple[list[str], list[list[str]]]:
 def _parse_import_row(record: dict[str, str]) -> dict[str, Any]:
     """One CSV row → product values; ValueError with a sentence for the shopkeeper."""
     values: dict[str, Any] = {}
+    for column, cell in record.items():
+        bad = text.first_control(cell or "", multiline=column in MULTILINE_COLUMNS)
+        if bad is not None:
+            raise ValueError(
+                _(
+                    "Kolom %(col)s berisi karakter kendali %(char)s; hapus lalu impor lagi.",
+                    col=column,
+                    char=text.codepoint(bad),
+                )
+            )
     sku = (record.get("sku") or "").strip()
     if not sku:
         raise ValueError(_("SKU wajib diisi (dipakai untuk mencocokkan saat impor ulang)."))

@@ -45,7 +45,7 @@ from marketplace.shops.schemas import (
     StockAdjustmentSchema,
     StockMovementSchema,
 )
-from marketplace.timeutil import now_utc, to_wib
+from marketplace.timeutil import in_year_range, now_utc, to_wib
 
 VENDOR = ("vendor",)
 
@@ -608,7 +608,10 @@ def sales_page():
 def _date_arg(name: str) -> date | None:
     raw = request.args.get(name) or ""
     try:
-        return date.fromisoformat(raw) if raw else None
+        day = date.fromisoformat(raw) if raw else None
+        if day is not None and not in_year_range(day.year):
+            raise ValueError(raw)
+        return day
     except ValueError:
         raise ValidationFailed(
             _("Tanggal tidak sah: %(v)s", v=raw), details={name: [raw]}

@@ -16,7 +16,15 @@ from marshmallow import (
     validates_schema,
 )
 
-from marketplace.api import REQUIRED, PageQuery, StrippedSchema, UtcDateTime, text_field
+from marketplace.api import (
+    REQUIRED,
+    DateField,
+    PageQuery,
+    StrippedSchema,
+    Text,
+    UtcDateTime,
+    text_field,
+)
 from marketplace.money import RUPIAH_FORMAT_MESSAGE, parse_rupiah
 from marketplace.shops import rules
 from marketplace.shops.flag_reviews import flag_states
@@ -31,15 +39,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class Trimmed(fields.String):
-    """A string with surrounding spaces removed; blank counts as missing when required. NUL
-    characters are refused here: PostgreSQL cannot store them and would answer with an error."""
+class Trimmed(Text):
+    """A string with surrounding spaces removed; blank counts as missing when required. Control
+    characters are refused (`api.Text`; tab, newline and CR only in a `multiline` field): NUL
+    cannot be stored by PostgreSQL, and a vertical tab breaks every XLSX that shows the text."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError(str(_l("Tidak boleh berisi karakter NUL.")))
-        return _strip(text)
+        return Text._deserialize(self, _strip(value), attr, data, **kwargs)
 
 
 # ---------------------------------------------------------------- shop
@@ -75,14 +81,14 @@ class ShopUpdateSchema(Schema):
     """What a shopkeeper may change; status, NIB and class belong to the city."""
 
     name = Trimmed(validate=validate.Length(min=2, max=200))
-    description = Trimmed(allow_none=True, validate=validate.Length(max=5000))
+    description = Trimmed(multiline=True, allow_none=True, validate=validate.Length(max=5000))
     phone = Trimmed(
         allow_none=True,
         validate=validate.Regexp(
             r"^(\+?\d[\d\s-]{5,28})?$", error=_l("Nomor telepon hanya angka, spasi, + atau -.")
         ),
     )
-    address = Trimmed(validate=validate.Length(min=5, max=500))
+    address = Trimmed(multiline=True, validate=validate.Length(min=5, max=500))
     bank_name = Trimmed(allow_none=True, validate=validate.Length(max=100))
     bank_account_number = Trimmed(
         allow_none=True,
@@ -124,7 +130,7 @@ class ProductOwnerSchema(Schema):
 
 class _ProductFields(Schema):
     name = Trimmed(validate=validate.Length(min=2, max=200))
-    description = Trimmed(validate=validate.Length(max=5000))
+    description = Trimmed(multiline=True, validate=validate.Length(max=5000))
     category = Trimmed(validate=_NOT_BLANK)
     unit = Trimmed(validate=validate.Length(min=1, max=20))
     price = fields.Integer(
@@ -188,6 +194,7 @@ class StockAdjustmentSchema(Schema):
         required=True, strict=True, validate=validate.Range(min=-10_000_000, max=10_000_000)
     )
     reason = Trimmed(
+        multiline=True,
         required=True,
         validate=validate.Length(
             min=3, max=500, error=_l("Tulis alasan perubahan stok (minimal 3 huruf).")
@@ -241,8 +248,8 @@ class ShopSalesReportQuery(Schema):
         unknown = EXCLUDE
 
     group_by = fields.String(load_default="day", validate=validate.OneOf(("day", "month")))
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
+    date_from = DateField(data_key="from", load_default=None)
+    date_to = DateField(data_key="to", load_default=None)
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
 
     @validates_schema
@@ -307,7 +314,9 @@ class BusinessClassSchema(Schema):
 
 class BusinessClassOverrideSchema(Schema):
     umk_class = fields.String(required=True, allow_none=True, validate=validate.OneOf(UMK_CLASSES))
-    reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    reason = Trimmed(
+        multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=1000)
+    )
 
 
 class Rupiah(fields.Integer):
@@ -344,7 +353,9 @@ class DeclarationCreateSchema(Schema):
     source = fields.String(
         required=True, validate=validate.OneOf(rules.DECLARATION_SOURCES), error_messages=REQUIRED
     )
-    note = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    note = Trimmed(
+        multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=1000)
+    )
 
     @validates("year")
     def _year(self, value, **_kw):
@@ -403,13 +414,16 @@ class FlagListQuery(PageQuery):
 
 
 class ApproveDeclarationSchema(Schema):
-    reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    reason = Trimmed(
+        multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=1000)
+    )
 
 
 class ReasonSchema(Schema):
     """A decision that must say why (rejecting a declaration, closing a flag)."""
 
     reason = Trimmed(
+        multiline=True,
         required=True,
         error_messages=REQUIRED,
         validate=validate.Length(min=3, max=1000, error=_l("Tulis alasannya (minimal 3 huruf).")),
@@ -432,7 +446,7 @@ class VendorApplicationSchema(StrippedSchema):
     pkp = fields.Boolean(load_default=False)
     kelurahan = text_field(100)
     kecamatan = text_field(100)
-    address = text_field(500)
+    address = text_field(500, multiline=True)
     made_in_city = fields.Boolean(required=True, error_messages=REQUIRED)
 
     @validates("nib")

@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from marketplace.timeutil import (
+    MAX_YEAR,
+    MIN_YEAR,
     WIB,
     as_utc,
     current_period,
+    in_year_range,
     is_period,
     naive_utc,
     now_utc,
@@ -53,10 +56,25 @@ def server_clock_in_new_york():
         (" 2026-01", False),
         ("", False),
         (None, False),
+        ("2000-01", True),
+        ("2100-12", True),
+        ("1999-12", False),
+        ("2101-01", False),
+        ("0000-01", False),
+        ("0001-01", False),
+        ("9999-12", False),
     ],
 )
 def test_a_period_is_a_four_digit_year_and_a_month_from_01_to_12(value, valid):
     assert is_period(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("year", "inside"), [(1999, False), (2000, True), (2026, True), (2100, True), (2101, False)]
+)
+def test_periods_and_dates_keep_to_the_years_2000_to_2100(year, inside):
+    assert (MIN_YEAR, MAX_YEAR) == (2000, 2100)
+    assert in_year_range(year) is inside
 
 
 @pytest.mark.parametrize("value", ["2026-00", "2026-13", "2026-1", "juli"])
