@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,31 @@ HTTP_CODES = {
 }
 
 
+RETRY_AFTER_SECONDS = 30
+# What drivers say when the server cannot be reached or went away (psycopg, SQLite).
+_UNAVAILABLE = (
+    "connection refused",
+    "could not connect",
+    "connection failed",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "unable to open database file",
+    "database is locked",
+    "timeout expired",
+)
+
+
+def database_unavailable(err: Exception) -> bool:
+    """Whether a database error means "not reachable right now" (→ 503), not a bug (→ 500)."""
+    if getattr(err, "connection_invalidated", False):
+        return True
+    text = str(getattr(err, "orig", None) or err).lower()
+    return any(marker in text for marker in _UNAVAILABLE)
+
+
 def wants_json() -> bool:
     """API paths always answer JSON; pages answer HTML unless the client asks for JSON."""
     if request.path.startswith("/api/"):
@@ -169,6 +194,28 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             ValidationFailed("A value is out of the allowed range.", code="value_out_of_range")
         )
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unreachable(err: Exception):
+        # The database is down, restarting or unreachable: a 503 with Retry-After the client can
+        # act on, not a 500. The page is rendered without the layout, which reads the database.
+        if not database_unavailable(err):
+            return _unexpected(err)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 (the connection is gone; nothing to roll back)
+            db.session.remove()
+        log.error("database unavailable on %s %s: %s", request.method, request.path, err)
+        wrapped = MarketplaceError(
+            "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
+            code="service_unavailable",
+            status=503,
+        )
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if wants_json():
+            return jsonify(wrapped.to_dict()), 503, headers
+        return render_template("unavailable.html", retry=RETRY_AFTER_SECONDS), 503, headers
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
