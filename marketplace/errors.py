@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, jsonify, make_response, redirect, render_template, request
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -143,7 +143,22 @@ def wants_json() -> bool:
     )
 
 
+RETRY_AFTER_TOO_MANY = 60  # seconds: the sign-in limits count per minute
+
+
 def error_response(err: MarketplaceError):
+    if err.status == 429:
+        response = _error_body(err)
+        response.headers.setdefault("Retry-After", str(RETRY_AFTER_TOO_MANY))
+        return response
+    return _error_body(err)
+
+
+def _error_body(err: MarketplaceError):
+    return make_response(_error_view(err))
+
+
+def _error_view(err: MarketplaceError):
     if wants_json():
         return jsonify(err.to_dict()), err.status
     if err.status in (400, 409, 422) and request.method == "POST":
