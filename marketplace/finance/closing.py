@@ -9,9 +9,7 @@ that snapshot, so they reproduce it exactly.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 
 from sqlalchemy import func, select
@@ -22,6 +20,7 @@ from marketplace.accounts.models import Opd, User
 from marketplace.api import PERIOD_MESSAGE, Page, paginate
 from marketplace.audit.models import record_audit
 from marketplace.errors import Conflict, NotFound, ValidationFailed
+from marketplace.exports import csv_chunks, xlsx_chunks
 from marketplace.extensions import db
 from marketplace.finance import rules
 from marketplace.finance.services import EXPORT_MIMETYPES, _sum_dict, _sums
@@ -53,7 +52,7 @@ def snapshot_of(period: str) -> dict:
         (
             {
                 "channel": r.channel,
-                "population": _population(r.channel),
+                "population": rules.population_of(r.channel),
                 "opd_code": r.code,
                 "umk_class": r.vendor_umk_class,
                 **_sum_dict(r),
@@ -79,12 +78,6 @@ def snapshot_of(period: str) -> dict:
         "rows": lines,
         "adjustments_booked": {p: int(a) for p, a in adjustments},
     }
-
-
-def _population(channel: str) -> str:
-    if ledger_rules.counts_for_targets(channel):
-        return rules.TARGET_POPULATION
-    return rules.REACH_POPULATION
 
 
 def checksum(snapshot: dict) -> str:
@@ -203,28 +196,10 @@ def corrections(period: str, page: int = 1, per_page: int = 50) -> Page:
 
 def export_snapshot(closed: ClosedPeriod, fmt: str) -> tuple[bytes, str, str]:
     """The closed month's snapshot rows as CSV or XLSX, with its checksum in the file name."""
-    from marketplace.exports import safe_cell
-
     columns = ["population", "channel", "opd_code", "umk_class", *rules.SUM_KEYS]
-    rows = [[safe_cell(row.get(c)) for c in columns] for row in closed.snapshot["rows"]]
+    rows = [[row.get(c) for c in columns] for row in closed.snapshot["rows"]]
     name = f"bulan-tutup-{closed.period}-{closed.checksum[:12]}.{fmt}"
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        return ("\ufeff" + buf.getvalue()).encode("utf-8"), EXPORT_MIMETYPES["csv"], name
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Tutup buku {closed.period}"
-    ws.append(columns)
-    for row in rows:
-        ws.append(row)
-    info = wb.create_sheet("Checksum")
-    info.append(["period", closed.period])
-    info.append(["sha256", closed.checksum])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), EXPORT_MIMETYPES["xlsx"], name
+        return b"".join(csv_chunks(columns, rows)), EXPORT_MIMETYPES["csv"], name
+    title = f"Tutup buku {closed.period}"
+    return b"".join(xlsx_chunks(columns, rows, title)), EXPORT_MIMETYPES["xlsx"], name

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, select
@@ -18,12 +18,12 @@ from marketplace.accounts.models import Opd, User
 from marketplace.audit.models import AuditLog
 from marketplace.extensions import db
 from marketplace.finance import rules
-from marketplace.ledger import rules as ledger_rules
+from marketplace.finance.services import wib_day_start
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Payment, RefundLine
 from marketplace.shops.models import Vendor
-from marketplace.timeutil import WIB, iso_utc, naive_utc, year_bounds
+from marketplace.timeutil import iso_utc, year_bounds
 
 SR = SpendingRecord
 BATCH = 2000
@@ -57,10 +57,6 @@ REGISTER_COLUMNS = [
     "payment_id",
     "payment_reference",
 ]
-
-
-def _wib_day_start(day: date) -> datetime:
-    return naive_utc(datetime.combine(day, time(0), tzinfo=WIB))
 
 
 def register_query(
@@ -124,12 +120,6 @@ def register_query(
     return stmt
 
 
-def _population(channel: str) -> str:
-    if ledger_rules.counts_for_targets(channel):
-        return rules.TARGET_POPULATION
-    return rules.REACH_POPULATION
-
-
 def register_rows(stmt: Select) -> Iterator[list[Any]]:
     """The register's rows as lists in REGISTER_COLUMNS order, fetched BATCH at a time."""
     result = db.session.execute(stmt.execution_options(yield_per=BATCH))
@@ -178,7 +168,7 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             period,
             adjusts,
             channel,
-            _population(channel),
+            rules.population_of(channel),
             opd_code,
             nip,
             vendor_id,
@@ -225,9 +215,9 @@ JOURNAL_COLUMNS = [
 def _between(column, from_: date | None, to: date | None) -> list:
     conditions = []
     if from_:
-        conditions.append(column >= _wib_day_start(from_))
+        conditions.append(column >= wib_day_start(from_))
     if to:
-        conditions.append(column < _wib_day_start(to + timedelta(days=1)))
+        conditions.append(column < wib_day_start(to + timedelta(days=1)))
     return conditions
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from marketplace import timeutil
+from marketplace.ledger.rules import counts_for_targets
 from marketplace.money import percent_bps, round_half_up
 
 # PP 7/2021 art. 35 / Perpres 12/2021 art. 65: "UMK" is usaha mikro dan kecil. Spending with a
@@ -55,6 +56,12 @@ def share_bps(part: int, total: int) -> int | None:
     if not total or total <= 0:
         return None
     return round_half_up(Decimal(part) * Decimal(10_000) / Decimal(total))
+
+
+def population_of(channel: str) -> str:
+    """Which population a channel's spending belongs to: the budget's own purchasing is target
+    realisation, everything else the programme's reach."""
+    return TARGET_POPULATION if counts_for_targets(channel) else REACH_POPULATION
 
 
 def meets_umk_floor(umk: int, budget: int) -> bool | None:

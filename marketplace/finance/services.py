@@ -653,7 +653,8 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _wib_day_start(day: date) -> datetime:
+def wib_day_start(day: date) -> datetime:
+    """The first instant of a WIB calendar day, as stored (naive UTC)."""
     return naive_utc(datetime.combine(day, time(0), tzinfo=WIB))
 
 
@@ -691,9 +692,9 @@ def list_audit_log(
     if target_type:
         stmt = stmt.where(AuditLog.target_type == target_type.strip())
     if from_:
-        stmt = stmt.where(AuditLog.created_at >= _wib_day_start(from_))
+        stmt = stmt.where(AuditLog.created_at >= wib_day_start(from_))
     if to:
-        stmt = stmt.where(AuditLog.created_at < _wib_day_start(to + timedelta(days=1)))
+        stmt = stmt.where(AuditLog.created_at < wib_day_start(to + timedelta(days=1)))
     return paginate(stmt, page, per_page)
 
 

@@ -19,7 +19,7 @@ from marketplace.ledger.models import (
 )
 from marketplace.ledger.services import account_balances
 from marketplace.models_base import utcnow
-from marketplace.timeutil import current_period
+from marketplace.timeutil import current_period, period_of, year_of
 
 
 def _counted(period: str, vendor_ids=None):
@@ -138,8 +138,6 @@ def is_closed(period: str) -> bool:
 def refund_booking(sale: SpendingRecord, now) -> dict[str, Any]:
     """The occurred_at/period/year/adjusts_period of a refund share of `sale` refunded at `now`
     (naive UTC): the sale's own month while it is open, else this month as an adjustment."""
-    from marketplace.timeutil import period_of, year_of
-
     period, adjusts = rules.booking_period(sale.period, period_of(now), is_closed(sale.period))
     if adjusts is None:
         return {

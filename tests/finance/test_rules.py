@@ -189,3 +189,9 @@ def test_tkdn_basis_points_are_written_as_a_plain_percentage():
     assert rules.bps_percent(0) == "0.00"
     assert rules.bps_percent(-150) == "-1.50"
     assert rules.bps_percent(None) is None
+
+
+def test_only_office_purchasing_is_target_realisation():
+    assert rules.population_of("opd_procurement") == rules.TARGET_POPULATION
+    assert rules.population_of("asn_personal") == rules.REACH_POPULATION
+    assert rules.population_of("public") == rules.REACH_POPULATION
