@@ -123,12 +123,6 @@ def normalise_email(email: str | None) -> str:
     return text.normalise_email(email)
 
 
-def email_problem(email: str) -> str | None:
-    """Why a normalised email is refused as a look-alike (an invisible character, letters of
-    two scripts in one part), or None: `text.email_problem`."""
-    return text.email_problem(email)
-
-
 def is_valid_email(email: str) -> bool:
     return len(email) <= 254 and bool(_EMAIL.match(email))
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from marketplace import text
 from marketplace.accounts import rules
 from marketplace.api import REQUIRED, StrippedSchema, UtcDateTime, text_field
 
 
 # ---------------------------------------------------------------- requests
 def _refuse_lookalike(value: str) -> None:
-    problem = rules.email_problem(rules.normalise_email(value))
+    problem = text.email_problem(rules.normalise_email(value))
     if problem is not None:
         raise ValidationError(problem)
 

@@ -60,7 +60,7 @@ _ = gettext
 def _refuse_lookalike(email: str) -> None:
     """422 for an email with an invisible character or letters of two scripts in one part:
     it only looks like someone's address (a Cyrillic `а` in `аdmin@…`)."""
-    problem = rules.email_problem(email)
+    problem = text.email_problem(email)
     if problem is not None:
         raise ValidationFailed(_("Alamat email tidak valid."), details={"email": [_(problem)]})
 
@@ -377,7 +377,7 @@ def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row
                 )
             )
     email = rules.normalise_email(values["email"])
-    if (problem := rules.email_problem(email)) is not None:
+    if (problem := text.email_problem(email)) is not None:
         raise _RowError(_(problem))
     if not rules.is_valid_email(email):
         raise _RowError(_("Email tidak valid: %(email)s.", email=values["email"][:80]))
