@@ -59,6 +59,9 @@ class Config:
 
     def __init__(self) -> None:
         self.PEKEN_ENV = os.environ.get("PEKEN_ENV", "development")
+        # The city this instance serves, by its Kemendagri code (35.78 = Kota Surabaya, the demo
+        # city; 35.73 = Kota Malang). Its areas, names and time zone follow from it (issue 11).
+        self.PEKEN_CITY = os.environ.get("PEKEN_CITY", "35.78")
         production = self.PEKEN_ENV == "production"
         self.SECRET_KEY = _secret_key(production)
         self.SQLALCHEMY_DATABASE_URI = _database_url()
