@@ -22,6 +22,7 @@ from marketplace.finance.services import wib_day_start
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Payment, RefundLine
+from marketplace.primitives import format_npwp
 from marketplace.shops.models import Vendor
 from marketplace.timeutil import iso_utc, year_bounds
 
@@ -174,7 +175,7 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             vendor_id,
             shop,
             nib,
-            npwp,
+            format_npwp(npwp) or None,
             umk_class,
             bool(is_pdn),
             rules.bps_percent(tkdn_bps),
