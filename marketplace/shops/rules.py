@@ -5,6 +5,9 @@ the values a CSV import accepts, and a shop application's NIB, NPWP and status c
 from __future__ import annotations
 
 import re
+from datetime import date
+
+from marketplace.primitives import add_working_days
 
 # PP 7/2021 Pasal 35: a business's class comes from its annual sales (hasil penjualan tahunan) or,
 # for a new business, its capital (modal usaha, excluding land and buildings), both in rupiah.
@@ -404,3 +407,16 @@ def basic_necessity_of(name: str, category_slug: str | None = None) -> str | Non
         if any(f" {n} " in text for n in names):
             return key
     return None
+
+
+# ---------------------------------------------------------------- review reminders
+def review_due(submitted_on: date, working_days: int) -> date:
+    """The day a submission to the city (a shop application, a business-class declaration, a
+    product's flag claims) should have been decided: `working_days` working days after the
+    (WIB) day it came in; weekends, libur nasional and cuti bersama do not count."""
+    return add_working_days(submitted_on, working_days)
+
+
+def review_overdue(submitted_on: date, today: date, working_days: int) -> bool:
+    """Whether the admins are reminded of a submission today: its review day has come."""
+    return today >= review_due(submitted_on, working_days)
