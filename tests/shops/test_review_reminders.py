@@ -16,6 +16,7 @@ from marketplace.shops.models import BusinessClassDeclaration, Vendor
 from marketplace.shops.review_reminders import remind_overdue_reviews
 from marketplace.timeutil import WIB, naive_utc
 from tests.factories import make_product, make_user, make_vendor
+from tests.shops.test_business_class_pages import pending_declaration
 
 
 def wib(*parts):
@@ -51,19 +52,7 @@ def test_admins_are_reminded_after_lebaran_not_during_it(app):
     product = make_product(make_vendor())
     claim = ProductFlagReview(product_id=product.id, flag="is_pdn", status="pending")
     db.session.add(claim)
-    declaration = BusinessClassDeclaration(
-        vendor_id=shop.id,
-        basis="sales",
-        amount=1_000_000,
-        year=2025,
-        source="oss_nib",
-        document_path="x.pdf",
-        document_name="x.pdf",
-        document_type="pdf",
-        status="pending",
-    )
-    db.session.add(declaration)
-    db.session.commit()
+    declaration = pending_declaration(shop)
     for model, row_id in ((Vendor, shop.id), (BusinessClassDeclaration, declaration.id)):
         _submitted(model, row_id, wib(2026, 3, 17, 9))
     _submitted(ProductFlagReview, claim.id, wib(2026, 3, 17, 9))
