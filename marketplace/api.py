@@ -125,7 +125,6 @@ class NpwpField(Text):
 
     def __init__(self, **kw):
         kw.setdefault("allow_none", True)
-        kw.setdefault("load_default", None)
         super().__init__(**kw)
 
     def _deserialize(self, value, attr, data, **kwargs):

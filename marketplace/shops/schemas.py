@@ -447,7 +447,7 @@ class VendorApplicationSchema(StrippedSchema):
     )
     nib = fields.String(required=True, error_messages=REQUIRED)
     # Loaded as its stored 16 digits (primitives.parse_npwp): 15 or 16 digits, dotted or bare.
-    npwp = NpwpField()
+    npwp = NpwpField(load_default=None)
     # Required for a koperasi, refused for other kinds (rules.legal_entity_problem).
     legal_entity_number = Text(allow_none=True, load_default=None)
     phone = PhoneField(load_default=None)
