@@ -10,6 +10,8 @@ UMK = Rp3.000.000 of Rp6.000.000 spent: 30% of the budget, short of the 40% floo
 koperasi rule it would have been Rp1.000.000 (10%).
 """
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -106,3 +108,21 @@ def test_the_dashboard_names_the_figure_usaha_mikro_kecil_dan_koperasi(client, l
     login(client, make_user("finance"))
     page = client.get("/finance").get_data(as_text=True)
     assert "Usaha Mikro, Kecil dan Koperasi" in page
+
+
+def test_the_register_says_which_sales_count_as_umk_and_why(api):
+    koperasi = make_vendor(
+        type="koperasi", umk_class="medium", legal_entity_number="12345/BH/XVI/1999"
+    )
+    pabrik = make_vendor(type="umkm", umk_class="medium")
+    when = datetime(YEAR, 3, 10, 3, tzinfo=UTC)
+    record_spending(2_000_000, at=when, vendor=koperasi, umk_class="medium")
+    record_spending(3_000_000, at=when, vendor=pabrik, umk_class="medium")
+    db.session.commit()
+    resp = api(make_user("finance")).get(f"/api/v1/finance/register?year={YEAR}")
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    got = {(r["shop_type"], r["umk_class"], r["counts_as_umk"], r["amount"]) for r in rows}
+    assert got == {
+        ("koperasi", "medium", "True", "2000000"),
+        ("umkm", "medium", "False", "3000000"),
+    }
