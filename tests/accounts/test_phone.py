@@ -62,3 +62,9 @@ def test_the_account_page_refuses_an_invalid_phone(client, login):
     resp = client.post("/account/phone", data={"phone": "12345"}, follow_redirects=True)
     assert "Nomor harus diawali 0, 62, atau +62" in resp.get_data(as_text=True)
     assert db.session.get(User, user.id).phone is None
+
+
+def test_the_phone_form_is_in_english_too(client, login):
+    login(client, make_user("public"))
+    page = client.get("/account?lang=en").get_data(as_text=True)
+    assert "Phone / WhatsApp number" in page and "Save number" in page
