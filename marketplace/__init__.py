@@ -98,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     _register_templating(app)
+    _register_primitive_filters(app)
     _register_security_headers(app)
     _register_cli(app)
     return app
@@ -278,6 +279,18 @@ def _register_templating(app: Flask) -> None:
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.globals["nav_url"] = nav_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+
+
+def _register_primitive_filters(app: Flask) -> None:
+    """Indonesian primitives for people (marketplace.primitives): `|npwp` (dotted 15-digit
+    form), `|phone` (national form), `|whatsapp` (a wa.me link or None), `|terbilang`."""
+    from marketplace import primitives
+
+    app.jinja_env.filters["npwp"] = primitives.format_npwp
+    app.jinja_env.filters["phone"] = primitives.format_phone
+    app.jinja_env.filters["whatsapp"] = primitives.whatsapp_link
+    app.jinja_env.filters["terbilang"] = primitives.amount_in_words
+    app.jinja_env.globals["npwp_is_valid"] = primitives.npwp_is_valid
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -24,7 +24,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, pre_load, validate
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import func, select
 
-from marketplace import text
+from marketplace import primitives, text
 from marketplace.errors import (
     BadRequest,
     Forbidden,
@@ -117,6 +117,36 @@ def text_field(
         ),
         **kw,
     )
+
+
+class NpwpField(Text):
+    """An NPWP as typed (15 digits dotted or bare, or 16 digits) → its stored 16 digits
+    (`primitives.parse_npwp`); blank → None; anything else 422 in Indonesian."""
+
+    def __init__(self, **kw):
+        kw.setdefault("allow_none", True)
+        super().__init__(**kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return primitives.parse_npwp(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as err:
+            raise MarshmallowValidationError(str(err)) from None
+
+
+class PhoneField(Text):
+    """An Indonesian phone number as typed → E.164 (`primitives.parse_phone`); blank → None;
+    anything else 422 in Indonesian."""
+
+    def __init__(self, **kw):
+        kw.setdefault("allow_none", True)
+        super().__init__(**kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return primitives.parse_phone(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as err:
+            raise MarshmallowValidationError(str(err)) from None
 
 
 PERIOD_MESSAGE = (

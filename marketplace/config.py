@@ -109,6 +109,9 @@ class Config:
         self.PLATFORM_COMMISSION_BPS = _int("PLATFORM_COMMISSION_BPS", 0)
         self.MIN_PAYMENT_AMOUNT = _int("MIN_PAYMENT_AMOUNT", 1_000)
         self.MANDATE_REMINDER_DAYS = _int("MANDATE_REMINDER_DAYS", 5)
+        # Admins are reminded of applications, class declarations and flag claims still
+        # pending this many working days after they came in (`remind-reviews`).
+        self.REVIEW_REMINDER_WORKING_DAYS = _int("REVIEW_REMINDER_WORKING_DAYS", 3)
         # Mail
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
         self.SMTP_PORT = _int("SMTP_PORT", 25)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from marketplace import primitives
 from marketplace.accounts.models import Area, Opd, User
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
@@ -102,6 +103,8 @@ class DemoVendor:
     npwp: str | None = None
     umk_class: str = "micro"
     status_reason: str | None = None
+    phone: str | None = None
+    legal_entity_number: str | None = None  # a koperasi's nomor badan hukum
     products: list[tuple] = field(default_factory=list)
 
 
@@ -121,6 +124,7 @@ VENDORS: list[DemoVendor] = [
         "9120001234501",
         "Jl. Airlangga No. 23, Surabaya",
         "Toko kelontong keluarga sejak 1998, sembako lengkap dan antar ke sekitar Gubeng.",
+        phone="0812-3001-0001",
         products=[
             (
                 "BS-BRS-5",
@@ -1006,6 +1010,43 @@ VENDORS: list[DemoVendor] = [
             ),
         ],
     ),
+    DemoVendor(
+        "Siti Aminah",
+        "Koperasi Konsumen Warga Ngagel",
+        "koperasi",
+        "verified",
+        "Ngagel",
+        "9120001234511",
+        "Jl. Ngagel Rejo Kidul No. 12, Surabaya",
+        "Koperasi konsumen warga: sembako dan hasil anggota. Berbadan hukum, kelas usaha"
+        " menengah; belanja di koperasi dihitung bersama usaha mikro dan kecil (Perpres 12/2021).",
+        umk_class="medium",
+        phone="0813-3012-4455",
+        npwp="02.345.678.9-614.000",
+        legal_entity_number="AHU-0003217.AH.01.26.TAHUN 2021",
+        products=[
+            (
+                "KW-BRS-5",
+                "Beras Medium Anggota 5 kg",
+                "sembako",
+                "pack",
+                68_000,
+                40,
+                "Beras medium dari petani anggota koperasi.",
+                EXEMPT,
+            ),
+            (
+                "KW-TLR-10",
+                "Telur Ayam Negeri 1 kg",
+                "sembako",
+                "kg",
+                28_000,
+                30,
+                "Telur ayam dari peternak anggota.",
+                EXEMPT,
+            ),
+        ],
+    ),
 ]
 
 
@@ -1091,7 +1132,13 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
             position=position,
             kelurahan=kelurahan,
         )
-    user("warga1@demo.peken.id", name="Budi Santoso", role="public", kelurahan="Mojo")
+    user(
+        "warga1@demo.peken.id",
+        name="Budi Santoso",
+        role="public",
+        kelurahan="Mojo",
+        phone="+6285733000001",
+    )
 
     echo("Toko dan produk…")
     # The demo's flags are claims like any shop's, then approved through the city's review, so
@@ -1109,7 +1156,9 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
                 "type": spec.type,
                 "status": spec.status,
                 "nib": spec.nib,
-                "npwp": spec.npwp,
+                "npwp": primitives.parse_npwp(spec.npwp),
+                "phone": primitives.parse_phone(spec.phone),
+                "legal_entity_number": spec.legal_entity_number,
                 "pkp": spec.pkp,
                 "kelurahan": spec.kelurahan,
                 "kecamatan": kecamatan_of[spec.kelurahan],

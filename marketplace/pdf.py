@@ -68,6 +68,19 @@ class PdfDocument:
     def text(self, text: str, *, size: float = 10, bold: bool = False) -> None:
         self.row([Cell(text, MARGIN)], size=size, bold=bold)
 
+    def paragraph(self, text: str, *, size: float = 10, bold: bool = False) -> None:
+        """Text wrapped at word boundaries to the page's width (an amount in words can be long)."""
+        width = A4[0] - 2 * MARGIN
+        line = ""
+        for word in text.split():
+            candidate = f"{line} {word}" if line else word
+            if line and _text_width(candidate, size) > width:
+                self.text(line, size=size, bold=bold)
+                candidate = word
+            line = candidate
+        if line:
+            self.text(line, size=size, bold=bold)
+
     def rule(self) -> None:
         """A thin horizontal line across the page."""
         self._room(6)

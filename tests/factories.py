@@ -10,6 +10,7 @@ import itertools
 import secrets
 from datetime import timedelta
 
+from marketplace import primitives
 from marketplace.accounts.models import ApiToken, Area, Opd, User
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
@@ -93,6 +94,11 @@ def make_vendor(
 ) -> Vendor:
     n = next(_seq)
     owner = owner or make_user("vendor", name=f"Pemilik Toko {n}")
+    # Stored as the services store them: NPWP in 16 digits, phones in E.164.
+    if kw.get("npwp"):
+        kw["npwp"] = primitives.parse_npwp(kw["npwp"])
+    if kw.get("phone"):
+        kw["phone"] = primitives.parse_phone(kw["phone"])
     vendor = Vendor(
         owner=owner,
         name=kw.pop("name", f"Toko Contoh {n}"),

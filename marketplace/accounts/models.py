@@ -69,6 +69,8 @@ class User(UserMixin, db.Model):
     position: Mapped[str | None] = mapped_column(String(120))
     kelurahan: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Optional, E.164 (primitives.parse_phone): the shop of an order sees a WhatsApp link to it.
+    phone: Mapped[str | None] = mapped_column(String(20))
     # Bumped on logout/password change so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = created_at_column()

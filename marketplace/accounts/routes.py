@@ -25,6 +25,7 @@ from marshmallow import RAISE
 from marketplace.accounts import bp, services
 from marketplace.accounts.schemas import (
     ApiTokenSchema,
+    ContactSchema,
     ImportResultSchema,
     RegisterSchema,
     TokenRequestSchema,
@@ -105,6 +106,20 @@ def delete_token():
     """Revoke the bearer token this call is made with (log out an API client)."""
     services.revoke_current_token(api_user(), g.get("api_token"))
     return {"revoked": True}
+
+
+@endpoint(
+    bp,
+    "/me",
+    "PATCH",
+    summary="Change my phone number",
+    body=ContactSchema,
+    response=UserSchema,
+)
+def update_me(data):
+    """The caller's optional phone number (`0812-3456-7890`, `+62…`), stored in E.164; 422 for
+    a number that is not a valid Indonesian one; blank or null removes it."""
+    return services.update_contact(api_user(), data["phone"])
 
 
 @endpoint(
@@ -310,6 +325,21 @@ def revoke_token_page(token_id: int):
     services.revoke_token(api_user(), token_id)
     flash(_("Token dicabut."), "success")
     return redirect(url_for("accounts.tokens_page"))
+
+
+@bp.post("/account/phone")
+def change_phone_page():
+    """Set or clear one's phone number from the account page (422 flashed when invalid)."""
+    user = api_user()
+    data = load_form(
+        ContactSchema(),
+        {"phone": request.form.get("phone", "")},
+        labels={"phone": _("Nomor telepon / WhatsApp")},
+        unknown=RAISE,
+    )
+    services.update_contact(user, data["phone"])
+    flash(_("Nomor telepon disimpan.") if data["phone"] else _("Nomor telepon dihapus."), "success")
+    return redirect(url_for("accounts.account_page"))
 
 
 @bp.post("/account/password")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from marketplace import text
+from marketplace import primitives, text
 from marketplace.accounts import rules
-from marketplace.api import REQUIRED, StrippedSchema, UtcDateTime, text_field
+from marketplace.api import REQUIRED, PhoneField, StrippedSchema, UtcDateTime, text_field
 
 
 # ---------------------------------------------------------------- requests
@@ -37,6 +37,13 @@ class RegisterSchema(StrippedSchema):
             raise ValidationError("Alamat email tidak valid.")
 
 
+class ContactSchema(StrippedSchema):
+    """`PATCH /me`: the caller's own phone number (optional; blank or null clears it). Stored in
+    E.164; a number that is not Indonesian is refused (422)."""
+
+    phone = PhoneField(required=True, error_messages=REQUIRED)
+
+
 # ---------------------------------------------------------------- answers
 class OpdSchema(Schema):
     code = fields.String()
@@ -55,6 +62,9 @@ class UserSchema(Schema):
     position = fields.String(allow_none=True)
     kelurahan = fields.String(allow_none=True)
     vendor_id = fields.Integer(allow_none=True)
+    # E.164, and as people write it; the shop of an order sees it as a WhatsApp link.
+    phone = fields.String(allow_none=True)
+    phone_display = fields.Function(lambda u: primitives.format_phone(u.phone) or None)
 
 
 class TokenSchema(Schema):

@@ -223,6 +223,14 @@ def change_password(user: User, current: str, new: str) -> User:
     return user
 
 
+def update_contact(user: User, phone: str | None) -> User:
+    """Set or clear one's own phone number (already in E.164: api.PhoneField). Only the shops
+    of this user's orders see it, on those orders."""
+    user.phone = phone or None
+    db.session.commit()
+    return user
+
+
 def set_password(user: User, new: str) -> User:
     """Operator/CLI and reset links: set a password (rules apply), end the user's sessions and
     revoke their bearer tokens (`token_guard`)."""

@@ -26,6 +26,7 @@ VENDOR_TYPE_LABELS = {
     "kelontong": _l("Toko kelontong"),
     "umkm": _l("UMKM"),
     "food_centre": _l("Sentra kuliner"),
+    "koperasi": _l("Koperasi"),
 }
 
 

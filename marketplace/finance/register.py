@@ -22,6 +22,7 @@ from marketplace.finance.services import wib_day_start
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Payment, RefundLine
+from marketplace.primitives import format_npwp
 from marketplace.shops.models import Vendor
 from marketplace.timeutil import iso_utc, year_bounds
 
@@ -42,6 +43,8 @@ REGISTER_COLUMNS = [
     "shop_nib",
     "shop_npwp",
     "umk_class",
+    "shop_type",  # frozen at the sale; a koperasi counts toward UMK whatever its class
+    "counts_as_umk",
     "is_pdn",
     "tkdn_percent",
     "is_local_product",
@@ -78,6 +81,7 @@ def register_query(
             Vendor.nib,
             Vendor.npwp,
             SR.vendor_umk_class,
+            SR.vendor_type,
             SR.is_pdn,
             SR.is_local_product,
             OrderLine.tkdn_bps,
@@ -137,6 +141,7 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             nib,
             npwp,
             umk_class,
+            vendor_type,
             is_pdn,
             is_local,
             tkdn_bps,
@@ -174,8 +179,10 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             vendor_id,
             shop,
             nib,
-            npwp,
+            format_npwp(npwp) or None,
             umk_class,
+            vendor_type,
+            rules.is_umk(umk_class, vendor_type),
             bool(is_pdn),
             rules.bps_percent(tkdn_bps),
             bool(is_local),

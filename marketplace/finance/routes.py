@@ -468,7 +468,7 @@ def dashboard():
     by_opd = services.spending_report(year, "opd")
     labels = _chart_labels()
     titles = {
-        "umk": _("UMK (usaha mikro & kecil)"),
+        "umk": _("Usaha Mikro, Kecil dan Koperasi (UMK)"),
         "pdn": _("Produk dalam negeri (PDN)"),
         "local": _("Produk lokal"),
     }

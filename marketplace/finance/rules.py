@@ -13,7 +13,15 @@ from marketplace.money import percent_bps, round_half_up
 # PP 7/2021 art. 35 / Perpres 12/2021 art. 65: "UMK" is usaha mikro dan kecil. Spending with a
 # medium business is neither UMK nor excluded from PDN.
 UMK_CLASSES = ("micro", "small")
+# Perpres 12/2021 art. 65 sets the 40% for "usaha mikro, usaha kecil dan koperasi": spending at a
+# koperasi counts toward the UMK figure whatever its business class. Both are frozen on the
+# spending record at the sale (vendor_umk_class, vendor_type), so a closed month never moves.
+UMK_VENDOR_TYPES = ("koperasi",)
+# What the UMK figure is called wherever it is shown or exported.
+UMK_LABEL = "Usaha Mikro, Kecil dan Koperasi"
 CLASS_RANK = {"micro": 0, "small": 1, "medium": 2, "large": 3}
+# The order of the rows per class in reports: koperasi, counted with UMK, follow small.
+REPORT_CLASS_ORDER = ("micro", "small", "koperasi", "medium", "large")
 TARGET_KINDS = ("umk", "pdn", "local")
 SUM_KEYS = ("umk", "pdn", "local", "total")
 GROUP_BYS = ("month", "opd", "vendor_class", "kelurahan")
@@ -28,16 +36,28 @@ NEAR_CAP_BPS = 8000
 MIN_YEAR, MAX_YEAR = timeutil.MIN_YEAR, timeutil.MAX_YEAR
 
 
-def is_umk(umk_class: str | None) -> bool:
-    return umk_class in UMK_CLASSES
+def is_umk(umk_class: str | None, vendor_type: str | None = None) -> bool:
+    """Whether spending counts toward the UMK figure: a micro or small business, or a koperasi
+    of any class."""
+    return umk_class in UMK_CLASSES or vendor_type in UMK_VENDOR_TYPES
+
+
+def report_class_rank(vendor_class: str | None) -> int:
+    """Where a per-class row goes in reports (unknown values last)."""
+    order = REPORT_CLASS_ORDER
+    return order.index(vendor_class) if vendor_class in order else len(order)
 
 
 def classify(
-    amount: int, umk_class: str | None, is_pdn: bool, is_local_product: bool
+    amount: int,
+    umk_class: str | None,
+    is_pdn: bool,
+    is_local_product: bool,
+    vendor_type: str | None = None,
 ) -> dict[str, int]:
     """The four sums one spending record adds to (the SQL report applies the same rule)."""
     return {
-        "umk": amount if is_umk(umk_class) else 0,
+        "umk": amount if is_umk(umk_class, vendor_type) else 0,
         "pdn": amount if is_pdn else 0,
         "local": amount if is_local_product else 0,
         "total": amount,

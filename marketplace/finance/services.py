@@ -130,12 +130,17 @@ def _audit_view(targets: dict) -> dict:
 
 
 # ---------------------------------------------------------------- realisation
+def _counts_as_umk():
+    """rules.is_umk in SQL: a micro or small business, or a koperasi of any class."""
+    return or_(
+        SR.vendor_umk_class.in_(rules.UMK_CLASSES), SR.vendor_type.in_(rules.UMK_VENDOR_TYPES)
+    )
+
+
 def _sums():
     """SUM(...) columns for the four realisation figures (same rule as rules.classify)."""
     return (
-        func.coalesce(
-            func.sum(case((SR.vendor_umk_class.in_(rules.UMK_CLASSES), SR.amount), else_=0)), 0
-        ).label("umk"),
+        func.coalesce(func.sum(case((_counts_as_umk(), SR.amount), else_=0)), 0).label("umk"),
         func.coalesce(func.sum(case((SR.is_pdn.is_(True), SR.amount), else_=0)), 0).label("pdn"),
         func.coalesce(func.sum(case((SR.is_local_product.is_(True), SR.amount), else_=0)), 0).label(
             "local"
@@ -362,20 +367,23 @@ def _opd_row(
 
 
 def _rows_by_class(where) -> list[dict]:
-    result = db.session.execute(
-        select(SR.vendor_umk_class, *_sums()).where(where).group_by(SR.vendor_umk_class)
-    ).all()
+    """One row per business class, and koperasi (of any class) in a row of their own after
+    micro and small: they count toward UMK too (Perpres 12/2021 art. 65)."""
+    group = case(
+        (SR.vendor_type.in_(rules.UMK_VENDOR_TYPES), SR.vendor_type), else_=SR.vendor_umk_class
+    ).label("vendor_class")
+    result = db.session.execute(select(group, *_sums()).where(where).group_by(group)).all()
     rows = [
         {
-            "key": r.vendor_umk_class,
-            "label": r.vendor_umk_class,
-            "umk_class": r.vendor_umk_class,
-            "is_umk": rules.is_umk(r.vendor_umk_class),
+            "key": r.vendor_class,
+            "label": r.vendor_class,
+            "umk_class": r.vendor_class,
+            "is_umk": rules.is_umk(r.vendor_class, r.vendor_class),
             **_sum_dict(r),
         }
         for r in result
     ]
-    rows.sort(key=lambda row: rules.CLASS_RANK.get(row["umk_class"], 99))
+    rows.sort(key=lambda row: rules.report_class_rank(row["umk_class"]))
     return rows
 
 

@@ -96,6 +96,9 @@ class SpendingRecord(db.Model):
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
     vendor_umk_class: Mapped[str] = mapped_column(String(10))
+    # The vendor's kind at the sale (shops.models.VENDOR_TYPES): a koperasi counts toward the
+    # UMK figure whatever its class (finance.rules.is_umk), frozen like the class.
+    vendor_type: Mapped[str] = mapped_column(String(20), default="kelontong")
     vendor_kelurahan: Mapped[str] = mapped_column(String(100))
     is_local_vendor: Mapped[bool] = mapped_column(Boolean, default=True)  # verified, made in city
     is_local_product: Mapped[bool] = mapped_column(Boolean)

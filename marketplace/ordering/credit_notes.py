@@ -20,6 +20,7 @@ from marketplace.ordering import queries, rules
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Refund
 from marketplace.pdf import A4, MARGIN, Cell, PdfDocument
+from marketplace.primitives import amount_in_words, format_npwp
 from marketplace.timeutil import to_wib, year_of
 
 
@@ -105,7 +106,7 @@ def credit_note_pdf(note: CreditNote) -> bytes:
     doc.space()
     doc.text(_("Penjual (PKP)"), bold=True)
     doc.text(seller.name)
-    doc.text(f"NPWP: {seller.npwp or '-'}")
+    doc.text(f"NPWP: {format_npwp(seller.npwp) or '-'}")
     doc.text(seller.address)
     doc.space()
     doc.text(_("Pembeli"), bold=True)
@@ -138,6 +139,8 @@ def credit_note_pdf(note: CreditNote) -> bytes:
         (_("Jumlah dikembalikan"), note.amount, True),
     ]:
         doc.row([Cell(label, MARGIN), Cell(format_rupiah(value), right, "right")], bold=bold)
+    # The amount in words under the total, as Indonesian receipts state it (always Indonesian).
+    doc.paragraph(f"{_('Terbilang')}: {amount_in_words(note.amount)}")
     doc.space()
     doc.text(f"{_('Alasan')}: {note.refund.reason}"[:110])
     return doc.render()

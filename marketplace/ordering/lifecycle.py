@@ -19,6 +19,7 @@ from marketplace.extensions import db
 from marketplace.ledger.models import VENDOR_AVAILABLE, VENDOR_PENDING
 from marketplace.ledger.services import post_journal, release_cap
 from marketplace.models_base import utcnow
+from marketplace.ordering import rules
 from marketplace.ordering.locking import locked
 from marketplace.ordering.models import Order
 from marketplace.ordering.refunds import issue_refund
@@ -26,6 +27,7 @@ from marketplace.ordering.stock import release_stock
 from marketplace.payments import lifecycle as payment_lifecycle
 from marketplace.payments.models import Refund
 from marketplace.payments.queries import payment_for_order
+from marketplace.timeutil import naive_utc
 
 log = logging.getLogger(__name__)
 
@@ -180,12 +182,18 @@ def expire_due_orders(now=None, limit: int = 200) -> int:
 
 
 def auto_complete_orders(now=None) -> int:
-    """Ready orders older than AUTO_COMPLETE_DAYS are completed as if the buyer confirmed."""
-    now = now or utcnow()
-    cutoff = now - timedelta(days=int(current_app.config["AUTO_COMPLETE_DAYS"]))
-    ids = db.session.scalars(
-        select(Order.id).where(Order.status == "ready", Order.ready_at <= cutoff).order_by(Order.id)
+    """Ready orders AUTO_COMPLETE_DAYS working days old (rules.auto_complete_due: weekends,
+    national holidays and cuti bersama do not count) are completed as if the buyer confirmed."""
+    now = naive_utc(now) if now else utcnow()
+    days = int(current_app.config["AUTO_COMPLETE_DAYS"])
+    # N working days are at least N calendar days: the query narrows, the rule decides.
+    cutoff = now - timedelta(days=days)
+    candidates = db.session.execute(
+        select(Order.id, Order.ready_at)
+        .where(Order.status == "ready", Order.ready_at <= cutoff)
+        .order_by(Order.id)
     ).all()
+    ids = [oid for oid, ready_at in candidates if rules.auto_complete_due(ready_at, days) <= now]
     db.session.commit()
     count = 0
     for oid in ids:

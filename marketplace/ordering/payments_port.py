@@ -143,6 +143,7 @@ def _record_spending(order: Order) -> None:
                 opd_id=buyer.opd_id,
                 vendor_id=vendor.id,
                 vendor_umk_class=vendor.effective_umk_class,
+                vendor_type=vendor.type,
                 vendor_kelurahan=vendor.kelurahan,
                 is_local_vendor=vendor.status == "verified" and vendor.made_in_city,
                 is_local_product=line.is_local_product,

@@ -153,6 +153,7 @@ def _reverse_spending(order: Order, refund: Refund, line_amounts: dict[int, int]
                 opd_id=original.opd_id,
                 vendor_id=original.vendor_id,
                 vendor_umk_class=original.vendor_umk_class,
+                vendor_type=original.vendor_type,
                 vendor_kelurahan=original.vendor_kelurahan,
                 is_local_vendor=original.is_local_vendor,
                 is_local_product=original.is_local_product,

@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from marketplace.money import allocate, percent_bps, round_half_up, vat_included
+from marketplace.primitives import add_working_days
+from marketplace.timeutil import WIB, as_utc, naive_utc
 
 MAX_CART_QUANTITY = 999
 
@@ -157,3 +160,14 @@ def request_hash(data: dict[str, Any]) -> str:
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def auto_complete_due(ready_at: datetime, working_days: int) -> datetime:
+    """When a `ready` order completes by itself (SPEC §3, AUTO_COMPLETE_DAYS): `working_days`
+    working days after it became ready, at the same WIB clock time; weekends, libur nasional and
+    cuti bersama do not count (primitives.add_working_days). On an ordinary week an order ready
+    on Monday 10:00 completes on Thursday 10:00, as it always did; one ready on Tuesday
+    17 March 2026 waits until Friday 27 March over Nyepi and Lebaran. Naive UTC in and out."""
+    local = as_utc(ready_at).astimezone(WIB)
+    day = add_working_days(local.date(), working_days)
+    return naive_utc(datetime.combine(day, local.timetz()))

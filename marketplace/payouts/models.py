@@ -6,7 +6,7 @@ each payout state change posts its journal (`payout`, `payout_paid`, `payout_rev
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -95,6 +95,11 @@ class Payout(db.Model):
     @property
     def reference(self) -> str:
         return rules.payout_reference(self.id)
+
+    @property
+    def expected_by(self) -> date | None:
+        """When the money should reach the shop (rules.expected_by: working days)."""
+        return rules.expected_by(self.created_at, self.status)
 
     @property
     def idempotency_key(self) -> str:

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from marketplace.timeutil import WIB, naive_utc
+from marketplace.primitives import add_working_days
+from marketplace.timeutil import WIB, as_utc, naive_utc
 
 ADAPTERS = ("manual", "stripe")
 STATUSES = ("pending", "exported", "paid", "failed", "cancelled")
@@ -119,3 +120,17 @@ def missing_bank_fields(
         "bank_account_name": account_name,
     }
     return [name for name, value in fields.items() if not (value or "").strip()]
+
+
+# A payout is transferred by the city's finance office (a bank file) or sent through Stripe on
+# the working day after its run at the latest: the date the shop is told to expect its money.
+TRANSFER_WORKING_DAYS = 1
+
+
+def expected_by(created_at: datetime, status: str) -> date | None:
+    """The day a payout still in transit should reach the shop: TRANSFER_WORKING_DAYS working
+    days after the (WIB) day it was made, so a payout made on Friday, on Christmas Eve 2026 or
+    before Lebaran is expected on the next working day; None once paid, failed or cancelled."""
+    if status not in ("pending", "exported"):
+        return None
+    return add_working_days(as_utc(created_at).astimezone(WIB).date(), TRANSFER_WORKING_DAYS)

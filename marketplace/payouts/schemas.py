@@ -95,6 +95,7 @@ class PayoutSchema(Schema):
     failure_message = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
     created_at = UtcDateTime()
+    expected_by = fields.Date(allow_none=True)
     exported_at = UtcDateTime(allow_none=True)
     paid_at = UtcDateTime(allow_none=True)
     failed_at = UtcDateTime(allow_none=True)
@@ -115,6 +116,8 @@ class ShopPayoutSchema(Schema):
     bank_reference = fields.String(allow_none=True)
     provider_ref = fields.String(allow_none=True)
     created_at = UtcDateTime()
+    # The working day the money should arrive while the payout is in transit, else null.
+    expected_by = fields.Date(allow_none=True)
     paid_at = UtcDateTime(allow_none=True)
     cancelled_at = UtcDateTime(allow_none=True)
 

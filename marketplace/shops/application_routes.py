@@ -113,6 +113,8 @@ _VENDOR_LABELS = {
     "type": "Jenis usaha",
     "nib": "NIB",
     "npwp": "NPWP",
+    "legal_entity_number": "Nomor badan hukum koperasi",
+    "phone": "Nomor telepon / WhatsApp",
     "pkp": "PKP",
     "kelurahan": "Kelurahan",
     "kecamatan": "Kecamatan",
@@ -133,7 +135,17 @@ def vendor_application_page():
     form = request.form
     raw = {
         k: form.get(k, "")
-        for k in ("shop_name", "type", "nib", "npwp", "kelurahan", "kecamatan", "address")
+        for k in (
+            "shop_name",
+            "type",
+            "nib",
+            "npwp",
+            "legal_entity_number",
+            "phone",
+            "kelurahan",
+            "kecamatan",
+            "address",
+        )
     }
     raw["pkp"] = form.get("pkp") == "on"
     if form.get("made_in_city") in ("yes", "no"):

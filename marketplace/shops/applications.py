@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from marketplace import primitives
 from marketplace.accounts.models import ROLES, Area, Opd, User
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
@@ -59,7 +60,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
         type=data["type"],
         status="pending",
         nib=data["nib"],
-        npwp=rules.normalise_npwp(data.get("npwp")),
+        **_identifiers(data),
         pkp=bool(data.get("pkp")),
         kelurahan=kelurahan,
         kecamatan=kecamatan,
@@ -75,6 +76,29 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
         db.session.rollback()
         raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop") from None
     return vendor
+
+
+def _identifiers(data: dict[str, Any]) -> dict[str, str | None]:
+    """NPWP (16 digits), phone (E.164) and a koperasi's legal-entity number in their stored
+    forms; the API schema has checked them, the demo and the CLI pass them as typed. 422 when
+    one does not parse or the legal-entity number does not fit the kind of seller."""
+    parsers = {
+        "npwp": primitives.parse_npwp,
+        "phone": primitives.parse_phone,
+        "legal_entity_number": rules.normalise_koperasi_number,
+    }
+    values, details = {}, {}
+    for key, parse in parsers.items():
+        try:
+            values[key] = parse(data.get(key))
+        except ValueError as err:
+            details[key] = [_(str(err))]
+    problem = rules.legal_entity_problem(data["type"], values.get("legal_entity_number"))
+    if problem and "legal_entity_number" not in details:
+        details["legal_entity_number"] = [_(problem)]
+    if details:
+        raise ValidationFailed(details=details)
+    return values
 
 
 def get_vendor(vendor_id: int) -> Vendor:

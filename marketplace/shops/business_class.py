@@ -451,7 +451,12 @@ def open_flag_rows() -> list[dict[str, Any]]:
     return [
         {
             "id": f.id,
-            "vendor": {"id": f.vendor.id, "name": f.vendor.name, "kelurahan": f.vendor.kelurahan},
+            "vendor": {
+                "id": f.vendor.id,
+                "name": f.vendor.name,
+                "kelurahan": f.vendor.kelurahan,
+                "type": f.vendor.type,
+            },
             "kind": f.kind,
             "umk_class": f.umk_class,
             "amount": f.amount,

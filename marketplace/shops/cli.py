@@ -55,4 +55,19 @@ def import_products_command(owner_email: str, csv_file: str):
         raise SystemExit(2)
 
 
-COMMANDS = [refresh_business_classes_command, import_products_command]
+@click.command("remind-reviews")
+@with_appcontext
+def remind_reviews_command():
+    """Remind the admins (once a day) of shop applications, business-class declarations and
+    flag claims pending REVIEW_REMINDER_WORKING_DAYS working days (holidays and cuti bersama
+    of the SKB 3 Menteri do not count). Run daily."""
+    from marketplace.shops.review_reminders import remind_overdue_reviews
+
+    result = remind_overdue_reviews()
+    click.echo(
+        f"overdue: {result.applications} application(s), {result.declarations} declaration(s),"
+        f" {result.flag_products} product(s) with flag claims; {result.sent} admin(s) reminded"
+    )
+
+
+COMMANDS = [refresh_business_classes_command, import_products_command, remind_reviews_command]

@@ -27,7 +27,8 @@ from marketplace.shops.rules import class_basis
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
 
-VENDOR_TYPES = ("kelontong", "umkm", "food_centre")
+# A koperasi is the fourth kind of seller (SPEC §3); it counts with small businesses (finance.rules).
+VENDOR_TYPES = ("kelontong", "umkm", "food_centre", "koperasi")
 VENDOR_STATUSES = ("pending", "verified", "suspended")
 # Every PP 7/2021 business class a shop may have (only micro and small are UMK; finance.rules).
 UMK_CLASSES = ("micro", "small", "medium", "large")
@@ -36,7 +37,7 @@ UMK_CLASSES = ("micro", "small", "medium", "large")
 class Vendor(db.Model):
     __tablename__ = "vendors"
     __table_args__ = (
-        CheckConstraint("type in ('kelontong','umkm','food_centre')", name="type"),
+        CheckConstraint("type in ('kelontong','umkm','food_centre','koperasi')", name="type"),
         CheckConstraint("status in ('pending','verified','suspended')", name="status"),
         CheckConstraint("umk_class in ('micro','small','medium','large')", name="umk_class"),
     )
@@ -47,7 +48,10 @@ class Vendor(db.Model):
     type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     nib: Mapped[str] = mapped_column(String(13))
+    # 16 digits (primitives.parse_npwp); shown with the `npwp` filter.
     npwp: Mapped[str | None] = mapped_column(String(20))
+    # A koperasi's nomor badan hukum (rules.normalise_koperasi_number); None for other kinds.
+    legal_entity_number: Mapped[str | None] = mapped_column(String(100))
     pkp: Mapped[bool] = mapped_column(Boolean, default=False)
     kelurahan: Mapped[str] = mapped_column(String(100), index=True)
     kecamatan: Mapped[str] = mapped_column(String(100), index=True)
@@ -61,7 +65,7 @@ class Vendor(db.Model):
     # their vendor, and a cycle between the two tables would complicate creating and dropping.
     umk_class_declaration_id: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
-    phone: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(String(30))  # E.164 (primitives.parse_phone)
     bank_name: Mapped[str | None] = mapped_column(String(100))
     bank_account_number: Mapped[str | None] = mapped_column(String(40))
     bank_account_name: Mapped[str | None] = mapped_column(String(200))

@@ -21,6 +21,7 @@ SHOP_FIELDS = (
     "name",
     "description",
     "phone",
+    "npwp",
     "address",
     "bank_name",
     "bank_account_number",

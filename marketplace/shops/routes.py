@@ -78,7 +78,8 @@ def get_shop():
     tag="vendor",
 )
 def patch_shop(data):
-    """Change name, description, phone, address and bank details; status, NIB and class are
+    """Change name, description, phone (E.164), NPWP (16 digits), address and bank details;
+    an invalid phone or NPWP is 422. Status, NIB and class are
     the city's and are refused as unknown fields (422)."""
     return profile.update_shop(api_user(), data)
 

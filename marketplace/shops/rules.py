@@ -5,6 +5,9 @@ the values a CSV import accepts, and a shop application's NIB, NPWP and status c
 from __future__ import annotations
 
 import re
+from datetime import date
+
+from marketplace.primitives import add_working_days
 
 # PP 7/2021 Pasal 35: a business's class comes from its annual sales (hasil penjualan tahunan) or,
 # for a new business, its capital (modal usaha, excluding land and buildings), both in rupiah.
@@ -213,7 +216,6 @@ def parse_whole_number(value: str | None) -> int | None:
 # ---------------------------------------------------------------- shop applications
 NIB_LENGTH = 13
 _DIGITS_ONLY = re.compile(r"^\d+$")
-_NPWP_PUNCTUATION = re.compile(r"[\s.\-/]")
 
 
 def is_valid_nib(nib: str) -> bool:
@@ -221,18 +223,52 @@ def is_valid_nib(nib: str) -> bool:
     return len(nib) == NIB_LENGTH and bool(_DIGITS_ONLY.match(nib))
 
 
-def normalise_npwp(npwp: str | None) -> str | None:
-    """Digits of a tax number written with its usual punctuation (`01.234.567.8-901.000`).
+# A koperasi (UU 25/1992) is a legal entity from its deed's approval: since 2019 the Minister of
+# Law's AHU system numbers it `AHU-0001234.AH.01.26.TAHUN 2021` (01.26 is the register of
+# cooperatives); before that the Ministry of Cooperatives and the regional offices wrote slash
+# numbers with a `BH` part, e.g. `503/BH/XVI.14/437.76/2010` or `12345/BH/XVI/1999`.
+KOPERASI_TYPES = ("koperasi",)
+KOPERASI_NUMBER_MESSAGE = (
+    "Nomor badan hukum koperasi tidak dikenali. Tulis seperti AHU-0001234.AH.01.26.TAHUN 2021"
+    " atau nomor lama seperti 503/BH/XVI.14/437.76/2010."
+)
+_AHU = re.compile(r"^AHU-?\s*(\d{1,7})\s*\.\s*AH\s*\.\s*01\s*\.\s*(\d{2})\s*\.?\s*TAHUN\s*(\d{4})$")
+_OLD_PART = re.compile(r"^[0-9A-Z][0-9A-Z.\-]*$")
+_YEAR_MIN, _YEAR_MAX = 1945, 2100
 
-    NPWP has 15 digits; since 2024 the 16-digit form (NIK-based) is used too. Returns None for an
-    empty value and raises ValueError when it is neither length.
-    """
-    if npwp is None or not npwp.strip():
+
+def normalise_koperasi_number(value: str | None) -> str | None:
+    """The legal-entity number of a koperasi in one written form: upper case, single spaces, a
+    leading `No.`/`Nomor` dropped; AHU numbers with seven digits (`AHU-0001234.AH.01.26.TAHUN
+    2021`). None for a blank value; ValueError when it has neither shape."""
+    text = " ".join((value or "").split()).upper()
+    text = re.sub(r"^(NOMOR|NO\.?)\s*:?\s*", "", text)
+    if not text:
         return None
-    digits = _NPWP_PUNCTUATION.sub("", npwp.strip())
-    if not _DIGITS_ONLY.match(digits) or len(digits) not in (15, 16):
-        raise ValueError("NPWP harus 15 atau 16 angka.")
-    return digits
+    ahu = _AHU.match(text)
+    if ahu:
+        number, register, year = ahu.groups()
+        if not _YEAR_MIN <= int(year) <= _YEAR_MAX:
+            raise ValueError(KOPERASI_NUMBER_MESSAGE)
+        return f"AHU-{int(number):07d}.AH.01.{register}.TAHUN {year}"
+    parts = [part.strip() for part in text.split("/")]
+    if (
+        len(text) <= 100
+        and len(parts) >= 3
+        and "BH" in parts[1:]
+        and parts[0][:1].isdigit()
+        and all(_OLD_PART.match(part) for part in parts)
+    ):
+        return "/".join(parts)
+    raise ValueError(KOPERASI_NUMBER_MESSAGE)
+
+
+def legal_entity_problem(vendor_type: str, number: str | None) -> str | None:
+    """Why a shop's legal-entity number cannot be accepted, or None: a koperasi must give its
+    number, other kinds of seller have none to give (their NIB identifies them)."""
+    if vendor_type in KOPERASI_TYPES:
+        return None if number else "Nomor badan hukum koperasi wajib untuk koperasi."
+    return "Hanya koperasi yang mengisi nomor badan hukum koperasi." if number else None
 
 
 # Vendor status changes an admin may make: verify a pending or suspended shop, suspend a
@@ -371,3 +407,16 @@ def basic_necessity_of(name: str, category_slug: str | None = None) -> str | Non
         if any(f" {n} " in text for n in names):
             return key
     return None
+
+
+# ---------------------------------------------------------------- review reminders
+def review_due(submitted_on: date, working_days: int) -> date:
+    """The day a submission to the city (a shop application, a business-class declaration, a
+    product's flag claims) should have been decided: `working_days` working days after the
+    (WIB) day it came in; weekends, libur nasional and cuti bersama do not count."""
+    return add_working_days(submitted_on, working_days)
+
+
+def review_overdue(submitted_on: date, today: date, working_days: int) -> bool:
+    """Whether the admins are reminded of a submission today: its review day has come."""
+    return today >= review_due(submitted_on, working_days)

@@ -16,10 +16,13 @@ from marshmallow import (
     validates_schema,
 )
 
+from marketplace import primitives
 from marketplace.api import (
     REQUIRED,
     DateField,
+    NpwpField,
     PageQuery,
+    PhoneField,
     StrippedSchema,
     Text,
     UtcDateTime,
@@ -59,6 +62,8 @@ class ShopSchema(Schema):
     status_reason = fields.String(allow_none=True)
     nib = fields.String()
     npwp = fields.String(allow_none=True)
+    npwp_display = fields.Function(lambda v: primitives.format_npwp(v.npwp) or None)
+    legal_entity_number = fields.String(allow_none=True)
     pkp = fields.Boolean()
     kelurahan = fields.String()
     kecamatan = fields.String()
@@ -70,6 +75,7 @@ class ShopSchema(Schema):
     class_review_flag = fields.Boolean()
     description = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    phone_display = fields.Function(lambda v: primitives.format_phone(v.phone) or None)
     bank_name = fields.String(allow_none=True)
     bank_account_number = fields.String(allow_none=True)
     bank_account_name = fields.String(allow_none=True)
@@ -82,12 +88,10 @@ class ShopUpdateSchema(Schema):
 
     name = Trimmed(validate=validate.Length(min=2, max=200))
     description = Trimmed(multiline=True, allow_none=True, validate=validate.Length(max=5000))
-    phone = Trimmed(
-        allow_none=True,
-        validate=validate.Regexp(
-            r"^(\+?\d[\d\s-]{5,28})?$", error=_l("Nomor telepon hanya angka, spasi, + atau -.")
-        ),
-    )
+    # Stored in E.164; refused (422) when it is not an Indonesian number (primitives).
+    phone = PhoneField()
+    # The NPWP may be added or corrected by the shop (it is on its tax card); stored in 16 digits.
+    npwp = NpwpField()
     address = Trimmed(multiline=True, validate=validate.Length(min=5, max=500))
     bank_name = Trimmed(allow_none=True, validate=validate.Length(max=100))
     bank_account_number = Trimmed(
@@ -442,7 +446,11 @@ class VendorApplicationSchema(StrippedSchema):
         validate=validate.OneOf(VENDOR_TYPES, error="Pilih salah satu: {choices}."),
     )
     nib = fields.String(required=True, error_messages=REQUIRED)
-    npwp = fields.String(allow_none=True, load_default=None)
+    # Loaded as its stored 16 digits (primitives.parse_npwp): 15 or 16 digits, dotted or bare.
+    npwp = NpwpField(load_default=None)
+    # Required for a koperasi, refused for other kinds (rules.legal_entity_problem).
+    legal_entity_number = Text(allow_none=True, load_default=None)
+    phone = PhoneField(load_default=None)
     pkp = fields.Boolean(load_default=False)
     kelurahan = text_field(100)
     kecamatan = text_field(100)
@@ -454,12 +462,15 @@ class VendorApplicationSchema(StrippedSchema):
         if not rules.is_valid_nib(value):
             raise ValidationError("NIB harus 13 angka.")
 
-    @validates("npwp")
-    def _npwp(self, value, **_kw):
+    @validates_schema
+    def _legal_entity(self, data, **_kw):
         try:
-            rules.normalise_npwp(value)
+            number = rules.normalise_koperasi_number(data.get("legal_entity_number"))
         except ValueError as err:
-            raise ValidationError(str(err)) from None
+            raise ValidationError(str(err), "legal_entity_number") from None
+        problem = rules.legal_entity_problem(data.get("type", ""), number)
+        if problem:
+            raise ValidationError(problem, "legal_entity_number")
 
 
 class DecisionSchema(StrippedSchema):
@@ -523,6 +534,9 @@ class VendorSchema(Schema):
     status = fields.String()
     nib = fields.String()
     npwp = fields.String(allow_none=True)
+    npwp_display = fields.Function(lambda v: primitives.format_npwp(v.npwp) or None)
+    legal_entity_number = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
     pkp = fields.Boolean()
     kelurahan = fields.String()
     kecamatan = fields.String()

@@ -40,7 +40,8 @@ def test_seed_lists_at_least_sixty_products_with_sembako_and_local_products():
     local = services.search_products({"page": 1, "per_page": 100, "local_only": True}, None)
 
     assert listed.total >= 60
-    assert sembako.total >= 10 and all(p.vendor.type == "kelontong" for p in sembako.items)
+    assert sembako.total >= 10
+    assert all(p.vendor.type in ("kelontong", "koperasi") for p in sembako.items)
     assert local.total >= 20
     beras = db.session.scalar(
         select(Product).where(Product.name == "Beras Premium 5 kg", Product.sku == "BS-BRS-5")
@@ -67,7 +68,10 @@ def test_seed_has_verified_vendors_of_each_type_and_one_pending_and_one_suspende
     verified_types = {t for t, s in rows if s == "verified"}
 
     assert sum(1 for _, s in rows if s == "verified") >= 6
-    assert verified_types == {"kelontong", "umkm", "food_centre"}
+    assert verified_types == {"kelontong", "umkm", "food_centre", "koperasi"}
+    koperasi = db.session.scalar(select(Vendor).where(Vendor.type == "koperasi"))
+    assert koperasi.legal_entity_number == "AHU-0003217.AH.01.26.TAHUN 2021"
+    assert (koperasi.npwp, koperasi.phone) == ("0023456789614000", "+6281330124455")
     assert sorted(s for _, s in rows if s != "verified") == ["pending", "suspended"]
 
 

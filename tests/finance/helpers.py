@@ -90,6 +90,7 @@ def record_spending(
         opd_id=opd.id if opd is not None else buyer_user.opd_id,
         vendor_id=vendor.id,
         vendor_umk_class=umk_class,
+        vendor_type=vendor.type,
         vendor_kelurahan=kelurahan or vendor.kelurahan,
         is_local_vendor=True,
         is_local_product=is_local_product,

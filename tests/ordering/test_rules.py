@@ -334,3 +334,19 @@ def test_every_refused_line_is_reported_and_the_good_ones_still_priced():
         "lines.2.amount": ["Antara 1 dan 14500."],
     }
     assert (plan.amounts, plan.quantities) == ({1: 5_000}, {1: 1})
+
+
+def test_auto_completion_is_due_three_working_days_later_at_the_same_wib_time():
+    from datetime import datetime
+
+    from marketplace.timeutil import WIB, naive_utc
+
+    def due(*ready):
+        return rules.auto_complete_due(naive_utc(datetime(*ready, tzinfo=WIB)), 3)
+
+    assert due(2026, 9, 7, 10) == naive_utc(datetime(2026, 9, 10, 10, tzinfo=WIB))  # Mon → Thu
+    assert due(2026, 9, 12, 23, 30) == naive_utc(datetime(2026, 9, 16, 23, 30, tzinfo=WIB))
+    assert due(2026, 3, 17, 8) == naive_utc(datetime(2026, 3, 27, 8, tzinfo=WIB))  # Lebaran
+    # 06:30 WIB is the previous day in UTC: the WIB day is the one counted.
+    assert due(2026, 9, 8, 6, 30) == naive_utc(datetime(2026, 9, 11, 6, 30, tzinfo=WIB))
+    assert rules.auto_complete_due(datetime(2026, 9, 7, 3), 0) == datetime(2026, 9, 7, 3)

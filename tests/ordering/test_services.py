@@ -4,10 +4,10 @@ refund splits and signals."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace import signals
 from marketplace.catalog.models import Product
@@ -31,9 +31,11 @@ from marketplace.ordering.lifecycle import (
     expire_due_orders,
     mark_order_ready,
 )
+from marketplace.ordering.models import Order
 from marketplace.ordering.refunds import refund_order
 from marketplace.payments.models import Payment, Refund
 from marketplace.shops.models import StockMovement
+from marketplace.timeutil import WIB, naive_utc
 from tests.factories import (
     make_civil_servant,
     make_completed_order,
@@ -142,14 +144,42 @@ def test_refund_after_payout_becomes_a_vendor_receivable():
     assert sum(account_balances().values()) == 0
 
 
+def _ready_at(order, wib: datetime) -> None:
+    """Pretend `order` became ready at the WIB moment `wib`."""
+    db.session.execute(update(Order).where(Order.id == order.id).values(ready_at=naive_utc(wib)))
+    db.session.commit()
+
+
 def test_ready_orders_complete_automatically_after_the_waiting_days(app):
     order = make_paid_order()
     accept_order(order.vendor.owner, order.id)
     mark_order_ready(order.vendor.owner, order.id)
-    assert auto_complete_orders(now=utcnow() + timedelta(days=2)) == 0
-    assert auto_complete_orders(now=utcnow() + timedelta(days=3, minutes=1)) == 1
+    # An ordinary week: ready Monday 7 September 2026 10:00 WIB → done Thursday 10:00.
+    _ready_at(order, datetime(2026, 9, 7, 10, tzinfo=WIB))
+    assert auto_complete_orders(now=datetime(2026, 9, 10, 9, 59, tzinfo=WIB)) == 0
+    assert auto_complete_orders(now=datetime(2026, 9, 10, 10, 0, tzinfo=WIB)) == 1
     db.session.refresh(order)
     assert order.status == "completed" and order.events[-1].note == "Selesai otomatis."
+
+
+@pytest.mark.parametrize(
+    "ready, not_yet, due",
+    [
+        # Friday: the weekend does not count → Wednesday.
+        ((2026, 9, 11, 15), (2026, 9, 14, 15), (2026, 9, 16, 15)),
+        # Tuesday 17 March 2026: Nyepi, Idulfitri and cuti bersama (18–24 March) → Friday 27.
+        ((2026, 3, 17, 8), (2026, 3, 26, 8), (2026, 3, 27, 8)),
+        # Wednesday 23 December 2026: 24 (cuti bersama) and 25 (Natal) are off → 30 December.
+        ((2026, 12, 23, 12), (2026, 12, 29, 12), (2026, 12, 30, 12)),
+    ],
+)
+def test_auto_completion_counts_working_days_over_weekends_and_holidays(app, ready, not_yet, due):
+    order = make_paid_order()
+    accept_order(order.vendor.owner, order.id)
+    mark_order_ready(order.vendor.owner, order.id)
+    _ready_at(order, datetime(*ready, tzinfo=WIB))
+    assert auto_complete_orders(now=datetime(*not_yet, tzinfo=WIB)) == 0
+    assert auto_complete_orders(now=datetime(*due, tzinfo=WIB)) == 1
 
 
 def test_signals_go_out_after_commit():

@@ -184,3 +184,19 @@ def test_finance_page_filters_payouts_by_status(app, client, login, finance, ban
         .split("Putaran pembayaran")[0]
     )
     assert "Toko Lunas" in paid and "Toko Menunggu" not in paid
+
+
+def test_shop_page_tells_the_working_day_a_payout_in_transit_should_arrive(
+    app, client, login, finance, banked_vendor
+):
+    from marketplace.payouts import services
+
+    shop = banked_vendor()
+    earn(shop, 40_000)
+    payout = services.run_payouts(finance).payouts[0]
+    login(client, shop.owner)
+    html = client.get("/shop/payouts").get_data(as_text=True)
+    shown = payout.expected_by.strftime("%d-%m-%Y")
+    assert f'data-testid="expected-{payout.id}">Perkiraan diterima {shown}' in html
+    got = client.get("/api/v1/vendor/payouts").json["items"][0]
+    assert got["expected_by"] == payout.expected_by.isoformat()

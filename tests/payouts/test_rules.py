@@ -1,10 +1,11 @@
 """Payout rules with no database."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from marketplace.payouts import rules
+from marketplace.timeutil import WIB, naive_utc
 
 
 def test_payout_is_the_available_balance_when_there_is_no_debt():
@@ -113,3 +114,24 @@ def test_missing_bank_fields_lists_blank_ones():
         "bank_account_name",
     ]
     assert rules.missing_bank_fields("BCA", "123", "Ani") == []
+
+
+@pytest.mark.parametrize(
+    "made_wib, expected",
+    [
+        ((2026, 9, 7, 14), date(2026, 9, 8)),  # Monday → Tuesday: an ordinary week
+        ((2026, 9, 11, 14), date(2026, 9, 14)),  # Friday → Monday
+        ((2026, 9, 8, 6, 30), date(2026, 9, 9)),  # 06:30 WIB Tuesday is Monday in UTC
+        ((2026, 3, 17, 10), date(2026, 3, 25)),  # before Nyepi and Lebaran 2026
+        ((2026, 12, 23, 10), date(2026, 12, 28)),  # cuti bersama 24 Dec, Natal 25 Dec
+    ],
+)
+def test_a_payout_in_transit_is_expected_the_next_working_day(made_wib, expected):
+    made = naive_utc(datetime(*made_wib, tzinfo=WIB))
+    assert rules.expected_by(made, "pending") == expected
+    assert rules.expected_by(made, "exported") == expected
+
+
+@pytest.mark.parametrize("status", ["paid", "failed", "cancelled"])
+def test_a_payout_no_longer_in_transit_has_no_expected_day(status):
+    assert rules.expected_by(datetime(2026, 9, 7, 3), status) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditLog
@@ -43,6 +44,32 @@ def test_shopkeeper_edits_profile_and_bank_details(shop_api, shop):
     assert resp.json["bank_account_number"] == "0011223344"
     db.session.expire_all()
     assert db.session.get(Vendor, shop.id).name == "Warung Bu Sri Makmur"
+
+
+def test_the_shop_gives_its_npwp_and_phone_and_other_edits_keep_them(shop_api, shop):
+    resp = shop_api.patch(
+        "/api/v1/vendor/shop", json={"npwp": "01.234.567.8-901.000", "phone": "0812 3456 7890"}
+    )
+    assert resp.status_code == 200, resp.json
+    assert (resp.json["npwp"], resp.json["npwp_display"]) == (
+        "0012345678901000",
+        "01.234.567.8-901.000",
+    )
+    assert (resp.json["phone"], resp.json["phone_display"]) == ("+6281234567890", "0812-3456-7890")
+    resp = shop_api.patch("/api/v1/vendor/shop", json={"name": "Warung Bu Sri Jaya"})
+    assert (resp.json["npwp"], resp.json["phone"]) == ("0012345678901000", "+6281234567890")
+    resp = shop_api.patch("/api/v1/vendor/shop", json={"npwp": None, "phone": ""})
+    assert (resp.json["npwp"], resp.json["phone"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "field, value", [("npwp", "12.345"), ("phone", "12345"), ("phone", "+44 20 7946 0958")]
+)
+def test_an_invalid_npwp_or_phone_is_a_422_naming_the_field(shop_api, shop, field, value):
+    resp = shop_api.patch("/api/v1/vendor/shop", json={field: value})
+    assert resp.status_code == 422 and field in resp.json["error"]["details"]
+    db.session.expire_all()
+    assert getattr(db.session.get(Vendor, shop.id), field) is None
 
 
 def test_status_nib_and_class_cannot_be_changed_by_the_shopkeeper(shop_api, shop):

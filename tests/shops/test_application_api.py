@@ -25,7 +25,8 @@ def test_public_user_application_creates_a_pending_shop_and_makes_them_vendor(ap
     user = make_user("public")
     resp = api(user).post("/api/v1/vendor-applications", json=VENDOR_APPLICATION)
     assert resp.status_code == 201
-    assert resp.json["status"] == "pending" and resp.json["npwp"] == "012345678901000"
+    assert resp.json["status"] == "pending" and resp.json["npwp"] == "0012345678901000"
+    assert resp.json["npwp_display"] == "01.234.567.8-901.000"
     assert set(resp.json) >= {
         "id",
         "name",
@@ -144,3 +145,109 @@ def test_admin_reads_one_shop(api):
     vendor = make_vendor(name="Warung Bu Sri")
     resp = api(make_user("admin")).get(f"/api/v1/admin/vendors/{vendor.id}")
     assert resp.status_code == 200 and resp.json["name"] == "Warung Bu Sri"
+
+
+# ---------------------------------------------------------------- NPWP, phone and koperasi
+@pytest.mark.parametrize(
+    "typed, stored, shown",
+    [
+        ("01.234.567.8-901.000", "0012345678901000", "01.234.567.8-901.000"),
+        ("012345678901000", "0012345678901000", "01.234.567.8-901.000"),
+        ("0012345678901000", "0012345678901000", "01.234.567.8-901.000"),
+        ("3578015505900001", "3578015505900001", "3578015505900001"),
+    ],
+)
+def test_an_npwp_in_15_or_16_digits_is_stored_once_and_shown_formatted(api, typed, stored, shown):
+    body = {**VENDOR_APPLICATION, "npwp": typed}
+    resp = api(make_user("public")).post("/api/v1/vendor-applications", json=body)
+    assert resp.status_code == 201, resp.json
+    assert (resp.json["npwp"], resp.json["npwp_display"]) == (stored, shown)
+    assert db.session.scalar(select(Vendor.npwp)) == stored
+
+
+@pytest.mark.parametrize("npwp", ["01.234.567.8-901.00", "3578017205900001", "NPWP saya"])
+def test_an_invalid_npwp_is_refused_with_a_clear_indonesian_message(api, npwp):
+    user = make_user("public")
+    body = {**VENDOR_APPLICATION, "npwp": npwp}
+    err = _error(api(user).post("/api/v1/vendor-applications", json=body), 422)
+    assert "NPWP" in err["details"]["npwp"][0] or "NIK" in err["details"]["npwp"][0]
+    assert db.session.scalar(select(Vendor.id)) is None
+
+
+def test_the_shop_phone_given_on_application_is_stored_in_e164(api):
+    body = {**VENDOR_APPLICATION, "phone": "0812 3456 7890"}
+    resp = api(make_user("public")).post("/api/v1/vendor-applications", json=body)
+    assert resp.status_code == 201, resp.json
+    assert db.session.scalar(select(Vendor.phone)) == "+6281234567890"
+
+
+def test_an_invalid_shop_phone_is_refused(api):
+    body = {**VENDOR_APPLICATION, "phone": "12345"}
+    err = _error(api(make_user("public")).post("/api/v1/vendor-applications", json=body), 422)
+    assert "phone" in err["details"]
+
+
+KOPERASI = {
+    **VENDOR_APPLICATION,
+    "shop_name": "Koperasi Konsumen Warga Gubeng",
+    "type": "koperasi",
+    "legal_entity_number": "ahu-1234.ah.01.26.tahun 2021",
+}
+
+
+def test_a_koperasi_applies_with_its_legal_entity_number(api):
+    resp = api(make_user("public")).post("/api/v1/vendor-applications", json=KOPERASI)
+    assert resp.status_code == 201, resp.json
+    assert resp.json["type"] == "koperasi"
+    assert resp.json["legal_entity_number"] == "AHU-0001234.AH.01.26.TAHUN 2021"
+    assert db.session.scalar(select(Vendor.legal_entity_number)) == (
+        "AHU-0001234.AH.01.26.TAHUN 2021"
+    )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"legal_entity_number": None}, "wajib untuk koperasi"),
+        ({"legal_entity_number": "  "}, "wajib untuk koperasi"),
+        ({"legal_entity_number": "koperasi kami"}, "tidak dikenali"),
+        ({"type": "umkm"}, "Hanya koperasi"),
+    ],
+)
+def test_the_legal_entity_number_is_required_for_a_koperasi_and_refused_for_others(
+    api, change, message
+):
+    body = {k: v for k, v in {**KOPERASI, **change}.items() if v is not None}
+    err = _error(api(make_user("public")).post("/api/v1/vendor-applications", json=body), 422)
+    assert message in err["details"]["legal_entity_number"][0]
+    assert db.session.scalar(select(Vendor.id)) is None
+
+
+def test_the_admin_sees_the_koperasi_number_and_the_formatted_npwp(api, client, login):
+    shop = make_vendor(
+        type="koperasi",
+        legal_entity_number="503/BH/XVI.14/437.76/2010",
+        npwp="01.234.567.8-901.000",
+        phone="0812-3456-7890",
+    )
+    admin = make_user("admin")
+    db.session.commit()
+    got = api(admin).get(f"/api/v1/admin/vendors/{shop.id}").json
+    assert got["legal_entity_number"] == "503/BH/XVI.14/437.76/2010"
+    assert got["npwp_display"] == "01.234.567.8-901.000"
+    login(client, admin)
+    html = client.get(f"/admin/vendors/{shop.id}").get_data(as_text=True)
+    assert "503/BH/XVI.14/437.76/2010" in html
+    assert "01.234.567.8-901.000" in html
+    assert "0812-3456-7890" in html
+    assert "Koperasi" in html
+
+
+def test_the_admin_is_told_when_a_stored_npwp_does_not_parse(client, login):
+    shop = make_vendor()
+    shop.npwp = "ABC-123"  # kept by the migration from before validation
+    admin = make_user("admin")
+    db.session.commit()
+    login(client, admin)
+    html = client.get(f"/admin/vendors/{shop.id}").get_data(as_text=True)
+    assert "ABC-123" in html and "NPWP tidak valid" in html

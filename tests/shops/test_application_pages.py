@@ -35,6 +35,41 @@ def test_form_with_a_bad_nib_explains_the_field_and_creates_no_shop(client, logi
     assert db.session.scalar(select(Vendor.id)) is None
 
 
+def test_a_koperasi_applies_through_the_form_with_its_legal_entity_number(client, login):
+    user = make_user("public")
+    login(client, user)
+    form = {
+        **VENDOR_APPLICATION,
+        "shop_name": "Koperasi Warga Gubeng",
+        "type": "koperasi",
+        "legal_entity_number": "AHU-0001234.AH.01.26.TAHUN 2021",
+        "npwp": "012345678901000",
+        "phone": "0812-3456-7890",
+        "made_in_city": "yes",
+    }
+    form.pop("pkp")
+    assert 'value="koperasi"' in client.get("/shop/apply").get_data(as_text=True)
+    assert client.post("/shop/apply", data=form).status_code == 302
+    vendor = db.session.scalar(select(Vendor).where(Vendor.owner_id == user.id))
+    assert (vendor.type, vendor.legal_entity_number) == (
+        "koperasi",
+        "AHU-0001234.AH.01.26.TAHUN 2021",
+    )
+    assert (vendor.npwp, vendor.phone) == ("0012345678901000", "+6281234567890")
+    html = client.get("/shop/apply").get_data(as_text=True)
+    assert "AHU-0001234.AH.01.26.TAHUN 2021" in html and "01.234.567.8-901.000" in html
+
+
+def test_a_koperasi_without_its_number_is_told_so_and_no_shop_is_made(client, login):
+    user = make_user("public")
+    db.session.commit()
+    login(client, user)
+    form = {**VENDOR_APPLICATION, "type": "koperasi", "made_in_city": "yes"}
+    resp = client.post("/shop/apply", data=form, follow_redirects=True)
+    assert "Nomor badan hukum koperasi wajib untuk koperasi." in resp.get_data(as_text=True)
+    assert db.session.scalar(select(Vendor.id)) is None
+
+
 def test_civil_servant_sees_that_only_public_accounts_open_shops(client, login):
     login(client, make_civil_servant())
     html = client.get("/shop/apply").get_data(as_text=True)

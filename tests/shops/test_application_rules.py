@@ -1,5 +1,5 @@
-"""Shop application rules that need no database: NIB, NPWP and the vendor status changes an
-admin may make."""
+"""Shop application rules that need no database: NIB, a koperasi's legal-entity number and the
+vendor status changes an admin may make (NPWP: tests/core/test_primitives_rules.py)."""
 
 import pytest
 
@@ -13,23 +13,49 @@ def test_nib_must_be_exactly_13_digits():
 
 
 @pytest.mark.parametrize(
-    "raw, digits",
+    "raw, number",
     [
-        ("01.234.567.8-901.000", "012345678901000"),
-        ("012345678901000", "012345678901000"),
-        ("3578 0123 4567 8901", "3578012345678901"),
+        ("AHU-0001234.AH.01.26.TAHUN 2021", "AHU-0001234.AH.01.26.TAHUN 2021"),
+        ("ahu-1234.ah.01.26.tahun 2021", "AHU-0001234.AH.01.26.TAHUN 2021"),
+        ("Nomor: AHU-0001234.AH.01.26.Tahun  2021", "AHU-0001234.AH.01.26.TAHUN 2021"),
+        ("503/BH/XVI.14/437.76/2010", "503/BH/XVI.14/437.76/2010"),
+        ("No. 12345/BH/XVI/1999", "12345/BH/XVI/1999"),
+        ("518 / 123 / bh / XVI.21 / 2015", "518/123/BH/XVI.21/2015"),
         ("", None),
         (None, None),
     ],
 )
-def test_npwp_punctuation_is_removed_and_15_or_16_digits_kept(raw, digits):
-    assert rules.normalise_npwp(raw) == digits
+def test_a_koperasi_legal_entity_number_is_written_one_way(raw, number):
+    assert rules.normalise_koperasi_number(raw) == number
 
 
-@pytest.mark.parametrize("raw", ["01.234.567.8-901", "12345678901234567", "01.234.567.8-901.00A"])
-def test_npwp_of_other_lengths_or_with_letters_is_rejected(raw):
-    with pytest.raises(ValueError):
-        rules.normalise_npwp(raw)
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "koperasi kami",
+        "AHU-123",
+        "AHU-0001234.AH.01.26.TAHUN 1800",
+        "AHU-00012345678.AH.01.26.TAHUN 2021",
+        "1234567890123",
+        "BH/12/2010",
+        "12/34/2010",
+        "12/BH/<script>",
+    ],
+)
+def test_something_that_is_not_a_koperasi_number_is_refused(raw):
+    with pytest.raises(ValueError, match="AHU-0001234.AH.01.26.TAHUN 2021"):
+        rules.normalise_koperasi_number(raw)
+
+
+def test_only_a_koperasi_gives_a_legal_entity_number_and_it_must():
+    assert rules.legal_entity_problem("koperasi", "AHU-0001234.AH.01.26.TAHUN 2021") is None
+    assert rules.legal_entity_problem("koperasi", None) == (
+        "Nomor badan hukum koperasi wajib untuk koperasi."
+    )
+    assert rules.legal_entity_problem("umkm", None) is None
+    assert rules.legal_entity_problem("kelontong", "12345/BH/XVI/1999") == (
+        "Hanya koperasi yang mengisi nomor badan hukum koperasi."
+    )
 
 
 @pytest.mark.parametrize(

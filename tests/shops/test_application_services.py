@@ -17,7 +17,7 @@ from tests.shops.conftest import VENDOR_APPLICATION
 def test_public_user_applying_becomes_a_vendor_with_a_pending_shop(app):
     user = make_user("public")
     vendor = applications.apply_for_vendor(user, dict(VENDOR_APPLICATION))
-    assert (vendor.status, vendor.npwp, vendor.owner_id) == ("pending", "012345678901000", user.id)
+    assert (vendor.status, vendor.npwp, vendor.owner_id) == ("pending", "0012345678901000", user.id)
     assert user.role == "vendor"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditLog
@@ -279,12 +280,30 @@ def test_profile_page_saves_and_keeps_typed_values_on_error(page_client, shop):
         data={
             "name": "Warung Bu Sri",
             "address": "Jl. Kenjeran 10",
-            "phone": "081234567",
+            "phone": "0812 3456 7890",
+            "npwp": "01.234.567.8-901.000",
             "bank_account_number": "998877",
         },
     )
     saved = fresh(Vendor, shop.id)
     assert (saved.address, saved.bank_account_number) == ("Jl. Kenjeran 10", "998877")
+    assert (saved.phone, saved.npwp) == ("+6281234567890", "0012345678901000")
+    shown = html(page_client.get("/shop/profile"))
+    assert 'value="0812-3456-7890"' in shown and 'value="01.234.567.8-901.000"' in shown
+
+
+@pytest.mark.parametrize(
+    "field, typed", [("phone", "081234567"), ("phone", "+1 415 555 0100"), ("npwp", "12.345")]
+)
+def test_profile_page_refuses_an_invalid_phone_or_npwp_beside_the_field(
+    page_client, shop, field, typed
+):
+    resp = page_client.post(
+        "/shop/profile", data={"name": "Warung Bu Sri", "address": "Jl. Kenjeran 10", field: typed}
+    )
+    body = html(resp)
+    assert resp.status_code == 422 and f'value="{typed}"' in body and "field-error" in body
+    assert getattr(fresh(Vendor, shop.id), field) is None
 
 
 def test_admin_sets_a_class_override_on_the_admin_page(client, login, shop):
