@@ -54,6 +54,8 @@ class UserSchema(Schema):
     opd = fields.Nested(OpdSchema, allow_none=True)
     position = fields.String(allow_none=True)
     kelurahan = fields.String(allow_none=True)
+    kecamatan = fields.Function(lambda u: u.area.kecamatan_name if u.area else None)
+    area_code = fields.String(allow_none=True)
     vendor_id = fields.Integer(allow_none=True)
 
 

@@ -96,7 +96,8 @@ class SpendingRecord(db.Model):
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
     vendor_umk_class: Mapped[str] = mapped_column(String(10))
-    vendor_kelurahan: Mapped[str] = mapped_column(String(100))
+    vendor_kelurahan: Mapped[str] = mapped_column(String(100))  # the name at the sale
+    vendor_area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     is_local_vendor: Mapped[bool] = mapped_column(Boolean, default=True)  # verified, made in city
     is_local_product: Mapped[bool] = mapped_column(Boolean)
     is_pdn: Mapped[bool] = mapped_column(Boolean)

@@ -154,6 +154,7 @@ def _reverse_spending(order: Order, refund: Refund, line_amounts: dict[int, int]
                 vendor_id=original.vendor_id,
                 vendor_umk_class=original.vendor_umk_class,
                 vendor_kelurahan=original.vendor_kelurahan,
+                vendor_area_code=original.vendor_area_code,
                 is_local_vendor=original.is_local_vendor,
                 is_local_product=original.is_local_product,
                 is_pdn=original.is_pdn,

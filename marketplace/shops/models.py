@@ -49,6 +49,9 @@ class Vendor(db.Model):
     nib: Mapped[str] = mapped_column(String(13))
     npwp: Mapped[str | None] = mapped_column(String(20))
     pkp: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The shop's area by Kemendagri code; kelurahan/kecamatan are its names (or the names as
+    # given while the city's areas are not loaded or the name is unresolved).
+    area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     kelurahan: Mapped[str] = mapped_column(String(100), index=True)
     kecamatan: Mapped[str] = mapped_column(String(100), index=True)
     address: Mapped[str] = mapped_column(String(500))
