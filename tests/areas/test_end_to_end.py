@@ -50,7 +50,7 @@ def test_a_shop_in_ketintang_or_ampel_applies_through_the_api(api, kelurahan, ke
 def test_a_name_unique_in_the_city_needs_no_kecamatan_and_a_code_is_enough(api):
     user, resp = _apply(api, kelurahan="ketintang")
     assert resp.status_code == 201 and resp.json["kecamatan"] == "Gayungan"
-    user, resp = _apply(api, area_code="35.78.16.1001")
+    _user, resp = _apply(api, area_code="35.78.16.1001")
     assert resp.status_code == 201 and resp.json["kelurahan"] == "Ampel"
 
 
@@ -66,7 +66,7 @@ def test_a_shop_in_ketintang_or_ampel_applies_through_the_page(
     page = client.get("/shop/apply").get_data(as_text=True)
     # kecamatan first, then its kelurahan grouped by kecamatan; the value is the code
     assert page.index('id="kecamatan"') < page.index('id="kelurahan"')
-    assert f'<optgroup label="Gayungan" data-kecamatan="35.78.22">' in page
+    assert '<optgroup label="Gayungan" data-kecamatan="35.78.22">' in page
     assert f'<option value="{code}"' in page and "js/area-select.js" in page
     form = {**APPLICATION, "made_in_city": "yes", "kelurahan": code, "kecamatan": kecamatan}
     form.pop("pkp")
@@ -77,7 +77,7 @@ def test_a_shop_in_ketintang_or_ampel_applies_through_the_page(
 
 
 def test_a_rungkut_shop_in_wonorejo_applies_with_its_kecamatan(api):
-    user, resp = _apply(api, kelurahan="Wonorejo", kecamatan="Rungkut")
+    _user, resp = _apply(api, kelurahan="Wonorejo", kecamatan="Rungkut")
     assert resp.status_code == 201, resp.json
     assert resp.json["area_code"] == "35.78.03.1005" and resp.json["kecamatan"] == "Rungkut"
 
@@ -96,7 +96,7 @@ def test_wonorejo_without_a_kecamatan_asks_for_it_listing_both(api):
 
 
 def test_an_unknown_kelurahan_answers_the_closest_match(api):
-    user, resp = _apply(api, kelurahan="Ketintang Baru")
+    _user, resp = _apply(api, kelurahan="Ketintang Baru")
     assert resp.status_code == 422
     message = resp.json["error"]["details"]["kelurahan"][0]
     assert "Ketintang Baru? Maksud Anda Ketintang, Gayungan" in message
@@ -114,7 +114,7 @@ def test_the_closest_match_reads_in_english_too(api):
 
 
 def test_a_kelurahan_in_another_kecamatan_is_refused(api):
-    user, resp = _apply(api, kelurahan="Ketintang", kecamatan="Rungkut")
+    _user, resp = _apply(api, kelurahan="Ketintang", kecamatan="Rungkut")
     assert resp.status_code == 422
     assert resp.json["error"]["details"]["kecamatan"] == [
         "Kelurahan Ketintang ada di kecamatan Gayungan."
