@@ -48,7 +48,7 @@ def test_a_shop_in_ketintang_or_ampel_applies_through_the_api(api, kelurahan, ke
 
 
 def test_a_name_unique_in_the_city_needs_no_kecamatan_and_a_code_is_enough(api):
-    user, resp = _apply(api, kelurahan="ketintang")
+    _user, resp = _apply(api, kelurahan="ketintang")
     assert resp.status_code == 201 and resp.json["kecamatan"] == "Gayungan"
     _user, resp = _apply(api, area_code="35.78.16.1001")
     assert resp.status_code == 201 and resp.json["kelurahan"] == "Ampel"
