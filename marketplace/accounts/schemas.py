@@ -37,6 +37,15 @@ class RegisterSchema(StrippedSchema):
             raise ValidationError("Alamat email tidak valid.")
 
 
+class HomeAreaSchema(StrippedSchema):
+    """A public user's home kelurahan (for `nearest`): a name (with its kecamatan when not
+    unique in the city) or a code; all empty clears it."""
+
+    kelurahan = text_field(100, required=False, load_default=None)
+    kecamatan = text_field(100, required=False, load_default=None)
+    area_code = text_field(13, required=False, load_default=None)
+
+
 # ---------------------------------------------------------------- answers
 class OpdSchema(Schema):
     code = fields.String()

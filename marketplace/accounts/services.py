@@ -28,6 +28,7 @@ from marketplace.accounts.models import ROLES, ApiToken, Opd, User
 from marketplace.errors import (
     BadRequest,
     Conflict,
+    Forbidden,
     InvalidCredentials,
     NotFound,
     ValidationFailed,
@@ -615,6 +616,28 @@ def import_civil_servants(
     )
     db.session.commit()
     return result
+
+
+def set_home_area(user: User, data: dict[str, Any]) -> User:
+    """A public user sets (or clears) their home kelurahan, resolved to an area of the city
+    (`areas.services.resolve_place`: 422 when ambiguous or unknown). Civil servants' homes come
+    from the HR roster, so only `public` users set theirs (403 otherwise)."""
+    from marketplace.areas.services import resolve_place
+
+    if user.role != "public":
+        raise Forbidden(_("Kelurahan rumah ASN diambil dari data kepegawaian."))
+    kelurahan = (data.get("kelurahan") or "").strip()
+    code = (data.get("area_code") or "").strip()
+    if not kelurahan and not code:
+        user.area_code = user.kelurahan = None
+    else:
+        place = resolve_place(kelurahan=kelurahan, kecamatan=data.get("kecamatan"), code=code)
+        if place is None:  # the city's areas are not loaded: keep the name as given
+            user.area_code, user.kelurahan = None, kelurahan or None
+        else:
+            user.area_code, user.kelurahan = place.code, place.name
+    db.session.commit()
+    return user
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:

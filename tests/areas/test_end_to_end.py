@@ -256,3 +256,46 @@ def test_the_areas_api_lists_a_kecamatans_kelurahan(api):
     assert "35.78.03.1005" in {a["code"] for a in body}
     assert {a["kecamatan"] for a in body} == {"Rungkut"}
     assert len(api().get("/api/v1/areas").json) == 153
+
+
+# ---------------------------------------------------------------- a public user's home area
+def test_a_public_user_sets_their_home_in_rungkuts_wonorejo_and_nearest_follows(api):
+    user = make_user("public")
+    rungkut = make_vendor(kelurahan="Wonorejo", kecamatan="Rungkut", area_code="35.78.03.1005")
+    tegalsari = make_vendor(kelurahan="Wonorejo", kecamatan="Tegalsari", area_code="35.78.05.1005")
+    make_product(tegalsari, name="A Tegalsari")
+    make_product(rungkut, name="B Rungkut")
+    db.session.commit()
+    client = api(user)
+
+    ambiguous = client.put("/api/v1/me/area", json={"kelurahan": "Wonorejo"})
+    assert ambiguous.status_code == 422 and "kecamatan" in ambiguous.json["error"]["details"]
+    resp = client.put("/api/v1/me/area", json={"kelurahan": "Wonorejo", "kecamatan": "Rungkut"})
+    assert resp.status_code == 200, resp.json
+    assert (resp.json["area_code"], resp.json["kecamatan"]) == ("35.78.03.1005", "Rungkut")
+    body = client.get("/api/v1/products?sort=nearest").json
+    assert [i["name"] for i in body["items"]] == ["B Rungkut", "A Tegalsari"]
+
+    cleared = client.put("/api/v1/me/area", json={})
+    assert cleared.status_code == 200 and cleared.json["area_code"] is None
+
+
+def test_a_civil_servants_home_comes_from_the_roster_only(api):
+    resp = api(make_civil_servant()).put("/api/v1/me/area", json={"kelurahan": "Ketintang"})
+    assert resp.status_code == 403
+
+
+def test_the_account_page_offers_kecamatan_then_kelurahan_and_saves_the_home(client, login):
+    user = make_user("public")
+    login(client, user)
+    html = client.get("/account").get_data(as_text=True)
+    assert 'data-testid="home-area"' in html
+    assert html.index('id="kecamatan"') < html.index('id="kelurahan"')
+    resp = client.post(
+        "/account/area", data={"kecamatan": "35.78.22", "kelurahan": "35.78.22.1004"}
+    )
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).area_code == "35.78.22.1004"
+    html = client.get("/account").get_data(as_text=True)
+    assert '<option value="35.78.22.1004" selected>' in html
