@@ -127,3 +127,55 @@ def test_the_demo_seeds_again_on_the_migrated_database_and_it_downgrades(demo_ap
     names = {r[0] for r in _rows("SELECT kelurahan FROM areas")}
     assert {"Airlangga", "Wonorejo", "Ketintang"} <= names
     assert _rows("SELECT kelurahan FROM vendors WHERE kelurahan = 'Wonorejo'") == [("Wonorejo",)]
+
+
+def test_the_conversion_runs_on_this_database_too(tmp_path):
+    """The same data step on SQLite and PostgreSQL: a shop by (kecamatan, kelurahan), a user
+    by a name unique in the city, an ambiguous user name reported, then a clean downgrade."""
+    from tests.core.test_migrations import _fresh_database_url
+
+    url, cleanup = _fresh_database_url(tmp_path)
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "x"})
+        with app.app_context():
+            upgrade(revision="b10t0a1e0001")
+            with db.engine.begin() as conn:
+                for uid, kelurahan in ((1, "Keputran"), (2, "Wonorejo"), (3, None)):
+                    conn.execute(
+                        text(
+                            "INSERT INTO users (id, email, password_hash, name, role, active,"
+                            " session_version, created_at, kelurahan) VALUES (:id, :email, 'x',"
+                            " 'U', 'public', :t, 1, CURRENT_TIMESTAMP, :k)"
+                        ),
+                        {"id": uid, "email": f"u{uid}@x.id", "t": True, "k": kelurahan},
+                    )
+                conn.execute(
+                    text(
+                        "INSERT INTO vendors (id, owner_id, name, type, status, nib, pkp,"
+                        " kelurahan, kecamatan, address, made_in_city, umk_class, created_at)"
+                        " VALUES (1, 3, 'T', 'umkm', 'verified', '1234567890123', :f,"
+                        " 'wonorejo', 'Tegalsari', 'Jl', :t, 'micro', CURRENT_TIMESTAMP)"
+                    ),
+                    {"t": True, "f": False},
+                )
+            upgrade()
+            assert _rows("SELECT id, area_code FROM users ORDER BY id") == [
+                (1, "35.78.05.1004"),
+                (2, None),
+                (3, None),
+            ]
+            assert _rows("SELECT area_code, kelurahan, kecamatan FROM vendors") == [
+                ("35.78.05.1005", "Wonorejo", "Tegalsari")
+            ]
+            assert _rows("SELECT table_name, row_id, reason FROM unresolved_areas") == [
+                ("users", 2, "ambiguous")
+            ]
+            downgrade(revision="b10t0a1e0001")
+            assert _rows("SELECT kelurahan FROM vendors") == [("Wonorejo",)]
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            admin, name = cleanup
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
