@@ -389,7 +389,7 @@ def _home_area(values: dict[str, str], state: _ImportState) -> tuple[str | None,
 
 
 def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row:
-    """The checks one row needs no database for; raises _RowError."""
+    """The checks of one row (the city's areas are read once per import); raises _RowError."""
     missing = [c for c in ("nip", "name", "email", "opd_code", "opd_name") if not values.get(c)]
     if missing:
         raise _RowError(_("Kolom wajib kosong: %(cols)s.", cols=", ".join(missing)))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 
-SORTS = ("relevance", "price", "-price", "newest", "nearest")
-MAX_TERMS = 8
-MAX_TERM_LENGTH = 50
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
 # Proximity (the `nearest` sort, lower is nearer) is an area rule: by Kemendagri code.
-from marketplace.areas.rules import (  # noqa: F401
+from marketplace.areas.rules import (  # noqa: F401 (the catalogue names them as its own)
     ELSEWHERE,
     SAME_KECAMATAN,
     SAME_KELURAHAN,
     proximity_rank,
 )
+
+SORTS = ("relevance", "price", "-price", "newest", "nearest")
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 50
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def search_terms(q: str | None) -> list[str]:
