@@ -20,6 +20,7 @@ from marketplace.security import CSRF_EXEMPT_ENDPOINTS, bearer_token
 
 AREAS = (
     "accounts",
+    "areas",
     "catalog",
     "ordering",
     "payments",

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from marketplace import primitives
-from marketplace.accounts.models import Area, Opd, User
+from marketplace.accounts.models import Opd, User
+from marketplace.areas.rules import Place, resolve
+from marketplace.areas.services import city_places, import_areas
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
 from marketplace.mandate.services import seed_mandate_rule
@@ -30,11 +32,13 @@ DEMO_PASSWORD = "peken-demo-2026"
 # Each one must be idempotent and commit its own work.
 SEEDERS: list[Callable[[], None]] = [seed_mandate_rule]
 
+# The demo's kelurahan in Surabaya, by kecamatan. `seed_demo` loads every area of the configured
+# city (PEKEN_CITY) with `areas.services.import_areas`; in Surabaya the demo rows sit in these
+# kelurahan, in another city the n-th of them becomes the city's n-th kelurahan (`_demo_place`).
 AREAS: dict[str, list[str]] = {
     "Gubeng": ["Airlangga", "Baratajaya", "Gubeng", "Kertajaya", "Mojo", "Pucang Sewu"],
     "Tegalsari": ["Dr. Soetomo", "Kedungdoro", "Keputran", "Tegalsari", "Wonorejo"],
     "Wonokromo": ["Darmo", "Jagir", "Ngagel", "Ngagelrejo", "Sawunggaling", "Wonokromo"],
-    # Rungkut's own Wonorejo is left out: Area.kelurahan is unique and Tegalsari has one too.
     "Rungkut": ["Kalirungkut", "Kedung Baruk", "Medokan Ayu", "Penjaringan Sari", "Rungkut Kidul"],
     "Sukolilo": [
         "Gebang Putih",
@@ -1082,6 +1086,22 @@ def _noop(_message: str) -> None:
     return None
 
 
+def _demo_place(places: list[Place]) -> Callable[[str], Place]:
+    """The area a demo row named by its Surabaya kelurahan sits in: that kelurahan (in its
+    kecamatan) when the city has it, else the city's n-th area for the demo's n-th kelurahan."""
+    if not places:
+        raise RuntimeError("The city has no areas: run `flask import-areas` first.")
+    demo = [(kecamatan, k) for kecamatan, names in AREAS.items() for k in names]
+    index = {k: n for n, (_, k) in enumerate(demo)}
+
+    def place_of(kelurahan: str) -> Place:
+        n = index[kelurahan]
+        found = resolve(places, kelurahan=kelurahan, kecamatan=demo[n][0])
+        return found.place if found.found else places[n % len(places)]
+
+    return place_of
+
+
 def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
     """Load the demo data (idempotent) and run the registered `SEEDERS`; commits once for the
     core data. `echo` receives one progress line per step."""
@@ -1089,11 +1109,9 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
     password_hash = generate_password_hash(DEMO_PASSWORD)  # Werkzeug's default (scrypt)
 
     echo("Wilayah (kecamatan dan kelurahan)…")
-    for kecamatan, kelurahans in AREAS.items():
-        for kelurahan in kelurahans:
-            _, created = _get_or_create(Area, {"kelurahan": kelurahan}, {"kecamatan": kecamatan})
-            result.add("areas", created)
-    kecamatan_of = dict(db.session.execute(select(Area.kelurahan, Area.kecamatan)).all())
+    loaded = import_areas(None)
+    result.add("areas", loaded.kelurahan.created)
+    place_of = _demo_place(city_places())
 
     echo("Perangkat daerah (OPD)…")
     opds = {}
@@ -1130,14 +1148,17 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
             nip=nip,
             opd_id=opds[opd_code].id,
             position=position,
-            kelurahan=kelurahan,
+            kelurahan=place_of(kelurahan).name,
+            area_code=place_of(kelurahan).code,
         )
+    home = place_of("Mojo")
     user(
         "warga1@demo.peken.id",
         name="Budi Santoso",
         role="public",
-        kelurahan="Mojo",
         phone="+6285733000001",
+        kelurahan=home.name,
+        area_code=home.code,
     )
 
     echo("Toko dan produk…")
@@ -1160,8 +1181,9 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
                 "phone": primitives.parse_phone(spec.phone),
                 "legal_entity_number": spec.legal_entity_number,
                 "pkp": spec.pkp,
-                "kelurahan": spec.kelurahan,
-                "kecamatan": kecamatan_of[spec.kelurahan],
+                "area_code": place_of(spec.kelurahan).code,
+                "kelurahan": place_of(spec.kelurahan).name,
+                "kecamatan": place_of(spec.kelurahan).kecamatan_name,
                 "address": spec.address,
                 "made_in_city": True,
                 "umk_class": spec.umk_class,

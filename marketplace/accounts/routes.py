@@ -26,6 +26,7 @@ from marketplace.accounts import bp, services
 from marketplace.accounts.schemas import (
     ApiTokenSchema,
     ContactSchema,
+    HomeAreaSchema,
     ImportResultSchema,
     RegisterSchema,
     TokenRequestSchema,
@@ -33,6 +34,7 @@ from marketplace.accounts.schemas import (
     UserSchema,
 )
 from marketplace.api import api_user, endpoint, require_role
+from marketplace.areas.services import area_choices
 from marketplace.errors import TooManyRequests, ValidationFailed
 from marketplace.extensions import limiter
 from marketplace.forms import load_form
@@ -173,6 +175,21 @@ def me():
 
 @endpoint(
     bp,
+    "/me/area",
+    "PUT",
+    summary="Set one's home kelurahan",
+    roles=("public",),
+    body=HomeAreaSchema,
+    response=UserSchema,
+)
+def set_home_area(data):
+    """A public user's home kelurahan for `nearest`: a code, or a name (with its kecamatan when
+    the name is not unique in the city); 422 naming the candidates or the closest names."""
+    return services.set_home_area(api_user(), data)
+
+
+@endpoint(
+    bp,
     "/admin/civil-servants/import",
     "POST",
     summary="Import the ASN roster (CSV)",
@@ -288,7 +305,23 @@ def reset_password_page(token: str):
 def account_page():
     """The signed-in user's data, a link to their API tokens and the password change."""
     user = api_user()
-    return render_template("accounts/account.html", user=user)
+    groups = area_choices() if user.role == "public" else []
+    return render_template("accounts/account.html", user=user, area_groups=groups)
+
+
+@bp.post("/account/area")
+def home_area_page():
+    """A public user sets their home kelurahan (kecamatan first, then its kelurahan)."""
+    form = request.form
+    data = load_form(
+        HomeAreaSchema(),
+        {k: form.get(k, "") for k in ("kelurahan", "kecamatan")},
+        labels={"kelurahan": _("Kelurahan"), "kecamatan": _("Kecamatan")},
+        unknown=RAISE,
+    )
+    services.set_home_area(api_user(), data)
+    flash(_("Kelurahan rumah disimpan."), "success")
+    return redirect(url_for("accounts.account_page"))
 
 
 def _tokens_page(user, new_token: str | None = None) -> str:

@@ -44,6 +44,15 @@ class ContactSchema(StrippedSchema):
     phone = PhoneField(required=True, error_messages=REQUIRED)
 
 
+class HomeAreaSchema(StrippedSchema):
+    """A public user's home kelurahan (for `nearest`): a name (with its kecamatan when not
+    unique in the city) or a code; all empty clears it."""
+
+    kelurahan = text_field(100, required=False, load_default=None)
+    kecamatan = text_field(100, required=False, load_default=None)
+    area_code = text_field(13, required=False, load_default=None)
+
+
 # ---------------------------------------------------------------- answers
 class OpdSchema(Schema):
     code = fields.String()
@@ -61,6 +70,8 @@ class UserSchema(Schema):
     opd = fields.Nested(OpdSchema, allow_none=True)
     position = fields.String(allow_none=True)
     kelurahan = fields.String(allow_none=True)
+    kecamatan = fields.Function(lambda u: u.area.kecamatan_name if u.area else None)
+    area_code = fields.String(allow_none=True)
     vendor_id = fields.Integer(allow_none=True)
     # E.164, and as people write it; the shop of an order sees it as a WhatsApp link.
     phone = fields.String(allow_none=True)

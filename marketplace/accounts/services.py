@@ -28,6 +28,7 @@ from marketplace.accounts.models import ROLES, ApiToken, Opd, User
 from marketplace.errors import (
     BadRequest,
     Conflict,
+    Forbidden,
     InvalidCredentials,
     NotFound,
     ValidationFailed,
@@ -357,6 +358,7 @@ class _ImportState:
     opds: dict[str, Opd] = field(default_factory=dict)
     seen_nips: dict[str, int] = field(default_factory=dict)
     seen_emails: dict[str, int] = field(default_factory=dict)
+    places: list | None = None  # the city's areas (areas.rules.Place), read once per import
 
 
 @dataclass
@@ -365,10 +367,37 @@ class _Row:
     values: dict[str, str]
     nip: str
     email: str
+    area_code: str | None = None
+    kelurahan: str | None = None
+
+
+def _home_area(values: dict[str, str], state: _ImportState) -> tuple[str | None, str | None]:
+    """(area code, kelurahan name) of a roster row: its `kelurahan` (a name or a code; an
+    optional `kecamatan` or `area_code` column tells two of one name apart) resolved in the
+    city; the name as given while the city has no areas. Raises _RowError when ambiguous or
+    unknown, with the candidates or the closest names."""
+    from marketplace.areas.services import city_places, resolve_place
+
+    kelurahan = (values.get("kelurahan") or "").strip()[:100]
+    code = (values.get("area_code") or "").strip()
+    if not kelurahan and not code:
+        return None, None
+    if state.places is None:
+        state.places = city_places()
+    try:
+        place = resolve_place(
+            kelurahan=kelurahan,
+            kecamatan=values.get("kecamatan"),
+            code=code or None,
+            places=state.places,
+        )
+    except ValidationFailed as err:
+        raise _RowError(err.message) from None
+    return (place.code, place.name) if place else (None, kelurahan or None)
 
 
 def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row:
-    """The checks one row needs no database for; raises _RowError."""
+    """The checks of one row (the city's areas are read once per import); raises _RowError."""
     missing = [c for c in ("nip", "name", "email", "opd_code", "opd_name") if not values.get(c)]
     if missing:
         raise _RowError(_("Kolom wajib kosong: %(cols)s.", cols=", ".join(missing)))
@@ -401,8 +430,9 @@ def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row
                 row=state.seen_emails[email],
             )
         )
+    area_code, kelurahan = _home_area(values, state)
     state.seen_nips[nip], state.seen_emails[email] = number, number
-    return _Row(number, values, nip, email)
+    return _Row(number, values, nip, email, area_code, kelurahan)
 
 
 def _prefetch(rows: list[_Row], state: _ImportState) -> tuple[dict[str, User], dict[str, User]]:
@@ -452,7 +482,7 @@ def _write_row(
     user.name = values["name"][:200]
     user.opd = opd
     user.position = (values.get("position") or "")[:120] or None
-    user.kelurahan = (values.get("kelurahan") or "")[:100] or None
+    user.area_code, user.kelurahan = row.area_code, row.kelurahan
     return created
 
 
@@ -509,7 +539,9 @@ def _import_batch(
 def import_civil_servants(
     actor: User | None, stream: IO[bytes], *, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
-    """Upsert the HR roster (CSV `nip,name,email,opd_code,opd_name,position,kelurahan`) by NIP.
+    """Upsert the HR roster (CSV `nip,name,email,opd_code,opd_name,position,kelurahan`, and
+    optionally `kecamatan` or `area_code`) by NIP; the kelurahan is resolved to an area of the
+    city (`_home_area`: an ambiguous or unknown name is a row error naming the candidates).
 
     Rows are read as a stream and written in batches, each inside a SAVEPOINT (a row the
     database refuses is retried alone so it cannot take good rows with it). A bad row is reported
@@ -592,6 +624,28 @@ def import_civil_servants(
     )
     db.session.commit()
     return result
+
+
+def set_home_area(user: User, data: dict[str, Any]) -> User:
+    """A public user sets (or clears) their home kelurahan, resolved to an area of the city
+    (`areas.services.resolve_place`: 422 when ambiguous or unknown). Civil servants' homes come
+    from the HR roster, so only `public` users set theirs (403 otherwise)."""
+    from marketplace.areas.services import resolve_place
+
+    if user.role != "public":
+        raise Forbidden(_("Kelurahan rumah ASN diambil dari data kepegawaian."))
+    kelurahan = (data.get("kelurahan") or "").strip()
+    code = (data.get("area_code") or "").strip()
+    if not kelurahan and not code:
+        user.area_code = user.kelurahan = None
+    else:
+        place = resolve_place(kelurahan=kelurahan, kecamatan=data.get("kecamatan"), code=code)
+        if place is None:  # the city's areas are not loaded: keep the name as given
+            user.area_code, user.kelurahan = None, kelurahan or None
+        else:
+            user.area_code, user.kelurahan = place.code, place.name
+    db.session.commit()
+    return user
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:

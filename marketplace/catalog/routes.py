@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.api import endpoint, require_role
+from marketplace.areas.services import area_choices
 from marketplace.catalog import bp, services
 from marketplace.catalog.schemas import (
     CategoryAdminSchema,
@@ -142,7 +143,8 @@ def browse():
         page=page,
         args=args,
         categories=services.list_categories(),
-        can_sort_nearest=bool(getattr(_viewer(), "kelurahan", None)),
+        area_groups=area_choices(),
+        can_sort_nearest=bool(getattr(_viewer(), "area_code", None)),
     )
 
 

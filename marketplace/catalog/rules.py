@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 
+# Proximity (the `nearest` sort, lower is nearer) is an area rule: by Kemendagri code.
+from marketplace.areas.rules import (  # noqa: F401 (the catalogue names them as its own)
+    ELSEWHERE,
+    SAME_KECAMATAN,
+    SAME_KELURAHAN,
+    proximity_rank,
+)
+
 SORTS = ("relevance", "price", "-price", "newest", "nearest")
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 50
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-# Proximity ranks used by the `nearest` sort (lower is nearer).
-SAME_KELURAHAN, SAME_KECAMATAN, ELSEWHERE = 0, 1, 2
 
 
 def search_terms(q: str | None) -> list[str]:
@@ -39,28 +44,6 @@ def effective_sort(sort: str | None, *, has_terms: bool, has_origin: bool) -> st
     if sort == "nearest" and not has_origin:
         return "relevance" if has_terms else "newest"
     return sort
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return bool(a and b and a.strip().lower() == b.strip().lower())
-
-
-def proximity_rank(
-    buyer_kelurahan: str | None,
-    buyer_kecamatan: str | None,
-    vendor_kelurahan: str | None,
-    vendor_kecamatan: str | None,
-) -> int:
-    """0 = the shop is in the buyer's kelurahan, 1 = in the same kecamatan, 2 = elsewhere.
-
-    e-Peken maps each ASN to shops by home kelurahan; the same rule is written in SQL in
-    `catalog.services` (this function documents and tests it, and labels products on pages).
-    """
-    if _same(buyer_kelurahan, vendor_kelurahan):
-        return SAME_KELURAHAN
-    if _same(buyer_kecamatan, vendor_kecamatan):
-        return SAME_KECAMATAN
-    return ELSEWHERE
 
 
 def is_purchasable(*, is_active: bool, vendor_status: str, stock: int, at_cap: bool) -> bool:

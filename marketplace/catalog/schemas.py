@@ -37,7 +37,9 @@ class ProductQuery(PageQuery):
     q = Trimmed(load_default=None, validate=validate.Length(max=200))
     category = Trimmed(load_default=None, validate=validate.Length(max=60))
     vendor_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    # A kelurahan name or code; `kecamatan` tells two kelurahan of one name apart.
     kelurahan = Trimmed(load_default=None, validate=validate.Length(max=100))
+    kecamatan = Trimmed(load_default=None, validate=validate.Length(max=100))
     local_only = fields.Boolean(load_default=False)
     in_stock = fields.Boolean(load_default=False)
     sort = fields.String(
@@ -78,6 +80,7 @@ class VendorPublicSchema(Schema):
     type = fields.String()
     kelurahan = fields.String()
     kecamatan = fields.String()
+    area_code = fields.String(allow_none=True)
     umk_class = fields.Function(lambda v: v.effective_umk_class)
 
 

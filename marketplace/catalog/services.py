@@ -15,8 +15,9 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from marketplace.accounts.models import Area
 from marketplace.api import Page, page_args, paginate
+from marketplace.areas.models import Area
+from marketplace.areas.services import get_area, resolve_place
 from marketplace.audit.models import record_audit
 from marketplace.catalog import rules
 from marketplace.catalog.models import Category, Product
@@ -108,24 +109,19 @@ def get_product_detail(product_id: int) -> Product:
 
 
 # ---------------------------------------------------------------- search and local matching
-def _origin(viewer) -> tuple[str, str | None] | None:
-    """The caller's home (kelurahan, kecamatan) for `nearest`, from the Area table."""
-    kelurahan = getattr(viewer, "kelurahan", None) if viewer is not None else None
-    if not kelurahan or not kelurahan.strip():
-        return None
-    kecamatan = db.session.scalar(
-        select(Area.kecamatan).where(func.lower(Area.kelurahan) == kelurahan.strip().lower())
-    )
-    return kelurahan.strip(), kecamatan
+def _origin(viewer) -> Area | None:
+    """The caller's home area for `nearest` (by code), None without one."""
+    code = getattr(viewer, "area_code", None) if viewer is not None else None
+    return get_area(code)
 
 
 def proximity_to(viewer, vendor: Vendor) -> int | None:
     """How near `vendor` is to the caller's home (rules.SAME_KELURAHAN, SAME_KECAMATAN or
-    ELSEWHERE); None when the caller has no home kelurahan."""
+    ELSEWHERE); None when the caller has no home area."""
     origin = _origin(viewer)
     if origin is None:
         return None
-    return rules.proximity_rank(origin[0], origin[1], vendor.kelurahan, vendor.kecamatan)
+    return rules.proximity_rank(origin.code, vendor.area_code)
 
 
 def _name_hits(terms: list[str]):
@@ -144,11 +140,12 @@ def _ordering(stmt: Select, sort: str, terms: list[str], origin, period: str) ->
         return stmt.order_by(Product.created_at.desc(), Product.id.desc())
     relevance = [_name_hits(terms).desc()] if terms else []
     if sort == "nearest":
-        kelurahan, kecamatan = origin
-        whens = [(func.lower(Vendor.kelurahan) == kelurahan.lower(), rules.SAME_KELURAHAN)]
-        if kecamatan:
-            whens.append((func.lower(Vendor.kecamatan) == kecamatan.lower(), rules.SAME_KECAMATAN))
-        proximity = case(*whens, else_=rules.ELSEWHERE)
+        # Codes are hierarchical: a kelurahan's code starts with its kecamatan's code and a dot.
+        proximity = case(
+            (Vendor.area_code == origin.code, rules.SAME_KELURAHAN),
+            (Vendor.area_code.startswith(origin.kecamatan_code + "."), rules.SAME_KECAMATAN),
+            else_=rules.ELSEWHERE,
+        )
         # Among equally near shops the one that sold least this period comes first, so orders
         # spread evenly (the purpose of e-Peken's fair-share cap).
         sales = vendor_sales_subquery(period)
@@ -161,6 +158,15 @@ def _ordering(stmt: Select, sort: str, terms: list[str], origin, period: str) ->
             Product.id.asc(),
         )
     return stmt.order_by(*relevance, Product.name.asc(), Product.id.asc())
+
+
+def _kelurahan_filter(kelurahan: str, kecamatan: str | None):
+    """Shops in the kelurahan a person named (a code, a name unique in the city, or a name and
+    its kecamatan; 422 when ambiguous or unknown); by name while the city has no areas."""
+    place = resolve_place(kelurahan=kelurahan, kecamatan=kecamatan)
+    if place is None:
+        return func.lower(Vendor.kelurahan) == kelurahan.strip().lower()
+    return Vendor.area_code == place.code
 
 
 def search_products(args: dict[str, Any], viewer=None) -> Page:
@@ -189,7 +195,7 @@ def search_products(args: dict[str, Any], viewer=None) -> Page:
     if args.get("vendor_id"):
         stmt = stmt.where(Product.vendor_id == args["vendor_id"])
     if args.get("kelurahan"):
-        stmt = stmt.where(func.lower(Vendor.kelurahan) == args["kelurahan"].strip().lower())
+        stmt = stmt.where(_kelurahan_filter(args["kelurahan"], args.get("kecamatan")))
     if args.get("local_only"):
         stmt = stmt.where(Product.is_local_product.is_(True))
     if args.get("in_stock"):
@@ -217,7 +223,7 @@ def home_highlights(viewer=None) -> dict[str, Any]:
         "categories": list_categories(),
         "local_products": _highlight(local_only=True, in_stock=True, sort="newest"),
         "near_products": _highlight(viewer, in_stock=True, sort="nearest") if origin else [],
-        "home_kelurahan": origin[0] if origin else None,
+        "home_kelurahan": origin.name if origin else None,
         "newest_products": _highlight(sort="newest"),
     }
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, distinct, exists, func, or_, select
+from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Opd, User
 from marketplace.api import Page, paginate
+from marketplace.areas.models import Area, Kecamatan
 from marketplace.audit.models import AuditLog, record_audit
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import db
@@ -387,23 +389,36 @@ def _rows_by_class(where) -> list[dict]:
     return rows
 
 
+def _by_area(stmt: Select) -> Select:
+    """Group spending by area code (two Wonorejos are two rows), naming each by its area and
+    kecamatan; a sale whose area is unresolved keeps the kelurahan name it was sold under."""
+    return (
+        stmt.add_columns(Area.name.label("area_name"), Kecamatan.name.label("kecamatan_name"))
+        .outerjoin(Area, Area.code == SR.vendor_area_code)
+        .outerjoin(Kecamatan, Kecamatan.code == Area.kecamatan_code)
+        .group_by(SR.vendor_area_code, SR.vendor_kelurahan, Area.name, Kecamatan.name)
+    )
+
+
+def _area_keys(r) -> dict[str, Any]:
+    name = r.area_name or r.vendor_kelurahan
+    return {
+        "key": r.vendor_area_code or r.vendor_kelurahan,
+        "label": f"{name}, {r.kecamatan_name}" if r.kecamatan_name else name,
+        "kelurahan": name,
+        "kecamatan": r.kecamatan_name,
+        "area_code": r.vendor_area_code,
+    }
+
+
 def _rows_by_kelurahan(where) -> list[dict]:
     total = func.coalesce(func.sum(SR.amount), 0)
     result = db.session.execute(
-        select(SR.vendor_kelurahan, *_sums())
-        .where(where)
-        .group_by(SR.vendor_kelurahan)
-        .order_by(total.desc(), SR.vendor_kelurahan)
+        _by_area(select(SR.vendor_area_code, SR.vendor_kelurahan, *_sums()).where(where)).order_by(
+            total.desc(), SR.vendor_kelurahan, SR.vendor_area_code
+        )
     ).all()
-    return [
-        {
-            "key": r.vendor_kelurahan,
-            "label": r.vendor_kelurahan,
-            "kelurahan": r.vendor_kelurahan,
-            **_sum_dict(r),
-        }
-        for r in result
-    ]
+    return [{**_area_keys(r), **_sum_dict(r)} for r in result]
 
 
 EXPORT_MIMETYPES = {
@@ -580,19 +595,19 @@ def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
 
     total = func.coalesce(func.sum(SR.amount), 0)
     kel = db.session.execute(
-        select(
-            SR.vendor_kelurahan,
-            total.label("turnover"),
-            func.count(distinct(SR.vendor_id)).label("vendors"),
-            func.count(distinct(SR.order_id)).label("orders"),
-        )
-        .where(SR.period == period)
-        .group_by(SR.vendor_kelurahan)
-        .order_by(total.desc(), SR.vendor_kelurahan)
+        _by_area(
+            select(
+                SR.vendor_area_code,
+                SR.vendor_kelurahan,
+                total.label("turnover"),
+                func.count(distinct(SR.vendor_id)).label("vendors"),
+                func.count(distinct(SR.order_id)).label("orders"),
+            ).where(SR.period == period)
+        ).order_by(total.desc(), SR.vendor_kelurahan, SR.vendor_area_code)
     ).all()
     by_kelurahan = [
         {
-            "kelurahan": r.vendor_kelurahan,
+            **_area_keys(r),
             "turnover": int(r.turnover),
             "vendors": int(r.vendors),
             "orders": int(r.orders),

@@ -99,7 +99,8 @@ class SpendingRecord(db.Model):
     # The vendor's kind at the sale (shops.models.VENDOR_TYPES): a koperasi counts toward the
     # UMK figure whatever its class (finance.rules.is_umk), frozen like the class.
     vendor_type: Mapped[str] = mapped_column(String(20), default="kelontong")
-    vendor_kelurahan: Mapped[str] = mapped_column(String(100))
+    vendor_kelurahan: Mapped[str] = mapped_column(String(100))  # the name at the sale
+    vendor_area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     is_local_vendor: Mapped[bool] = mapped_column(Boolean, default=True)  # verified, made in city
     is_local_product: Mapped[bool] = mapped_column(Boolean)
     is_pdn: Mapped[bool] = mapped_column(Boolean)

@@ -145,6 +145,7 @@ def _record_spending(order: Order) -> None:
                 vendor_umk_class=vendor.effective_umk_class,
                 vendor_type=vendor.type,
                 vendor_kelurahan=vendor.kelurahan,
+                vendor_area_code=vendor.area_code,
                 is_local_vendor=vendor.status == "verified" and vendor.made_in_city,
                 is_local_product=line.is_local_product,
                 is_pdn=line.is_pdn,

@@ -155,6 +155,7 @@ def _reverse_spending(order: Order, refund: Refund, line_amounts: dict[int, int]
                 vendor_umk_class=original.vendor_umk_class,
                 vendor_type=original.vendor_type,
                 vendor_kelurahan=original.vendor_kelurahan,
+                vendor_area_code=original.vendor_area_code,
                 is_local_vendor=original.is_local_vendor,
                 is_local_product=original.is_local_product,
                 is_pdn=original.is_pdn,

@@ -9,8 +9,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import RAISE
 
-from marketplace.accounts.models import Area
 from marketplace.api import api_user, endpoint, page_args, require_role
+from marketplace.areas.services import area_choices
 from marketplace.extensions import db
 from marketplace.forms import load_form
 from marketplace.security import safe_next
@@ -128,9 +128,11 @@ def vendor_application_page():
     """A public user applies to open a shop; afterwards the page shows the shop's status."""
     user = api_user()
     if request.method == "GET":
-        areas = db.session.scalars(db.select(Area).order_by(Area.kelurahan)).all()
         return render_template(
-            "shops/vendor_application.html", user=user, vendor=user.vendor, areas=areas
+            "shops/vendor_application.html",
+            user=user,
+            vendor=user.vendor,
+            area_groups=area_choices(),
         )
     form = request.form
     raw = {

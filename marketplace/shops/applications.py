@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace import primitives
-from marketplace.accounts.models import ROLES, Area, Opd, User
+from marketplace.accounts.models import ROLES, Opd, User
 from marketplace.api import Page, paginate
+from marketplace.areas.services import resolve_place
 from marketplace.audit.models import record_audit
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
@@ -29,31 +30,14 @@ _ = gettext
 def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
     """A `public` user opens a shop: it starts `pending` and the user becomes `vendor`.
 
-    409 already_has_shop when they have one, 403 for other roles, 422 when the kelurahan is
-    known to be in another kecamatan.
+    409 already_has_shop when they have one, 403 for other roles, 422 when the kelurahan is not
+    one area of the city (`areas.services.resolve_place`: ambiguous, unknown, another kecamatan).
     """
     if db.session.scalar(select(Vendor.id).where(Vendor.owner_id == user.id)) is not None:
         raise Conflict(_("Anda sudah memiliki toko."), code="already_has_shop")
     if user.role != "public":
         raise Forbidden(_("Hanya akun warga (public) yang dapat mengajukan toko."))
-    kelurahan, kecamatan = data["kelurahan"].strip(), data["kecamatan"].strip()
-    area = db.session.scalar(select(Area).where(func.lower(Area.kelurahan) == kelurahan.lower()))
-    if area is not None:
-        if area.kecamatan.lower() != kecamatan.lower():
-            raise ValidationFailed(
-                details={
-                    "kecamatan": [
-                        _(
-                            "Kelurahan %(k)s ada di kecamatan %(c)s.",
-                            k=area.kelurahan,
-                            c=area.kecamatan,
-                        )
-                    ]
-                }
-            )
-        kelurahan, kecamatan = area.kelurahan, area.kecamatan
-    elif db.session.scalar(select(Area.id).limit(1)) is not None:
-        raise ValidationFailed(details={"kelurahan": [_("Kelurahan tidak dikenal di kota ini.")]})
+    area_code, kelurahan, kecamatan = _vendor_place(data)
     vendor = Vendor(
         owner_id=user.id,
         name=data["shop_name"],
@@ -62,6 +46,7 @@ def apply_for_vendor(user: User, data: dict[str, Any]) -> Vendor:
         nib=data["nib"],
         **_identifiers(data),
         pkp=bool(data.get("pkp")),
+        area_code=area_code,
         kelurahan=kelurahan,
         kecamatan=kecamatan,
         address=data["address"],
@@ -99,6 +84,22 @@ def _identifiers(data: dict[str, Any]) -> dict[str, str | None]:
     if details:
         raise ValidationFailed(details=details)
     return values
+
+
+def _vendor_place(data: dict[str, Any]) -> tuple[str | None, str, str]:
+    """(area code, kelurahan, kecamatan) of an application: the resolved area's names, or the
+    names as given while the city has no areas loaded."""
+    kelurahan = (data.get("kelurahan") or "").strip()
+    kecamatan = (data.get("kecamatan") or "").strip()
+    code = data.get("area_code")
+    if not kelurahan and not code:
+        raise ValidationFailed(details={"kelurahan": [_("Wajib diisi.")]})
+    place = resolve_place(kelurahan=kelurahan, kecamatan=kecamatan, code=code)
+    if place is not None:
+        return place.code, place.name, place.kecamatan_name
+    if not kecamatan:
+        raise ValidationFailed(details={"kecamatan": [_("Wajib diisi.")]})
+    return None, kelurahan, kecamatan
 
 
 def get_vendor(vendor_id: int) -> Vendor:

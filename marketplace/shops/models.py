@@ -53,6 +53,9 @@ class Vendor(db.Model):
     # A koperasi's nomor badan hukum (rules.normalise_koperasi_number); None for other kinds.
     legal_entity_number: Mapped[str | None] = mapped_column(String(100))
     pkp: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The shop's area by Kemendagri code; kelurahan/kecamatan are its names (or the names as
+    # given while the city's areas are not loaded or the name is unresolved).
+    area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     kelurahan: Mapped[str] = mapped_column(String(100), index=True)
     kecamatan: Mapped[str] = mapped_column(String(100), index=True)
     address: Mapped[str] = mapped_column(String(500))

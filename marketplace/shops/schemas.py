@@ -67,6 +67,7 @@ class ShopSchema(Schema):
     pkp = fields.Boolean()
     kelurahan = fields.String()
     kecamatan = fields.String()
+    area_code = fields.String(allow_none=True)
     address = fields.String()
     made_in_city = fields.Boolean()
     umk_class = fields.Function(lambda v: v.effective_umk_class)
@@ -452,8 +453,11 @@ class VendorApplicationSchema(StrippedSchema):
     legal_entity_number = Text(allow_none=True, load_default=None)
     phone = PhoneField(load_default=None)
     pkp = fields.Boolean(load_default=False)
-    kelurahan = text_field(100)
-    kecamatan = text_field(100)
+    # A kelurahan name (or its Kemendagri code), its kecamatan when the name is not unique in
+    # the city, or `area_code` alone: areas.services.resolve_place decides.
+    kelurahan = text_field(100, required=False, load_default=None)
+    kecamatan = text_field(100, required=False, load_default=None)
+    area_code = text_field(13, required=False, load_default=None)
     address = text_field(500, multiline=True)
     made_in_city = fields.Boolean(required=True, error_messages=REQUIRED)
 
@@ -540,6 +544,7 @@ class VendorSchema(Schema):
     pkp = fields.Boolean()
     kelurahan = fields.String()
     kecamatan = fields.String()
+    area_code = fields.String(allow_none=True)
     address = fields.String()
     made_in_city = fields.Boolean()
     umk_class = fields.String(attribute="effective_umk_class")

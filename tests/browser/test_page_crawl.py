@@ -102,6 +102,7 @@ ACCESS: dict[str, set[str]] = {
     "/admin/vendors": {ADMIN},
     "/admin/vendors/<int:vendor_id>": {ADMIN},
     "/admin/vendors/<int:vendor_id>/class": {ADMIN},
+    "/admin/areas/unresolved": {ADMIN},
 }
 # Signed-in users may still open these (the login form sends them on, the shop application page
 # explains that only public accounts can apply).

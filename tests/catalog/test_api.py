@@ -194,6 +194,7 @@ def test_product_detail_has_the_spec_fields_and_the_vendor(api):
         "type": "kelontong",
         "kelurahan": "Airlangga",
         "kecamatan": "Gubeng",
+        "area_code": None,
         "umk_class": "micro",
     }
 

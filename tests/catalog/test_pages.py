@@ -113,6 +113,7 @@ def test_browse_offers_nearest_only_to_a_buyer_with_a_home(client, login):
     db.session.commit()
 
     anonymous = _html(client.get("/products"))
+    make_area("Gubeng", "Gubeng")  # nearest ranks by the home area's code
     login(client, make_civil_servant(kelurahan="Gubeng"))
     db.session.commit()
     refresh()

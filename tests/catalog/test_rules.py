@@ -42,12 +42,12 @@ def test_effective_sort_rejects_an_unknown_sort():
 
 
 def test_proximity_ranks_same_kelurahan_then_same_kecamatan_then_elsewhere():
-    assert (
-        rules.proximity_rank("Airlangga", "Gubeng", "airlangga ", "Gubeng") == rules.SAME_KELURAHAN
-    )
-    assert rules.proximity_rank("Airlangga", "Gubeng", "Mojo", "gubeng") == rules.SAME_KECAMATAN
-    assert rules.proximity_rank("Airlangga", "Gubeng", "Darmo", "Wonokromo") == rules.ELSEWHERE
-    assert rules.proximity_rank(None, None, "Darmo", "Wonokromo") == rules.ELSEWHERE
+    airlangga, mojo, darmo = "35.78.08.1003", "35.78.08.1002", "35.78.04.1005"
+    assert rules.proximity_rank(airlangga, "3578081003") == rules.SAME_KELURAHAN
+    assert rules.proximity_rank(airlangga, mojo) == rules.SAME_KECAMATAN
+    assert rules.proximity_rank(airlangga, darmo) == rules.ELSEWHERE
+    assert rules.proximity_rank(None, darmo) == rules.ELSEWHERE
+    assert rules.proximity_rank(airlangga, None) == rules.ELSEWHERE
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace import demo
-from marketplace.accounts.models import Area, Opd, User
+from marketplace.accounts.models import Opd, User
+from marketplace.areas.models import Area
 from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
@@ -96,11 +97,11 @@ def test_demo_civil_servants_have_nips_opds_positions_and_known_kelurahan():
     demo.seed_demo()
 
     servants = db.session.scalars(select(User).where(User.role == "civil_servant")).all()
-    kelurahan = set(db.session.scalars(select(Area.kelurahan)))
+    areas = {a.code: a.name for a in db.session.scalars(select(Area))}
 
     assert len(servants) == 12
     assert all(len(u.nip) == 18 and u.nip.isdigit() for u in servants)
-    assert all(u.opd_id and u.kelurahan in kelurahan for u in servants)
+    assert all(u.opd_id and areas[u.area_code] == u.kelurahan for u in servants)
     assert {"Camat", "Lurah", "Kepala Seksi", "Staf"} <= {u.position for u in servants}
     assert len({u.opd_id for u in servants}) >= 5
 

@@ -60,7 +60,8 @@ def test_a_search_keeps_at_most_eight_words_of_at_most_fifty_characters():
 
 
 def test_nearer_shops_rank_lower():
-    same_kelurahan = rules.proximity_rank("Mojo", "Gubeng", "Mojo", "Gubeng")
-    same_kecamatan = rules.proximity_rank("Mojo", "Gubeng", "Airlangga", "Gubeng")
-    elsewhere = rules.proximity_rank("Mojo", "Gubeng", "Darmo", "Wonokromo")
+    mojo, airlangga, darmo = "35.78.08.1002", "35.78.08.1003", "35.78.04.1005"
+    same_kelurahan = rules.proximity_rank(mojo, mojo)
+    same_kecamatan = rules.proximity_rank(mojo, airlangga)
+    elsewhere = rules.proximity_rank(mojo, darmo)
     assert (same_kelurahan, same_kecamatan, elsewhere) == (0, 1, 2)

@@ -49,6 +49,8 @@ SECRET = "Rahasia Pembeli A"
 VENDOR_ISOLATION = ("tests/shops/test_isolation.py", "FOREIGN_OBJECT_ENDPOINTS")
 ACCESS_MATRIX = ("tests/accounts/test_access_matrix.py", "_REGISTRY")  # 401/403 for every API role
 COVERED_ELSEWHERE = {
+    # admin only (settling is not owned by anyone; 401/403 for every other role)
+    ("POST", "/api/v1/admin/areas/unresolved/<int:reference_id>/settle"): ACCESS_MATRIX,
     # shop A never reaches shop B's products, stock or orders (404, nothing changes)
     ("GET", "/api/v1/vendor/products/<int:product_id>"): VENDOR_ISOLATION,
     ("PATCH", "/api/v1/vendor/products/<int:product_id>"): VENDOR_ISOLATION,
@@ -347,6 +349,10 @@ def _cases(w: World):
         ("POST", "/admin/vendors/<int:vendor_id>/class"): [
             ("shop_a", f"/admin/vendors/{w.shop_a.id}/class", f({"umk_class": "medium"}), 403)
         ],
+        ("POST", "/admin/areas/unresolved/<int:reference_id>/settle"): [
+            ("finance", "/admin/areas/unresolved/1/settle", f({"code": "35.78.08.1002"}), 403),
+            ("shop_a", "/admin/areas/unresolved/1/settle", f({"code": "35.78.08.1002"}), 403),
+        ],
         ("POST", "/admin/categories/<slug>"): [
             ("finance", "/admin/categories/sembako", f({"name": "Diubah"}), 403),
             ("shop_a", "/admin/categories/sembako", f({"name": "Diubah"}), 403),
@@ -452,6 +458,7 @@ TABLE_KEYS = [
     ("GET", "/admin/vendors/<int:vendor_id>/class"),
     ("POST", "/admin/vendors/<int:vendor_id>/class"),
     ("POST", "/admin/categories/<slug>"),
+    ("POST", "/admin/areas/unresolved/<int:reference_id>/settle"),
     ("POST", "/finance/payouts/<int:payout_id>/mark-paid"),
     ("POST", "/finance/payouts/<int:payout_id>/cancel"),
     ("POST", "/finance/payouts/<int:payout_id>/retry"),
