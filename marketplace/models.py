@@ -3,7 +3,14 @@
 Add a line here when an area gets a new models module.
 """
 
-from marketplace.accounts.models import ApiToken, Area, LoginThrottle, Opd, User  # noqa: F401
+from marketplace.accounts.models import (  # noqa: F401
+    ApiToken,
+    Area,
+    CitySetting,
+    LoginThrottle,
+    Opd,
+    User,
+)
 from marketplace.audit.models import AuditLog  # noqa: F401
 from marketplace.catalog.models import Category, Product, ProductFlagReview  # noqa: F401
 from marketplace.finance.models import ProviderFeePosting, Reconciliation, SpendingTarget  # noqa: F401

@@ -142,12 +142,12 @@ def refund_line_shares(line_remaining: list[int], amount: int) -> list[int]:
 
 
 def order_number(period: str, order_id: int) -> str:
-    """Human-readable, unique: `PKN-202611-000123` (WIB month of creation + the order id)."""
+    """Human-readable, unique: `PKN-202611-000123` (local month of creation + the order id)."""
     return f"PKN-{period.replace('-', '')}-{order_id:06d}"
 
 
 def credit_note_number(year: int, refund_id: int) -> str:
-    """The nota retur of a refund: `NR-2026-000042` (WIB year of the refund + the refund id)."""
+    """The nota retur of a refund: `NR-2026-000042` (local year of the refund + the refund id)."""
     return f"NR-{year}-{refund_id:06d}"
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-from marketplace.timeutil import WIB, naive_utc
+from marketplace.timeutil import local_zone, naive_utc
 
 ADAPTERS = ("manual", "stripe")
 STATUSES = ("pending", "exported", "paid", "failed", "cancelled")
@@ -95,17 +96,19 @@ def csv_cell(value: object) -> str:
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_as_of(value: str) -> datetime:
-    """ISO date or datetime → naive UTC cut-off. A date means the start of that day in WIB; a
-    datetime without an offset is WIB too (the city's clock). Raises ValueError when invalid."""
+def parse_as_of(value: str, tz: ZoneInfo | None = None) -> datetime:
+    """ISO date or datetime → naive UTC cut-off. A date means the start of that day on the
+    city's clock (`tz`, default `timeutil.local_zone()`); so does a datetime without an offset.
+    Raises ValueError when invalid."""
+    zone = local_zone(tz)
     value = (value or "").strip()
     if not value:
         raise ValueError("empty")
     if _DATE_RE.match(value):
-        return naive_utc(datetime.combine(date.fromisoformat(value), time(0), tzinfo=WIB))
+        return naive_utc(datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone))
     parsed = datetime.fromisoformat(value)  # Python 3.11+ reads a trailing Z
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=WIB)
+        parsed = parsed.replace(tzinfo=zone)
     return naive_utc(parsed)
 
 

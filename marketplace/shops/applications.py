@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import ROLES, Area, Opd, User
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
+from marketplace.city import current_city
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
@@ -128,7 +129,9 @@ def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Ven
         body = _("Produk aktif Anda kini tampil dan dapat dibeli.")
     else:
         title = _("Toko %(name)s dibekukan", name=vendor.name)
-        body = vendor.status_reason or _("Hubungi Dinkopdag untuk keterangan.")
+        body = vendor.status_reason or _(
+            "Hubungi %(office)s untuk keterangan.", office=current_city().office_shops
+        )
     notify(vendor.owner, f"vendor.{target}", title, body, "/shop/apply")
     db.session.commit()
     return vendor
