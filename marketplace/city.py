@@ -96,14 +96,15 @@ def check_config(config: Mapping[str, Any]) -> None:
         raise RuntimeError("; ".join(found))
 
 
-def _zone_source() -> ZoneInfo | None:
+def zone_source() -> ZoneInfo | None:
+    """The zone `timeutil` counts in: the city's inside an app, else None (its default)."""
     return current_city().zone if has_app_context() else None
 
 
 def install(app: Flask) -> None:
     """Periods in the city's zone; `city`, `|rupiah` and `|local_time` in templates."""
     check_config(app.config)
-    timeutil.use_zone(_zone_source)
+    timeutil.use_zone(zone_source)
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["local_time"] = local_time
 

@@ -193,14 +193,16 @@ def defaults_for(code: str) -> City:
 
 def resolve(code: str, *overrides: dict[str, str | None]) -> City:
     """The defaults for `code` with each mapping of overrides applied in turn (blank and None
-    values are ignored, unknown keys too). A platform name that was not overridden follows an
-    overridden short name."""
+    values are ignored, unknown keys too). A short name that was not overridden follows an
+    overridden name, and the platform name a new short name."""
     city = defaults_for(code)
     changes: dict[str, str] = {}
     for layer in overrides:
         for key, value in (layer or {}).items():
             if key in EDITABLE and value is not None and str(value).strip():
                 changes[key] = str(value).strip() if key != "thousands_separator" else str(value)
+    if "name" in changes and "short_name" not in changes:
+        changes["short_name"] = short_name_of(changes["name"])
     if "short_name" in changes and "platform_name" not in changes:
         changes["platform_name"] = f"Peken {changes['short_name']}"
     return replace(city, **changes) if changes else city
@@ -224,7 +226,7 @@ def problems(values: dict[str, str | None]) -> dict[str, list[str]]:
         elif not text.strip():
             found[key] = ["Wajib diisi."]
         elif len(text.strip()) > limit:
-            found[key] = [f"Paling banyak {limit} karakter."]
+            found[key] = ["Terlalu panjang."]
         elif key == "timezone" and text.strip() not in TIMEZONES:
             found[key] = [
                 "Zona waktu harus Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT)."
