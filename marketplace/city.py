@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_app_context
+from werkzeug.local import LocalProxy
 
 from marketplace import city_rules, timeutil
 from marketplace.city_rules import City
@@ -107,7 +108,5 @@ def install(app: Flask) -> None:
     timeutil.use_zone(zone_source)
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["local_time"] = local_time
-
-    @app.context_processor
-    def _city() -> dict[str, Any]:
-        return {"city": current_city()}
+    # A global, not a context processor, so imported macros see it too: `{{ city.name }}`.
+    app.jinja_env.globals["city"] = LocalProxy(current_city)
