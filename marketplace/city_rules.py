@@ -134,13 +134,13 @@ KNOWN_CITIES: dict[str, dict[str, str]] = {
 _PREFIXES = ("Kota Administrasi ", "Kabupaten Administrasi ", "Kota ", "Kabupaten ")
 
 
-def is_city_code(code: str) -> bool:
-    return bool(CITY_CODE_RE.match(code or ""))
+def is_city_code(code: str | None) -> bool:
+    return isinstance(code, str) and bool(CITY_CODE_RE.match(code))
 
 
 def timezone_of(code: str) -> str:
     """The zone a city's clocks show, from its province: 73.71 (Makassar) → Asia/Makassar."""
-    province = (code or "")[:2]
+    province = code[:2]
     if province in WITA_PROVINCES:
         return "Asia/Makassar"
     if province in WIT_PROVINCES:
@@ -150,7 +150,7 @@ def timezone_of(code: str) -> str:
 
 def is_kabupaten(code: str) -> bool:
     """Kemendagri numbers a province's kabupaten 01–69 and its kota 71–99."""
-    return is_city_code(code) and int(code[3:5]) < 70
+    return is_city_code(code) and int(code[3:]) < 70
 
 
 def short_name_of(name: str) -> str:
@@ -198,14 +198,18 @@ def resolve(code: str, *overrides: dict[str, str | None]) -> City:
     city = defaults_for(code)
     changes: dict[str, str] = {}
     for layer in overrides:
-        for key, value in (layer or {}).items():
-            if key in EDITABLE and value is not None and str(value).strip():
-                changes[key] = str(value).strip() if key != "thousands_separator" else str(value)
+        for key, value in layer.items():
+            if key not in EDITABLE or value is None:
+                continue
+            # A space is a separator; elsewhere spaces around a value are typing noise.
+            text = str(value) if key == "thousands_separator" else str(value).strip()
+            if text:
+                changes[key] = text
     if "name" in changes and "short_name" not in changes:
         changes["short_name"] = short_name_of(changes["name"])
     if "short_name" in changes and "platform_name" not in changes:
         changes["platform_name"] = f"Peken {changes['short_name']}"
-    return replace(city, **changes) if changes else city
+    return replace(city, **changes)
 
 
 def problems(values: dict[str, str | None]) -> dict[str, list[str]]:

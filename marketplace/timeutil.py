@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 # Indonesia's three zones; a city's is in its settings (`marketplace.city`).
@@ -75,9 +75,9 @@ def year_of(dt: datetime, tz: ZoneInfo | None = None) -> int:
     return to_local(dt, tz).year
 
 
-def today_local(tz: ZoneInfo | None = None) -> date:
+def today_local() -> date:
     """Today's date on the city's clock."""
-    return to_local(now_utc(), tz).date()
+    return to_local(now_utc()).date()
 
 
 def day_start(day: date, tz: ZoneInfo | None = None) -> datetime:
@@ -85,8 +85,9 @@ def day_start(day: date, tz: ZoneInfo | None = None) -> datetime:
     return naive_utc(datetime.combine(day, time(0), tzinfo=local_zone(tz)))
 
 
-def current_period(tz: ZoneInfo | None = None) -> str:
-    return period_of(now_utc(), tz)
+def current_period() -> str:
+    """This month on the city's clock."""
+    return period_of(now_utc())
 
 
 def in_year_range(year: int) -> bool:
@@ -101,10 +102,7 @@ def is_period(value: str) -> bool:
 
 def period_bounds(period: str, tz: ZoneInfo | None = None) -> tuple[datetime, datetime]:
     """Naive-UTC [start, end) of a local month, for range queries on stored timestamps."""
-    m = PERIOD_RE.match(period)
-    if not m:
-        raise ValueError(f"not a period: {period!r}")
-    year, month = int(m.group(1)), int(m.group(2))
+    year, month = _year_month(period)
     zone = local_zone(tz)
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
@@ -118,18 +116,23 @@ def year_bounds(year: int, tz: ZoneInfo | None = None) -> tuple[datetime, dateti
     )
 
 
+def _year_month(period: str) -> tuple[int, int]:
+    m = PERIOD_RE.match(period)
+    if not m:
+        raise ValueError(f"not a period: {period!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
 def days_left_in_period(period: str, at: datetime | None = None, tz: ZoneInfo | None = None) -> int:
-    """Whole local days left in `period` counting today; 0 once it is over."""
-    zone = local_zone(tz)
-    _, end = period_bounds(period, zone)
-    at_local = to_local(at or now_utc(), zone)
-    end_local = to_local(end, zone)
-    if at_local >= end_local:
-        return 0
-    return (end_local.date() - at_local.date()).days
+    """Whole local days left in `period` counting today (the day of `at`, default now, on the
+    city's clock); 0 once it is over."""
+    year, month = _year_month(period)
+    first_after = date(year + (month == 12), month % 12 + 1, 1)
+    today = to_local(at or now_utc(), tz).date()
+    return max(0, (first_after - today).days)
 
 
-def previous_period(period: str, tz: ZoneInfo | None = None) -> str:
-    zone = local_zone(tz)
-    start, _ = period_bounds(period, zone)
-    return period_of(as_utc(start) - timedelta(seconds=1), zone)
+def previous_period(period: str) -> str:
+    """The month before `period` (the same in every zone)."""
+    year, month = _year_month(period)
+    return f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"

@@ -52,6 +52,26 @@ def test_peken_city_picks_malang_and_the_environment_overrides_its_defaults(app)
     assert timeutil.local_zone() == timeutil.WITA
 
 
+def test_the_environment_reaches_the_config(monkeypatch):
+    from marketplace.config import Config
+
+    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.setenv("PEKEN_CITY", "73.71")
+    monkeypatch.setenv("PEKEN_OFFICE_SHOPS", "Diskop UKM")
+    monkeypatch.setenv("PEKEN_CITY_SHORT_NAME", "Makassar Kota Dunia")
+    config = vars(Config())
+    assert config["BABEL_DEFAULT_TIMEZONE"] == "Asia/Makassar"
+    current = city.base_city(config)
+    assert (current.code, current.office_shops, current.zone_label) == (
+        "73.71",
+        "Diskop UKM",
+        "WITA",
+    )
+    assert current.platform_name == "Peken Makassar Kota Dunia"
+    monkeypatch.setenv("PEKEN_TIMEZONE", "Asia/Jayapura")
+    assert Config().BABEL_DEFAULT_TIMEZONE == "Asia/Jayapura"
+
+
 def test_a_makassar_instance_counts_periods_in_wita(make_app):
     makassar = make_app(PEKEN_CITY="73.71")
     with makassar.app_context():

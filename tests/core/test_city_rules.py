@@ -114,7 +114,9 @@ def test_city_codes_are_two_pairs_of_digits(code, ok):
 def test_kota_and_kabupaten_by_their_number():
     assert city_rules.is_kabupaten("35.07") and city_rules.is_kabupaten("35.69")
     assert not city_rules.is_kabupaten("35.71") and not city_rules.is_kabupaten("35.78")
+    assert not city_rules.is_kabupaten("35.70")  # kota are numbered from 71; 70 is no kabupaten
     assert not city_rules.is_kabupaten("bad")
+    assert not city_rules.is_city_code(None)
 
 
 # ---------------------------------------------------------------- overrides
@@ -180,6 +182,49 @@ def test_bad_settings_are_named(values, field):
     assert set(problems(values)) == {field}
 
 
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"name": " "}, "Wajib diisi."),
+        ({"office_hr": "x" * 201}, "Terlalu panjang."),
+        ({"currency_symbol": "123456789"}, "Terlalu panjang."),
+        ({"thousands_separator": "."}, None),
+        ({"thousands_separator": ","}, None),
+        ({"thousands_separator": " "}, None),
+        ({"thousands_separator": "\u00a0"}, None),
+        ({"thousands_separator": "'"}, None),
+        ({"thousands_separator": ".."}, "Pemisah ribuan harus titik, koma, spasi atau apostrof."),
+        (
+            {"timezone": "Asia/Jakarta "},
+            None,
+        ),
+        (
+            {"timezone": "UTC"},
+            "Zona waktu harus Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).",
+        ),
+        ({"platform_name": "x" * 200}, None),
+        ({"currency_symbol": "12345678"}, None),
+    ],
+)
+def test_each_problem_has_its_message(values, message):
+    (key,) = values
+    assert problems(values) == ({key: [message]} if message else {})
+
+
+def test_every_bad_setting_is_reported_not_just_the_first():
+    found = problems({"unknown": "x", "office_hr": None, "name": "", "timezone": "UTC"})
+    assert set(found) == {"unknown", "name", "timezone"}
+    found = problems({"office_hr": None, "short_name": "ok", "name": ""})
+    assert set(found) == {"name"}
+
+
+def test_spaces_around_a_name_are_dropped_but_a_space_separator_is_kept():
+    city = resolve("35.78", {"name": "  Kota X  ", "thousands_separator": " "})
+    assert city.name == "Kota X" and city.thousands_separator == " "
+    assert resolve("35.78", {"thousands_separator": ""}).thousands_separator == "."
+    assert resolve("35.78", {}) == defaults_for("35.78")
+
+
 def test_names_may_be_two_hundred_characters():
     assert problems({"office_shops_name": "x" * 200, "currency_symbol": "IDR "}) == {}
 
@@ -220,7 +265,25 @@ def test_year_bounds_and_days_in_wita():
     assert timeutil.to_local(BOUNDARY, WITA).hour == 0
     assert timeutil.days_left_in_period("2026-11", BOUNDARY, WITA) == 0
     assert timeutil.days_left_in_period("2026-11", BOUNDARY, WIB) == 1
-    assert timeutil.previous_period("2026-12", WITA) == "2026-11"
+    assert timeutil.days_left_in_period("2026-12", BOUNDARY, WITA) == 31
+    assert timeutil.days_left_in_period("2026-12", BOUNDARY, WIB) == 32
+    assert timeutil.previous_period("2026-12") == "2026-11"
+    assert timeutil.previous_period("2027-01") == "2026-12"
+
+
+def test_today_and_this_month_follow_the_installed_zone():
+    try:
+        for zone in (WIB, WITA, timeutil.WIT):
+            timeutil.use_zone(zone)
+            before = datetime.now(zone)
+            today, period = timeutil.today_local(), timeutil.current_period()
+            after = datetime.now(zone)
+            assert today in (before.date(), after.date())
+            assert period in (before.strftime("%Y-%m"), after.strftime("%Y-%m"))
+    finally:
+        from marketplace import city
+
+        timeutil.use_zone(city.zone_source)
 
 
 def test_the_installed_zone_is_used_without_tz_and_the_default_is_wib():
