@@ -107,3 +107,13 @@ def test_settings_an_admin_types_are_escaped(app, api):
     assert resp.status_code == 200
     html = app.test_client().get("/").get_data(as_text=True)
     assert xss not in html and "&lt;script&gt;" in html
+
+
+def test_yogyakarta_calls_the_district_kemantren(app, login):
+    vendor = make_vendor()
+    db.session.commit()
+    app.config["PEKEN_CITY"] = "34.71"
+    client = app.test_client()
+    login(client, vendor.owner)
+    html = client.get("/shop/profile").get_data(as_text=True)
+    assert "Kelurahan, Kemantren" in html and "Peken Jogja" in html
