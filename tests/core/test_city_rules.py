@@ -223,6 +223,8 @@ def test_spaces_around_a_name_are_dropped_but_a_space_separator_is_kept():
     assert city.name == "Kota X" and city.thousands_separator == " "
     assert resolve("35.78", {"thousands_separator": ""}).thousands_separator == "."
     assert resolve("35.78", {}) == defaults_for("35.78")
+    # a skipped value does not end the layer
+    assert resolve("35.78", {"name": None, "x": "y", "office_hr": "BKD"}).office_hr == "BKD"
 
 
 def test_names_may_be_two_hundred_characters():
