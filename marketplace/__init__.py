@@ -134,7 +134,10 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection opened only to read (the city's stored settings) need not queue for the
+        # write lock: WAL lets it read while another connection writes.
+        read_only = conn.get_execution_options().get("peken_read_only")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _select_locale() -> str:

@@ -20,9 +20,17 @@ from marketplace.extensions import db
 
 
 def stored_settings() -> dict[str, str]:
-    """{field: value} an admin stored (read without flushing the caller's pending rows)."""
-    with db.session.no_autoflush:
-        rows = db.session.execute(select(CitySetting.key, CitySetting.value)).all()
+    """{field: value} an admin stored. Inside the caller's transaction it reads there (without
+    flushing its pending rows; it sees what update_city flushed); otherwise on a connection of
+    its own, closed at once, so asking the time (`timeutil` asks the city for its zone) never
+    leaves a transaction open — on SQLite one would hold the only write lock."""
+    stmt = select(CitySetting.key, CitySetting.value)
+    if db.session().in_transaction():
+        with db.session.no_autoflush:
+            rows = db.session.execute(stmt).all()
+    else:
+        with db.engine.connect().execution_options(peken_read_only=True) as conn:
+            rows = conn.execute(stmt).all()
     return {key: value for key, value in rows if key in city_rules.EDITABLE}
 
 

@@ -192,6 +192,15 @@ def test_the_stored_settings_win_over_the_environment(app, api):
     assert body["defaults"]["office_shops"] == "Dinas dari env"
 
 
+def test_asking_the_time_leaves_no_transaction_open(app, api):
+    api(make_user("admin")).put("/api/v1/admin/city", json={"timezone": "Asia/Makassar"})
+    db.session.commit()
+    db.session.close()
+    city.forget()
+    assert timeutil.period_of(BOUNDARY) == "2026-12"  # the stored zone, read on its own
+    assert not db.session().in_transaction()  # on SQLite an open one would hold the write lock
+
+
 # ---------------------------------------------------------------- the page
 def test_the_admin_page_shows_and_saves_the_settings(app, client, login):
     admin = make_user("admin")
