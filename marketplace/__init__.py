@@ -36,6 +36,7 @@ WIRING = (
     "marketplace.finance.audit_guard",
     "marketplace.mandate.receivers",
     "marketplace.accounts.token_guard",
+    "marketplace.accounts.city_settings",  # installs the stored city settings in marketplace.city
 )
 
 
@@ -76,7 +77,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Jakarta")
+    from marketplace import city
+
+    city.install(app)  # the city's zone for periods; `city`, |rupiah, |local_time in templates
+    babel.init_app(
+        app, locale_selector=_select_locale, timezone_selector=lambda: city.current_city().timezone
+    )
     limiter.init_app(app)
     if app.config.get("PEKEN_ENV") == "production" and str(
         app.config.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -130,7 +136,10 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection opened only to read (the city's stored settings) need not queue for the
+        # write lock: WAL lets it read while another connection writes.
+        read_only = conn.get_execution_options().get("peken_read_only")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _select_locale() -> str:
@@ -235,12 +244,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_templating(app: Flask) -> None:
-    from marketplace.money import format_rupiah
-    from marketplace.timeutil import to_wib
-
-    def wib(value, fmt: str = "%d-%m-%Y %H:%M") -> str:
-        return "" if value is None else to_wib(value).strftime(fmt) + " WIB"
-
     def nav_url(endpoint: str, **values) -> str | None:
         """url_for that answers None for a page that does not exist (yet)."""
         try:
@@ -276,8 +279,6 @@ def _register_templating(app: Flask) -> None:
 
     app.jinja_env.globals["query_with"] = query_with
     app.jinja_env.globals["status_label"] = lambda s: status_labels.get(s, s)
-    app.jinja_env.filters["rupiah"] = format_rupiah
-    app.jinja_env.filters["wib"] = wib
     app.jinja_env.globals["nav_url"] = nav_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 

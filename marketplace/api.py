@@ -156,7 +156,7 @@ DATE_MESSAGE = f"Tanggal harus berformat YYYY-MM-DD, tahun {MIN_YEAR} sampai {MA
 
 
 class PeriodField(fields.String):
-    """A WIB month `YYYY-MM` (surrounding spaces trimmed) with a year from MIN_YEAR to MAX_YEAR
+    """A local month `YYYY-MM` (surrounding spaces trimmed) with a year from MIN_YEAR to MAX_YEAR
     (`timeutil.is_period`): `0000-01` or `9999-12` have no UTC bounds and once answered 500."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -168,7 +168,7 @@ class PeriodField(fields.String):
 
 class DateField(fields.Date):
     """A calendar day `YYYY-MM-DD` in MIN_YEAR..MAX_YEAR: a report's range, never 0001-01-01,
-    whose WIB midnight has no UTC instant."""
+    whose local midnight has no UTC instant."""
 
     def __init__(self, **kw):
         kw.setdefault("error_messages", {})

@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Load the demo data: Surabaya areas and OPDs, demo logins (password peken-demo-2026), shops
-    and products. Safe to run again: existing rows are kept, nothing is duplicated."""
+    """Load the demo data: the demo city's (Kota Surabaya) areas and OPDs, demo logins (password
+    peken-demo-2026), shops and products. Safe to run again: existing rows are kept, nothing is duplicated."""
     from marketplace.demo import DEMO_PASSWORD
     from marketplace.demo import seed_demo as run
 

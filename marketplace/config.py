@@ -11,6 +11,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from marketplace import city_rules
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("PEKEN_INSTANCE_PATH", ROOT / "instance"))
 
@@ -62,6 +64,14 @@ class Config:
         # The city this instance serves, by its Kemendagri code (35.78 = Kota Surabaya, the demo
         # city; 35.73 = Kota Malang). Its areas, names and time zone follow from it (issue 11).
         self.PEKEN_CITY = os.environ.get("PEKEN_CITY", "35.78")
+        # Its names, offices, area labels, time zone and currency display: blank means the
+        # defaults for PEKEN_CITY (marketplace/city_rules.py); an admin may change them on
+        # /admin/city. PEKEN_CITY_NAME, PEKEN_CITY_SHORT_NAME, PEKEN_PLATFORM_NAME,
+        # PEKEN_OFFICE_SHOPS(_NAME), PEKEN_OFFICE_FINANCE(_NAME), PEKEN_OFFICE_HR(_NAME),
+        # PEKEN_DISTRICT_LABEL, PEKEN_VILLAGE_LABEL, PEKEN_TIMEZONE, PEKEN_CURRENCY_SYMBOL,
+        # PEKEN_THOUSANDS_SEPARATOR.
+        for key in city_rules.ENV_KEYS.values():
+            setattr(self, key, os.environ.get(key, ""))
         production = self.PEKEN_ENV == "production"
         self.SECRET_KEY = _secret_key(production)
         self.SQLALCHEMY_DATABASE_URI = _database_url()
@@ -75,7 +85,8 @@ class Config:
         self.WTF_CSRF_CHECK_DEFAULT = False  # checked in before_request (bearer calls skip it)
         self.WTF_CSRF_TIME_LIMIT = None
         self.BABEL_DEFAULT_LOCALE = "id"
-        self.BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+        # Dates on pages follow the city's zone (marketplace.city selects it per request).
+        self.BABEL_DEFAULT_TIMEZONE = self.PEKEN_TIMEZONE or city_rules.timezone_of(self.PEKEN_CITY)
         self.LANGUAGES = ["id", "en"]
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

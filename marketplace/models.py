@@ -3,7 +3,13 @@
 Add a line here when an area gets a new models module.
 """
 
-from marketplace.accounts.models import ApiToken, LoginThrottle, Opd, User  # noqa: F401
+from marketplace.accounts.models import (  # noqa: F401
+    ApiToken,
+    CitySetting,
+    LoginThrottle,
+    Opd,
+    User,
+)
 from marketplace.areas.models import Area, Kecamatan, UnresolvedArea  # noqa: F401
 from marketplace.audit.models import AuditLog  # noqa: F401
 from marketplace.catalog.models import Category, Product, ProductFlagReview  # noqa: F401

@@ -49,12 +49,13 @@ def allocate(total: int, weights: list[int]) -> list[int]:
     return [sign * p for p in parts]
 
 
-def format_rupiah(amount: int | None) -> str:
-    """`12500` → `Rp12.500` (Indonesian thousands separator)."""
+def format_rupiah(amount: int | None, symbol: str = "Rp", separator: str = ".") -> str:
+    """`12500` → `Rp12.500` (Indonesian thousands separator). A city may write it otherwise
+    (`city.rupiah` passes its `currency_symbol` and `thousands_separator`)."""
     if amount is None:
         return "–"
     sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{abs(int(amount)):,}".replace(",", ".")
+    return f"{sign}{symbol}{abs(int(amount)):,}".replace(",", separator)
 
 
 # `12500`, `12.500`, `Rp12.500`, `Rp 12.500`, `Rp. 12.500`: digits, grouped by dots in threes or

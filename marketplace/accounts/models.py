@@ -33,7 +33,7 @@ UNUSABLE_PASSWORD_PREFIX = "!"
 
 
 class Opd(db.Model):
-    """Organisasi Perangkat Daerah: a city work unit (e.g. Dinkopdag, Bappedalitbang)."""
+    """Organisasi Perangkat Daerah: a city work unit (the office that curates shops, the planning agency, …)."""
 
     __tablename__ = "opds"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,3 +161,15 @@ class LoginThrottle(db.Model):
     key: Mapped[str] = mapped_column(String(64))
     window_start: Mapped[datetime] = mapped_column(DateTime, index=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CitySetting(db.Model):
+    """One city setting an admin changed on /admin/city (`city_rules.EDITABLE`: names, offices,
+    area labels, time zone, currency display); a setting without a row keeps its default from
+    PEKEN_CITY and the environment. `marketplace.city.current_city()` reads them."""
+
+    __tablename__ = "city_settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,5 +1,6 @@
 """HTTP routes of the accounts area: the accounts API and the sign-in, sign-up, profile, admin
-home and roster pages (shop applications and their review are in `shops.application_routes`).
+home and roster pages (shop applications and their review are in `shops.application_routes`;
+the city settings in `city_routes`).
 Routes parse, call one service and answer; errors come from the services and are turned into
 JSON or a flashed message by the one handler.
 """
@@ -22,7 +23,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from marshmallow import RAISE
 
-from marketplace.accounts import bp, services
+from marketplace.accounts import (
+    bp,
+    city_routes,  # noqa: F401  (its routes join this blueprint: the city settings)
+    services,
+)
 from marketplace.accounts.schemas import (
     ApiTokenSchema,
     ContactSchema,

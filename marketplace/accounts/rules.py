@@ -127,8 +127,12 @@ def is_valid_email(email: str) -> bool:
     return len(email) <= 254 and bool(_EMAIL.match(email))
 
 
-def password_problems(password: str | None, *, email: str | None = None) -> list[str]:
-    """Indonesian messages (translated by the caller) for each rule the password breaks."""
+def password_problems(
+    password: str | None, *, email: str | None = None, city_words: tuple[str, ...] = ()
+) -> list[str]:
+    """Indonesian messages (translated by the caller) for each rule the password breaks.
+    `city_words` (the city's short and platform names) are as common as "surabaya" is in
+    Surabaya: they, with 123 after them and without spaces, are refused too."""
     password = password or ""
     problems: list[str] = []
     if len(password) < PASSWORD_MIN:
@@ -136,7 +140,8 @@ def password_problems(password: str | None, *, email: str | None = None) -> list
     if len(password) > PASSWORD_MAX:
         problems.append(f"Kata sandi maksimal {PASSWORD_MAX} karakter.")
     lowered = password.strip().lower()
-    if lowered in COMMON_PASSWORDS:
+    local = {w.lower().replace(" ", "") + tail for w in city_words for tail in ("", "123")}
+    if lowered in COMMON_PASSWORDS or lowered.replace(" ", "") in local:
         problems.append("Kata sandi ini terlalu umum; pilih yang lain.")
     elif email and lowered and lowered in (email.lower(), email.lower().split("@")[0]):
         problems.append("Kata sandi tidak boleh sama dengan email.")

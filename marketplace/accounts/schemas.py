@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from marketplace import primitives, text
 from marketplace.accounts import rules
-from marketplace.api import REQUIRED, PhoneField, StrippedSchema, UtcDateTime, text_field
+from marketplace.api import REQUIRED, PhoneField, StrippedSchema, Text, UtcDateTime, text_field
 
 
 # ---------------------------------------------------------------- requests
@@ -106,3 +106,54 @@ class ImportResultSchema(Schema):
     created = fields.Integer()
     updated = fields.Integer()
     errors = fields.List(fields.Nested(ImportErrorSchema))
+
+
+# ---------------------------------------------------------------- city settings
+class CitySchema(Schema):
+    """The city's settings as pages use them (anyone may read them)."""
+
+    code = fields.String(metadata={"description": "Kemendagri code of the city, e.g. 35.78."})
+    name = fields.String(metadata={"example": "Kota Surabaya"})
+    short_name = fields.String()
+    platform_name = fields.String()
+    office_shops = fields.String(metadata={"description": "The office that curates shops."})
+    office_shops_name = fields.String()
+    office_finance = fields.String()
+    office_finance_name = fields.String()
+    office_hr = fields.String()
+    office_hr_name = fields.String()
+    district_label = fields.String(metadata={"description": "Kecamatan, or Kemantren, …"})
+    village_label = fields.String(metadata={"description": "Kelurahan, or Desa."})
+    timezone = fields.String(
+        metadata={"description": "Asia/Jakarta, Asia/Makassar or Asia/Jayapura."}
+    )
+    zone_label = fields.String(metadata={"description": "WIB, WITA or WIT."})
+    currency_symbol = fields.String()
+    thousands_separator = fields.String()
+
+
+class CityAdminSchema(CitySchema):
+    defaults = fields.Nested(
+        CitySchema, metadata={"description": "From PEKEN_CITY and the environment."}
+    )
+    changed = fields.List(fields.String(), metadata={"description": "Fields an admin changed."})
+
+
+class CityUpdateSchema(Schema):
+    """Some settings (absent: unchanged; null: back to the default). Names may not be blank; the
+    zone is one of Indonesia's three."""
+
+    name = Text(allow_none=True)
+    short_name = Text(allow_none=True)
+    platform_name = Text(allow_none=True)
+    office_shops = Text(allow_none=True)
+    office_shops_name = Text(allow_none=True)
+    office_finance = Text(allow_none=True)
+    office_finance_name = Text(allow_none=True)
+    office_hr = Text(allow_none=True)
+    office_hr_name = Text(allow_none=True)
+    district_label = Text(allow_none=True)
+    village_label = Text(allow_none=True)
+    timezone = Text(allow_none=True)
+    currency_symbol = Text(allow_none=True)
+    thousands_separator = fields.String(allow_none=True)

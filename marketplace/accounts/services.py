@@ -25,6 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from marketplace import text
 from marketplace.accounts import rules, throttle
 from marketplace.accounts.models import ROLES, ApiToken, Opd, User
+from marketplace.city import current_city
 from marketplace.errors import (
     BadRequest,
     Conflict,
@@ -175,7 +176,10 @@ def end_sessions(user: User) -> None:
 
 # ---------------------------------------------------------------- sign-up and passwords
 def _check_password_rules(password: str, email: str | None = None) -> None:
-    problems = rules.password_problems(password, email=email)
+    current = current_city()
+    problems = rules.password_problems(
+        password, email=email, city_words=(current.short_name, current.platform_name)
+    )
     if problems:
         raise ValidationFailed(
             _("Kata sandi belum memenuhi syarat."), details={"password": [_(p) for p in problems]}

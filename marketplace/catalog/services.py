@@ -58,7 +58,7 @@ class SlugTaken(Conflict):
 def listed_products_query(period: str | None = None, *, include_capped: bool = False) -> Select:
     """`select(Product)` joined to its Vendor, limited to listed products: active, of a verified
     shop, and (unless `include_capped`) of a shop below the fair-share cap of `period`
-    (default: the current WIB period). Add filters and ordering to it; it does not run the
+    (default: the current local period). Add filters and ordering to it; it does not run the
     listing (it reads the cap and the ids of the shops at the cap)."""
     stmt = (
         select(Product)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from marketplace.money import format_rupiah
+from marketplace.city import rupiah
 
 GREEN, GREEN_LIGHT, INK, MUTED, LINE, WARN = (
     "#1b7f4b",
@@ -73,7 +73,7 @@ def cumulative_chart(
             parts.append(
                 f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{bar_w:.1f}" '
                 f'height="{top + plot_h - y(value):.1f}" fill="{GREEN}">'
-                f"<title>{escape(row.get('label', ''))}: {escape(format_rupiah(value))}</title></rect>"
+                f"<title>{escape(row.get('label', ''))}: {escape(rupiah(value))}</title></rect>"
             )
         month = str(row.get("period", row.get("label", "")))[-2:]
         parts.append(
@@ -138,7 +138,7 @@ def opd_bars(rows: list[dict], title: str, labels: dict[str, str], limit: int = 
         )
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{tw:.1f}" height="{bar_h}" fill="{GREEN_LIGHT}">'
-            f"<title>{escape(row.get('label', name))}: {escape(format_rupiah(total))}</title></rect>"
+            f"<title>{escape(row.get('label', name))}: {escape(rupiah(total))}</title></rect>"
         )
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{uw:.1f}" height="{bar_h}" fill="{GREEN}"/>'

@@ -13,7 +13,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
 from marketplace.finance import reconciliation
-from marketplace.timeutil import now_utc, to_wib
+from marketplace.timeutil import today_local
 
 
 @click.command("reconcile-stripe")
@@ -23,19 +23,22 @@ from marketplace.timeutil import now_utc, to_wib
     "from_",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="First WIB day (default: yesterday).",
+    help="First day on the city's clock (default: yesterday).",
 )
 @click.option(
-    "--to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last WIB day (default: --from)."
+    "--to",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day on the city's clock (default: --from).",
 )
 @with_appcontext
 def reconcile_stripe_command(actor: str, from_, to):
-    """Fetch Stripe balance transactions for WIB days [from, to], reconcile them with the ledger
+    """Fetch Stripe balance transactions for the city's days [from, to], reconcile them with the ledger
     and post provider fees once; exits 1 when anything does not match, so cron can alert."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == actor.strip().lower()))
     if not may_move_money(user):  # an admin's email is refused too: separation of duties
         raise click.BadParameter("no finance user with that email", param_hint="--actor")
-    first: date = from_.date() if from_ else to_wib(now_utc()).date() - timedelta(days=1)
+    first: date = from_.date() if from_ else today_local() - timedelta(days=1)
     last: date = to.date() if to else first
     if last < first:
         raise click.BadParameter("must not be before --from", param_hint="--to")

@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import stripe
@@ -36,7 +36,7 @@ from marketplace.ledger.models import PROVIDER_CASH, PROVIDER_FEES, JournalEntry
 from marketplace.ledger.services import post_journal
 from marketplace.payments.models import Payment, Refund
 from marketplace.stripe_client import CURRENCY, from_stripe_amount, get_stripe_client
-from marketplace.timeutil import WIB, iso_utc, naive_utc, to_wib
+from marketplace.timeutil import day_start, iso_utc, naive_utc, to_local
 
 PROVIDER_ID_RE = re.compile(r"\b(?:ch|py|pi|re|pyr|tr|trr|po|txn)_[A-Za-z0-9]+\b")
 MAX_ITEMS_KEPT = 2000  # per group, so one huge export cannot bloat a row; counts stay exact
@@ -251,10 +251,6 @@ def _refs(*values: str | None) -> set[str]:
 
 
 # ---------------------------------------------------------------- fetching through the API
-def _wib_start(day: date) -> datetime:
-    return naive_utc(datetime.combine(day, time(0), tzinfo=WIB))
-
-
 def fetch_stripe_rows(start: datetime, end: datetime) -> tuple[list[ProviderRow], list[dict]]:
     """Balance transactions created in [start, end) (naive UTC), all pages, amounts → rupiah."""
     client = get_stripe_client()
@@ -533,12 +529,12 @@ def _post_fees(rows: list[ProviderRow], reconciliation: Reconciliation, actor: U
 
 # ---------------------------------------------------------------- services
 def _period_from_rows(rows: list[ProviderRow]) -> tuple[datetime | None, datetime | None]:
-    """The whole WIB days the export covers (an export is usually "1–31 May")."""
+    """The whole local days the export covers (an export is usually "1–31 May")."""
     created = [r.created for r in rows if r.created]
     if not created:
         return None, None
-    first, last = to_wib(min(created)).date(), to_wib(max(created)).date()
-    return _wib_start(first), _wib_start(last + timedelta(days=1))
+    first, last = to_local(min(created)).date(), to_local(max(created)).date()
+    return day_start(first), day_start(last + timedelta(days=1))
 
 
 def _run(
@@ -617,20 +613,20 @@ def reconcile_csv(
             details={"file": [f"baris {e['row']}: {e['message']}" for e in errors[:20]]},
         )
     if from_ and to:
-        start, end = _wib_start(from_), _wib_start(to + timedelta(days=1))
+        start, end = day_start(from_), day_start(to + timedelta(days=1))
     else:
         start, end = _period_from_rows(rows)
     return _run(actor, "csv", rows, errors, start, end, filename=(filename or "")[:255] or None)
 
 
 def reconcile_stripe(actor: User, from_: date, to: date) -> Reconciliation:
-    """Fetch Stripe balance transactions for WIB days [from, to] and reconcile them.
+    """Fetch Stripe balance transactions for the city's days [from, to] and reconcile them.
 
     Raises StripeNotConfigured (422) without a key, ProviderUnavailable (502) on Stripe errors,
     Forbidden (403) for anyone but finance.
     """
     require_money_mover(actor)
-    start, end = _wib_start(from_), _wib_start(to + timedelta(days=1))
+    start, end = day_start(from_), day_start(to + timedelta(days=1))
     rows, errors = fetch_stripe_rows(start, end)
     return _run(actor, "stripe", rows, errors, start, end)
 

@@ -18,13 +18,12 @@ from marketplace.accounts.models import Opd, User
 from marketplace.audit.models import AuditLog
 from marketplace.extensions import db
 from marketplace.finance import rules
-from marketplace.finance.services import wib_day_start
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Payment, RefundLine
 from marketplace.primitives import format_npwp
 from marketplace.shops.models import Vendor
-from marketplace.timeutil import iso_utc, year_bounds
+from marketplace.timeutil import day_start, iso_utc, year_bounds
 
 SR = SpendingRecord
 BATCH = 2000
@@ -65,7 +64,7 @@ REGISTER_COLUMNS = [
 def register_query(
     *, year: int | None = None, period: str | None = None, channel: str | None = None
 ) -> Select:
-    """The register's rows in time order, optionally for one WIB year, one period, one channel."""
+    """The register's rows in time order, optionally for one local year, one period, one channel."""
     buyer = aliased(User)
     stmt = (
         select(
@@ -222,14 +221,14 @@ JOURNAL_COLUMNS = [
 def _between(column, from_: date | None, to: date | None) -> list:
     conditions = []
     if from_:
-        conditions.append(column >= wib_day_start(from_))
+        conditions.append(column >= day_start(from_))
     if to:
-        conditions.append(column < wib_day_start(to + timedelta(days=1)))
+        conditions.append(column < day_start(to + timedelta(days=1)))
     return conditions
 
 
 def journal_rows(from_: date | None = None, to: date | None = None) -> Iterator[list[Any]]:
-    """Every ledger line with its journal, oldest first (inclusive WIB dates)."""
+    """Every ledger line with its journal, oldest first (inclusive local dates)."""
     stmt = (
         select(
             JournalEntry.id,

@@ -223,7 +223,7 @@ def get_register(args):
     """Finance/admin: one row per spending record (each paid order line, each refund share of
     one) with date, channel and population, OPD, buyer NIP, shop NIB and NPWP, class, PDN, local,
     quantity, amount, VAT, PPh, and order and payment ids; streamed as CSV (default) or XLSX.
-    Filter by WIB `year`, `period` or `channel`."""
+    Filter by local `year`, `period` or `channel`."""
     stmt = register.register_query(
         year=args["year"], period=args["period"], channel=args["channel"]
     )
@@ -248,7 +248,7 @@ def get_register(args):
 )
 def get_journal_export(args):
     """Finance/admin: every ledger line with its journal, oldest first, between the inclusive
-    WIB dates `from` and `to`; streamed as CSV (default) or XLSX."""
+    local dates `from` and `to`; streamed as CSV (default) or XLSX."""
     return _stream(
         register.JOURNAL_COLUMNS,
         register.journal_rows(args["from_"], args["to"]),
@@ -269,7 +269,7 @@ def get_journal_export(args):
 )
 def get_audit_export(args):
     """Finance/admin: every audit-log entry, oldest first, with before and after as JSON,
-    between the inclusive WIB dates `from` and `to`; streamed as CSV (default) or XLSX."""
+    between the inclusive local dates `from` and `to`; streamed as CSV (default) or XLSX."""
     return _stream(
         register.AUDIT_COLUMNS,
         register.audit_rows(args["from_"], args["to"]),
@@ -305,7 +305,7 @@ def _download(report: dict, fmt: str) -> Response:
     produces=["text/csv", XLSX],
 )
 def get_spending(args):
-    """Finance/admin: for a WIB year (default this one) the targets and their realisation: UMK
+    """Finance/admin: for a local year (default this one) the targets and their realisation: UMK
     (micro and small vendors), PDN, local-product and total spending net of refunds of the
     `opd_procurement` channel only (the government's own goods-and-services budget), the UMK share
     of the OPDs' budgets (`budget_share_bps`), and one row per month, OPD, vendor class or
@@ -329,7 +329,7 @@ def get_spending(args):
     tag="finance",
 )
 def get_watch(args):
-    """Finance/admin: for a WIB period (default this month) verified vendors with no sales (paged
+    """Finance/admin: for a local period (default this month) verified vendors with no sales (paged
     with page/per_page), vendors at 80% or more of the fair-share cap, vendors that moved up a
     business class, turnover by kelurahan, and the open business-class flags (`class_flags`)."""
     page, per_page = page_args(args)
@@ -430,7 +430,7 @@ def get_reconciliation(rec_id):
 )
 def get_audit_log(args):
     """Finance/admin: who did what and when, before → after, newest first; filters `actor` (id,
-    name or email), `action` (prefix), `target_type`, `from`/`to` (WIB dates, inclusive)."""
+    name or email), `action` (prefix), `target_type`, `from`/`to` (local dates, inclusive)."""
     page, per_page = page_args(args)
     return services.list_audit_log(
         actor=args["actor"],

@@ -141,7 +141,7 @@ class RegisterQuery(Schema):
 
 
 class DateRangeDownload(Schema):
-    """`from`/`to` (inclusive WIB dates, optional) and `format` of a journal or audit download."""
+    """`from`/`to` (inclusive dates on the city's clock, optional) and `format` of a journal or audit download."""
 
     class Meta:
         unknown = EXCLUDE

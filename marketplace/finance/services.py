@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
@@ -30,9 +30,8 @@ from marketplace.ledger.queries import cap_amount, vendor_sales_subquery
 from marketplace.shops.business_class import open_flag_rows
 from marketplace.shops.models import Vendor
 from marketplace.timeutil import (
-    WIB,
     current_period,
-    naive_utc,
+    day_start,
     now_utc,
     period_bounds,
     year_bounds,
@@ -156,7 +155,7 @@ def _sum_dict(row) -> dict[str, int]:
 
 
 def _year_filter(year: int):
-    start, end = year_bounds(year)  # WIB year: 31 Dec 23:30 WIB still belongs to that year
+    start, end = year_bounds(year)  # local year: 31 Dec 23:30 still belongs to that year
     return and_(SR.occurred_at >= start, SR.occurred_at < end)
 
 
@@ -226,7 +225,7 @@ def set_budgets(actor: User, year: int, by_opd: dict[str, int]) -> dict:
 
 # ---------------------------------------------------------------- realisation and reach
 def spending_report(year: int | None, group_by: str = "month") -> dict:
-    """Targets against realisation for a WIB year, with one row per group (all in SQL).
+    """Targets against realisation for a local year, with one row per group (all in SQL).
 
     Realisation counts only the `opd_procurement` channel (the budget's own spending); the UMK
     share is measured against the OPDs' goods-and-services budgets. Civil servants' personal and
@@ -524,7 +523,7 @@ def export_spending(report: dict, fmt: str) -> tuple[bytes, str, str]:
 
 # ---------------------------------------------------------------- what the city watches
 def watch_report(period: str | None, page: int = 1, per_page: int = 20) -> dict:
-    """For one WIB period: verified vendors with no sales, vendors near the fair-share cap,
+    """For one local period: verified vendors with no sales, vendors near the fair-share cap,
     vendors that moved up a business class, and turnover by kelurahan; and, whatever the period,
     the open business-class flags (platform sales above the declared class, large businesses)."""
     period = period or current_period()
@@ -676,11 +675,6 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def wib_day_start(day: date) -> datetime:
-    """The first instant of a WIB calendar day, as stored (naive UTC)."""
-    return naive_utc(datetime.combine(day, time(0), tzinfo=WIB))
-
-
 def list_audit_log(
     *,
     actor: str | None = None,
@@ -692,7 +686,7 @@ def list_audit_log(
     per_page: int = 20,
 ) -> Page:
     """The audit log, newest first. `actor` is a user id, or part of a name or email; `action` a
-    prefix ("vendor." matches every vendor action); `from`/`to` are inclusive WIB dates."""
+    prefix ("vendor." matches every vendor action); `from`/`to` are inclusive local dates."""
     stmt = select(AuditLog).options(joinedload(AuditLog.actor)).order_by(AuditLog.id.desc())
     if actor:
         actor = actor.strip()
@@ -715,9 +709,9 @@ def list_audit_log(
     if target_type:
         stmt = stmt.where(AuditLog.target_type == target_type.strip())
     if from_:
-        stmt = stmt.where(AuditLog.created_at >= wib_day_start(from_))
+        stmt = stmt.where(AuditLog.created_at >= day_start(from_))
     if to:
-        stmt = stmt.where(AuditLog.created_at < wib_day_start(to + timedelta(days=1)))
+        stmt = stmt.where(AuditLog.created_at < day_start(to + timedelta(days=1)))
     return paginate(stmt, page, per_page)
 
 

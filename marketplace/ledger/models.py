@@ -84,8 +84,8 @@ class SpendingRecord(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
-    period: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM in WIB
-    year: Mapped[int] = mapped_column(Integer, index=True)  # WIB
+    period: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM on the city's clock
+    year: Mapped[int] = mapped_column(Integer, index=True)  # on the city's clock
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
@@ -148,7 +148,7 @@ class CapReservation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
-    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM in WIB, the checkout's
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM on the city's clock, the checkout's
     amount: Mapped[int] = money_column()
     expires_at: Mapped[datetime] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()

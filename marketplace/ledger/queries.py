@@ -50,7 +50,7 @@ def _counted(period: str, vendor_ids=None):
 
 
 def vendor_sales_subquery(period: str):
-    """(vendor_id, sales) for one WIB period as the cap counts them: paid order lines net of
+    """(vendor_id, sales) for one local period as the cap counts them: paid order lines net of
     refunds plus unpaid orders that have not expired (shops with neither are absent)."""
     vendor_id, sales = _counted(period)
     return select(vendor_id.label("vendor_id"), sales.label("sales")).group_by(vendor_id).subquery()
@@ -99,7 +99,7 @@ def vendors_at_cap_subquery(period: str):
 
 
 def vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
-    """Whether the shop's sales in `period` (default: the current WIB period), paid lines net of
+    """Whether the shop's sales in `period` (default: the current local period), paid lines net of
     refunds plus unpaid unexpired orders, reached the fair-share cap: then it is not listed and
     cannot be checked out."""
     period = period or current_period()
@@ -107,7 +107,7 @@ def vendor_at_cap(vendor_id: int, period: str | None = None) -> bool:
 
 
 def vendors_at_cap(vendor_ids, period: str | None = None) -> set[int]:
-    """The ids among `vendor_ids` whose shop reached the cap of `period` (default: the current WIB
+    """The ids among `vendor_ids` whose shop reached the cap of `period` (default: the current local
     period): two statements whatever the number of shops, so a cart or checkout spanning many
     shops is no N+1."""
     vendor_ids = set(vendor_ids)

@@ -14,7 +14,7 @@ from marketplace.models_base import created_at_column, money_column, utcnow
 
 
 class MandateRule(db.Model):
-    """The monthly minimum in force from `effective_from` (YYYY-MM, WIB) until the next rule.
+    """The monthly minimum in force from `effective_from` (YYYY-MM, local) until the next rule.
 
     A period is judged by the latest rule with effective_from ≤ period, so adding a rule for a
     later period never changes what an earlier period required.

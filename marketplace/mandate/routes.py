@@ -43,7 +43,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     tag="mandate",
 )
 def mandate_me(args):
-    """The calling civil servant's required and spent amounts for `period` (default: this WIB
+    """The calling civil servant's required and spent amounts for `period` (default: this local
     month); 422 for a malformed period."""
     return services.my_mandate(api_user(), args["period"])
 

@@ -26,7 +26,7 @@ FORMATS = ("json", "csv", "xlsx")
 
 
 def period_field(**kw) -> fields.String:
-    """A WIB month from 2000-01 to 2100-12 (`api.PeriodField`)."""
+    """A local month from 2000-01 to 2100-12 (`api.PeriodField`)."""
     return PeriodField(**kw)
 
 
@@ -104,7 +104,7 @@ class ProgressSchema(Schema):
     compliant = fields.Boolean()
     percent = fields.Integer(metadata={"description": "Share of the minimum reached, 0..100."})
     days_left = fields.Integer(
-        metadata={"description": "WIB days left in the period, today included."}
+        metadata={"description": "local days left in the period, today included."}
     )
     position = fields.String(allow_none=True)
     rule_effective_from = fields.String(allow_none=True)

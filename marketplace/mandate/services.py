@@ -229,7 +229,7 @@ def progress_for(user: User, period: str) -> rules.Progress:
 def my_mandate(
     user: User, period: str | None = None, *, at: datetime | None = None
 ) -> dict[str, Any]:
-    """A civil servant's own progress for `period` (default: the current WIB month)."""
+    """A civil servant's own progress for `period` (default: the current local month)."""
     if user.role != "civil_servant":
         raise Forbidden("Hanya ASN yang memiliki kewajiban belanja.")
     period = period or period_of(at or now_utc())

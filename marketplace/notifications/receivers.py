@@ -12,8 +12,8 @@ from collections.abc import Callable
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from marketplace.city import rupiah
 from marketplace.extensions import db
-from marketplace.money import format_rupiah
 from marketplace.notifications.services import notify
 from marketplace.signals import (
     order_accepted,
@@ -64,8 +64,7 @@ def _notify_buyer(order, kind: str, texts: Callable[[], tuple[str, str]]) -> Non
 
 def _lines_summary(order) -> str:
     return "\n".join(
-        f"- {line.quantity} × {line.name} ({format_rupiah(line.line_total)})"
-        for line in order.lines
+        f"- {line.quantity} × {line.name} ({rupiah(line.line_total)})" for line in order.lines
     )
 
 
@@ -79,7 +78,7 @@ def notify_shop_of_paid_order(order, **_kwargs) -> None:
             "Pesanan %(number)s senilai %(total)s sudah dibayar. Terima dan siapkan pesanan "
             "di halaman Pesanan toko.",
             number=order.number,
-            total=format_rupiah(order.total),
+            total=rupiah(order.total),
         )
         return title, f"{body}\n\n{_lines_summary(order)}"
 
@@ -114,7 +113,7 @@ def notify_shop_of_refund(order, **kwargs) -> None:
             _("Refund pada pesanan %(number)s", number=order.number),
             _(
                 "Refund %(amount)s untuk pesanan %(number)s. Alasan: %(reason)s",
-                amount=format_rupiah(amount),
+                amount=rupiah(amount),
                 number=order.number,
                 reason=getattr(refund, "reason", "") or "-",
             ),
@@ -184,7 +183,7 @@ def notify_buyer_of_rejected_order(order, **kwargs) -> None:
                 shop=order.vendor.name,
                 number=order.number,
                 reason=kwargs.get("reason") or order.status_reason or "-",
-                amount=format_rupiah(amount),
+                amount=rupiah(amount),
             ),
         )
 
@@ -208,7 +207,7 @@ def notify_buyer_of_refund(order, **kwargs) -> None:
             _(
                 "Dana sebesar %(amount)s untuk pesanan %(number)s dikembalikan ke metode "
                 "pembayaran Anda. Alasan: %(reason)s",
-                amount=format_rupiah(amount),
+                amount=rupiah(amount),
                 number=order.number,
                 reason=getattr(refund, "reason", "") or "-",
             ),

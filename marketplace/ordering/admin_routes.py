@@ -1,4 +1,4 @@
-"""Admin routes of the ordering area: the per-vendor fair-share cap of each WIB period (the
+"""Admin routes of the ordering area: the per-vendor fair-share cap of each local period (the
 finance role may read the caps too)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from marketplace.ordering.schemas import CapBody, CapSchema
     tag="admin",
 )
 def put_cap(period, data):
-    """An admin sets the per-vendor sales cap for one WIB period (YYYY-MM); audited."""
+    """An admin sets the per-vendor sales cap for one local period (YYYY-MM); audited."""
     return caps.set_period_cap(require_role("admin"), period, data["amount"])
 
 

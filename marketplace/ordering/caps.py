@@ -1,4 +1,4 @@
-"""The per-vendor fair-share cap of each WIB period: set by an admin (audited) and listed."""
+"""The per-vendor fair-share cap of each local period: set by an admin (audited) and listed."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from marketplace.timeutil import current_period
 
 
 def set_period_cap(admin: User, period: str, amount: int) -> FairShareCap:
-    """An admin sets the per-vendor fair-share cap of one WIB period (audited)."""
+    """An admin sets the per-vendor fair-share cap of one local period (audited)."""
     from marketplace.timeutil import is_period
 
     if not is_period(period):

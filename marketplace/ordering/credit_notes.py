@@ -13,15 +13,15 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
+from marketplace.city import local_time, rupiah
 from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.money import format_rupiah
 from marketplace.ordering import queries, rules
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Refund
 from marketplace.pdf import A4, MARGIN, Cell, PdfDocument
 from marketplace.primitives import amount_in_words, format_npwp
-from marketplace.timeutil import to_wib, year_of
+from marketplace.timeutil import year_of
 
 
 @dataclass
@@ -91,18 +91,14 @@ def get_credit_note(user: User, refund_id: int) -> CreditNote:
     )
 
 
-def _wib(dt: datetime) -> str:
-    return to_wib(dt).strftime("%d-%m-%Y %H:%M") + " WIB"
-
-
 def credit_note_pdf(note: CreditNote) -> bytes:
     """The credit note as a one-or-more page A4 PDF."""
     seller, order = note.order.vendor, note.order
     right = A4[0] - MARGIN
     doc = PdfDocument(f"{_('Nota retur')} {note.number}")
     doc.text(_("NOTA RETUR"), size=16, bold=True)
-    doc.text(f"{_('Nomor')}: {note.number}    {_('Tanggal')}: {_wib(note.issued_at)}")
-    doc.text(f"{_('Atas pesanan')} {order.number} {_('tanggal')} {_wib(order.created_at)}")
+    doc.text(f"{_('Nomor')}: {note.number}    {_('Tanggal')}: {local_time(note.issued_at)}")
+    doc.text(f"{_('Atas pesanan')} {order.number} {_('tanggal')} {local_time(order.created_at)}")
     doc.space()
     doc.text(_("Penjual (PKP)"), bold=True)
     doc.text(seller.name)
@@ -128,8 +124,8 @@ def credit_note_pdf(note: CreditNote) -> bytes:
             [
                 Cell(line.name[:45], MARGIN),
                 Cell(quantity, 330, "right"),
-                Cell(format_rupiah(line.unit_price), 430, "right"),
-                Cell(format_rupiah(line.amount), right, "right"),
+                Cell(rupiah(line.unit_price), 430, "right"),
+                Cell(rupiah(line.amount), right, "right"),
             ]
         )
     doc.rule()
@@ -138,7 +134,7 @@ def credit_note_pdf(note: CreditNote) -> bytes:
         (_("PPN dikembalikan"), note.ppn, False),
         (_("Jumlah dikembalikan"), note.amount, True),
     ]:
-        doc.row([Cell(label, MARGIN), Cell(format_rupiah(value), right, "right")], bold=bold)
+        doc.row([Cell(label, MARGIN), Cell(rupiah(value), right, "right")], bold=bold)
     # The amount in words under the total, as Indonesian receipts state it (always Indonesian).
     doc.paragraph(f"{_('Terbilang')}: {amount_in_words(note.amount)}")
     doc.space()

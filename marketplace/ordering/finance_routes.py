@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.duties import MONEY_MOVERS, may_move_money
 from marketplace.api import Page, endpoint, require_role
+from marketplace.city import rupiah
 from marketplace.errors import ValidationFailed
 from marketplace.ledger import queries as ledger_queries
-from marketplace.money import format_rupiah
 from marketplace.ordering import bp, queries
 from marketplace.ordering.models import ORDER_STATUSES
 from marketplace.ordering.refunds import REFUNDABLE, refund_order
@@ -157,5 +157,5 @@ def finance_refund(order_id):
             details={"reason": [_("Alasan wajib diisi (maksimal 1000 karakter).")]},
         )
     refund = refund_order(user, order_id, amount, reason, lines=lines)
-    flash(_("Pengembalian dana %(a)s dicatat.", a=format_rupiah(refund.amount)), "success")
+    flash(_("Pengembalian dana %(a)s dicatat.", a=rupiah(refund.amount)), "success")
     return redirect(url_for("ordering.finance_order", order_id=order_id))

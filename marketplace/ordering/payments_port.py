@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from marketplace import signals
 from marketplace.accounts.models import User
+from marketplace.city import rupiah
 from marketplace.extensions import db
 from marketplace.ledger.models import (
     BUYER_REFUNDS,
@@ -25,7 +26,6 @@ from marketplace.ledger.models import (
 from marketplace.ledger.queries import vendors_at_cap
 from marketplace.ledger.services import post_journal, release_cap
 from marketplace.models_base import utcnow
-from marketplace.money import format_rupiah
 from marketplace.ordering.locking import lock_orders, lock_vendors
 from marketplace.ordering.models import Order
 from marketplace.ordering.refunds import REFUNDABLE, issue_refund
@@ -120,7 +120,7 @@ def _void_stale(payment: Payment, stale: list[Order]) -> None:
     payment_lifecycle.report(
         payment,
         f"Pesanan {numbers} sudah kedaluwarsa sebelum pembayaran masuk; "
-        f"{format_rupiah(amount)} dikembalikan.",
+        f"{rupiah(amount)} dikembalikan.",
     )
     log.warning(
         "payment %s arrived after orders %s closed; %s refunded", payment.id, numbers, amount

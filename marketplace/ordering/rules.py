@@ -14,7 +14,7 @@ from typing import Any
 
 from marketplace.money import allocate, percent_bps, round_half_up, vat_included
 from marketplace.primitives import add_working_days
-from marketplace.timeutil import WIB, as_utc, naive_utc
+from marketplace.timeutil import naive_utc, to_local
 
 MAX_CART_QUANTITY = 999
 
@@ -145,12 +145,12 @@ def refund_line_shares(line_remaining: list[int], amount: int) -> list[int]:
 
 
 def order_number(period: str, order_id: int) -> str:
-    """Human-readable, unique: `PKN-202611-000123` (WIB month of creation + the order id)."""
+    """Human-readable, unique: `PKN-202611-000123` (local month of creation + the order id)."""
     return f"PKN-{period.replace('-', '')}-{order_id:06d}"
 
 
 def credit_note_number(year: int, refund_id: int) -> str:
-    """The nota retur of a refund: `NR-2026-000042` (WIB year of the refund + the refund id)."""
+    """The nota retur of a refund: `NR-2026-000042` (local year of the refund + the refund id)."""
     return f"NR-{year}-{refund_id:06d}"
 
 
@@ -164,10 +164,10 @@ def request_hash(data: dict[str, Any]) -> str:
 
 def auto_complete_due(ready_at: datetime, working_days: int) -> datetime:
     """When a `ready` order completes by itself (SPEC §3, AUTO_COMPLETE_DAYS): `working_days`
-    working days after it became ready, at the same WIB clock time; weekends, libur nasional and
+    working days after it became ready, at the same clock time in the city's zone; weekends, libur nasional and
     cuti bersama do not count (primitives.add_working_days). On an ordinary week an order ready
     on Monday 10:00 completes on Thursday 10:00, as it always did; one ready on Tuesday
     17 March 2026 waits until Friday 27 March over Nyepi and Lebaran. Naive UTC in and out."""
-    local = as_utc(ready_at).astimezone(WIB)
+    local = to_local(ready_at)
     day = add_working_days(local.date(), working_days)
     return naive_utc(datetime.combine(day, local.timetz()))

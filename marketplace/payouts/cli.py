@@ -14,7 +14,7 @@ from marketplace.payouts import rules
     "--as-of",
     "as_of",
     default=None,
-    help="ISO date/datetime (WIB): only money available before it.",
+    help="ISO date/datetime (local): only money available before it.",
 )
 @click.option("--actor-email", default=None, help="The finance user recorded in the audit log.")
 @with_appcontext

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from marketplace.primitives import add_working_days
-from marketplace.timeutil import WIB, as_utc, naive_utc
+from marketplace.timeutil import local_zone, naive_utc, to_local
 
 ADAPTERS = ("manual", "stripe")
 STATUSES = ("pending", "exported", "paid", "failed", "cancelled")
@@ -96,17 +97,19 @@ def csv_cell(value: object) -> str:
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_as_of(value: str) -> datetime:
-    """ISO date or datetime → naive UTC cut-off. A date means the start of that day in WIB; a
-    datetime without an offset is WIB too (the city's clock). Raises ValueError when invalid."""
+def parse_as_of(value: str, tz: ZoneInfo | None = None) -> datetime:
+    """ISO date or datetime → naive UTC cut-off. A date means the start of that day on the
+    city's clock (`tz`, default `timeutil.local_zone()`); so does a datetime without an offset.
+    Raises ValueError when invalid."""
+    zone = local_zone(tz)
     value = (value or "").strip()
     if not value:
         raise ValueError("empty")
     if _DATE_RE.match(value):
-        return naive_utc(datetime.combine(date.fromisoformat(value), time(0), tzinfo=WIB))
+        return naive_utc(datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone))
     parsed = datetime.fromisoformat(value)  # Python 3.11+ reads a trailing Z
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=WIB)
+        parsed = parsed.replace(tzinfo=zone)
     return naive_utc(parsed)
 
 
@@ -129,8 +132,8 @@ TRANSFER_WORKING_DAYS = 1
 
 def expected_by(created_at: datetime, status: str) -> date | None:
     """The day a payout still in transit should reach the shop: TRANSFER_WORKING_DAYS working
-    days after the (WIB) day it was made, so a payout made on Friday, on Christmas Eve 2026 or
+    days after the day (in the city's zone) it was made, so a payout made on Friday, on Christmas Eve 2026 or
     before Lebaran is expected on the next working day; None once paid, failed or cancelled."""
     if status not in ("pending", "exported"):
         return None
-    return add_working_days(as_utc(created_at).astimezone(WIB).date(), TRANSFER_WORKING_DAYS)
+    return add_working_days(to_local(created_at).date(), TRANSFER_WORKING_DAYS)

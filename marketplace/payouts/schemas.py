@@ -11,8 +11,8 @@ from marketplace.payouts import rules
 
 
 class AsOfField(UtcDateTime):
-    """ISO date or datetime → naive UTC cut-off (a date is the start of that day in WIB); dumped
-    like every timestamp, with its offset."""
+    """ISO date or datetime → naive UTC cut-off (a date is the start of that day on the city's
+    clock); dumped like every timestamp, with its offset."""
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Not a valid ISO date or datetime."
@@ -23,7 +23,7 @@ class AsOfField(UtcDateTime):
             raise self.make_error("invalid")
         try:
             return rules.parse_as_of(value)
-        except (ValueError, OverflowError):  # OverflowError: 0001-01-01 WIB has no UTC instant
+        except (ValueError, OverflowError):  # OverflowError: 0001-01-01 local has no UTC instant
             raise self.make_error("invalid") from None
 
 
@@ -32,7 +32,7 @@ class PayoutRunCreateSchema(Schema):
         load_default=None,
         allow_none=True,
         metadata={
-            "description": "Cut-off: an ISO datetime, or a date (the start of that WIB day)."
+            "description": "Cut-off: an ISO datetime, or a date (the start of that local day)."
         },
     )
     adapter = fields.String(load_default="manual", validate=validate.OneOf(rules.ADAPTERS))

@@ -11,6 +11,7 @@ from marshmallow import RAISE
 
 from marketplace.api import api_user, endpoint, page_args, require_role
 from marketplace.areas.services import area_choices
+from marketplace.city import current_city
 from marketplace.extensions import db
 from marketplace.forms import load_form
 from marketplace.security import safe_next
@@ -159,7 +160,13 @@ def vendor_application_page():
         unknown=RAISE,
     )
     applications.apply_for_vendor(user, data)
-    flash(_("Pengajuan toko terkirim. Dinkopdag akan memverifikasi data Anda."), "success")
+    flash(
+        _(
+            "Pengajuan toko terkirim. %(office)s akan memverifikasi data Anda.",
+            office=current_city().office_shops,
+        ),
+        "success",
+    )
     return redirect(url_for("vendor.vendor_application_page"))
 
 

@@ -16,6 +16,7 @@ from marketplace.accounts.models import ROLES, Opd, User
 from marketplace.api import Page, paginate
 from marketplace.areas.services import resolve_place
 from marketplace.audit.models import record_audit
+from marketplace.city import current_city
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
@@ -153,7 +154,9 @@ def _decide(actor: User, vendor_id: int, target: str, reason: str | None) -> Ven
         body = _("Produk aktif Anda kini tampil dan dapat dibeli.")
     else:
         title = _("Toko %(name)s dibekukan", name=vendor.name)
-        body = vendor.status_reason or _("Hubungi Dinkopdag untuk keterangan.")
+        body = vendor.status_reason or _(
+            "Hubungi %(office)s untuk keterangan.", office=current_city().office_shops
+        )
     notify(vendor.owner, f"vendor.{target}", title, body, "/shop/apply")
     db.session.commit()
     return vendor

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.api import Page, paginate
 from marketplace.audit.models import record_audit
+from marketplace.city import current_city
 from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
@@ -203,7 +204,11 @@ def override_business_class(
                 vendor,
                 lambda: (
                     _("Kelas usaha Anda sekarang %(c)s", c=_class_label(after["umk_class"])),
-                    _("Dinkopdag menetapkan kelas usaha toko Anda. %(r)s", r=reason or ""),
+                    _(
+                        "%(office)s menetapkan kelas usaha toko Anda. %(r)s",
+                        office=current_city().office_shops,
+                        r=reason or "",
+                    ),
                 ),
             ),
         )
@@ -218,7 +223,12 @@ def submit_declaration(user, data: dict[str, Any], upload) -> BusinessClassDecla
     `declaration_pending` while another declaration waits for review."""
     vendor = get_own_vendor(user)
     if _pending_of(vendor.id) is not None:
-        raise DeclarationPending(_("Pernyataan sebelumnya masih menunggu pemeriksaan Dinkopdag."))
+        raise DeclarationPending(
+            _(
+                "Pernyataan sebelumnya masih menunggu pemeriksaan %(office)s.",
+                office=current_city().office_shops,
+            )
+        )
     content, kind = uploads.read_checked_upload(
         upload,
         "document",
@@ -254,7 +264,10 @@ def submit_declaration(user, data: dict[str, Any], upload) -> BusinessClassDecla
         db.session.rollback()
         path.unlink(missing_ok=True)
         raise DeclarationPending(
-            _("Pernyataan sebelumnya masih menunggu pemeriksaan Dinkopdag.")
+            _(
+                "Pernyataan sebelumnya masih menunggu pemeriksaan %(office)s.",
+                office=current_city().office_shops,
+            )
         ) from None
     except Exception:
         path.unlink(missing_ok=True)
@@ -369,8 +382,9 @@ def approve_declaration(admin, declaration_id: int, reason: str | None = None):
             lambda: (
                 _("Pernyataan kelas usaha disetujui: %(c)s", c=_class_label(cls)),
                 _(
-                    "Dinkopdag menyetujui pernyataan tahun %(y)s. Kelas usaha toko Anda sekarang"
-                    " %(c)s.",
+                    "%(office)s menyetujui pernyataan tahun %(y)s. Kelas usaha toko Anda"
+                    " sekarang %(c)s.",
+                    office=current_city().office_shops,
                     y=declaration.year,
                     c=_class_label(cls),
                 ),

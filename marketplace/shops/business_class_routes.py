@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from marshmallow import RAISE
 
 from marketplace.api import api_user, endpoint, page_args, require_role
+from marketplace.city import current_city
 from marketplace.errors import ValidationFailed
 from marketplace.forms import form_values, load_form
 from marketplace.pages import page_arg
@@ -245,7 +246,13 @@ def shop_business_class_page():
         except ValidationFailed as err:
             errors = err.details
         else:
-            flash(_("Pernyataan terkirim. Dinkopdag akan memeriksanya."), "success")
+            flash(
+                _(
+                    "Pernyataan terkirim. %(office)s akan memeriksanya.",
+                    office=current_city().office_shops,
+                ),
+                "success",
+            )
             return redirect(url_for("vendor.shop_business_class_page"))
     page = classes.list_own_declarations(user, page_arg(request.args), 20)
     body = render_template(

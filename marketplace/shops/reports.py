@@ -1,4 +1,4 @@
-"""What the shopkeeper reads about the business: the sales report per WIB day or month (and its
+"""What the shopkeeper reads about the business: the sales report per local day or month (and its
 CSV), today's sales and the dashboard."""
 
 from __future__ import annotations
@@ -23,14 +23,10 @@ from marketplace.shops.business_class import business_class_of
 from marketplace.shops.models import Vendor
 from marketplace.shops.products import low_stock_products
 from marketplace.shops.profile import get_own_vendor
-from marketplace.timeutil import WIB, naive_utc, now_utc, period_of, to_wib
+from marketplace.timeutil import day_start, now_utc, period_of, to_local, today_local
 
 # Outside a request (CLI, jobs) the locale selector answers the default, Indonesian.
 _ = gettext
-
-
-def _wib_day_start(day: date) -> datetime:
-    return naive_utc(datetime(day.year, day.month, day.day, tzinfo=WIB))
 
 
 def _months_between(first: date, last: date) -> list[str]:
@@ -65,8 +61,8 @@ def _check_report_range(group_by: str, date_from: date, date_to: date) -> None:
 
 
 def _sales_by_key(vendor: Vendor, group_by: str, start: datetime, end: datetime):
-    """(key, gross, refunds, order ids) per WIB day or month. Months are grouped in SQL on the
-    stored WIB period; days need the WIB date of each UTC instant, so they are added up here
+    """(key, gross, refunds, order ids) per local day or month. Months are grouped in SQL on the
+    stored local period; days need the local date of each UTC instant, so they are added up here
     (at most 366 days of one shop)."""
     in_range = (
         SpendingRecord.vendor_id == vendor.id,
@@ -106,7 +102,7 @@ def _sales_by_key(vendor: Vendor, group_by: str, start: datetime, end: datetime)
         )
     ).all()
     for occurred_at, order_id, amount in records:
-        key = to_wib(occurred_at).date().isoformat()
+        key = to_local(occurred_at).date().isoformat()
         if amount >= 0:
             gross[key] += int(amount)
             orders[key].add(order_id)
@@ -118,11 +114,11 @@ def _sales_by_key(vendor: Vendor, group_by: str, start: datetime, end: datetime)
 def sales_report(
     user, group_by: str = "day", date_from: date | None = None, date_to: date | None = None
 ) -> dict[str, Any]:
-    """The shop's sales per WIB day or month: paid order lines (gross), refunds and net, from the
+    """The shop's sales per local day or month: paid order lines (gross), refunds and net, from the
     spending records. Defaults: the last 30 days, or the last 12 months. 422 for ranges outside
     2000–2100, longer than 366 days (daily) or 120 months (monthly)."""
     vendor = get_own_vendor(user)
-    today = to_wib(now_utc()).date()
+    today = today_local()
     date_to = date_to or today
     for key, value in (("from", date_from), ("to", date_to)):
         if value is not None and not REPORT_DATES[0] <= value <= REPORT_DATES[1]:
@@ -134,7 +130,7 @@ def sales_report(
             else date(date_to.year - 1 + (date_to.month == 12), date_to.month % 12 + 1, 1)
         )
     _check_report_range(group_by, date_from, date_to)
-    start, end = _wib_day_start(date_from), _wib_day_start(date_to + timedelta(days=1))
+    start, end = day_start(date_from), day_start(date_to + timedelta(days=1))
     gross, refunds, orders = _sales_by_key(vendor, group_by, start, end)
     if group_by == "day":
         keys = [
@@ -181,8 +177,8 @@ def sales_report_csv(report: dict[str, Any]) -> str:
 
 
 def sales_today(vendor: Vendor) -> int:
-    """Net sales of the shop since midnight WIB."""
-    start = _wib_day_start(to_wib(now_utc()).date())
+    """Net sales of the shop since local midnight."""
+    start = day_start(today_local())
     total = db.session.scalar(
         select(func.coalesce(func.sum(SpendingRecord.amount), 0)).where(
             SpendingRecord.vendor_id == vendor.id, SpendingRecord.occurred_at >= start

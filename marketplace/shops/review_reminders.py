@@ -1,13 +1,13 @@
 """Reminders to the city's admins about submissions waiting for their decision: shop
 applications, business-class declarations and products' flag claims still pending
 REVIEW_REMINDER_WORKING_DAYS working days after they came in (rules.review_overdue: weekends,
-libur nasional and cuti bersama do not count). One in-app notice (and email) per admin per WIB
+libur nasional and cuti bersama do not count). One in-app notice (and email) per admin per local
 day at most, so the job may run as often as cron likes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext
@@ -20,7 +20,7 @@ from marketplace.notifications.models import Notification
 from marketplace.notifications.services import notify
 from marketplace.shops import rules
 from marketplace.shops.models import BusinessClassDeclaration, Vendor
-from marketplace.timeutil import WIB, as_utc, naive_utc, now_utc
+from marketplace.timeutil import as_utc, day_start, naive_utc, now_utc, to_local
 
 _ = gettext
 KIND = "review.reminder"
@@ -42,14 +42,14 @@ def _overdue(rows, today, days) -> list:
     return [
         key
         for key, created_at in rows
-        if rules.review_overdue(as_utc(created_at).astimezone(WIB).date(), today, days)
+        if rules.review_overdue(to_local(created_at).date(), today, days)
     ]
 
 
 def remind_overdue_reviews(now: datetime | None = None) -> ReviewReminders:
     """Count the overdue submissions and tell every active admin once today; commits."""
     now = as_utc(now) if now else now_utc()
-    today = now.astimezone(WIB).date()
+    today = to_local(now).date()
     days = int(current_app.config["REVIEW_REMINDER_WORKING_DAYS"])
     applications = _overdue(
         db.session.execute(
@@ -80,13 +80,13 @@ def remind_overdue_reviews(now: datetime | None = None) -> ReviewReminders:
     )
     sent = 0
     if applications or declarations or flag_products:
-        day_start = naive_utc(datetime.combine(today, time(0), WIB))
+        start = day_start(today)
         already = set(
             db.session.scalars(
                 select(Notification.user_id).where(
                     Notification.kind == KIND,
-                    Notification.created_at >= day_start,
-                    Notification.created_at < day_start + timedelta(days=1),
+                    Notification.created_at >= start,
+                    Notification.created_at < start + timedelta(days=1),
                 )
             )
         )

@@ -45,7 +45,7 @@ from marketplace.shops.schemas import (
     StockAdjustmentSchema,
     StockMovementSchema,
 )
-from marketplace.timeutil import in_year_range, now_utc, to_wib
+from marketplace.timeutil import in_year_range, now_utc
 
 VENDOR = ("vendor",)
 
@@ -250,7 +250,7 @@ def import_template():
     tag="vendor",
 )
 def sales_report(args):
-    """Paid order lines net of refunds per WIB day or month (`?format=csv` downloads it)."""
+    """Paid order lines net of refunds per day or month (the city's clock) (`?format=csv` downloads it)."""
     report = reports.sales_report(
         api_user(), args["group_by"], args.get("date_from"), args.get("date_to")
     )
@@ -587,9 +587,7 @@ def pick_list_page():
     """Products and quantities to prepare for the accepted orders, added up."""
     user = _shopkeeper()
     lines, orders = shop_order.pick_list(user)
-    return render_template(
-        "shops/pick_list.html", lines=lines, orders=orders, today=to_wib(now_utc())
-    )
+    return render_template("shops/pick_list.html", lines=lines, orders=orders, today=now_utc())
 
 
 @bp.get("/shop/sales")

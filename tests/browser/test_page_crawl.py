@@ -96,6 +96,7 @@ ACCESS: dict[str, set[str]] = {
     "/admin": {ADMIN},
     "/admin/categories": {ADMIN},
     "/admin/civil-servants/import": {ADMIN},
+    "/admin/city": {ADMIN},
     "/admin/mandate-rules": {ADMIN},
     "/admin/product-flags": {ADMIN},
     "/admin/business-class": {ADMIN},

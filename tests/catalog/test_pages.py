@@ -39,7 +39,7 @@ def test_home_is_indonesian_with_search_categories_and_products(client):
     assert '<html lang="id">' in html
     assert 'name="q"' in html and "Sembako" in html
     assert "Beras Premium 5 kg" in html and "Rp75.000" in html
-    assert "Produk lokal UMKM Suroboyo" in html and "Sambal Bawang" in html
+    assert "Produk lokal UMKM Surabaya" in html and "Sambal Bawang" in html
     assert "Dekat rumah Anda" not in html
 
 
