@@ -117,3 +117,16 @@ def test_yogyakarta_calls_the_district_kemantren(app, login):
     login(client, vendor.owner)
     html = client.get("/shop/profile").get_data(as_text=True)
     assert "Kelurahan, Kemantren" in html and "Peken Jogja" in html
+
+
+def test_the_area_fields_of_a_form_use_the_city_s_level_names(app, login):
+    """Yogyakarta's shop application asks for the kemantren first, then the kelurahan."""
+    public = make_user("public")
+    db.session.commit()
+    app.config["PEKEN_CITY"] = "34.71"
+    client = app.test_client()
+    login(client, public)
+    html = client.get("/shop/apply").get_data(as_text=True)
+    assert '<label for="kecamatan">Kemantren</label>' in html
+    assert '<label for="kelurahan">Kelurahan</label>' in html
+    assert ">Kecamatan<" not in html
