@@ -167,8 +167,9 @@ def revoke_my_token(token_id: int):
     errors=[409],
 )
 def register(data):
-    """Create a `public` account; 409 email_taken, 422 when the password is too short or common."""
-    return services.register_user(data["email"], data["password"], data["name"])
+    """Create a `public` account; 409 email_taken, 422 when the password is too short or common,
+    or the home kelurahan (optional) is ambiguous or unknown."""
+    return services.register_user(data["email"], data["password"], data["name"], home=data)
 
 
 @endpoint(bp, "/me", summary="The calling user", response=UserSchema)
@@ -257,24 +258,30 @@ def logout():
     return redirect("/")
 
 
-_REGISTER_LABELS = {"email": "Email", "name": "Nama", "password": "Kata sandi"}
+_REGISTER_LABELS = {
+    "email": "Email",
+    "name": "Nama",
+    "password": "Kata sandi",
+    "kelurahan": "Kelurahan",
+    "kecamatan": "Kecamatan",
+}
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register_page():
     """Public sign-up form; signs the new user in."""
     if request.method == "GET":
-        return render_template("accounts/register.html")
+        return render_template("accounts/register.html", area_groups=area_choices())
     form = request.form
     data = load_form(
         RegisterSchema(),
-        {k: form.get(k, "") for k in ("email", "name", "password")},
+        {k: form.get(k, "") for k in ("email", "name", "password", "kelurahan", "kecamatan")},
         labels={k: _(v) for k, v in _REGISTER_LABELS.items()},
         unknown=RAISE,
     )
     if form.get("password_confirm", "") != data["password"]:
         raise ValidationFailed(_("Konfirmasi kata sandi tidak sama."))
-    user = services.register_user(data["email"], data["password"], data["name"])
+    user = services.register_user(data["email"], data["password"], data["name"], home=data)
     _start_session(user)
     flash(_("Akun Anda sudah dibuat. Selamat berbelanja!"), "success")
     return redirect(safe_next(request.form.get("next"), "/"))

@@ -26,9 +26,15 @@ class TokenRequestSchema(StrippedSchema):
 
 
 class RegisterSchema(StrippedSchema):
+    """Sign-up: email, password, name and, optionally, the home kelurahan (a name, with its
+    kecamatan when not unique in the city, or a code) that `nearest` ranks shops by."""
+
     email = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=254))
     password = fields.String(required=True, error_messages=REQUIRED)
     name = text_field(200)
+    kelurahan = text_field(100, required=False, load_default=None)
+    kecamatan = text_field(100, required=False, load_default=None)
+    area_code = text_field(13, required=False, load_default=None)
 
     @validates("email")
     def _email(self, value, **_kw):

@@ -186,8 +186,12 @@ def _check_password_rules(password: str, email: str | None = None) -> None:
         )
 
 
-def register_user(email: str, password: str, name: str, *, role: str = "public") -> User:
-    """Create an account (role `public` for sign-ups); 409 email_taken, 422 weak password."""
+def register_user(
+    email: str, password: str, name: str, *, role: str = "public", home: dict | None = None
+) -> User:
+    """Create an account (role `public` for sign-ups); 409 email_taken, 422 weak password.
+    `home` may give the home kelurahan (`kelurahan`, `kecamatan`, `area_code`), resolved as on
+    the account page: 422 when ambiguous or unknown, and then nothing is created."""
     email = rules.normalise_email(email)
     _refuse_lookalike(email)
     if not rules.is_valid_email(email):
@@ -202,7 +206,15 @@ def register_user(email: str, password: str, name: str, *, role: str = "public")
         raise ValidationFailed(details={"name": [text.control_message(bad)]})
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(_("Email ini sudah terdaftar."), code="email_taken")
-    user = User(email=email, name=name[:200], role=role, active=True)
+    area_code, kelurahan = _home_place(home or {})
+    user = User(
+        email=email,
+        name=name[:200],
+        role=role,
+        active=True,
+        area_code=area_code,
+        kelurahan=kelurahan,
+    )
     user.set_password(password)
     db.session.add(user)
     try:
@@ -634,22 +646,26 @@ def set_home_area(user: User, data: dict[str, Any]) -> User:
     """A public user sets (or clears) their home kelurahan, resolved to an area of the city
     (`areas.services.resolve_place`: 422 when ambiguous or unknown). Civil servants' homes come
     from the HR roster, so only `public` users set theirs (403 otherwise)."""
-    from marketplace.areas.services import resolve_place
-
     if user.role != "public":
         raise Forbidden(_("Kelurahan rumah ASN diambil dari data kepegawaian."))
+    user.area_code, user.kelurahan = _home_place(data)
+    db.session.commit()
+    return user
+
+
+def _home_place(data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(area code, kelurahan name) of a home given by name (and kecamatan) or code; (None, None)
+    when nothing is given; the name as given while the city's areas are not loaded."""
+    from marketplace.areas.services import resolve_place
+
     kelurahan = (data.get("kelurahan") or "").strip()
     code = (data.get("area_code") or "").strip()
     if not kelurahan and not code:
-        user.area_code = user.kelurahan = None
-    else:
-        place = resolve_place(kelurahan=kelurahan, kecamatan=data.get("kecamatan"), code=code)
-        if place is None:  # the city's areas are not loaded: keep the name as given
-            user.area_code, user.kelurahan = None, kelurahan or None
-        else:
-            user.area_code, user.kelurahan = place.code, place.name
-    db.session.commit()
-    return user
+        return None, None
+    place = resolve_place(kelurahan=kelurahan, kecamatan=data.get("kecamatan"), code=code)
+    if place is None:  # the city's areas are not loaded: keep the name as given
+        return None, kelurahan or None
+    return place.code, place.name
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:

@@ -299,3 +299,45 @@ def test_the_account_page_offers_kecamatan_then_kelurahan_and_saves_the_home(cli
     assert db.session.get(User, user.id).area_code == "35.78.22.1004"
     html = client.get("/account").get_data(as_text=True)
     assert '<option value="35.78.22.1004" selected>' in html
+
+
+# ---------------------------------------------------------------- sign-up
+def _sign_up(api, **home):
+    body = {"email": "warga.baru@example.id", "password": "kalimat panjang sekali", "name": "Sri"}
+    return api().post("/api/v1/auth/register", json={**body, **home})
+
+
+def _registered() -> User | None:
+    return db.session.scalar(select(User).where(User.email == "warga.baru@example.id"))
+
+
+def test_sign_up_takes_the_home_kelurahan_by_kecamatan_and_name(api):
+    resp = _sign_up(api, kelurahan="Wonorejo", kecamatan="Rungkut")
+    assert resp.status_code == 201, resp.json
+    user = _registered()
+    assert (user.area_code, user.kelurahan) == ("35.78.03.1005", "Wonorejo")
+
+
+def test_sign_up_with_an_ambiguous_home_asks_for_the_kecamatan_and_creates_nothing(api):
+    resp = _sign_up(api, kelurahan="Wonorejo")
+    assert resp.status_code == 422
+    assert "pilih kecamatannya" in resp.json["error"]["details"]["kecamatan"][0]
+    assert _registered() is None
+    assert _sign_up(api).status_code == 201  # the home is optional
+    assert _registered().area_code is None
+
+
+def test_the_sign_up_page_offers_kecamatan_then_kelurahan_and_saves_the_home(client):
+    html = client.get("/register").get_data(as_text=True)
+    assert html.index('id="kecamatan"') < html.index('id="kelurahan"')
+    assert 'value="35.78.22.1004"' in html  # Ketintang, by code
+    form = {
+        "name": "Sri",
+        "email": "warga.baru@example.id",
+        "password": "kalimat panjang sekali",
+        "password_confirm": "kalimat panjang sekali",
+        "kecamatan": "35.78.22",
+        "kelurahan": "35.78.22.1004",
+    }
+    assert client.post("/register", data=form).status_code == 302
+    assert (_registered().area_code, _registered().kelurahan) == ("35.78.22.1004", "Ketintang")
