@@ -66,7 +66,7 @@ def test_my_progress_page_has_an_empty_state_and_a_shop_link(app, client, login)
     html = login(client, asn).get("/mandate").get_data(as_text=True)
     assert "Belum ada belanja yang dihitung pada periode ini." in html
     assert (
-        "Yang dihitung: produk lokal yang sudah ditinjau Pemkot dari toko lokal terverifikasi"
+        "Yang dihitung: produk lokal yang sudah ditinjau Pemda dari toko lokal terverifikasi"
         in html
     )
     assert 'data-testid="mandate-shop"' in html
