@@ -10,8 +10,8 @@ content partial its page shows, so the page and the PDF cannot say different thi
     {% block content %}{% include "ordering/_credit_note.html" %}{% endblock %}
 
 Rendering fetches nothing from the network: `StaticFilesOnly` hands WeasyPrint the app's own
-static files (and `data:` URLs, which hold their content) and refuses every other URL, which
-WeasyPrint then logs and leaves out. Fonts come from the system (fontconfig): DejaVu Sans, which
+static files from disk (and `data:` URLs, which hold their content) and refuses every other URL,
+which WeasyPrint then logs and leaves out. Fonts come from the system (fontconfig): DejaVu Sans, which
 `make system-deps` installs with the Pango libraries WeasyPrint needs.
 
 WeasyPrint is imported on first use: it takes half a second to load and the app starts without it.
@@ -25,6 +25,7 @@ import mimetypes
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,9 +41,6 @@ if TYPE_CHECKING:
 
 PDF_MIMETYPE = "application/pdf"
 ZIP_MIMETYPE = "application/zip"
-# Relative URLs in a document (`url_for('static', ...)` gives `/static/...`) resolve against this
-# origin, which no network has: only the fetcher below answers for it.
-DOCUMENT_ORIGIN = "https://document.peken.invalid"
 _CHUNK = 1 << 16
 # WeasyPrint logs seven INFO lines per document ("Step 1 - Fetching and parsing HTML", ...);
 # its warnings (a refused URL, an unsupported CSS property) stay on its `weasyprint` logger.
@@ -57,19 +55,21 @@ def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticFilesOnly(URLFetcher):
-        """WeasyPrint's URL fetcher for documents: the app's static files by their URL on
-        DOCUMENT_ORIGIN, and `data:` URLs; anything else (http(s) elsewhere, file:, ftp:, a
-        path outside the static folder) raises RefusedURL, so nothing is fetched."""
+        """WeasyPrint's URL fetcher for documents: the app's static files, read from its static
+        folder (never over the network) when their URL is on the document's own origin, and
+        `data:` URLs; anything else (another host, file:, ftp:, a path outside the static
+        folder) raises RefusedURL, which WeasyPrint logs, leaving the resource out."""
 
-        def __init__(self, app: Flask, script_root: str = ""):
+        def __init__(self, app: Flask, origin: str, script_root: str = ""):
             super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False)
             self._folder = app.static_folder
+            self._origin = origin
             self._prefix = script_root.rstrip("/") + (app.static_url_path or "/static") + "/"
 
         def fetch(self, url: str, headers=None):
             if url.lower().startswith("data:"):
                 return super().fetch(url, headers)
-            path = static_file(url, self._folder, self._prefix)
+            path = static_file(url, self._folder, self._origin, self._prefix)
             if path is None:
                 raise RefusedURL(f"documents fetch only the app's static files, not {url[:200]}")
             mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -78,12 +78,11 @@ def _fetcher_class():
     return StaticFilesOnly
 
 
-def static_file(url: str, folder: str | None, prefix: str) -> Path | None:
-    """The file in the static folder that `url` names on DOCUMENT_ORIGIN under `prefix`
+def static_file(url: str, folder: str | None, origin: str, prefix: str) -> Path | None:
+    """The file in the static folder that `url` names on `origin` (`https://host`) under `prefix`
     (`/static/`), or None: another origin or scheme, a query, a path that leaves the folder."""
-    parts = urlsplit(url)
-    origin = urlsplit(DOCUMENT_ORIGIN)
-    if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc) or parts.query:
+    parts, base = urlsplit(url), urlsplit(origin)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.query:
         return None
     if not folder or not parts.path.startswith(prefix):
         return None
@@ -94,27 +93,26 @@ def static_file(url: str, folder: str | None, prefix: str) -> Path | None:
 
 
 def url_fetcher(app: Flask | None = None):
-    """The fetcher `render_pdf` gives WeasyPrint (for a test or another renderer)."""
+    """The fetcher `render_pdf` gives WeasyPrint, for the current request's origin (the one
+    `url_for` links on; outside a request `http://localhost`)."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    script_root = request.script_root if has_request_context() else ""
-    return _fetcher_class()(app, script_root)
+    if has_request_context():
+        return _fetcher_class()(app, request.host_url.rstrip("/"), request.script_root)
+    return _fetcher_class()(app, "http://localhost")
 
 
 def render_pdf(template_name: str, **context: Any) -> bytes:
     """The PDF of one of the app's Jinja templates (rendered like a page, with the same globals,
-    filters and locale) as bytes. Needs an app context; outside a request (a CLI command) one is
-    made so `url_for` works."""
+    filters and locale) as bytes. Relative links resolve on the request's origin, so a link in
+    the PDF opens the app. Needs an app context; outside a request (a CLI command) a request
+    context is made so `url_for` works."""
     from weasyprint import HTML
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if has_request_context():
+    with nullcontext() if has_request_context() else app.test_request_context():
         html = render_template(template_name, **context)
-    else:
-        with app.test_request_context():
-            html = render_template(template_name, **context)
-    return HTML(
-        string=html, base_url=DOCUMENT_ORIGIN + "/", url_fetcher=url_fetcher(app)
-    ).write_pdf()
+        fetcher = url_fetcher(app)
+        return HTML(string=html, base_url=request.host_url, url_fetcher=fetcher).write_pdf()
 
 
 # ---------------------------------------------------------------- downloads

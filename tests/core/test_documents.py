@@ -15,7 +15,6 @@ from jinja2 import ChoiceLoader, DictLoader
 from marketplace import city as city_module
 from marketplace import documents
 from marketplace.documents import (
-    DOCUMENT_ORIGIN,
     RefusedURL,
     render_pdf,
     send_pdf,
@@ -24,6 +23,8 @@ from marketplace.documents import (
     zip_bundle,
 )
 from tests.documents import pdf_pages, pdf_text, pdf_title
+
+ORIGIN = "http://localhost"  # outside a request, documents resolve links on this origin
 
 KWITANSI = """{% extends "documents/base.html" %}
 {% block title %}Kwitansi {{ number }}{% endblock %}
@@ -138,38 +139,52 @@ def test_nothing_but_the_apps_static_files_is_fetched(app, templates, no_network
     assert "Isi tetap tercetak." in pdf_text(data)
     assert no_network == []
     answered = {url for url, path in asked.items() if path is not None}
-    assert answered == {f"{DOCUMENT_ORIGIN}/static/css/document.css"}
+    assert answered == {f"{ORIGIN}/static/css/document.css"}
     for url in (
         "https://cdn.example.com/evil.css",
         "https://fonts.example.com/remote.woff2",
         "file:///etc/hostname",
         "http://198.51.100.7/logo.png",
         "ftp://example.com/logo.png",
-        f"{DOCUMENT_ORIGIN}/pyproject.toml",
-        f"{DOCUMENT_ORIGIN}/static/css/missing.png",
+        f"{ORIGIN}/pyproject.toml",
+        f"{ORIGIN}/static/css/missing.png",
     ):
         assert url in asked and asked[url] is None, url
 
 
 def test_the_fetcher_answers_static_files_only(app):
     fetch = url_fetcher(app)
-    css = fetch(f"{DOCUMENT_ORIGIN}/static/css/document.css")
+    css = fetch(f"{ORIGIN}/static/css/document.css")
     assert b"size: A4" in css.read() and css.content_type == "text/css"
     css.close()
     assert fetch("data:text/plain,halo").read() == b"halo"
     for url in (
         "https://example.com/static/css/document.css",  # another origin
-        "http://document.peken.invalid/static/css/document.css",  # another scheme
-        f"{DOCUMENT_ORIGIN}/static/css/missing.css",
-        f"{DOCUMENT_ORIGIN}/static/../pyproject.toml",
-        f"{DOCUMENT_ORIGIN}/static/%2e%2e/pyproject.toml",
-        f"{DOCUMENT_ORIGIN}/static/css/document.css?x=1",
-        f"{DOCUMENT_ORIGIN}/pyproject.toml",
+        "https://localhost/static/css/document.css",  # another scheme
+        f"{ORIGIN}/static/css/missing.css",
+        f"{ORIGIN}/static/../pyproject.toml",
+        f"{ORIGIN}/static/%2e%2e/pyproject.toml",
+        f"{ORIGIN}/static/css/document.css?x=1",
+        f"{ORIGIN}/pyproject.toml",
         "file:///etc/passwd",
         "ftp://example.com/x",
     ):
         with pytest.raises(RefusedURL):
             fetch(url)
+
+
+def test_in_a_request_static_files_are_those_on_its_host_under_its_script_root(app):
+    with app.test_request_context("/", base_url="https://pasar.example.go.id/peken"):
+        fetch = url_fetcher()
+        css = fetch("https://pasar.example.go.id/peken/static/css/document.css")
+        assert b"size: A4" in css.read()
+        css.close()
+        for url in (
+            "https://pasar.example.go.id/static/css/document.css",  # outside the script root
+            "http://localhost/peken/static/css/document.css",
+        ):
+            with pytest.raises(RefusedURL):
+                fetch(url)
 
 
 # ---------------------------------------------------------------- downloads
