@@ -40,6 +40,9 @@ KWITANSI = """{% extends "documents/base.html" %}
   <tfoot><tr><th>Jumlah</th><th class="num">{{ lines|sum(attribute=1)|rupiah }}</th></tr></tfoot>
 </table>
 <p>Terbilang: {{ lines|sum(attribute=1)|terbilang }}</p>
+{% import "documents/macros.html" as doc %}
+{{ doc.signatures([{"role": "Bendahara Pengeluaran", "name": "Sri Wahyuni", "nip": "198001012006042001"},
+                   {"role": "Penerima"}], place_date="Yogyakarta, 7 Desember 2026") }}
 {% endblock %}
 """
 
@@ -112,6 +115,8 @@ def test_a_template_renders_to_an_a4_pdf_whose_text_reads_back(app, templates, n
     # 1.250.000 + 37.500 + 40 × 25.000 = 2.287.500
     assert "Jumlah Rp2.287.500" in text
     assert "dua juta dua ratus delapan puluh tujuh ribu lima ratus rupiah" in text
+    assert "Bendahara Pengeluaran" in text and "Sri Wahyuni NIP 198001012006042001" in text
+    assert "Yogyakarta, 7 Desember 2026 Penerima" in text
     platform = city_module.current_city().platform_name
     assert platform != "Peken Surabaya"
     for number, page in enumerate(pages, start=1):
