@@ -10,7 +10,7 @@ export FLASK_APP := marketplace
 # Browser tests use Debian's Chromium; Playwright must never download its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-sqlite test-postgres setup system-deps migrate seed lint bench mutate clean
+.PHONY: run test test-sqlite test-postgres setup system-deps runtime-deps migrate seed lint bench mutate clean
 
 setup: $(VENV)/.installed
 
@@ -28,11 +28,16 @@ migrate: setup
 seed: migrate
 	$(VENV)/bin/flask seed-demo
 
-run: seed
+run: runtime-deps seed
 	$(PY) -m marketplace.serve
 
+# Debian packages: PostgreSQL, Chromium, WeasyPrint's libraries and fonts (.ci/system-deps.sh);
+# `make run` needs only the last.
 system-deps:
 	@bash .ci/system-deps.sh
+
+runtime-deps:
+	@bash .ci/system-deps.sh --runtime
 
 test: setup system-deps
 	$(MAKE) lint

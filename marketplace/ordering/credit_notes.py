@@ -13,14 +13,12 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.city import local_time, rupiah
+from marketplace.documents import render_pdf
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.ordering import queries, rules
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Refund
-from marketplace.pdf import A4, MARGIN, Cell, PdfDocument
-from marketplace.primitives import amount_in_words, format_npwp
 from marketplace.timeutil import year_of
 
 
@@ -92,51 +90,5 @@ def get_credit_note(user: User, refund_id: int) -> CreditNote:
 
 
 def credit_note_pdf(note: CreditNote) -> bytes:
-    """The credit note as a one-or-more page A4 PDF."""
-    seller, order = note.order.vendor, note.order
-    right = A4[0] - MARGIN
-    doc = PdfDocument(f"{_('Nota retur')} {note.number}")
-    doc.text(_("NOTA RETUR"), size=16, bold=True)
-    doc.text(f"{_('Nomor')}: {note.number}    {_('Tanggal')}: {local_time(note.issued_at)}")
-    doc.text(f"{_('Atas pesanan')} {order.number} {_('tanggal')} {local_time(order.created_at)}")
-    doc.space()
-    doc.text(_("Penjual (PKP)"), bold=True)
-    doc.text(seller.name)
-    doc.text(f"NPWP: {format_npwp(seller.npwp) or '-'}")
-    doc.text(seller.address)
-    doc.space()
-    doc.text(_("Pembeli"), bold=True)
-    doc.text(note.buyer.name)
-    if note.buyer.nip:
-        doc.text(f"NIP: {note.buyer.nip}")
-    doc.space()
-    columns = [
-        Cell(_("Barang"), MARGIN),
-        Cell(_("Jumlah"), 330, "right"),
-        Cell(_("Harga satuan"), 430, "right"),
-        Cell(_("Nilai"), right, "right"),
-    ]
-    doc.row(columns, bold=True)
-    doc.rule()
-    for line in note.lines:
-        quantity = f"{line.quantity} {line.unit}" if line.quantity else "-"
-        doc.row(
-            [
-                Cell(line.name[:45], MARGIN),
-                Cell(quantity, 330, "right"),
-                Cell(rupiah(line.unit_price), 430, "right"),
-                Cell(rupiah(line.amount), right, "right"),
-            ]
-        )
-    doc.rule()
-    for label, value, bold in [
-        (_("Dasar pengenaan pajak (DPP) dikembalikan"), note.dpp, False),
-        (_("PPN dikembalikan"), note.ppn, False),
-        (_("Jumlah dikembalikan"), note.amount, True),
-    ]:
-        doc.row([Cell(label, MARGIN), Cell(rupiah(value), right, "right")], bold=bold)
-    # The amount in words under the total, as Indonesian receipts state it (always Indonesian).
-    doc.paragraph(f"{_('Terbilang')}: {amount_in_words(note.amount)}")
-    doc.space()
-    doc.text(f"{_('Alasan')}: {note.refund.reason}"[:110])
-    return doc.render()
+    """The credit note as an A4 PDF, from the same content partial as its page."""
+    return render_pdf("ordering/credit_note_document.html", note=note)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from marketplace.api import Page, endpoint, page_args, require_role
+from marketplace.documents import send_pdf
 from marketplace.errors import ValidationFailed
 from marketplace.ordering import (  # the finance and admin routes register on import
     admin_routes,  # noqa: F401
@@ -395,8 +396,4 @@ def credit_note_page(refund_id):
 def credit_note_pdf(refund_id):
     """The same nota retur as a PDF download."""
     note = credit_notes.get_credit_note(require_role(*ALL_ORDER_ROLES), refund_id)
-    return Response(
-        credit_notes.credit_note_pdf(note),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{note.number}.pdf"'},
-    )
+    return send_pdf(credit_notes.credit_note_pdf(note), f"{note.number}.pdf")
