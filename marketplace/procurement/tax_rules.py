@@ -162,32 +162,39 @@ def assess(
         raise ValueError("line totals must not be negative")
     rule = rule_for(regime, on)
 
-    totals = [int(ln.line_total) for ln in lines]
-    taxable = [shop_pkp and not ln.vat_exempt for ln in lines]
-    ppns = [line_ppn(t, taxable=tx, rule=rule) for t, tx in zip(totals, taxable, strict=True)]
-    dpps = [t - p for t, p in zip(totals, ppns, strict=True)]
-    gross, ppn, dpp = sum(totals), sum(ppns), sum(dpps)
+    # (gross, taxable, DPP, PPN) per line; PPN exactly as checkout put it on the order line.
+    parts: list[tuple[int, bool, int, int]] = []
+    for ln in lines:
+        total = int(ln.line_total)
+        taxable = shop_pkp and not ln.vat_exempt
+        ppn_in = line_ppn(total, taxable=taxable, rule=rule)
+        parts.append((total, taxable, total - ppn_in, ppn_in))
+    gross = sum(p[0] for p in parts)
+    dpp = sum(p[2] for p in parts)
+    ppn = sum(p[3] for p in parts)
+    taxable_dpp = sum(p[2] for p in parts if p[1])
 
     collects_ppn = dpp > rule.ppn_threshold
     ppn_collected = ppn if collects_ppn else 0
 
     pph22_rate = rule.pph22_rate if shop_has_npwp else rule.pph22_rate * rule.pph22_no_npwp_factor
     pph22 = round_half_up(Decimal(dpp) * pph22_rate) if dpp > rule.pph22_threshold else 0
-    line_pph22 = allocate(pph22, dpps)
+    line_pph22 = allocate(pph22, [p[2] for p in parts])
 
-    taxable_dpp = sum(d for d, tx in zip(dpps, taxable, strict=True) if tx)
-    line_taxes = tuple(
-        LineTax(
-            line_total=t,
-            taxable=tx,
-            dpp=d,
-            ppn=p,
-            ppn_collected=p if collects_ppn else 0,
-            pph22=w,
-            net_payable=t - (p if collects_ppn else 0) - w,
+    line_taxes = []
+    for (total, taxable, line_dpp, line_ppn_), withheld in zip(parts, line_pph22):
+        collected = line_ppn_ if collects_ppn else 0
+        line_taxes.append(
+            LineTax(
+                line_total=total,
+                taxable=taxable,
+                dpp=line_dpp,
+                ppn=line_ppn_,
+                ppn_collected=collected,
+                pph22=withheld,
+                net_payable=total - collected - withheld,
+            )
         )
-        for t, tx, d, p, w in zip(totals, taxable, dpps, ppns, line_pph22, strict=True)
-    )
     slip = None
     if pph22:
         slip = WithholdingSlip(
@@ -215,6 +222,6 @@ def assess(
         pph22_rate=pph22_rate,
         pph22=pph22,
         net_payable=gross - ppn_collected - pph22,
-        lines=line_taxes,
+        lines=tuple(line_taxes),
         slip=slip,
     )

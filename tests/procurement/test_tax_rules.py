@@ -221,11 +221,11 @@ def test_rule_for_picks_the_row_in_force():
     assert rule_for(TREASURER, date(2025, 1, 1)).effective_from == date(2025, 1, 1)
     assert rule_for(PLATFORM, date(2022, 5, 1)).effective_from == date(2022, 5, 1)
     assert rule_for(PLATFORM, ON).ppn_nominal_rate == Decimal("0.12")
-    with pytest.raises(ValueError, match="no treasurer tax rule is in force on 2022-03-31"):
+    with pytest.raises(ValueError, match="^no treasurer tax rule is in force on 2022-03-31$"):
         rule_for(TREASURER, date(2022, 3, 31))
-    with pytest.raises(ValueError, match="no platform tax rule"):
+    with pytest.raises(ValueError, match="^no platform tax rule is in force on 2022-04-30$"):
         rule_for(PLATFORM, date(2022, 4, 30))
-    with pytest.raises(ValueError, match="unknown tax regime 'bumn'"):
+    with pytest.raises(ValueError, match="^unknown tax regime 'bumn'$"):
         rule_for("bumn", ON)
 
 
@@ -259,7 +259,7 @@ def test_every_row_is_consistent():
 
 def test_rate_bps_refuses_a_rate_finer_than_a_basis_point():
     assert tax_rules.rate_bps(Decimal("0.015")) == 150
-    with pytest.raises(ValueError, match="0.00015 is not a whole number of basis points"):
+    with pytest.raises(ValueError, match=r"^rate 0\.00015 is not a whole number of basis points$"):
         tax_rules.rate_bps(Decimal("0.00015"))
 
 
@@ -279,15 +279,15 @@ def test_regime_from_the_setting():
     assert regime_from({"OPD_TAX_REGIME": " Platform "}) == PLATFORM
     assert regime_from({"OPD_TAX_REGIME": "treasurer"}) == TREASURER
     with pytest.raises(
-        ValueError, match="OPD_TAX_REGIME must be one of treasurer, platform, not 'pmk58'"
+        ValueError, match="^OPD_TAX_REGIME must be one of treasurer, platform, not 'pmk58'$"
     ):
         regime_from({"OPD_TAX_REGIME": "pmk58"})
 
 
 def test_bad_input_is_refused():
-    with pytest.raises(ValueError, match="at least one line"):
+    with pytest.raises(ValueError, match="^a purchase has at least one line$"):
         assess([], shop_pkp=True, shop_has_npwp=True, regime=TREASURER, on=ON)
-    with pytest.raises(ValueError, match="must not be negative"):
+    with pytest.raises(ValueError, match="^line totals must not be negative$"):
         _assess([1_000, -1])
     assert _assess([0]).gross == 0  # a free line is not an error
 
