@@ -36,6 +36,8 @@ SHOPS = "marketplace/shops/rules.py"
 ACCOUNTS = "marketplace/accounts/rules.py"
 CATALOG = "marketplace/catalog/rules.py"
 TEXT = "marketplace/text.py"
+TAX_TABLES = "marketplace/procurement/tax_tables.py"
+TAX_RULES = "marketplace/procurement/tax_rules.py"
 
 # (module, exact text, replacement). The text must occur exactly once in the module. Edits that
 # no input can tell apart are left out and listed in docs/mutation.md (e.g. dropping the `^` of
@@ -269,6 +271,50 @@ EDITS: list[tuple[str, str, str]] = [
         "SAME_KELURAHAN, SAME_KECAMATAN, ELSEWHERE = 0, 1, 2",
         "SAME_KELURAHAN, SAME_KECAMATAN, ELSEWHERE = 0, 2, 1",
     ),
+    # OPD purchase taxes (issue 12): the table of rates, thresholds and codes, the effective PPN
+    # rate property, the regime setting and the slip's tax name
+    (TAX_TABLES, '"ppn_threshold": 2_000_000,', '"ppn_threshold": 1_999_999,'),
+    (TAX_TABLES, '"pph22_threshold": 2_000_000,', '"pph22_threshold": 1_999_999,'),
+    (TAX_TABLES, '"pph22_threshold": 2_000_000,', '"pph22_threshold": 2_000_001,'),
+    (TAX_TABLES, '"ppn_threshold": 0,', '"ppn_threshold": 1,'),
+    (TAX_TABLES, '"pph22_threshold": 0,', '"pph22_threshold": 1,'),
+    (TAX_TABLES, '"pph22_rate": Decimal("0.015"),', '"pph22_rate": Decimal("0.0150001"),'),
+    (TAX_TABLES, '"pph22_rate": Decimal("0.005"),', '"pph22_rate": Decimal("0.0051"),'),
+    (
+        TAX_TABLES,
+        '"pph22_threshold": 2_000_000,\n    "pph22_no_npwp_factor": Decimal(2),',
+        '"pph22_threshold": 2_000_000,\n    "pph22_no_npwp_factor": Decimal(1),',
+    ),
+    (
+        TAX_TABLES,
+        '"pph22_threshold": 0,\n    "pph22_no_npwp_factor": Decimal(2),',
+        '"pph22_threshold": 0,\n    "pph22_no_npwp_factor": Decimal(1),',
+    ),
+    (TAX_TABLES, '"pph22_object_code": "22-910-01"', '"pph22_object_code": "22-100-17"'),
+    (TAX_TABLES, '"pph22_object_code": "22-101-01"', '"pph22_object_code": "22-101-02"'),
+    (TAX_TABLES, '"pph22_deposit_code": "411122-910"', '"pph22_deposit_code": "411122-100"'),
+    (TAX_TABLES, '"ppn_deposit_code": "411211-920"', '"ppn_deposit_code": "411211-900"'),
+    (TAX_TABLES, '"collector": TREASURER,', '"collector": PLATFORM,'),
+    (TAX_TABLES, '"collector": PLATFORM,', '"collector": TREASURER,'),
+    (
+        TAX_TABLES,
+        'ELEVEN = {"ppn_nominal_rate": Decimal("0.11")',
+        'ELEVEN = {"ppn_nominal_rate": Decimal("0.12")',
+    ),
+    (TAX_TABLES, "Decimal(11) / Decimal(12)", "Decimal(10) / Decimal(12)"),
+    (
+        TAX_TABLES,
+        "return self.ppn_nominal_rate * self.ppn_base_fraction",
+        "return self.ppn_nominal_rate",
+    ),
+    (TAX_TABLES, "effective_from=date(2022, 4, 1)", "effective_from=date(2022, 4, 2)"),
+    (TAX_TABLES, "effective_from=date(2022, 5, 1)", "effective_from=date(2022, 4, 1)"),
+    (TAX_TABLES, "legal_basis=_TREASURER_BASIS + _DPP_NILAI_LAIN", "legal_basis=_TREASURER_BASIS"),
+    (TAX_TABLES, "PMK 59/PMK.03/2022 (Instansi", "PMK 58/PMK.03/2022 (Instansi"),
+    (TAX_TABLES, "DEFAULT_REGIME = TREASURER", "DEFAULT_REGIME = PLATFORM"),
+    (TAX_TABLES, 'REGIME_SETTING = "OPD_TAX_REGIME"', 'REGIME_SETTING = "OPD_TAX"'),
+    (TAX_TABLES, "REGIMES = (TREASURER, PLATFORM)", "REGIMES = (TREASURER,)"),
+    (TAX_RULES, 'PPH22 = "PPh Pasal 22"', 'PPH22 = "PPh 22"'),
 ]
 
 
