@@ -123,6 +123,9 @@ class Config:
         # Admins are reminded of applications, class declarations and flag claims still
         # pending this many working days after they came in (`remind-reviews`).
         self.REVIEW_REMINDER_WORKING_DAYS = _int("REVIEW_REMINDER_WORKING_DAYS", 3)
+        # Taxes on OPD purchases (procurement.tax_rules): `treasurer` (the office's bendahara
+        # collects, PMK 59/2022) or `platform` (a platform appointed under PMK 58/2022).
+        self.OPD_TAX_REGIME = os.environ.get("OPD_TAX_REGIME", "treasurer")
         # Mail
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
         self.SMTP_PORT = _int("SMTP_PORT", 25)
