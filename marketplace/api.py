@@ -104,19 +104,29 @@ class Text(fields.String):
 
 
 def text_field(
-    max_len: int, *, required: bool = True, multiline: bool = False, **kw
+    max_len: int, *, required: bool = True, multiline: bool = False, name: bool = False, **kw
 ) -> fields.String:
     """A string of at most `max_len` characters, not blank when required, with no control
-    character (tab, newline and CR allowed when `multiline`)."""
+    character (tab, newline and CR allowed when `multiline`); when `name`, a person's or a
+    shop's name, refused with look-alike letters or invisible characters (`refuse_lookalike_name`)."""
+    length = validate.Length(
+        min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
+    )
     return Text(
         multiline=multiline,
         required=required,
         error_messages=REQUIRED,
-        validate=validate.Length(
-            min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
-        ),
+        validate=[length, refuse_lookalike_name] if name else length,
         **kw,
     )
+
+
+def refuse_lookalike_name(value: str) -> None:
+    """Validator of a person's or a shop's name: an invisible character, or letters of two
+    scripts that make it look like another name (`text.name_problem`), answer 422."""
+    problem = text.name_problem(value)
+    if problem is not None:
+        raise MarshmallowValidationError(problem)
 
 
 PERIOD_MESSAGE = (

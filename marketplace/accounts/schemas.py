@@ -28,7 +28,7 @@ class TokenRequestSchema(StrippedSchema):
 class RegisterSchema(StrippedSchema):
     email = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=254))
     password = fields.String(required=True, error_messages=REQUIRED)
-    name = text_field(200)
+    name = text_field(200, name=True)
 
     @validates("email")
     def _email(self, value, **_kw):

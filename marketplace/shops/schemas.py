@@ -23,6 +23,7 @@ from marketplace.api import (
     StrippedSchema,
     Text,
     UtcDateTime,
+    refuse_lookalike_name,
     text_field,
 )
 from marketplace.money import RUPIAH_FORMAT_MESSAGE, parse_rupiah
@@ -80,7 +81,7 @@ class ShopSchema(Schema):
 class ShopUpdateSchema(Schema):
     """What a shopkeeper may change; status, NIB and class belong to the city."""
 
-    name = Trimmed(validate=validate.Length(min=2, max=200))
+    name = Trimmed(validate=[validate.Length(min=2, max=200), refuse_lookalike_name])
     description = Trimmed(multiline=True, allow_none=True, validate=validate.Length(max=5000))
     phone = Trimmed(
         allow_none=True,
@@ -94,7 +95,9 @@ class ShopUpdateSchema(Schema):
         allow_none=True,
         validate=validate.Regexp(r"^\d{0,40}$", error=_l("Nomor rekening hanya angka.")),
     )
-    bank_account_name = Trimmed(allow_none=True, validate=validate.Length(max=200))
+    bank_account_name = Trimmed(
+        allow_none=True, validate=[validate.Length(max=200), refuse_lookalike_name]
+    )
 
 
 # ---------------------------------------------------------------- products
@@ -435,7 +438,7 @@ class ReasonSchema(Schema):
 
 
 class VendorApplicationSchema(StrippedSchema):
-    shop_name = text_field(200)
+    shop_name = text_field(200, name=True)
     type = fields.String(
         required=True,
         error_messages=REQUIRED,
