@@ -445,6 +445,37 @@ LINKS: list[tuple[str, int, str, str, dict[str, str], dict[str, Any]]] = [
         )
     ),
     (
+        "POST /payments/<int:payment_id>/sandbox-confirm",
+        200,
+        "AcceptPaidOrder",
+        "POST /vendor/orders/<int:order_id>/accept",
+        {"order_id": "$response.body#/order_ids/0"},
+        {},
+    ),
+    *(
+        (source, 200, name, target, {"order_id": "$response.body#/id"}, body)
+        for source, name, target, body in (
+            (
+                "POST /vendor/orders/<int:order_id>/accept",
+                "MarkReady",
+                "POST /vendor/orders/<int:order_id>/ready",
+                {},
+            ),
+            (
+                "POST /vendor/orders/<int:order_id>/ready",
+                "ConfirmReceipt",
+                "POST /orders/<int:order_id>/confirm-receipt",
+                {},
+            ),
+            (
+                "POST /orders/<int:order_id>/confirm-receipt",
+                "RefundPart",
+                "POST /orders/<int:order_id>/refunds",
+                {"amount": 1, "reason": "Barang rusak"},
+            ),
+        )
+    ),
+    (
         "POST /vendor-applications",
         201,
         "VerifyShop",
