@@ -353,3 +353,17 @@ def test_the_xlsx_pattern_is_anchored_nowhere():
     # every occurrence goes, not only the first or one at the start
     assert text.xlsx_text("\x00a\x00b\x00") == "ab"
     assert re.fullmatch(r"[ab]+", text.xlsx_text("\x01a\x02b\x03"))
+
+
+def test_the_openapi_pattern_of_a_text_field_refuses_exactly_its_control_characters():
+    # the document tells clients (and the fuzzer) what `api.Text` accepts
+    from marketplace.api import LINE_TEXT, MULTILINE_TEXT
+
+    for code in [*range(0xA1), 0x200B, 0xFEFF, 0x1F600]:
+        char = chr(code)
+        assert (re.search(LINE_TEXT, f"a{char}b") is None) == (
+            text.first_control(char) is not None
+        ), hex(code)
+        assert (re.search(MULTILINE_TEXT, f"a{char}b") is None) == (
+            text.first_control(char, multiline=True) is not None
+        ), hex(code)
