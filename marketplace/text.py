@@ -79,10 +79,12 @@ def first_invisible(text: str) -> str | None:
 
 def script_of(char: str) -> str | None:
     """The script of a letter, by the first word of its Unicode name (LATIN, CYRILLIC, GREEK,
-    ARABIC…); None for digits, punctuation and symbols, which belong to every script."""
+    ARABIC…); None for digits, punctuation and symbols, which belong to every script. Letters
+    Python's Unicode database has no name for (Tangut ideographs) are all UNNAMED: asking for
+    their name once answered a 500."""
     if not unicodedata.category(char).startswith("L"):
         return None
-    return unicodedata.name(char).partition(" ")[0]
+    return unicodedata.name(char, "UNNAMED").partition(" ")[0]
 
 
 def scripts_of(text: str) -> set[str]:

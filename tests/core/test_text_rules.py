@@ -115,6 +115,16 @@ def test_the_script_of_a_letter_is_the_first_word_of_its_name():
     assert text.script_of("\u0627") == "ARABIC"
 
 
+def test_a_letter_without_a_unicode_name_is_of_the_unnamed_script_not_an_error():
+    # Tangut ideographs are letters Python's unicodedata has no name for: found by the fuzzer,
+    # a 500 on sign-up and on a shop application
+    assert text.script_of("\U00017000") == "UNNAMED"
+    assert text.script_of("\U00018d08") == "UNNAMED"
+    assert text.name_problem("\U00017000\U00017001") is None
+    assert text.name_problem("Toko \U00017000") == NAME_MIXED
+    assert text.email_problem("b\U00017000@x.id") is not None
+
+
 @pytest.mark.parametrize("char", ["1", ".", "@", "-", "_", "+", " ", "\u0301"])
 def test_digits_punctuation_and_marks_belong_to_no_script(char):
     assert text.script_of(char) is None

@@ -24,8 +24,9 @@ nothing to send: the document declares no examples):
   needed: the ids come through the links.
 
 Bounded in time: examples, cases and steps are counted, generation is derandomised (a run is
-repeatable), nothing is shrunk. Every call gets a fresh token (logout, token revocation and role
-changes end the one before) and an empty `g`, as a new request has in production.
+repeatable), nothing is shrunk. Every call is made with a live token (logout, token revocation
+and role changes end one: the call is sent again with a new one) and an empty `g`, as a new
+request has in production.
 """
 
 from __future__ import annotations
@@ -143,26 +144,25 @@ def _admitted_roles() -> dict[str, set[str]]:
 
 
 class Caller:
-    """Sends a case as one role's user with a fresh token and a fresh `g`, and keeps every 5xx."""
+    """Sends a case as one role's user with a live token and a fresh `g`, and keeps every 5xx.
+
+    A role's token is reused until a call answers 401 (logout, token revocation and role changes
+    end it): then that call is sent again with a new token."""
 
     def __init__(self, app, users):
         self.app, self.users = app, users
+        self.tokens: dict[str, str] = {}
         self.failures: list[str] = []
         self.calls = 0
         self.statuses: Counter[tuple[str, int]] = Counter()
 
     def call(self, case, role: str):
-        headers = dict(case.headers or {})  # an anonymous call keeps a generated Authorization
-        if role in self.users:
-            headers["Authorization"] = f"Bearer {token_for(self.users[role])}"
         if case.operation.label == "POST /api/v1/checkout":
-            headers["Idempotency-Key"] = f"fuzz-{self.calls}"  # the API requires one
-        case.headers = headers
-        ctx = _cv_app.get(None)
-        if ctx is not None:
-            ctx.g.__dict__.clear()  # Flask-Login caches the user on g: no leak between calls
-        response = case.call(app=self.app)
-        self.calls += 1
+            case.headers = {**(case.headers or {}), "Idempotency-Key": f"fuzz-{self.calls}"}
+        response = self._send(case, role)
+        if response.status_code == 401 and role in self.users:
+            self.tokens.pop(role)
+            response = self._send(case, role)
         self.statuses[(case.operation.label, response.status_code)] += 1
         if response.status_code >= 500:
             self.failures.append(
@@ -170,6 +170,19 @@ class Caller:
                 f"{case.as_curl_command()}\n{response.text[:300]}"
             )
         return response
+
+    def _send(self, case, role: str):
+        headers = dict(case.headers or {})  # an anonymous call keeps a generated Authorization
+        if role in self.users:
+            if role not in self.tokens:
+                self.tokens[role] = token_for(self.users[role])
+            headers["Authorization"] = f"Bearer {self.tokens[role]}"
+        case.headers = headers
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            ctx.g.__dict__.clear()  # Flask-Login caches the user on g: no leak between calls
+        self.calls += 1
+        return case.call(app=self.app)
 
 
 # ---------------------------------------------------------------- fuzzing phase
@@ -261,7 +274,7 @@ def test_no_chain_of_calls_answers_a_server_error(fuzz_world, buyer, scope):
             (Hypothesis replays a scenario's start and refuses one that answers otherwise)."""
             db.session.remove()  # the requests' session: SQLite's BEGIN IMMEDIATE holds a lock
             clean_tables(caller.app)
-            caller.users = _build_world()
+            caller.users, caller.tokens = _build_world(), {}
 
         def call(self, case, **kwargs):
             role = next(r for r in preference if r in admitted[case.operation.label])

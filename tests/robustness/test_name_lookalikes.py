@@ -167,9 +167,21 @@ def test_the_shop_profile_page_shows_the_name_error(client, login):
     vendor = make_vendor(name="Warung Bu Sri")
     db.session.commit()
     login(client, vendor.owner)
-    resp = client.post(
-        "/shop/profile", data={"name": LOOK_ALIKE, "address": "Jl. Kenjeran 10"}
-    )
+    resp = client.post("/shop/profile", data={"name": LOOK_ALIKE, "address": "Jl. Kenjeran 10"})
     assert resp.status_code == 422
     assert MIXED in resp.get_data(as_text=True)
     assert db.session.get(Vendor, vendor.id).name == "Warung Bu Sri"
+
+
+def test_a_letter_python_has_no_name_for_is_a_422_not_a_500(client, api):
+    # found by the schemathesis run: a Tangut ideograph in a shop name, a name or an email
+    tangut = "\U00017000"
+    details = _details(_register(client, f"Budi {tangut}"))
+    assert details["name"][0].startswith(MIXED)
+    details = _details(_register(client, "Budi", email=f"b{tangut}@surabaya.go.id"))
+    assert "aksara" in details["email"][0]
+    user = make_user("public")
+    db.session.commit()
+    body = {**VENDOR_APPLICATION, "shop_name": f"Toko {tangut}"}
+    details = _details(api(user).post("/api/v1/vendor-applications", json=body))
+    assert details["shop_name"][0].startswith(MIXED)
