@@ -86,6 +86,12 @@ class ApiJSONProvider(DefaultJSONProvider):
 REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 
 
+# What a Text field accepts, as an OpenAPI (ECMA-262) pattern: no control character, and in a
+# multi-line field tab, line feed and carriage return besides.
+LINE_TEXT = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+MULTILINE_TEXT = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+
+
 class Text(fields.String):
     """A string with no control character (`text.first_control`): a vertical tab or NUL in a
     stored name once broke every XLSX download of its month. Tab, newline and CR are allowed
@@ -94,6 +100,9 @@ class Text(fields.String):
     def __init__(self, *, multiline: bool = False, **kw):
         super().__init__(**kw)
         self.multiline = multiline
+        if not any(isinstance(v, validate.Regexp) for v in self.validators):
+            # The OpenAPI document says so, and a client (or a fuzzer) sends valid text.
+            self.metadata = {**self.metadata, "pattern": MULTILINE_TEXT if multiline else LINE_TEXT}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -104,17 +113,19 @@ class Text(fields.String):
 
 
 def text_field(
-    max_len: int, *, required: bool = True, multiline: bool = False, **kw
+    max_len: int, *, required: bool = True, multiline: bool = False, name: bool = False, **kw
 ) -> fields.String:
     """A string of at most `max_len` characters, not blank when required, with no control
-    character (tab, newline and CR allowed when `multiline`)."""
+    character (tab, newline and CR allowed when `multiline`); when `name`, a person's or a
+    shop's name, refused with look-alike letters or invisible characters (`refuse_lookalike_name`)."""
+    length = validate.Length(
+        min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
+    )
     return Text(
         multiline=multiline,
         required=required,
         error_messages=REQUIRED,
-        validate=validate.Length(
-            min=1 if required else 0, max=max_len, error="Panjang harus {min}–{max} karakter."
-        ),
+        validate=[length, refuse_lookalike_name] if name else length,
         **kw,
     )
 
@@ -147,6 +158,14 @@ class PhoneField(Text):
             return primitives.parse_phone(super()._deserialize(value, attr, data, **kwargs))
         except ValueError as err:
             raise MarshmallowValidationError(str(err)) from None
+
+
+def refuse_lookalike_name(value: str) -> None:
+    """Validator of a person's or a shop's name: an invisible character, or letters of two
+    scripts that make it look like another name (`text.name_problem`), answer 422."""
+    problem = text.name_problem(value)
+    if problem is not None:
+        raise MarshmallowValidationError(problem)
 
 
 PERIOD_MESSAGE = (
@@ -406,6 +425,117 @@ def endpoint(
 # ---------------------------------------------------------------- OpenAPI document
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
+# OpenAPI links of the main flows: how one answer feeds the next call (a client, or the
+# stateful phase of tests/robustness/test_api_fuzz.py, follows them). Each is (source
+# "METHOD rule", its status, link name, target "METHOD rule", target parameters, fields of the
+# target's body); values are runtime expressions or constants.
+LINKS: list[tuple[str, int, str, str, dict[str, str], dict[str, Any]]] = [
+    (
+        "GET /categories",
+        200,
+        "CreateProductInCategory",
+        "POST /vendor/products",
+        {},
+        {"category": "$response.body#/0/slug", "is_active": True},
+    ),
+    *(
+        ("POST /vendor/products", 201, name, target, {"product_id": "$response.body#/id"}, body)
+        for name, target, body in (
+            ("GetOwnProduct", "GET /vendor/products/<int:product_id>", {}),
+            ("ChangeOwnProduct", "PATCH /vendor/products/<int:product_id>", {}),
+            ("PutInCart", "PUT /cart/items/<int:product_id>", {"quantity": 1}),
+        )
+    ),
+    (
+        "PUT /cart/items/<int:product_id>",
+        200,
+        "CheckOut",
+        "POST /checkout",
+        {},
+        {"payment_method": "sandbox", "fulfilment": "pickup", "address": "Jl. Kenjeran 10"},
+    ),
+    *(
+        ("POST /checkout", 201, name, target, {key: f"$response.body#/{path}"}, body)
+        for name, target, key, path, body in (
+            ("GetOrder", "GET /orders/<int:order_id>", "order_id", "orders/0/id", {}),
+            (
+                "AcceptOrder",
+                "POST /vendor/orders/<int:order_id>/accept",
+                "order_id",
+                "orders/0/id",
+                {},
+            ),
+            (
+                "PayInSandbox",
+                "POST /payments/<int:payment_id>/sandbox-confirm",
+                "payment_id",
+                "payment/id",
+                {"outcome": "succeeded"},
+            ),
+        )
+    ),
+    (
+        "POST /payments/<int:payment_id>/sandbox-confirm",
+        200,
+        "AcceptPaidOrder",
+        "POST /vendor/orders/<int:order_id>/accept",
+        {"order_id": "$response.body#/order_ids/0"},
+        {},
+    ),
+    *(
+        (source, 200, name, target, {"order_id": "$response.body#/id"}, body)
+        for source, name, target, body in (
+            (
+                "POST /vendor/orders/<int:order_id>/accept",
+                "MarkReady",
+                "POST /vendor/orders/<int:order_id>/ready",
+                {},
+            ),
+            (
+                "POST /vendor/orders/<int:order_id>/ready",
+                "ConfirmReceipt",
+                "POST /orders/<int:order_id>/confirm-receipt",
+                {},
+            ),
+            (
+                "POST /orders/<int:order_id>/confirm-receipt",
+                "RefundPart",
+                "POST /orders/<int:order_id>/refunds",
+                {"amount": 1, "reason": "Barang rusak"},
+            ),
+        )
+    ),
+    (
+        "POST /vendor-applications",
+        201,
+        "VerifyShop",
+        "POST /admin/vendors/<int:vendor_id>/verify",
+        {"vendor_id": "$response.body#/id"},
+        {},
+    ),
+]
+
+
+def _operation_ref(operation: str) -> str:
+    """`#/paths/~1api~1v1~1orders~1{order_id}/get` for "GET /orders/<int:order_id>"."""
+    method, rule = operation.split(" ", 1)
+    path = _PARAM.sub(r"{\2}", API_PREFIX + rule).replace("~", "~0").replace("/", "~1")
+    return f"#/paths/{path}/{method.lower()}"
+
+
+def _links_from(method: str, rule: str) -> dict[str, dict[str, Any]]:
+    """{status: {link name: OpenAPI link}} of the operation `method rule`."""
+    found: dict[str, dict[str, Any]] = {}
+    for source, status, name, target, parameters, body in LINKS:
+        if source == f"{method.upper()} {rule[len(API_PREFIX) :]}":
+            link: dict[str, Any] = {"operationRef": _operation_ref(target)}
+            if parameters:
+                link["parameters"] = parameters
+            if body:
+                link["requestBody"] = body
+            found.setdefault(str(status), {})[name] = link
+    return found
+
 
 def _schema_ref(schema: Schema) -> Any:
     return schema
@@ -495,6 +625,8 @@ def build_openapi() -> dict[str, Any]:
         for mime in item["produces"]:
             content[mime] = {"schema": {"type": "string", "format": "binary"}}
         responses: dict[str, Any] = {str(item["status"]): {"description": "OK", "content": content}}
+        for status, links in _links_from(item["method"], item["rule"]).items():
+            responses.setdefault(status, {"description": "OK"})["links"] = links
         err_codes = set(item["errors"]) | ({400, 422} if item["body"] is not None else set())
         if item["query"] is not None:
             err_codes.add(422)

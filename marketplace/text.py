@@ -11,7 +11,11 @@ No database, no Flask. Three families:
   break one;
 - emails: NFKC-normalised, trimmed and lower-cased; invisible characters (zero-width, bidi
   controls, soft hyphen) and letters from two scripts in one part (a Cyrillic `а` among Latin
-  letters: a look-alike of someone else's address, UTS #39 "mixed script") are refused.
+  letters: a look-alike of someone else's address, UTS #39 "mixed script") are refused;
+- names of people and shops: invisible characters, and letters from two scripts unless Latin
+  is written beside a script none of whose letters passes for a Latin one (`Warung Berkah
+  بركة` is fine, `Budi Sаntoso` with a Cyrillic `а` is not; a name wholly in one script,
+  Cyrillic or Javanese, is fine). Close to UTS #39's "moderately restrictive" profile.
 
 Also the nesting depth of a JSON text, measured before parsing it (a parser recurses).
 """
@@ -75,10 +79,12 @@ def first_invisible(text: str) -> str | None:
 
 def script_of(char: str) -> str | None:
     """The script of a letter, by the first word of its Unicode name (LATIN, CYRILLIC, GREEK,
-    ARABIC…); None for digits, punctuation and symbols, which belong to every script."""
+    ARABIC…); None for digits, punctuation and symbols, which belong to every script. Letters
+    Python's Unicode database has no name for (Tangut ideographs) are all UNNAMED: asking for
+    their name once answered a 500."""
     if not unicodedata.category(char).startswith("L"):
         return None
-    return unicodedata.name(char).partition(" ")[0]
+    return unicodedata.name(char, "UNNAMED").partition(" ")[0]
 
 
 def scripts_of(text: str) -> set[str]:
@@ -104,6 +110,36 @@ def email_problem(email: str) -> str | None:
                 "Email mencampur huruf dari beberapa aksara (misalnya huruf Sirilik yang mirip "
                 "huruf Latin); ketik ulang alamatnya."
             )
+    return None
+
+
+# Scripts a Latin name may be written beside (Jawi/Pegon, Chinese shop signs, the aksara of
+# Java, Bali and Sunda): none of their letters can pass for a Latin letter, as Cyrillic `а`,
+# `о`, `р` or Greek `ο`, `ν` can.
+LATIN_COMPANIONS = frozenset({"ARABIC", "CJK", "JAVANESE", "BALINESE", "SUNDANESE"})
+
+
+def name_scripts(name: str) -> set[str]:
+    """The scripts of a name's letters, modifier letters (`ʼ` in `Maʼruf`) left out: they are
+    apostrophes and tone marks, not letters of some script."""
+    return {script_of(c) for c in name if unicodedata.category(c) != "Lm"} - {None}
+
+
+def name_problem(name: str) -> str | None:
+    """Why a person's or a shop's name is refused, in Indonesian, or None: a control or
+    invisible character anywhere (`Budi\u200bSantoso` shows as someone else's name), or letters
+    of two scripts other than Latin beside one of `LATIN_COMPANIONS`."""
+    bad = first_control(name) or first_invisible(name)
+    if bad is not None:
+        return f"Nama berisi karakter tak terlihat {codepoint(bad)}; ketik ulang namanya."
+    scripts = name_scripts(name)
+    if len(scripts) > 1 and not (
+        len(scripts) == 2 and "LATIN" in scripts and scripts - {"LATIN"} <= LATIN_COMPANIONS
+    ):
+        return (
+            "Nama mencampur huruf dari beberapa aksara (misalnya huruf Sirilik yang mirip "
+            "huruf Latin); ketik ulang namanya."
+        )
     return None
 
 

@@ -31,7 +31,7 @@ class RegisterSchema(StrippedSchema):
 
     email = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=254))
     password = fields.String(required=True, error_messages=REQUIRED)
-    name = text_field(200)
+    name = text_field(200, name=True)
     kelurahan = text_field(100, required=False, load_default=None)
     kecamatan = text_field(100, required=False, load_default=None)
     area_code = text_field(13, required=False, load_default=None)

@@ -204,6 +204,8 @@ def register_user(
         raise ValidationFailed(details={"name": [_("Wajib diisi.")]})
     if (bad := text.first_control(name)) is not None:
         raise ValidationFailed(details={"name": [text.control_message(bad)]})
+    if (problem := text.name_problem(name)) is not None:
+        raise ValidationFailed(details={"name": [_(problem)]})
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(_("Email ini sudah terdaftar."), code="email_taken")
     area_code, kelurahan = _home_place(home or {})
@@ -429,6 +431,8 @@ def _check_row(number: int, values: dict[str, str], state: _ImportState) -> _Row
                     char=text.codepoint(bad),
                 )
             )
+    if (problem := text.name_problem(values["name"])) is not None:
+        raise _RowError(_(problem))
     email = rules.normalise_email(values["email"])
     if (problem := text.email_problem(email)) is not None:
         raise _RowError(_(problem))

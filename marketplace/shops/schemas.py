@@ -26,6 +26,7 @@ from marketplace.api import (
     StrippedSchema,
     Text,
     UtcDateTime,
+    refuse_lookalike_name,
     text_field,
 )
 from marketplace.money import RUPIAH_FORMAT_MESSAGE, parse_rupiah
@@ -87,7 +88,7 @@ class ShopSchema(Schema):
 class ShopUpdateSchema(Schema):
     """What a shopkeeper may change; status, NIB and class belong to the city."""
 
-    name = Trimmed(validate=validate.Length(min=2, max=200))
+    name = Trimmed(validate=[validate.Length(min=2, max=200), refuse_lookalike_name])
     description = Trimmed(multiline=True, allow_none=True, validate=validate.Length(max=5000))
     # Stored in E.164; refused (422) when it is not an Indonesian number (primitives).
     phone = PhoneField()
@@ -99,7 +100,9 @@ class ShopUpdateSchema(Schema):
         allow_none=True,
         validate=validate.Regexp(r"^\d{0,40}$", error=_l("Nomor rekening hanya angka.")),
     )
-    bank_account_name = Trimmed(allow_none=True, validate=validate.Length(max=200))
+    bank_account_name = Trimmed(
+        allow_none=True, validate=[validate.Length(max=200), refuse_lookalike_name]
+    )
 
 
 # ---------------------------------------------------------------- products
@@ -440,7 +443,7 @@ class ReasonSchema(Schema):
 
 
 class VendorApplicationSchema(StrippedSchema):
-    shop_name = text_field(200)
+    shop_name = text_field(200, name=True)
     type = fields.String(
         required=True,
         error_messages=REQUIRED,

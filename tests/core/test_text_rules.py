@@ -115,6 +115,16 @@ def test_the_script_of_a_letter_is_the_first_word_of_its_name():
     assert text.script_of("\u0627") == "ARABIC"
 
 
+def test_a_letter_without_a_unicode_name_is_of_the_unnamed_script_not_an_error():
+    # Tangut ideographs are letters Python's unicodedata has no name for: found by the fuzzer,
+    # a 500 on sign-up and on a shop application
+    assert text.script_of("\U00017000") == "UNNAMED"
+    assert text.script_of("\U00018d08") == "UNNAMED"
+    assert text.name_problem("\U00017000\U00017001") is None
+    assert text.name_problem("Toko \U00017000") == NAME_MIXED
+    assert text.email_problem("b\U00017000@x.id") is not None
+
+
 @pytest.mark.parametrize("char", ["1", ".", "@", "-", "_", "+", " ", "\u0301"])
 def test_digits_punctuation_and_marks_belong_to_no_script(char):
     assert text.script_of(char) is None
@@ -181,6 +191,102 @@ def test_a_control_character_in_an_email_is_refused_and_named(email):
     problem = text.email_problem(email)
     assert problem is not None
     assert text.codepoint(text.first_control(email)) in problem
+
+
+# ---------------------------------------------------------------- names of people and shops
+NAME_MIXED = (
+    "Nama mencampur huruf dari beberapa aksara (misalnya huruf Sirilik yang mirip huruf Latin); "
+    "ketik ulang namanya."
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Budi Santoso",
+        "Siti Nur'aini, S.E.",
+        "Toko Jaya 99",
+        "Ma\u02bcruf",  # modifier letter apostrophe: not a script of its own
+        "Andr\u00e9",
+        "Andre\u0301",  # e + combining acute
+        "",
+        "\u0411\u043e\u0440\u0438\u0441 \u0415\u043b\u044c\u0446\u0438\u043d",  # wholly Cyrillic
+        "\u039f\u03bb\u03c5\u03bc\u03c0\u03bf\u03c2",  # wholly Greek
+        "\u0628\u0631\u0643\u0629",  # wholly Arabic
+        "\ua98f\ua9ba\ua9b4",  # wholly Javanese
+        "\uff22\uff55\uff44\uff49",  # wholly full-width
+    ],
+)
+def test_a_name_in_one_script_has_no_problem(name):
+    assert text.name_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Warung Berkah \u0628\u0631\u0643\u0629",  # Latin + Arabic (Jawi)
+        "Toko Sinar \u65b0\u5149",  # Latin + Chinese
+        "Toko \ua98f\ua9ba\ua9b4",  # Latin + Javanese
+        "Toko \u1b13\u1b38",  # Latin + Balinese
+        "Toko \u1b8a\u1ba5",  # Latin + Sundanese
+    ],
+)
+def test_latin_beside_a_script_with_no_latin_look_alikes_is_fine(name):
+    assert text.name_problem(name) is None
+
+
+def test_the_scripts_latin_may_stand_beside_are_these_five():
+    assert text.LATIN_COMPANIONS == {"ARABIC", "CJK", "JAVANESE", "BALINESE", "SUNDANESE"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Budi S\u0430ntoso",  # Cyrillic а in a Latin name
+        "Toko \u041c\u0430\u0440\u0442",  # a Cyrillic word beside Latin ones
+        "Budi \u03bfke",  # Greek ο
+        "\uff22udi",  # a full-width Ｂ
+        "Toko \u0e01\u0e02",  # Thai is not among Latin's companions
+        "\u0628\u0631\u0643\u0629 \u65b0\u5149",  # Arabic + Chinese, no Latin
+        "\u0411\u043e\u0440\u0438\u0441 \u039f\u03bb\u03c5",  # Cyrillic + Greek
+        "Toko \u0628\u0631\u0643\u0629 \u65b0\u5149",  # Latin + two companions
+    ],
+)
+def test_letters_of_two_scripts_in_a_name_are_refused(name):
+    assert text.name_problem(name) == NAME_MIXED
+
+
+def test_the_scripts_of_a_name_leave_out_modifier_letters_digits_and_marks():
+    assert text.name_scripts("Ma\u02bcruf 99 \u02bb") == {"LATIN"}
+    assert text.name_scripts("e\u0301-1.") == {"LATIN"}
+    assert text.name_scripts("\u02bc\u02bb") == set()
+    assert text.name_scripts("B\u0430") == {"LATIN", "CYRILLIC"}
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("Budi\u200bSantoso", "U+200B"),  # invisible: zero-width space
+        ("\u202eBudi", "U+202E"),  # right-to-left override
+        ("Budi\u00ad", "U+00AD"),  # soft hyphen
+        ("Toko\u3164Jaya", "U+3164"),  # Hangul filler
+        ("\ufeffBudi", "U+FEFF"),
+        ("Budi\x0bSantoso", "U+000B"),  # control characters
+        ("Budi\nSantoso", "U+000A"),
+        ("\x85Budi", "U+0085"),
+        ("Budi\x00", "U+0000"),
+    ],
+)
+def test_an_invisible_or_control_character_in_a_name_is_refused_and_named(name, named):
+    assert text.name_problem(name) == (
+        f"Nama berisi karakter tak terlihat {named}; ketik ulang namanya."
+    )
+
+
+def test_an_invisible_character_is_named_before_mixed_scripts():
+    assert text.name_problem("B\u0430di\u200b") == (
+        "Nama berisi karakter tak terlihat U+200B; ketik ulang namanya."
+    )
 
 
 # ---------------------------------------------------------------- JSON depth
@@ -257,3 +363,17 @@ def test_the_xlsx_pattern_is_anchored_nowhere():
     # every occurrence goes, not only the first or one at the start
     assert text.xlsx_text("\x00a\x00b\x00") == "ab"
     assert re.fullmatch(r"[ab]+", text.xlsx_text("\x01a\x02b\x03"))
+
+
+def test_the_openapi_pattern_of_a_text_field_refuses_exactly_its_control_characters():
+    # the document tells clients (and the fuzzer) what `api.Text` accepts
+    from marketplace.api import LINE_TEXT, MULTILINE_TEXT
+
+    for code in [*range(0xA1), 0x200B, 0xFEFF, 0x1F600]:
+        char = chr(code)
+        assert (re.search(LINE_TEXT, f"a{char}b") is None) == (
+            text.first_control(char) is not None
+        ), hex(code)
+        assert (re.search(MULTILINE_TEXT, f"a{char}b") is None) == (
+            text.first_control(char, multiline=True) is not None
+        ), hex(code)
