@@ -18,11 +18,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product
-from marketplace.errors import OutOfStock
 from marketplace.extensions import db
 from marketplace.ledger.rules import OPD_PROCUREMENT
 from marketplace.models_base import utcnow
@@ -30,7 +29,7 @@ from marketplace.ordering import rules
 from marketplace.ordering.cart import is_listed
 from marketplace.ordering.errors import ProductUnavailable
 from marketplace.ordering.models import Checkout, Order, OrderEvent, OrderLine
-from marketplace.ordering.stock import products_table
+from marketplace.ordering.stock import take_stock
 from marketplace.shops.models import StockMovement
 from marketplace.timeutil import period_of
 
@@ -73,30 +72,10 @@ def place_invoice_orders(
                 f"{name} tidak dijual lagi.",
                 details={"product_id": line.product_id, "name": name},
             )
-    stock_after: dict[int, int] = {}
-    for line in sorted(lines, key=lambda ln: ln.product_id):
-        product = products[line.product_id]
-        row = db.session.execute(
-            update(products_table)
-            .where(products_table.c.id == line.product_id, products_table.c.stock >= line.quantity)
-            .values(stock=products_table.c.stock - line.quantity)
-            .returning(products_table.c.stock)
-        ).first()
-        if row is None:
-            available = db.session.scalar(
-                select(products_table.c.stock).where(products_table.c.id == line.product_id)
-            )
-            raise OutOfStock(
-                f"Stok {product.name} tidak cukup (tersisa {available}, diminta {line.quantity}).",
-                details={
-                    "product_id": line.product_id,
-                    "name": product.name,
-                    "requested": line.quantity,
-                    "available": available,
-                },
-            )
-        stock_after[line.product_id] = row[0]
-        db.session.expire(product, ["stock"])
+    stock_after = {
+        line.product_id: take_stock(products[line.product_id], line.quantity)
+        for line in sorted(lines, key=lambda ln: ln.product_id)
+    }
 
     checkout = Checkout(
         buyer_id=buyer.id,

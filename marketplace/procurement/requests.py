@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -200,7 +200,8 @@ def _next_number(opd: Opd, year: int) -> str:
 
 
 def _url(request: PurchaseRequest) -> str:
-    return url_for("procurement.request_page", request_id=request.id)
+    """The request's page (a path, so jobs and the demo notify without a request context)."""
+    return f"/opd/requests/{request.id}"
 
 
 def submit_request(user: User) -> PurchaseRequest:
@@ -350,7 +351,7 @@ def approve_request(user: User, request_id: int) -> PurchaseRequest:
                 f"Pesanan OPD {order.number}",
                 f"{office.opd.name} memesan {rupiah(order.total)}; dibayar bendahara setelah "
                 "barang diterima.",
-                url_for("vendor.orders_page"),
+                "/shop/orders",
             )
     db.session.commit()
     return request

@@ -42,7 +42,7 @@ class AssignRoleSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(rules.OFFICE_ROLES))
 
 
-class CartLineSchema(Schema):
+class OfficeCartLineSchema(Schema):
     product_id = fields.Integer()
     name = fields.String()
     unit = fields.String()
@@ -60,7 +60,7 @@ class OfficeCartSchema(Schema):
     budget_line = fields.String(allow_none=True)
     activity = fields.String(allow_none=True)
     purpose = fields.String(allow_none=True)
-    lines = fields.List(fields.Nested(CartLineSchema))
+    lines = fields.List(fields.Nested(OfficeCartLineSchema))
     total = fields.Integer()
     maximum = fields.Integer()
     allowed_categories = fields.List(fields.String())

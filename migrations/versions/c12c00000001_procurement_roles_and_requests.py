@@ -11,9 +11,8 @@ Create Date: 2026-12-07 08:25:46.661316
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c12c00000001"

@@ -46,14 +46,32 @@ def office(app):
     batik = make_product(shop_b, name="Kemeja batik", price=250_000, stock=5, category=fashion)
     db.session.commit()
     return SimpleNamespace(
-        opd=opd, officer=officer, ppk=ppk, head=head, treasurer=treasurer, plain=plain,
-        other_opd=other_opd, other_ppk=other_ppk, other_officer=other_officer,
-        shop_a=shop_a, shop_b=shop_b, rice=rice, oil=oil, water=water, batik=batik,
+        opd=opd,
+        officer=officer,
+        ppk=ppk,
+        head=head,
+        treasurer=treasurer,
+        plain=plain,
+        other_opd=other_opd,
+        other_ppk=other_ppk,
+        other_officer=other_officer,
+        shop_a=shop_a,
+        shop_b=shop_b,
+        rice=rice,
+        oil=oil,
+        water=water,
+        batik=batik,
     )
 
 
-def fill_cart(api_client, items, *, budget_line=BUDGET_LINE, activity="Rapat koordinasi UMKM",
-              purpose="Konsumsi rapat 40 orang"):
+def fill_cart(
+    api_client,
+    items,
+    *,
+    budget_line=BUDGET_LINE,
+    activity="Rapat koordinasi UMKM",
+    purpose="Konsumsi rapat 40 orang",
+):
     """PUT each (product, quantity) and PATCH the fields; returns the last cart answer."""
     for product, quantity in items:
         resp = api_client.put(

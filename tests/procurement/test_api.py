@@ -56,6 +56,14 @@ def test_admin_gives_and_takes_back_a_role_audited(api, office):
     assert actions == ["procurement.role_assign", "procurement.role_remove"]
 
 
+def test_a_role_of_another_office_cannot_be_removed_through_this_one(api, office):
+    admin = make_user("admin")
+    db.session.commit()
+    role = db.session.scalar(select(OfficeRole).where(OfficeRole.user_id == office.ppk.id))
+    assert api(admin).delete(f"/api/v1/admin/opds/DINKES/roles/{role.id}").status_code == 404
+    assert db.session.get(OfficeRole, role.id) is not None
+
+
 def test_only_civil_servants_of_the_office_may_hold_its_roles(api, office):
     admin = make_user("admin")
     citizen = make_user("public")
@@ -105,9 +113,13 @@ def test_another_offices_request_answers_404(api, office):
         client = api(user)
         assert client.get(f"/api/v1/opd/requests/{req['id']}").status_code == 404
         assert client.post(f"/api/v1/opd/requests/{req['id']}/approve").status_code == 404
-        assert client.post(
-            f"/api/v1/opd/requests/{req['id']}/reject", json={"reason": "x"}
-        ).status_code == 404
+        assert client.post(f"/api/v1/opd/requests/{req['id']}/cancel").status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/opd/requests/{req['id']}/reject", json={"reason": "x"}
+            ).status_code
+            == 404
+        )
         assert client.get("/api/v1/opd/requests").get_json()["items"] == []
     assert db.session.get(PurchaseRequest, req["id"]).status == "submitted"
 
@@ -118,9 +130,12 @@ def test_a_role_the_user_does_not_hold_answers_403(api, office):
         resp = api(user).post(f"/api/v1/opd/requests/{req['id']}/approve")
         assert resp.status_code == 403, user.name
     assert api(office.ppk).post("/api/v1/opd/cart/submit").status_code == 403
-    assert api(office.ppk).put(
-        "/api/v1/opd/cart/items", json={"product_id": office.rice.id, "quantity": 1}
-    ).status_code == 403
+    assert (
+        api(office.ppk)
+        .put("/api/v1/opd/cart/items", json={"product_id": office.rice.id, "quantity": 1})
+        .status_code
+        == 403
+    )
     # Everyone with a role in the office sees its requests (the head sees everything).
     for user in (office.treasurer, office.head, office.ppk):
         assert api(user).get(f"/api/v1/opd/requests/{req['id']}").status_code == 200

@@ -12,7 +12,11 @@ OFFICER_ID, PPK_ID = 1, 2
 
 def _problem(current, target, roles, actor_id, reason=None, submitter_id=OFFICER_ID):
     return rules.transition_problem(
-        current, target, actor_roles=roles, actor_id=actor_id, submitter_id=submitter_id,
+        current,
+        target,
+        actor_roles=roles,
+        actor_id=actor_id,
+        submitter_id=submitter_id,
         reason=reason,
     )
 
@@ -88,8 +92,17 @@ def test_a_budget_line_is_a_regional_spending_account(given, stored):
 
 @pytest.mark.parametrize(
     "given",
-    ["", None, "4.1.01.01.01.0001", "5.1.2.1.1.24", "5.1.02.01.01", "5.0.02.01.01.0024",
-     "5-1-02-01-01-0024", "5.1.02.01.01.00245", "x5.1.02.01.01.0024"],
+    [
+        "",
+        None,
+        "4.1.01.01.01.0001",
+        "5.1.2.1.1.24",
+        "5.1.02.01.01",
+        "5.0.02.01.01.0024",
+        "5-1-02-01-01-0024",
+        "5.1.02.01.01.00245",
+        "x5.1.02.01.01.0024",
+    ],
 )
 def test_a_malformed_budget_line_is_refused_in_indonesian(given):
     with pytest.raises(ValueError, match="[Kk]ode rekening belanja"):
