@@ -186,3 +186,12 @@ def test_only_admins_manage_office_roles_from_the_pages(client, login, office):
         == 403
     )
     assert other.post(f"/admin/opds/DINKOP/roles/{office.ppk.id}/remove").status_code == 403
+
+
+def test_the_office_pages_speak_english_too(api, client, login, office):
+    req = submitted(api, office)
+    login(client, office.ppk)
+    listed = _text(client.get("/opd?lang=en"))
+    assert "Purchasing of Dinas Koperasi" in listed and "Waiting for approval" in listed
+    page = _text(client.get(f"/opd/requests/{req['id']}?lang=en"))
+    assert "Approve and order" in page and "History" in page
