@@ -184,3 +184,31 @@ def remove_role(actor: User, code: str, role_id: int) -> None:
     record_audit(actor, "procurement.role_remove", "office_role", row.id, before=_snapshot(row))
     db.session.delete(row)
     db.session.commit()
+
+
+# ---------------------------------------------------------------- the demo
+DEMO_ROLES = (  # (NIP, role): a health office whose staff officer buys and whose section head decides
+    ("199707152022032001", rules.OFFICER),
+    ("199707152022032001", rules.TREASURER),
+    ("198309182009022004", rules.PPK),
+    ("198309182009022004", rules.HEAD),
+)
+
+
+def seed_office_roles() -> None:
+    """Demo office roles in DINKES (idempotent; commits): Nur Aini buys and pays, dr. Rina
+    Wulandari approves and oversees. Skipped for anyone the roster does not hold."""
+    for nip, role in DEMO_ROLES:
+        user = db.session.scalar(select(User).where(User.nip == nip))
+        if user is None or user.opd_id is None:
+            continue
+        held = db.session.scalar(
+            select(OfficeRole.id).where(
+                OfficeRole.user_id == user.id,
+                OfficeRole.opd_id == user.opd_id,
+                OfficeRole.role == role,
+            )
+        )
+        if held is None:
+            db.session.add(OfficeRole(opd_id=user.opd_id, user_id=user.id, role=role))
+    db.session.commit()
