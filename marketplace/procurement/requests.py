@@ -121,7 +121,7 @@ def update_cart(user: User, data: dict[str, Any]) -> dict[str, Any]:
         draft.budget_line = value or None
     for key in ("activity", "purpose"):
         if key in data:
-            draft.__setattr__(key, (data[key] or "").strip() or None)
+            setattr(draft, key, (data[key] or "").strip() or None)
     db.session.commit()
     return get_cart(user)
 

@@ -325,6 +325,19 @@ def test_approval_with_stock_short_fails_and_changes_nothing(api, office):
     assert _count(Notification, Notification.kind == "procurement_approved") == 0
 
 
+def test_approval_of_a_product_no_longer_sold_fails_and_changes_nothing(api, office):
+    req = submitted(api, office, [(office.rice, 2), (office.water, 1)])
+    office.water.is_active = False
+    db.session.commit()
+    resp = api(office.ppk).post(f"/api/v1/opd/requests/{req['id']}/approve")
+    assert resp.status_code == 409
+    assert resp.get_json()["error"]["code"] == "product_unavailable"
+    assert _stock(office.rice) == 20
+    assert _count(Order) == 0
+    db.session.expire_all()
+    assert db.session.get(PurchaseRequest, req["id"]).status == "submitted"
+
+
 def test_rejection_needs_a_reason_and_tells_the_officer(api, office):
     req = submitted(api, office)
     ppk = api(office.ppk)
@@ -372,6 +385,12 @@ def test_the_shop_sees_accepts_and_readies_an_office_order(api, office):
     shop = api(office.shop_a.owner)
     listed = shop.get("/api/v1/vendor/orders").get_json()["items"]
     assert [o["id"] for o in listed] == [order.id]
+    assert (listed[0]["status"], listed[0]["payment_terms"], listed[0]["budget_line"]) == (
+        "placed",
+        "invoice",
+        BUDGET_LINE,
+    )
+    assert listed[0]["channel"] == "opd_procurement"
     assert shop.post(f"/api/v1/vendor/orders/{order.id}/accept").status_code == 200
     assert shop.post(f"/api/v1/vendor/orders/{order.id}/ready").status_code == 200
     db.session.expire_all()
