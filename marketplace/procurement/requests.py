@@ -190,11 +190,14 @@ def _next_number(opd: Opd, year: int) -> str:
     """The next number of the office's year, counted under the office's row lock (two officers
     submitting together get 0001 and 0002, never the same)."""
     db.session.execute(select(Opd.id).where(Opd.id == opd.id).with_for_update()).all()
-    prefix = rules.request_number(opd.code, year, 0)[:-4]
     used = db.session.scalar(
         select(func.count())
         .select_from(PurchaseRequest)
-        .where(PurchaseRequest.opd_id == opd.id, PurchaseRequest.number.like(prefix + "%"))
+        .where(
+            PurchaseRequest.opd_id == opd.id,
+            PurchaseRequest.year == year,
+            PurchaseRequest.number.is_not(None),
+        )
     )
     return rules.request_number(opd.code, year, int(used or 0) + 1)
 
@@ -216,8 +219,9 @@ def submit_request(user: User) -> PurchaseRequest:
             "Keranjang OPD masih kosong.", code="empty_cart", details={"lines": ["Kosong."]}
         )
     errors: dict[str, list[str]] = {}
+    budget_line = draft.budget_line
     try:
-        draft.budget_line = rules.normalise_budget_line(draft.budget_line)
+        budget_line = rules.normalise_budget_line(draft.budget_line)
     except ValueError as err:
         errors["budget_line"] = [str(err)]
     if not draft.activity:
@@ -242,13 +246,7 @@ def submit_request(user: User) -> PurchaseRequest:
             code="category_not_allowed",
             details={"lines": [f"Kategori tidak diizinkan: {names}."]},
         )
-    total = 0
-    for line in draft.lines:
-        product = line.product
-        line.vendor_id = product.vendor_id
-        line.name, line.unit, line.unit_price = product.name, product.unit, product.price
-        line.line_total = product.price * line.quantity
-        total += line.line_total
+    total = sum(line.product.price * line.quantity for line in draft.lines)
     maximum = purchase_maximum()
     if rules.over_maximum(total, maximum):
         raise ValidationFailed(
@@ -256,6 +254,13 @@ def submit_request(user: User) -> PurchaseRequest:
             code="over_purchase_max",
             details={"total": [f"Paling banyak {rupiah(maximum)}."]},
         )
+    # Nothing is written before every check passed: the lines are priced as sold now.
+    for line in draft.lines:
+        product = line.product
+        line.vendor_id = product.vendor_id
+        line.name, line.unit, line.unit_price = product.name, product.unit, product.price
+        line.line_total = product.price * line.quantity
+    draft.budget_line = budget_line
     now = utcnow()
     year = to_local(now).year
     draft.total = total

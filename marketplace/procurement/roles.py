@@ -43,6 +43,19 @@ def office_of(user: User) -> Office:
     return Office(user, user.opd, set(held))
 
 
+def holds_any_role(user: User) -> bool:
+    """Whether the user holds a procurement role in their own OPD (one query: the navigation
+    asks it on every page a civil servant opens)."""
+    if user.role != "civil_servant" or user.opd_id is None:
+        return False
+    found = db.session.scalar(
+        select(OfficeRole.id)
+        .where(OfficeRole.user_id == user.id, OfficeRole.opd_id == user.opd_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 def require_office(user: User, *roles: str) -> Office:
     """The caller's office; 403 when they hold no procurement role at all, or none of `roles`
     when given."""

@@ -254,9 +254,7 @@ def _office_nav():
 
     def holds_office_role() -> bool:
         user = current_user
-        if not user.is_authenticated or user.role != "civil_servant":
-            return False
-        return bool(roles.office_of(user).roles)
+        return bool(user.is_authenticated and roles.holds_any_role(user))
 
     return {"holds_office_role": holds_office_role}
 
