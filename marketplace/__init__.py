@@ -29,6 +29,7 @@ AREAS = (
     "mandate",
     "finance",
     "notifications",
+    "procurement",
 )
 # Modules that only connect listeners (signal receivers, ORM guards); imported once at start-up.
 WIRING = (
@@ -270,6 +271,7 @@ def _register_templating(app: Flask) -> None:
         "expired": _l("Kedaluwarsa"),
         "cancelled": _l("Dibatalkan"),
         "rejected": _l("Ditolak"),
+        "placed": _l("Menunggu diterima toko"),
         "pending": _l("Menunggu verifikasi"),
         "verified": _l("Terverifikasi"),
         "suspended": _l("Dibekukan"),

@@ -120,6 +120,15 @@ class Config:
         self.PLATFORM_COMMISSION_BPS = _int("PLATFORM_COMMISSION_BPS", 0)
         self.MIN_PAYMENT_AMOUNT = _int("MIN_PAYMENT_AMOUNT", 1_000)
         self.MANDATE_REMINDER_DAYS = _int("MANDATE_REMINDER_DAYS", 5)
+        # An office's purchase (procurement): the most one request may total (0: no limit) and
+        # the category slugs it may buy from (comma-separated; empty: every category). The
+        # default is the daily necessities an office buys for its meetings and upkeep.
+        self.OPD_PURCHASE_MAX = _int("OPD_PURCHASE_MAX", 50_000_000)
+        self.OPD_ALLOWED_CATEGORIES = os.environ.get(
+            "OPD_ALLOWED_CATEGORIES",
+            "sembako,bumbu-dapur,makanan-ringan,minuman,kue-dan-roti,kuliner-siap-saji,"
+            "kebersihan-rumah",
+        )
         # Admins are reminded of applications, class declarations and flag claims still
         # pending this many working days after they came in (`remind-reviews`).
         self.REVIEW_REMINDER_WORKING_DAYS = _int("REVIEW_REMINDER_WORKING_DAYS", 3)

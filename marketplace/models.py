@@ -32,6 +32,12 @@ from marketplace.ordering.models import (  # noqa: F401
 )
 from marketplace.payments.models import Payment, Refund, RefundLine, StripeEvent  # noqa: F401
 from marketplace.payouts.models import Payout, PayoutRun  # noqa: F401
+from marketplace.procurement.models import (  # noqa: F401
+    OfficeRole,
+    PurchaseRequest,
+    PurchaseRequestEvent,
+    PurchaseRequestLine,
+)
 from marketplace.shops.models import (  # noqa: F401
     BusinessClassDeclaration,
     BusinessClassFlag,

@@ -19,7 +19,6 @@ from marketplace.accounts.models import User
 from marketplace.errors import (
     IdempotencyConflict,
     MarketplaceError,
-    OutOfStock,
     ValidationFailed,
     VendorCapReached,
 )
@@ -41,7 +40,7 @@ from marketplace.ordering.lifecycle import expire_due_orders
 from marketplace.ordering.locking import lock_orders, lock_vendors
 from marketplace.ordering.models import CartItem, Checkout, Order, OrderEvent, OrderLine
 from marketplace.ordering.schemas import OrderSchema
-from marketplace.ordering.stock import products_table, release_stock
+from marketplace.ordering.stock import release_stock, take_stock
 from marketplace.payments import lifecycle as payment_lifecycle
 from marketplace.payments.models import Payment
 from marketplace.payments.providers import PaymentProviderError, provider_for
@@ -259,27 +258,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     # same products in reverse order cannot deadlock. Any miss rolls the whole checkout back.
     stock_after: dict[int, int] = {}
     for item in items:
-        row = db.session.execute(
-            update(products_table)
-            .where(products_table.c.id == item.product_id, products_table.c.stock >= item.quantity)
-            .values(stock=products_table.c.stock - item.quantity)
-            .returning(products_table.c.stock)
-        ).first()
-        if row is None:
-            available = db.session.scalar(
-                select(products_table.c.stock).where(products_table.c.id == item.product_id)
-            )
-            raise OutOfStock(
-                f"Stok {item.product.name} tidak cukup (tersisa {available}).",
-                details={
-                    "product_id": item.product_id,
-                    "name": item.product.name,
-                    "requested": item.quantity,
-                    "available": available,
-                },
-            )
-        stock_after[item.product_id] = row[0]
-        db.session.expire(item.product, ["stock"])
+        stock_after[item.product_id] = take_stock(item.product, item.quantity)
 
     now = utcnow()
     expires = now + timedelta(minutes=int(current_app.config["ORDER_EXPIRY_MINUTES"]))

@@ -33,8 +33,16 @@ log = logging.getLogger(__name__)
 
 
 def _buyer_order(buyer: User, order_id: int) -> Order:
+    """A person's own prepaid order. An office's order on invoice is not the person's to
+    cancel or confirm: the office's procurement pages handle it (404 here)."""
     order = db.session.scalar(
-        locked(select(Order).where(Order.id == order_id, Order.buyer_id == buyer.id))
+        locked(
+            select(Order).where(
+                Order.id == order_id,
+                Order.buyer_id == buyer.id,
+                Order.payment_terms == "prepaid",
+            )
+        )
     )
     if order is None:
         raise NotFound("Pesanan tidak ditemukan.")
@@ -103,8 +111,12 @@ def cancel_order(buyer: User, order_id: int) -> Order:
 
 
 def _complete(order: Order, actor: User | None, note: str | None = None) -> None:
-    """ready → completed (the BAST): the vendor's pending payable becomes available."""
+    """ready → completed (the BAST): the vendor's pending payable becomes available. An order
+    on invoice was never paid, so nothing is pending for its shop yet: its money is booked when
+    the office's treasurer pays it."""
     order.transition_to("completed", actor=actor, note=note)
+    if order.payment_terms == "invoice":
+        return
     refunded_vendor = (
         db.session.scalar(
             select(func.coalesce(func.sum(Refund.vendor_share), 0)).where(
@@ -190,7 +202,12 @@ def auto_complete_orders(now=None) -> int:
     cutoff = now - timedelta(days=days)
     candidates = db.session.execute(
         select(Order.id, Order.ready_at)
-        .where(Order.status == "ready", Order.ready_at <= cutoff)
+        .where(
+            Order.status == "ready",
+            Order.ready_at <= cutoff,
+            # An office's order is completed by its BAST, never by the clock.
+            Order.payment_terms == "prepaid",
+        )
         .order_by(Order.id)
     ).all()
     ids = [oid for oid, ready_at in candidates if rules.auto_complete_due(ready_at, days) <= now]

@@ -27,6 +27,7 @@ from marketplace.shops.models import Vendor
 
 ORDER_STATUSES = (
     "pending_payment",
+    "placed",
     "paid",
     "accepted",
     "ready",
@@ -36,9 +37,17 @@ ORDER_STATUSES = (
     "rejected",
 )
 
+# How an order is paid: `prepaid` (the buyer pays at checkout, the order waits in
+# pending_payment) or `invoice` (an office's purchase: placed at its PPK's approval, paid later by
+# the office's treasurer; see marketplace.ordering.procurement_port).
+PAYMENT_TERMS = ("prepaid", "invoice")
+
 # SPEC §3: transitions only move forward; anything else is 409 invalid_transition.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending_payment": ("paid", "expired", "cancelled"),
+    # An order on invoice (an office's purchase, approved by its PPK): placed with the shop,
+    # paid later by the office's treasurer; it never expires and never meets a card payment.
+    "placed": ("accepted", "cancelled", "rejected"),
     "paid": ("accepted", "cancelled", "rejected"),
     "accepted": ("ready",),
     "ready": ("completed",),
@@ -110,6 +119,13 @@ class Order(db.Model):
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
     # Whose money: asn_personal | public | opd_procurement (ledger.rules), fixed at checkout.
     channel: Mapped[str] = mapped_column(String(20), default="public")
+    payment_terms: Mapped[str] = mapped_column(
+        String(20), default="prepaid", server_default="prepaid"
+    )
+    # An office's purchase (channel opd_procurement): the OPD and the budget line (kode rekening
+    # belanja) it is charged to. Empty for a person's order.
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
+    budget_line: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="pending_payment", index=True)
     fulfilment: Mapped[str] = mapped_column(String(20), default="pickup")
     address: Mapped[str | None] = mapped_column(String(500))

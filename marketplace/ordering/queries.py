@@ -4,7 +4,7 @@ refunds of an order and the ledger balances. Reads only (the opportunistic expir
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import BUYER_ROLES, User
@@ -20,7 +20,8 @@ from marketplace.payments.models import Refund
 def _scoped_orders(user: User):
     stmt = select(Order)
     if user.role in BUYER_ROLES:
-        return stmt.where(Order.buyer_id == user.id)
+        # A person's own orders; an office's orders on invoice belong to the office's pages.
+        return stmt.where(Order.buyer_id == user.id, Order.payment_terms == "prepaid")
     if user.role == "vendor":
         return stmt.where(Order.vendor_id == (user.vendor_id or -1))
     if user.role in ("finance", "admin"):
@@ -42,21 +43,27 @@ def list_orders(
 # ================================================================= the shop's orders
 # The one read side of a shop's orders, for the API and the shop pages alike. Orders never paid
 # (pending_payment, expired, cancelled before paying) are not the shop's concern: only orders
-# with a payment are listed or counted.
+# with a payment are listed or counted, and an office's orders on invoice (placed at its PPK's
+# approval, paid later): `placed` ones wait in the first tab with the paid ones.
 SHOP_ORDER_TABS = ("paid", "accepted", "ready", "completed", "closed")
 CLOSED_STATUSES = ("cancelled", "rejected")
 WAITING_TABS = ("paid", "accepted", "ready")
 
 
 def _tab_statuses(tab: str) -> tuple[str, ...]:
+    if tab == "paid":
+        return ("paid", "placed")
     return CLOSED_STATUSES if tab == "closed" else (tab,)
 
 
 def _shop_orders(user: User):
-    """The caller's shop's paid orders; 404 when the caller has no shop."""
+    """The caller's shop's paid orders and orders on invoice; 404 when the caller has no shop."""
     if user.role != "vendor" or user.vendor_id is None:
         raise NotFound("Toko tidak ditemukan.")
-    return select(Order).where(Order.vendor_id == user.vendor_id, Order.paid_at.is_not(None))
+    return select(Order).where(
+        Order.vendor_id == user.vendor_id,
+        or_(Order.paid_at.is_not(None), Order.payment_terms == "invoice"),
+    )
 
 
 def list_shop_orders(
@@ -81,7 +88,7 @@ def list_shop_orders(
         tab = tab if tab in SHOP_ORDER_TABS else "paid"
         stmt = stmt.where(Order.status.in_(_tab_statuses(tab)))
     if tab in WAITING_TABS:
-        stmt = stmt.order_by(Order.paid_at.asc(), Order.id.asc())
+        stmt = stmt.order_by(func.coalesce(Order.paid_at, Order.created_at).asc(), Order.id.asc())
     else:
         stmt = stmt.order_by(Order.id.desc())
     return paginate(stmt, page, per_page)

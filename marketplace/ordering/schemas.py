@@ -131,6 +131,15 @@ class OrderSchema(Schema):
         metadata={"description": "asn_personal | public | opd_procurement: whose money paid"}
     )
     checkout_id = fields.Integer()
+    payment_terms = fields.String(
+        metadata={
+            "description": "prepaid (paid at checkout) | invoice (an office's order, placed at its "
+            "PPK's approval and paid later by its treasurer)"
+        }
+    )
+    budget_line = fields.String(
+        allow_none=True, metadata={"description": "an office's order: its kode rekening belanja"}
+    )
     vendor = fields.Nested(VendorRef)
     lines = fields.List(fields.Nested(OrderLineSchema))
     total = fields.Integer()

@@ -104,6 +104,12 @@ ACCESS: dict[str, set[str]] = {
     "/admin/vendors/<int:vendor_id>": {ADMIN},
     "/admin/vendors/<int:vendor_id>/class": {ADMIN},
     "/admin/areas/unresolved": {ADMIN},
+    # an office's purchasing: the crawled civil servant is its officer and a PPK (procurement)
+    "/opd": {CS},
+    "/opd/cart": {CS},
+    "/opd/requests/<int:request_id>": {CS},
+    "/admin/opds": {ADMIN},
+    "/admin/opds/<code>/roles": {ADMIN},
 }
 # Signed-in users may still open these (the login form sends them on, the shop application page
 # explains that only public accounts can apply).
@@ -140,6 +146,8 @@ FILLED = {
     "/admin/vendors",
     "/products",
     "/mandate",
+    "/opd",
+    "/opd/cart",
 }
 
 # Admins read the finance pages but never move money (separation of duties): no form of theirs
@@ -309,6 +317,33 @@ def _build_world(app) -> dict:
 
     closed_month = close_period(finance, previous_period(current_period())).period
 
+    # the civil servant buys for their office: a submitted request and a cart being filled
+    from marketplace.catalog.models import Category
+    from marketplace.procurement import requests as office_requests
+    from marketplace.procurement.roles import assign_role
+
+    for role in ("officer", "ppk"):
+        assign_role(admin, asn.opd.code, {"user_id": asn.id, "role": role})
+    sembako = db.session.scalars(
+        select(Product)
+        .join(Category)
+        .join(Vendor, Vendor.id == Product.vendor_id)
+        .where(
+            Category.slug == "sembako",
+            Vendor.status == "verified",
+            Product.is_active,
+            Product.stock >= 10,
+        )
+        .order_by(Product.id)
+    ).all()
+    office_requests.set_cart_item(asn, sembako[0].id, 2)
+    office_requests.update_cart(
+        asn,
+        {"budget_line": "5.1.02.01.01.0024", "activity": "Rapat koordinasi", "purpose": "Konsumsi"},
+    )
+    office_request = office_requests.submit_request(asn)
+    office_requests.set_cart_item(asn, sembako[-1].id, 1)
+
     def buyer_ids(buyer: User) -> dict[str, list[int]]:
         orders = db.session.scalars(
             select(Order).where(Order.buyer_id == buyer.id).order_by(Order.id)
@@ -350,7 +385,12 @@ def _build_world(app) -> dict:
         ANON: {"email": None, "ids": {**public, "token": [reset]}},
         CS: {
             "email": asn.email,
-            "ids": {**public, **buyer_ids(asn), "refund_id": [credit_note.id]},
+            "ids": {
+                **public,
+                **buyer_ids(asn),
+                "refund_id": [credit_note.id],
+                "request_id": [office_request.id],
+            },
         },
         PUBLIC: {"email": warga.email, "ids": {**public, **buyer_ids(warga)}},
         VENDOR: {
@@ -369,6 +409,7 @@ def _build_world(app) -> dict:
                 **public,
                 **money,
                 "declaration_id": [declaration.id],
+                "code": [asn.opd.code],
                 **{  # a pending, verified and suspended shop
                     rule: sorted(set(by_status.values()))
                     for rule in (

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from marketplace.extensions import db
+from marketplace.procurement.models import OfficeRole
 from marketplace.timeutil import current_period
 from tests.browser.test_page_crawl import ACCESS, ANON, DOWNLOADS, ROLES, _page_rules, _problems
 from tests.factories import make_civil_servant, make_user, make_vendor
@@ -17,7 +18,7 @@ from tests.factories import make_civil_servant, make_user, make_vendor
 # Pages that list things, by role; on an empty world each must show its empty state.
 EMPTY_LISTS = {
     ANON: ["/products"],
-    "civil_servant": ["/orders", "/cart", "/notifications"],
+    "civil_servant": ["/orders", "/cart", "/notifications", "/opd", "/opd/cart"],
     "public": ["/orders", "/cart", "/notifications"],
     "vendor": [
         "/shop/orders",
@@ -53,6 +54,8 @@ def test_an_empty_world_shows_empty_states_and_nothing_breaks(
         who = None
     elif role == "civil_servant":
         who = make_civil_servant(name="ASN Baru")
+        for office_role in ("officer", "head"):  # the office's pages (procurement)
+            db.session.add(OfficeRole(opd_id=who.opd_id, user_id=who.id, role=office_role))
     elif role == "vendor":
         who = make_vendor(name="Toko Baru").owner
     else:

@@ -55,6 +55,11 @@ def test_the_spec_lifecycle_is_exactly_the_transition_table():
         ("paid", "rejected"),
         ("accepted", "ready"),
         ("ready", "completed"),
+        # An office's order on invoice (issue 12): placed at its PPK's approval, never paid
+        # up front and never expiring; the shop accepts or rejects it, the office may cancel.
+        ("placed", "accepted"),
+        ("placed", "cancelled"),
+        ("placed", "rejected"),
     }
 
 

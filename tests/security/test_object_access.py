@@ -48,6 +48,12 @@ SECRET = "Rahasia Pembeli A"
 # Routes whose cross-owner cases another test module already asserts: (file, text it holds).
 VENDOR_ISOLATION = ("tests/shops/test_isolation.py", "FOREIGN_OBJECT_ENDPOINTS")
 ACCESS_MATRIX = ("tests/accounts/test_access_matrix.py", "_REGISTRY")  # 401/403 for every API role
+PROCUREMENT_API = ("tests/procurement/test_api.py", "test_another_offices_request_answers_404")
+PROCUREMENT_PAGES = ("tests/procurement/test_pages.py", "test_another_offices_request_page_is_404")
+PROCUREMENT_ADMIN_PAGES = (
+    "tests/procurement/test_pages.py",
+    "test_only_admins_manage_office_roles_from_the_pages",
+)
 COVERED_ELSEWHERE = {
     # admin only (settling is not owned by anyone; 401/403 for every other role)
     ("POST", "/api/v1/admin/areas/unresolved/<int:reference_id>/settle"): ACCESS_MATRIX,
@@ -84,6 +90,25 @@ COVERED_ELSEWHERE = {
         "tests/ordering/test_credit_notes.py",
         "test_other_buyers_and_shops_get_404",
     ),
+    # an office's purchase requests: another office's answers 404, nothing changes
+    ("GET", "/api/v1/opd/requests/<int:request_id>"): PROCUREMENT_API,
+    ("POST", "/api/v1/opd/requests/<int:request_id>/approve"): PROCUREMENT_API,
+    ("POST", "/api/v1/opd/requests/<int:request_id>/reject"): PROCUREMENT_API,
+    ("POST", "/api/v1/opd/requests/<int:request_id>/cancel"): PROCUREMENT_API,
+    ("GET", "/opd/requests/<int:request_id>"): PROCUREMENT_PAGES,
+    ("POST", "/opd/requests/<int:request_id>/approve"): PROCUREMENT_PAGES,
+    ("POST", "/opd/requests/<int:request_id>/reject"): PROCUREMENT_PAGES,
+    ("POST", "/opd/requests/<int:request_id>/cancel"): PROCUREMENT_PAGES,
+    # an OPD's roles: admin only (401/403 for every other role); another OPD's role is 404
+    ("GET", "/api/v1/admin/opds/<code>/roles"): ACCESS_MATRIX,
+    ("POST", "/api/v1/admin/opds/<code>/roles"): ACCESS_MATRIX,
+    ("DELETE", "/api/v1/admin/opds/<code>/roles/<int:role_id>"): (
+        "tests/procurement/test_api.py",
+        "test_a_role_of_another_office_cannot_be_removed_through_this_one",
+    ),
+    ("GET", "/admin/opds/<code>/roles"): PROCUREMENT_ADMIN_PAGES,
+    ("POST", "/admin/opds/<code>/roles"): PROCUREMENT_ADMIN_PAGES,
+    ("POST", "/admin/opds/<code>/roles/<int:role_id>/remove"): PROCUREMENT_ADMIN_PAGES,
     ("POST", "/notifications/<int:notification_id>/read"): (
         "tests/notifications/test_notifications.py",
         "test_another_users_notification_cannot_be_marked_from_the_page",
