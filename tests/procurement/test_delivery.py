@@ -11,6 +11,7 @@ from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.ordering import rules
 from marketplace.ordering.models import Order
+from marketplace.procurement.models import PurchaseRequest
 from marketplace.timeutil import today_local
 from tests.procurement.conftest import submitted
 
@@ -157,3 +158,21 @@ def test_the_shop_records_the_delivery_from_its_orders_page(client, login, api, 
     assert f'data-testid="delivered-{a.id}"' in done and "Sari Pengadaan" in done
     db.session.expire_all()
     assert db.session.get(Order, a.id).status == "delivered"
+
+
+def test_the_office_sees_the_delivery_on_its_request(client, login, api, office):
+    a, _b = _accepted_orders(api, office)
+    day = today_local().isoformat()
+    api(office.shop_a.owner).post(
+        f"/api/v1/vendor/orders/{a.id}/deliver",
+        json={"delivered_on": day, "received_by": "Sari Pengadaan", "note": "lengkap"},
+    )
+    req_id = db.session.scalar(select(PurchaseRequest.id))
+    body = api(office.head).get(f"/api/v1/opd/requests/{req_id}").get_json()
+    delivered = {o["id"]: o for o in body["orders"]}[a.id]
+    assert (delivered["status"], delivered["delivered_on"]) == ("delivered", day)
+    assert delivered["delivery_received_by"] == "Sari Pengadaan"
+    login(client, office.officer)
+    page = client.get(f"/opd/requests/{req_id}").get_data(as_text=True)
+    assert f'data-testid="delivery-{a.id}"' in page and "lengkap" in page
+    assert "Diserahkan, menunggu BAST" in page
