@@ -272,6 +272,7 @@ def _register_templating(app: Flask) -> None:
         "cancelled": _l("Dibatalkan"),
         "rejected": _l("Ditolak"),
         "placed": _l("Menunggu diterima toko"),
+        "delivered": _l("Diserahkan, menunggu BAST"),
         "pending": _l("Menunggu verifikasi"),
         "verified": _l("Terverifikasi"),
         "suspended": _l("Dibekukan"),

@@ -13,6 +13,7 @@ order_completed = _signals.signal("order-completed")  # sender: Order, now `comp
 order_refunded = _signals.signal("order-refunded")  # sender: Order; kwargs: refund=Refund
 order_accepted = _signals.signal("order-accepted")  # sender: Order, now `accepted`
 order_ready = _signals.signal("order-ready")  # sender: Order, now `ready`
+order_delivered = _signals.signal("order-delivered")  # sender: Order, now `delivered` (office)
 order_rejected = _signals.signal("order-rejected")  # sender: Order, now `rejected`;
 #                                                       kwargs: reason=str, refund=Refund | None
 

@@ -18,6 +18,7 @@ from marketplace.notifications.services import notify
 from marketplace.signals import (
     order_accepted,
     order_completed,
+    order_delivered,
     order_paid,
     order_ready,
     order_refunded,
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 SHOP_ORDERS_URL = "/shop/orders"
 BUYER_ORDER_URL = "/orders"
+OFFICE_URL = "/opd"
 
 
 def _notify(
@@ -166,6 +168,26 @@ def notify_buyer_of_ready_order(order, **_kwargs) -> None:
         )
 
     _notify_buyer(order, "order_ready", texts)
+
+
+@order_delivered.connect
+def notify_office_of_delivered_order(order, **_kwargs) -> None:
+    """An office's order was handed over: its officer (the buyer) confirms it with a BAST."""
+
+    def texts():
+        return (
+            _("Pesanan %(number)s telah diserahkan", number=order.number),
+            _(
+                "%(shop)s mencatat penyerahan pesanan %(number)s pada %(day)s kepada %(who)s. "
+                "Periksa barangnya lalu konfirmasi penerimaan dengan BAST.",
+                shop=order.vendor.name,
+                number=order.number,
+                day=str(order.delivered_on),
+                who=order.delivery_received_by,
+            ),
+        )
+
+    _notify(order, "office", lambda: order.buyer, "order_delivered", texts, OFFICE_URL)
 
 
 @order_rejected.connect

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from marketplace import signals
 from marketplace.accounts.models import User
-from marketplace.errors import InvalidTransition, NotFound
+from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.ledger.models import VENDOR_AVAILABLE, VENDOR_PENDING
 from marketplace.ledger.services import post_journal, release_cap
@@ -27,7 +27,7 @@ from marketplace.ordering.stock import release_stock
 from marketplace.payments import lifecycle as payment_lifecycle
 from marketplace.payments.models import Refund
 from marketplace.payments.queries import payment_for_order
-from marketplace.timeutil import naive_utc
+from marketplace.timeutil import naive_utc, to_local, today_local
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,45 @@ def mark_order_ready(user: User, order_id: int) -> Order:
     order.transition_to("ready", actor=user)
     db.session.commit()
     signals.order_ready.send(order)
+    return order
+
+
+def record_delivery(
+    user: User,
+    order_id: int,
+    *,
+    delivered_on,
+    received_by: str,
+    note: str | None = None,
+) -> Order:
+    """The shop records handing an office's order over (accepted or ready → delivered): the day,
+    who at the office received it and an optional note. Only orders on invoice (a person confirms
+    their own receipt); another shop's order → 404; 409 invalid_transition otherwise; 422 for a
+    day in the future or before the shop accepted, or no receiver."""
+    order = _vendor_order(user, order_id)
+    if not order.can_transition_to("delivered"):
+        raise InvalidTransition(
+            f"Order {order.number} cannot go from {order.status} to delivered.",
+            details={"from": order.status, "to": "delivered"},
+        )
+    received_by = (received_by or "").replace("\x00", "").strip()
+    note = (note or "").replace("\x00", "").strip() or None
+    errors = rules.delivery_errors(
+        delivered_on,
+        received_by,
+        accepted_on=to_local(order.accepted_at).date() if order.accepted_at else None,
+        today=today_local(),
+    )
+    if errors:
+        raise ValidationFailed("Catatan pengiriman belum benar.", details=errors)
+    order.transition_to(
+        "delivered", actor=user, note=f"Diserahkan kepada {received_by} ({delivered_on})."
+    )
+    order.delivered_on = delivered_on
+    order.delivery_received_by = received_by[:120]
+    order.delivery_note = note[:500] if note else None
+    db.session.commit()
+    signals.order_delivered.send(order)
     return order
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -31,6 +32,7 @@ ORDER_STATUSES = (
     "paid",
     "accepted",
     "ready",
+    "delivered",
     "completed",
     "expired",
     "cancelled",
@@ -49,8 +51,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     # paid later by the office's treasurer; it never expires and never meets a card payment.
     "placed": ("accepted", "cancelled", "rejected"),
     "paid": ("accepted", "cancelled", "rejected"),
-    "accepted": ("ready",),
-    "ready": ("completed",),
+    # `delivered`: an office's order (invoice terms only) the shop handed over, recorded with the
+    # date and who received it; the office's BAST confirms the receipt next.
+    "accepted": ("ready", "delivered"),
+    "ready": ("completed", "delivered"),
+    "delivered": (),
     "completed": (),
     "expired": (),
     "cancelled": (),
@@ -142,6 +147,12 @@ class Order(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     ready_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The delivery of an office's order, as the shop records it (ordering.lifecycle.record_delivery):
+    # when it was recorded, the (local) day of the hand-over, who at the office received it.
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    delivery_received_by: Mapped[str | None] = mapped_column(String(120))
+    delivery_note: Mapped[str | None] = mapped_column(String(500))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     checkout: Mapped[Checkout] = relationship(back_populates="orders")
@@ -155,6 +166,8 @@ class Order(db.Model):
     )
 
     def can_transition_to(self, status: str) -> bool:
+        if status == "delivered" and self.payment_terms != "invoice":
+            return False  # a person's order completes by their own confirmation
         return status in TRANSITIONS.get(self.status, ())
 
     def transition_to(
@@ -172,6 +185,7 @@ class Order(db.Model):
             "paid": "paid_at",
             "accepted": "accepted_at",
             "ready": "ready_at",
+            "delivered": "delivered_at",
             "completed": "completed_at",
         }.get(status)
         if stamp:

@@ -53,6 +53,8 @@ WAITING_TABS = ("paid", "accepted", "ready")
 def _tab_statuses(tab: str) -> tuple[str, ...]:
     if tab == "paid":
         return ("paid", "placed")
+    if tab == "completed":
+        return ("completed", "delivered")  # an office's order handed over, awaiting its BAST
     return CLOSED_STATUSES if tab == "closed" else (tab,)
 
 

@@ -28,6 +28,7 @@ from marketplace.ordering.schemas import (
     CartSchema,
     CheckoutBody,
     CheckoutSchema,
+    DeliveryBody,
     OrderSchema,
     OrdersQuery,
     ReasonBody,
@@ -242,6 +243,29 @@ def vendor_reject(order_id, data):
 def vendor_ready(order_id):
     """accepted → ready (for pickup or delivery); 409 invalid_transition."""
     return lifecycle.mark_order_ready(require_role("vendor"), order_id)
+
+
+@endpoint(
+    bp,
+    "/vendor/orders/<int:order_id>/deliver",
+    "POST",
+    summary="Record the delivery of an office's order",
+    roles=("vendor",),
+    body=DeliveryBody,
+    response=OrderSchema,
+    errors=[409],
+    tag="vendor",
+)
+def vendor_deliver(order_id, data):
+    """An office's order on invoice, accepted or ready → delivered, with the day and who received
+    it; another shop's order → 404; a person's order or another status → 409 invalid_transition."""
+    return lifecycle.record_delivery(
+        require_role("vendor"),
+        order_id,
+        delivered_on=data["delivered_on"],
+        received_by=data["received_by"],
+        note=data.get("note"),
+    )
 
 
 # ================================================================= pages

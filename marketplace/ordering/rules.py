@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -171,3 +171,19 @@ def auto_complete_due(ready_at: datetime, working_days: int) -> datetime:
     local = to_local(ready_at)
     day = add_working_days(local.date(), working_days)
     return naive_utc(datetime.combine(day, local.timetz()))
+
+
+def delivery_errors(
+    delivered_on: date, received_by: str, *, accepted_on: date | None, today: date
+) -> dict[str, list[str]]:
+    """What is wrong with a delivery record of an office's order (empty when nothing): the day of
+    the hand-over lies between the day the shop accepted the order and today (the city's local
+    days), and someone at the office received it."""
+    errors: dict[str, list[str]] = {}
+    if delivered_on > today:
+        errors["delivered_on"] = ["Tanggal serah terima tidak boleh di masa depan."]
+    elif accepted_on is not None and delivered_on < accepted_on:
+        errors["delivered_on"] = ["Tanggal serah terima sebelum pesanan diterima toko."]
+    if len(received_by.strip()) < 2:
+        errors["received_by"] = ["Tulis nama penerima di kantor."]
+    return errors

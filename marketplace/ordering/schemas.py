@@ -49,6 +49,18 @@ class ReasonBody(Schema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _not_blank])
 
 
+class DeliveryBody(Schema):
+    """The shop's record of handing an office's order over."""
+
+    delivered_on = fields.Date(required=True, metadata={"description": "the day of the hand-over"})
+    received_by = fields.String(
+        required=True,
+        validate=[validate.Length(min=2, max=120), _not_blank],
+        metadata={"description": "who at the office received it"},
+    )
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
 class RefundLineBody(Schema):
     order_line_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     quantity = fields.Integer(strict=True, validate=validate.Range(min=1, max=10**6))
@@ -157,6 +169,12 @@ class OrderSchema(Schema):
     fulfilment = fields.String()
     address = fields.String(allow_none=True)
     status_reason = fields.String(allow_none=True)
+    delivered_at = UtcDateTime(allow_none=True)
+    delivered_on = fields.Date(
+        allow_none=True, metadata={"description": "an office's order: the day it was handed over"}
+    )
+    delivery_received_by = fields.String(allow_none=True)
+    delivery_note = fields.String(allow_none=True)
     created_at = UtcDateTime()
     expires_at = UtcDateTime(allow_none=True)
     paid_at = UtcDateTime(allow_none=True)

@@ -119,6 +119,13 @@ class RequestOrderSchema(Schema):
     budget_line = fields.String(allow_none=True)
     total = fields.Integer()
     vat_total = fields.Integer()
+    delivered_on = fields.Date(
+        allow_none=True, metadata={"description": "the day the shop handed the order over"}
+    )
+    delivery_received_by = fields.String(
+        allow_none=True, metadata={"description": "who at the office received it"}
+    )
+    delivery_note = fields.String(allow_none=True)
 
 
 class RequestSummarySchema(Schema):

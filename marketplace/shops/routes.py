@@ -45,7 +45,7 @@ from marketplace.shops.schemas import (
     StockAdjustmentSchema,
     StockMovementSchema,
 )
-from marketplace.timeutil import in_year_range, now_utc
+from marketplace.timeutil import in_year_range, now_utc, today_local
 
 VENDOR = ("vendor",)
 
@@ -514,6 +514,7 @@ def orders_page():
         tabs=shop_orders.SHOP_ORDER_TABS,
         counts=shop_orders.shop_order_counts(user),
         page=shop_orders.list_shop_orders(user, tab=tab, page=page),
+        today_iso=today_local().isoformat(),
     )
 
 
@@ -566,6 +567,33 @@ def ready_order_page(order_id: int):
     order = mark_order_ready(user, order_id)
     flash(_("Pesanan %(n)s siap.", n=order.number), "success")
     return _back_to_orders("accepted")
+
+
+@bp.post("/shop/orders/<int:order_id>/deliver")
+def deliver_order_page(order_id: int):
+    """Record handing an office's order over: the day, who received it, an optional note."""
+    from marketplace.ordering.lifecycle import record_delivery
+
+    user = _shopkeeper()
+    shop_order.get_shop_order(user, order_id)
+    try:
+        delivered_on = date.fromisoformat(request.form.get("delivered_on") or "")
+    except ValueError:
+        raise ValidationFailed(
+            _("Isi tanggal serah terima."), details={"delivered_on": [_("Wajib diisi.")]}
+        ) from None
+    order = record_delivery(
+        user,
+        order_id,
+        delivered_on=delivered_on,
+        received_by=(request.form.get("received_by") or "")[:120],
+        note=(request.form.get("note") or "")[:500],
+    )
+    flash(
+        _("Pengiriman pesanan %(n)s dicatat. Kantor mengonfirmasi dengan BAST.", n=order.number),
+        "success",
+    )
+    return _back_to_orders("ready")
 
 
 @bp.get("/shop/orders/<int:order_id>/slip")

@@ -24,12 +24,16 @@ FORBIDDEN = [
     ("pending_payment", "rejected"),
     ("paid", "completed"),
     ("completed", "cancelled"),
+    ("paid", "delivered"),
+    ("delivered", "completed"),
 ]
 
 
 @pytest.mark.parametrize("start,end", ALLOWED)
 def test_every_allowed_transition_moves_and_records_an_event(start, end):
-    order = Order(status=start, number="PKN-TEST")
+    # `delivered` is an office's order's step only (invoice terms).
+    terms = "invoice" if end == "delivered" else "prepaid"
+    order = Order(status=start, number="PKN-TEST", payment_terms=terms)
     order.transition_to(end, note="alasan")
     assert order.status == end
     assert order.events[-1].from_status == start and order.events[-1].to_status == end
@@ -60,6 +64,9 @@ def test_the_spec_lifecycle_is_exactly_the_transition_table():
         ("placed", "accepted"),
         ("placed", "cancelled"),
         ("placed", "rejected"),
+        # The shop hands an office's order over (invoice terms only); its BAST follows.
+        ("accepted", "delivered"),
+        ("ready", "delivered"),
     }
 
 

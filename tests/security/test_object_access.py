@@ -54,6 +54,7 @@ PROCUREMENT_ADMIN_PAGES = (
     "tests/procurement/test_pages.py",
     "test_only_admins_manage_office_roles_from_the_pages",
 )
+DELIVERY = ("tests/procurement/test_delivery.py", "test_a_shop_cannot_deliver_another_shops_order")
 COVERED_ELSEWHERE = {
     # admin only (settling is not owned by anyone; 401/403 for every other role)
     ("POST", "/api/v1/admin/areas/unresolved/<int:reference_id>/settle"): ACCESS_MATRIX,
@@ -67,6 +68,7 @@ COVERED_ELSEWHERE = {
     ("POST", "/api/v1/vendor/orders/<int:order_id>/accept"): VENDOR_ISOLATION,
     ("POST", "/api/v1/vendor/orders/<int:order_id>/reject"): VENDOR_ISOLATION,
     ("POST", "/api/v1/vendor/orders/<int:order_id>/ready"): VENDOR_ISOLATION,
+    ("POST", "/api/v1/vendor/orders/<int:order_id>/deliver"): DELIVERY,
     ("GET", "/shop/products/<int:product_id>/edit"): VENDOR_ISOLATION,
     ("POST", "/shop/products/<int:product_id>/edit"): VENDOR_ISOLATION,
     ("POST", "/shop/products/<int:product_id>/image"): VENDOR_ISOLATION,
@@ -77,6 +79,7 @@ COVERED_ELSEWHERE = {
     ("POST", "/shop/orders/<int:order_id>/accept"): VENDOR_ISOLATION,
     ("POST", "/shop/orders/<int:order_id>/reject"): VENDOR_ISOLATION,
     ("POST", "/shop/orders/<int:order_id>/ready"): VENDOR_ISOLATION,
+    ("POST", "/shop/orders/<int:order_id>/deliver"): DELIVERY,
     # buyer pages asserted by their areas
     ("GET", "/orders/<int:order_id>"): (
         "tests/ordering/test_pages.py",
