@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -219,6 +220,36 @@ def _open_provider_payment(checkout: Checkout, payment: Payment, provider) -> Ch
     return checkout
 
 
+def add_order_lines(
+    order: Order, vendor_pkp: bool, items: Iterable[tuple[Any, int, int]], bps: int
+) -> None:
+    """Append one line per (product, quantity, unit price) to a new order, freezing the
+    product's flags, and set its total, VAT and commission (checkout and office purchases)."""
+    total = vat_total = 0
+    for product, quantity, unit_price in items:
+        line_total = unit_price * quantity
+        vat = rules.line_vat(line_total, vendor_pkp=vendor_pkp, vat_exempt=product.vat_exempt)
+        order.lines.append(
+            OrderLine(
+                product_id=product.id,
+                name=product.name,
+                unit=product.unit,
+                quantity=quantity,
+                unit_price=unit_price,
+                line_total=line_total,
+                vat=vat,
+                is_local_product=product.is_local_product,
+                is_pdn=product.is_pdn,
+                tkdn_bps=product.tkdn_bps if product.is_pdn else None,
+                vat_exempt=product.vat_exempt,
+            )
+        )
+        total += line_total
+        vat_total += vat
+    order.total, order.vat_total = total, vat_total
+    order.commission = rules.commission_for(total, bps)
+
+
 def _create_orders(buyer: User, checkout: Checkout) -> Payment:
     items = cart_items(buyer.id, CartItem.product_id)
     if not items:
@@ -280,30 +311,9 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
             expires_at=expires,
             created_at=now,
         )
-        total = vat_total = 0
-        for item in vitems:
-            product = item.product
-            line_total = product.price * item.quantity
-            vat = rules.line_vat(line_total, vendor_pkp=vendor.pkp, vat_exempt=product.vat_exempt)
-            order.lines.append(
-                OrderLine(
-                    product_id=product.id,
-                    name=product.name,
-                    unit=product.unit,
-                    quantity=item.quantity,
-                    unit_price=product.price,
-                    line_total=line_total,
-                    vat=vat,
-                    is_local_product=product.is_local_product,
-                    is_pdn=product.is_pdn,
-                    tkdn_bps=product.tkdn_bps if product.is_pdn else None,
-                    vat_exempt=product.vat_exempt,
-                )
-            )
-            total += line_total
-            vat_total += vat
-        order.total, order.vat_total = total, vat_total
-        order.commission = rules.commission_for(total, bps)
+        add_order_lines(
+            order, vendor.pkp, ((i.product, i.quantity, i.product.price) for i in vitems), bps
+        )
         order.events.append(
             OrderEvent(
                 from_status=None, to_status="pending_payment", actor_id=buyer.id, created_at=now
@@ -312,7 +322,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
         db.session.add(order)
         db.session.flush()
         order.number = rules.order_number(period_of(now), order.id)
-        claims.append((order.id, vendor_id, total))
+        claims.append((order.id, vendor_id, order.total))
         for item in vitems:
             db.session.add(
                 StockMovement(
@@ -325,7 +335,7 @@ def _create_orders(buyer: User, checkout: Checkout) -> Payment:
                     order_id=order.id,
                 )
             )
-        grand_total += total
+        grand_total += order.total
     # The orders' claims on their shops' caps, written while the shops' rows are still locked.
     reserve_cap(claims, period_of(now), expires)
     checkout.total = grand_total

@@ -27,8 +27,9 @@ from marketplace.ledger.rules import OPD_PROCUREMENT
 from marketplace.models_base import utcnow
 from marketplace.ordering import rules
 from marketplace.ordering.cart import is_listed
+from marketplace.ordering.checkout import add_order_lines
 from marketplace.ordering.errors import ProductUnavailable
-from marketplace.ordering.models import Checkout, Order, OrderEvent, OrderLine
+from marketplace.ordering.models import Checkout, Order, OrderEvent
 from marketplace.ordering.stock import take_stock
 from marketplace.shops.models import StockMovement
 from marketplace.timeutil import period_of
@@ -113,30 +114,12 @@ def place_invoice_orders(
             expires_at=None,
             created_at=now,
         )
-        total = vat_total = 0
-        for line in vlines:
-            product = products[line.product_id]
-            line_total = line.unit_price * line.quantity
-            vat = rules.line_vat(line_total, vendor_pkp=vendor.pkp, vat_exempt=product.vat_exempt)
-            order.lines.append(
-                OrderLine(
-                    product_id=product.id,
-                    name=product.name,
-                    unit=product.unit,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    line_total=line_total,
-                    vat=vat,
-                    is_local_product=product.is_local_product,
-                    is_pdn=product.is_pdn,
-                    tkdn_bps=product.tkdn_bps if product.is_pdn else None,
-                    vat_exempt=product.vat_exempt,
-                )
-            )
-            total += line_total
-            vat_total += vat
-        order.total, order.vat_total = total, vat_total
-        order.commission = rules.commission_for(total, bps)
+        add_order_lines(
+            order,
+            vendor.pkp,
+            ((products[ln.product_id], ln.quantity, ln.unit_price) for ln in vlines),
+            bps,
+        )
         order.events.append(
             OrderEvent(
                 from_status=None,
@@ -161,7 +144,7 @@ def place_invoice_orders(
                     order_id=order.id,
                 )
             )
-        grand_total += total
+        grand_total += order.total
         orders.append(order)
     checkout.total = grand_total
     db.session.flush()
