@@ -38,6 +38,7 @@ CATALOG = "marketplace/catalog/rules.py"
 TEXT = "marketplace/text.py"
 TAX_TABLES = "marketplace/procurement/tax_tables.py"
 TAX_RULES = "marketplace/procurement/tax_rules.py"
+AREAS = "marketplace/areas/rules.py"
 
 # (module, exact text, replacement). The text must occur exactly once in the module. Edits that
 # no input can tell apart are left out and listed in docs/mutation.md (e.g. dropping the `^` of
@@ -267,7 +268,7 @@ EDITS: list[tuple[str, str, str]] = [
         r'SLUG_RE = re.compile(r"^[a-z0-9-]+$")',
     ),
     (
-        CATALOG,
+        AREAS,
         "SAME_KELURAHAN, SAME_KECAMATAN, ELSEWHERE = 0, 1, 2",
         "SAME_KELURAHAN, SAME_KECAMATAN, ELSEWHERE = 0, 2, 1",
     ),

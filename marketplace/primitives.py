@@ -32,8 +32,9 @@ def parse_npwp(value: str | None) -> str | None:
         return None
     info = lokal.parse_npwp(str(value).strip())
     if not info.valid:
-        detail = info.errors[0].message if info.errors else ""
-        raise ValueError(detail if info.kind == "nik" else NPWP_MESSAGE)
+        # A 16-digit value not starting with 0 is a NIK: lokal says what is wrong with it.
+        nik_problem = info.kind == "nik" and info.errors
+        raise ValueError(info.errors[0].message if nik_problem else NPWP_MESSAGE)
     return info.npwp16
 
 
@@ -45,7 +46,7 @@ def format_npwp(stored: str | None) -> str:
     info = lokal.parse_npwp(stored)
     if not info.valid:
         return stored
-    return info.formatted15 or info.npwp16 or stored
+    return info.formatted15 or info.npwp16
 
 
 def npwp_is_valid(stored: str | None) -> bool:
@@ -75,7 +76,7 @@ def format_phone(stored: str | None) -> str:
     if not stored:
         return ""
     info = lokal.parse_phone(stored)
-    return info.national if info.valid and info.national else stored
+    return info.national if info.valid else stored
 
 
 def whatsapp_link(stored: str | None) -> str | None:

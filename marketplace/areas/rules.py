@@ -111,7 +111,7 @@ def closest(places: Sequence[Place], name: str, n: int = MAX_SUGGESTIONS) -> tup
     names = difflib.get_close_matches(
         normalise_name(name), list(by_name), n=n, cutoff=SUGGESTION_CUTOFF
     )
-    return tuple(p for key in names for p in sorted(by_name[key], key=lambda p: p.code))
+    return tuple(p for key in names for p in sorted(by_name[key]))  # a Place sorts by code
 
 
 def resolve(
@@ -137,7 +137,7 @@ def resolve(
     if not wanted:
         return Resolution(UNKNOWN)
     key = match_key(wanted)
-    named = tuple(sorted((p for p in places if match_key(p.name) == key), key=_code))
+    named = tuple(sorted(p for p in places if match_key(p.name) == key))  # by code
     if kecamatan:
         kecamatans = _kecamatan_matches(places, kecamatan)
         if not kecamatans:
@@ -171,10 +171,6 @@ def resolve(
     return Resolution(UNKNOWN, candidates=closest(places, wanted))
 
 
-def _code(place: Place) -> str:
-    return place.code
-
-
 def labels(places: Iterable[Place]) -> str:
     """ "Wonorejo, Rungkut; Wonorejo, Tegalsari": candidates in one line of a message."""
     return "; ".join(p.label for p in places)
@@ -185,13 +181,13 @@ def proximity_rank(buyer_code: str | None, vendor_code: str | None) -> int:
     either is unknown). By code: the two Wonorejos are different kelurahan in different
     kecamatan. `catalog.services` writes the same rule in SQL."""
     buyer, vendor = normalise_code(buyer_code), normalise_code(vendor_code)
-    if buyer is None or vendor is None:
+    if buyer is None:
         return ELSEWHERE
     if buyer == vendor:
         return SAME_KELURAHAN
     if kecamatan_code_of(buyer) == kecamatan_code_of(vendor):
         return SAME_KECAMATAN
-    return ELSEWHERE
+    return ELSEWHERE  # also when the shop's area is unknown: None is no kecamatan
 
 
 # ---------------------------------------------------------------- the loader's rows

@@ -82,15 +82,14 @@ def transition_problem(
     None when allowed. Codes: `forbidden` (the role is missing: 403), `invalid_transition` (409),
     `own_request` (the PPK submitted it: 403), `reason_required` (422), `not_submitter` (403).
     """
-    roles = set(actor_roles)
     needed = ROLE_FOR.get(target)
-    if needed is None or needed not in roles:
-        label = ROLE_LABELS.get(needed or "", "peran ini")
-        return "forbidden", f"Langkah ini hanya untuk {label} OPD ini."
+    if needed is None:
+        return "invalid_transition", "Permintaan tidak dapat kembali ke draf."
+    if needed not in set(actor_roles):
+        return "forbidden", f"Langkah ini hanya untuk {ROLE_LABELS[needed]} OPD ini."
     if not can_transition(current, target):
         message = (
-            f"Permintaan berstatus {STATUS_LABELS.get(current, current)} tidak dapat "
-            f"{ACTION_LABELS.get(target, target)}."
+            f"Permintaan berstatus {STATUS_LABELS[current]} tidak dapat {ACTION_LABELS[target]}."
         )
         return "invalid_transition", message
     if target in (APPROVED, REJECTED) and submitter_id == actor_id:

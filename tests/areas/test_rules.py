@@ -130,6 +130,14 @@ def test_proximity_is_by_code_so_the_two_wonorejo_are_not_neighbours():
     assert rules.proximity_rank(rungkut, rungkut) == rules.SAME_KELURAHAN
     assert rules.proximity_rank(rungkut, "35.78.03.1006") == rules.SAME_KECAMATAN
     assert rules.proximity_rank(rungkut, tegalsari) == rules.ELSEWHERE
+    assert rules.proximity_rank(None, rungkut) == rules.ELSEWHERE
+    assert rules.proximity_rank(None, None) == rules.ELSEWHERE
+    assert rules.proximity_rank(rungkut, "Wonorejo") == rules.ELSEWHERE
+
+
+def test_nearer_shops_rank_first():
+    # `catalog.services` sorts `nearest` by these ranks, ascending.
+    assert rules.SAME_KELURAHAN < rules.SAME_KECAMATAN < rules.ELSEWHERE
 
 
 # ---------------------------------------------------------------- the loader's CSV rows
@@ -171,3 +179,94 @@ def test_a_bad_csv_row_says_what_is_wrong(change, message):
 def test_a_csv_row_of_another_city_is_refused():
     with pytest.raises(ValueError, match="bukan wilayah kota 35.73"):
         rules.area_row(ROW, "35.73")
+
+
+# ---------------------------------------------------------------- every answer in full
+R = rules.Resolution
+
+
+def test_each_answer_carries_its_status_place_and_candidates():
+    assert rules.resolve(SURABAYA, kelurahan="Ketintang") == R(rules.FOUND, KETINTANG)
+    assert rules.resolve(SURABAYA, code=KETINTANG.code) == R(rules.FOUND, KETINTANG)
+    assert rules.resolve(SURABAYA, code=KETINTANG.code, kecamatan="Rungkut") == R(
+        rules.WRONG_KECAMATAN, candidates=(KETINTANG,)
+    )
+    assert rules.resolve(SURABAYA, kelurahan="Wonorejo", kecamatan="Rungkut") == R(
+        rules.FOUND, RUNGKUT_WONOREJO
+    )
+    assert rules.resolve(SURABAYA, kelurahan="Wonorejo", kecamatan="Rungkot") == R(
+        rules.UNKNOWN_KECAMATAN,
+        candidates=(RUNGKUT_WONOREJO, TEGALSARI_WONOREJO),
+        kecamatan_suggestions=("Rungkut",),
+    )
+
+
+def test_candidates_are_listed_by_code_whatever_order_the_city_lists_them():
+    shuffled = list(reversed(SURABAYA))
+    assert rules.resolve(shuffled, kelurahan="Wonorejo").candidates == (
+        RUNGKUT_WONOREJO,
+        TEGALSARI_WONOREJO,
+    )
+    assert rules.closest(shuffled, "Wonoreja")[:2] == (RUNGKUT_WONOREJO, TEGALSARI_WONOREJO)
+
+
+def test_two_areas_of_one_name_in_one_kecamatan_stay_ambiguous_with_the_kecamatan():
+    twin = Place("35.78.03.1009", "Wonorejo", "35.78.03", "Rungkut")
+    places = [*SURABAYA, twin]
+    assert rules.resolve(places, kelurahan="Wonorejo", kecamatan="Rungkut") == R(
+        rules.AMBIGUOUS, candidates=(RUNGKUT_WONOREJO, twin)
+    )
+
+
+def test_an_unknown_name_in_a_kecamatan_lists_only_that_kecamatans_close_names():
+    # Both Wonorejos are close to "Wonorejoo"; inside Rungkut only Rungkut's is offered.
+    assert rules.resolve(SURABAYA, kelurahan="Wonorejoo", kecamatan="Rungkut") == R(
+        rules.UNKNOWN, candidates=(RUNGKUT_WONOREJO,)
+    )
+    # Nothing close inside Gayungan: the city's close names are offered instead.
+    assert rules.resolve(SURABAYA, kelurahan="Ampell", kecamatan="Gayungan") == R(
+        rules.UNKNOWN, candidates=(AMPEL,)
+    )
+
+
+def test_closest_offers_at_most_n_names():
+    assert len(rules.closest(SURABAYA, "Wonoreja", n=1)) == 2  # one name, both its areas
+    assert rules.closest(SURABAYA, "Gayunga", n=1) == (SURABAYA[6],)
+
+
+def test_a_missing_name_normalises_to_nothing():
+    assert rules.normalise_name(None) == ""
+    assert rules.match_key(None) == ""
+
+
+# ---------------------------------------------------------------- the loader's messages
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"code": "x" * 30}, "Kode wilayah tidak valid: 'xxxxxxxxxxxxxxxxxxxx'."),
+        ({"code": None}, "Kode wilayah tidak valid: ''."),
+        ({"name": "  "}, "Nama kelurahan kosong."),
+        ({"kecamatan_name": None}, "Nama kecamatan kosong."),
+        ({"name": "a" * 101}, "Nama lebih dari 100 karakter."),
+        ({"kecamatan_name": "a" * 101}, "Nama lebih dari 100 karakter."),
+        ({"postal_code": "1" * 15}, "Kode pos harus 5 angka: '1111111111'."),
+        ({"kind": "k" * 30}, "Jenis harus kelurahan atau desa, bukan 'kkkkkkkkkkkkkkkkkkkk'."),
+    ],
+)
+def test_a_bad_csv_row_says_exactly_what_is_wrong(change, message):
+    row = {k: v for k, v in {**ROW, **change}.items() if v is not None}
+    with pytest.raises(ValueError) as refused:
+        rules.area_row(row, "35.78")
+    assert str(refused.value) == message
+
+
+def test_names_of_exactly_100_characters_and_inner_spaces_are_kept():
+    row = rules.area_row({**ROW, "name": "a" * 100, "kecamatan_name": "Gayungan   Baru"})
+    assert row.name == "a" * 100 and row.kecamatan_name == "Gayungan Baru"
+    assert rules.area_row({**ROW, "kecamatan_name": "b" * 100}).kecamatan_name == "b" * 100
+    assert rules.area_row({**ROW, "name": "Ketintang  Baru"}).name == "Ketintang Baru"
+
+
+def test_the_kind_is_read_from_kind_or_type_in_any_case():
+    assert rules.area_row({**ROW, "kind": " KELURAHAN "}).kind == "kelurahan"
+    assert rules.area_row({**ROW, "type": "Desa"}).kind == "desa"

@@ -132,3 +132,32 @@ def test_working_days_counted_over_lebaran_2026():
 def test_a_date_that_is_not_iso_is_refused():
     with pytest.raises(ValueError):
         p.is_working_day("17-03-2026")
+
+
+# ---------------------------------------------------------------- exact messages and edges
+def test_refusals_say_exactly_what_is_wrong_in_indonesian():
+    with pytest.raises(ValueError) as npwp:
+        p.parse_npwp("12345")
+    assert str(npwp.value) == p.NPWP_MESSAGE
+    with pytest.raises(ValueError) as nik:
+        p.parse_npwp("3578017205900001")
+    assert str(nik.value).startswith("NPWP 16 digit yang tidak diawali 0 adalah NIK")
+    with pytest.raises(ValueError) as phone:
+        p.parse_phone("0812")
+    assert str(phone.value) == "Nomor HP harus 10–13 digit (termasuk 0 di depan)."
+    with pytest.raises(ValueError) as day:
+        p.is_working_day("17-03-2026")
+    assert str(day.value) == "Tanggal harus berformat YYYY-MM-DD: 17-03-2026"
+
+
+def test_a_blank_or_unparsable_stored_phone_is_shown_as_it_is():
+    assert p.format_phone("") == ""
+    assert p.format_phone(None) == ""
+    assert p.format_phone("0812") == "0812"
+    assert p.whatsapp_link("0812") is None
+
+
+def test_zero_working_days_is_the_day_itself_and_negative_counts_back():
+    assert p.add_working_days("2026-09-09", 0) == "2026-09-09"
+    assert p.add_working_days("2026-09-14", -1) == "2026-09-11"  # Monday → Friday
+    assert p.add_working_days(dt.date(2026, 9, 9), 2) == dt.date(2026, 9, 11)

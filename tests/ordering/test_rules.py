@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import marketplace.models  # noqa: F401  (every mapper, so Order() can be built without the app)
 from marketplace.errors import InvalidTransition
 from marketplace.ordering import rules
 from marketplace.ordering.models import ORDER_STATUSES, TRANSITIONS, Order
@@ -362,3 +363,20 @@ def test_auto_completion_is_due_three_working_days_later_at_the_same_wib_time():
     # 06:30 WIB is the previous day in UTC: the WIB day is the one counted.
     assert due(2026, 9, 8, 6, 30) == naive_utc(datetime(2026, 9, 11, 6, 30, tzinfo=WIB))
     assert rules.auto_complete_due(datetime(2026, 9, 7, 3), 0) == datetime(2026, 9, 7, 3)
+
+
+# ---------------------------------------------------------------- an office order's delivery
+def test_a_delivery_is_recorded_between_the_shops_acceptance_and_today():
+    from datetime import date
+
+    accepted, today = date(2026, 9, 7), date(2026, 9, 10)
+    for day in (accepted, today):
+        assert rules.delivery_errors(day, "Bu Rina", accepted_on=accepted, today=today) == {}
+    assert rules.delivery_errors(date(2026, 9, 1), "Bu", accepted_on=None, today=today) == {}
+    assert rules.delivery_errors(
+        date(2026, 9, 11), "Bu Rina", accepted_on=accepted, today=today
+    ) == {"delivered_on": ["Tanggal serah terima tidak boleh di masa depan."]}
+    assert rules.delivery_errors(date(2026, 9, 6), " X ", accepted_on=accepted, today=today) == {
+        "delivered_on": ["Tanggal serah terima sebelum pesanan diterima toko."],
+        "received_by": ["Tulis nama penerima di kantor."],
+    }

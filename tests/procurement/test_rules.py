@@ -74,7 +74,10 @@ def test_every_step_names_the_role_that_takes_it():
         "rejected": "ppk",
         "cancelled": "officer",
     }
-    assert _problem("draft", "draft", {"ppk", "officer"}, PPK_ID)[0] == "forbidden"
+    assert _problem("submitted", "draft", {"ppk", "officer"}, PPK_ID) == (
+        "invalid_transition",
+        "Permintaan tidak dapat kembali ke draf.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,3 +150,70 @@ def test_a_category_list_reads_from_config_text_or_a_list():
 def test_only_an_active_civil_servant_of_the_office_holds_its_roles(role, user_opd, active, ok):
     problem = rules.holder_problem(role, user_opd, 7, active)
     assert (problem is None) is ok
+
+
+# ---------------------------------------------------------------- exact messages and edges
+def test_each_refusal_says_exactly_why():
+    assert _problem("submitted", "approved", {"officer"}, PPK_ID) == (
+        "forbidden",
+        "Langkah ini hanya untuk Pejabat pembuat komitmen (PPK) OPD ini.",
+    )
+    assert _problem("approved", "rejected", {"ppk"}, PPK_ID, reason="x") == (
+        "invalid_transition",
+        "Permintaan berstatus disetujui tidak dapat ditolak.",
+    )
+    assert _problem("submitted", "rejected", {"ppk"}, PPK_ID, reason=None) == (
+        "reason_required",
+        "Alasan penolakan wajib diisi.",
+    )
+    assert _problem("submitted", "cancelled", {"officer"}, 9) == (
+        "not_submitter",
+        "Hanya pengaju yang dapat membatalkan permintaan ini.",
+    )
+
+
+def test_an_unknown_state_goes_nowhere():
+    assert not rules.can_transition("bogus", "approved")
+
+
+@pytest.mark.parametrize(
+    "role, user_opd, active, message",
+    [
+        ("public", 7, True, "Hanya ASN yang dapat memegang peran pengadaan OPD."),
+        ("civil_servant", 8, True, "ASN ini tidak terdaftar pada OPD tersebut."),
+        ("civil_servant", 7, False, "Akun ini tidak aktif."),
+    ],
+)
+def test_a_role_holder_is_refused_with_the_reason(role, user_opd, active, message):
+    assert rules.holder_problem(role, user_opd, 7, active) == message
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        (None, "Kode rekening belanja wajib diisi."),
+        ("  ", "Kode rekening belanja wajib diisi."),
+        (
+            "5.1.02",
+            (
+                "Kode rekening belanja tidak sah; tulis seperti 5.1.02.01.01.0024 "
+                "(akun belanja daerah 5, enam bagian)."
+            ),
+        ),
+    ],
+)
+def test_a_budget_line_refusal_says_exactly_why(given, message):
+    with pytest.raises(ValueError) as refused:
+        rules.normalise_budget_line(given)
+    assert str(refused.value) == message
+
+
+def test_a_maximum_of_one_rupiah_is_still_a_maximum():
+    assert rules.over_maximum(2, 1)
+
+
+def test_blank_entries_of_a_category_list_are_not_categories():
+    assert rules.parse_category_list("sembako, ,minuman") == ("sembako", "minuman")
+    assert rules.disallowed(["sembako"], ["  "]) == []  # only blanks: no list at all
+    # A product without a category is outside any list, whatever the list holds.
+    assert rules.disallowed([None], ["xxxx"]) == [None]

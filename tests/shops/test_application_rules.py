@@ -79,3 +79,25 @@ def test_vendor_choices_in_the_application_schemas_match_the_vendor_model():
 
     assert schemas.VENDOR_TYPES == models.VENDOR_TYPES
     assert schemas.VENDOR_STATUSES == models.VENDOR_STATUSES
+
+
+@pytest.mark.parametrize("year", ["1945", "2100"])
+def test_an_ahu_number_of_any_year_from_1945_to_2100_is_accepted(year):
+    assert rules.normalise_koperasi_number(f"AHU-1.AH.01.26.TAHUN {year}") == (
+        f"AHU-0000001.AH.01.26.TAHUN {year}"
+    )
+
+
+@pytest.mark.parametrize("year", ["1944", "2101"])
+def test_an_ahu_number_outside_1945_to_2100_is_refused(year):
+    with pytest.raises(ValueError):
+        rules.normalise_koperasi_number(f"AHU-1.AH.01.26.TAHUN {year}")
+
+
+def test_an_old_number_has_three_parts_or_more_a_leading_digit_and_at_most_100_characters():
+    assert rules.normalise_koperasi_number("1A/BH/XVI") == "1A/BH/XVI"
+    longest = "1/BH/" + "X" * 95
+    assert rules.normalise_koperasi_number(longest) == longest
+    for refused in ("12/BH", longest + "X"):
+        with pytest.raises(ValueError):
+            rules.normalise_koperasi_number(refused)

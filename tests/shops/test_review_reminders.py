@@ -3,15 +3,13 @@ days after they came in, counted with the SKB 3 Menteri calendar; once a day at 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select, update
 
 from marketplace.catalog.models import ProductFlagReview
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from marketplace.shops import rules
 from marketplace.shops.models import BusinessClassDeclaration, Vendor
 from marketplace.shops.review_reminders import remind_overdue_reviews
 from marketplace.timeutil import WIB, naive_utc
@@ -21,22 +19,6 @@ from tests.shops.test_business_class_pages import pending_declaration
 
 def wib(*parts):
     return datetime(*parts, tzinfo=WIB)
-
-
-# ---------------------------------------------------------------- the rule
-@pytest.mark.parametrize(
-    "submitted, due",
-    [
-        (date(2026, 9, 7), date(2026, 9, 10)),  # Monday → Thursday: an ordinary week
-        (date(2026, 9, 11), date(2026, 9, 16)),  # Friday → Wednesday over the weekend
-        (date(2026, 3, 17), date(2026, 3, 27)),  # Nyepi and Lebaran 2026
-        (date(2026, 12, 23), date(2026, 12, 30)),  # cuti bersama 24 Dec, Natal 25 Dec
-    ],
-)
-def test_a_review_is_due_three_working_days_after_it_came_in(submitted, due):
-    assert rules.review_due(submitted, 3) == due
-    assert rules.review_overdue(submitted, due, 3)
-    assert not rules.review_overdue(submitted, date.fromordinal(due.toordinal() - 1), 3)
 
 
 # ---------------------------------------------------------------- the job
