@@ -195,3 +195,15 @@ def test_only_office_purchasing_is_target_realisation():
     assert rules.population_of("opd_procurement") == rules.TARGET_POPULATION
     assert rules.population_of("asn_personal") == rules.REACH_POPULATION
     assert rules.population_of("public") == rules.REACH_POPULATION
+
+
+def test_a_koperasi_counts_as_umk_whatever_its_class():
+    assert rules.classify(1_000, None, False, False, "koperasi")["umk"] == 1_000
+    assert rules.classify(1_000, "medium", False, False, "koperasi")["umk"] == 1_000
+    assert rules.classify(1_000, "medium", False, False, "umkm")["umk"] == 0
+
+
+def test_report_rows_go_micro_small_koperasi_medium_large_then_unknown():
+    ranks = [rules.report_class_rank(c) for c in ("micro", "small", "koperasi", "medium", "large")]
+    assert ranks == [0, 1, 2, 3, 4]
+    assert rules.report_class_rank(None) == rules.report_class_rank("other") == 5

@@ -135,3 +135,11 @@ def test_a_payout_in_transit_is_expected_the_next_working_day(made_wib, expected
 @pytest.mark.parametrize("status", ["paid", "failed", "cancelled"])
 def test_a_payout_no_longer_in_transit_has_no_expected_day(status):
     assert rules.expected_by(datetime(2026, 9, 7, 3), status) is None
+
+
+def test_a_cut_off_day_starts_on_the_citys_own_clock():
+    from zoneinfo import ZoneInfo
+
+    makassar = ZoneInfo("Asia/Makassar")  # WITA, UTC+8
+    assert rules.parse_as_of("2026-05-01", makassar) == datetime(2026, 4, 30, 16, 0)
+    assert rules.parse_as_of("2026-05-01T10:00:00", makassar) == datetime(2026, 5, 1, 2, 0)
