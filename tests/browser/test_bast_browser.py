@@ -21,18 +21,13 @@ def no_sideways_scroll(page) -> bool:
 
 
 def test_the_officer_makes_the_bast_and_uploads_its_scan_on_a_phone(
-    app,
-    api,
-    office,
-    page,
-    live_server,
-    browser_login,
-    tmp_path,  # noqa: F811
+    app, api, request, page, live_server, browser_login, tmp_path
 ):
-    req = submitted(api, office, [(office.rice, 2)])
-    assert api(office.ppk).post(f"/api/v1/opd/requests/{req['id']}/approve").status_code == 200
+    bought = request.getfixturevalue("office")  # tests.procurement.conftest's
+    req = submitted(api, bought, [(bought.rice, 2)])
+    assert api(bought.ppk).post(f"/api/v1/opd/requests/{req['id']}/approve").status_code == 200
     order = db.session.scalar(select(Order))
-    shop = api(office.shop_a.owner)
+    shop = api(bought.shop_a.owner)
     assert shop.post(f"/api/v1/vendor/orders/{order.id}/accept").status_code == 200
     resp = shop.post(
         f"/api/v1/vendor/orders/{order.id}/deliver",
@@ -40,8 +35,8 @@ def test_the_officer_makes_the_bast_and_uploads_its_scan_on_a_phone(
     )
     assert resp.status_code == 200
     order_id, request_id = order.id, req["id"]
-    officer = SimpleNamespace(email=office.officer.email)
-    owner = SimpleNamespace(email=office.shop_a.owner.email)
+    officer = SimpleNamespace(email=bought.officer.email)
+    owner = SimpleNamespace(email=bought.shop_a.owner.email)
     # End the transaction: on SQLite an open one holds the write lock the server needs.
     db.session.commit()
     db.session.close()
