@@ -273,6 +273,7 @@ def _register_templating(app: Flask) -> None:
         "rejected": _l("Ditolak"),
         "placed": _l("Menunggu diterima toko"),
         "delivered": _l("Diserahkan, menunggu BAST"),
+        "received": _l("Diterima kantor (BAST)"),
         "pending": _l("Menunggu verifikasi"),
         "verified": _l("Terverifikasi"),
         "suspended": _l("Dibekukan"),

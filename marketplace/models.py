@@ -33,6 +33,7 @@ from marketplace.ordering.models import (  # noqa: F401
 from marketplace.payments.models import Payment, Refund, RefundLine, StripeEvent  # noqa: F401
 from marketplace.payouts.models import Payout, PayoutRun  # noqa: F401
 from marketplace.procurement.models import (  # noqa: F401
+    Bast,
     OfficeRole,
     PurchaseRequest,
     PurchaseRequestEvent,

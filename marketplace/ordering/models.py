@@ -33,6 +33,7 @@ ORDER_STATUSES = (
     "accepted",
     "ready",
     "delivered",
+    "received",
     "completed",
     "expired",
     "cancelled",
@@ -55,7 +56,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     # date and who received it; the office's BAST confirms the receipt next.
     "accepted": ("ready", "delivered"),
     "ready": ("completed", "delivered"),
-    "delivered": (),
+    # `received`: the office confirmed the receipt with its BAST (procurement.bast); the
+    # treasurer's payment follows.
+    "delivered": ("received",),
+    "received": (),
     "completed": (),
     "expired": (),
     "cancelled": (),
@@ -166,7 +170,7 @@ class Order(db.Model):
     )
 
     def can_transition_to(self, status: str) -> bool:
-        if status == "delivered" and self.payment_terms != "invoice":
+        if status in ("delivered", "received") and self.payment_terms != "invoice":
             return False  # a person's order completes by their own confirmation
         return status in TRANSITIONS.get(self.status, ())
 

@@ -163,3 +163,25 @@ def orders_of_checkout(checkout_id: int) -> list[Order]:
             select(Order).where(Order.checkout_id == checkout_id).order_by(Order.id)
         ).all()
     )
+
+
+def lock_office_order(order_id: int, opd_id: int) -> Order | None:
+    """An office's order on invoice, row-locked and re-read, or None when it is not one of
+    `opd_id`'s (the caller answers 404)."""
+    return db.session.scalar(
+        select(Order)
+        .where(
+            Order.id == order_id,
+            Order.opd_id == opd_id,
+            Order.payment_terms == "invoice",
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def confirm_receipt(order: Order, actor: User, note: str) -> None:
+    """The office confirmed receiving the order with its BAST: `delivered → received` (409
+    invalid_transition from any other status), recorded on the order's timeline. Flush only."""
+    order.transition_to("received", actor=actor, note=note)
+    db.session.flush()

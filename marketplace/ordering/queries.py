@@ -54,7 +54,8 @@ def _tab_statuses(tab: str) -> tuple[str, ...]:
     if tab == "paid":
         return ("paid", "placed")
     if tab == "completed":
-        return ("completed", "delivered")  # an office's order handed over, awaiting its BAST
+        # an office's order handed over (awaiting its BAST) or received (its BAST made)
+        return ("completed", "delivered", "received")
     return CLOSED_STATUSES if tab == "closed" else (tab,)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -19,7 +20,8 @@ from marketplace.accounts.models import Opd, User
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.models_base import created_at_column, money_column
-from marketplace.ordering.models import Checkout
+from marketplace.ordering.models import Checkout, Order
+from marketplace.shops.models import Vendor
 
 
 class OfficeRole(db.Model):
@@ -127,3 +129,49 @@ class PurchaseRequestEvent(db.Model):
 
     request: Mapped[PurchaseRequest] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class Bast(db.Model):
+    """The office's berita acara serah terima of one delivered order: numbered
+    BAST/<OPD>/<year>/0001 per office and local year, made by its officer or PPK (the order
+    becomes `received`), printed as a PDF and uploaded back signed (`scan_*`, a file in
+    EVIDENCE_FOLDER/bast, never public). One per order (procurement.bast)."""
+
+    __tablename__ = "basts"
+    __table_args__ = (
+        UniqueConstraint("order_id", name="uq_basts_order_id"),
+        CheckConstraint("total >= 0", name="total_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opds.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("purchase_requests.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    total: Mapped[int] = money_column()
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    scan_path: Mapped[str | None] = mapped_column(String(200))
+    scan_name: Mapped[str | None] = mapped_column(String(200))
+    scan_type: Mapped[str | None] = mapped_column(String(10))
+    scan_uploaded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    scan_uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    opd: Mapped[Opd] = relationship()
+    order: Mapped[Order] = relationship()
+    request: Mapped[PurchaseRequest] = relationship()
+    vendor: Mapped[Vendor] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    scan_uploaded_by: Mapped[User | None] = relationship(foreign_keys=[scan_uploaded_by_id])
+
+    @property
+    def has_scan(self) -> bool:
+        return bool(self.scan_path)
+
+    @property
+    def scan(self) -> Bast | None:
+        """The BAST itself when its signed scan is uploaded (the API nests the scan's fields)."""
+        return self if self.scan_path else None

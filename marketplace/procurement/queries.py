@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.ordering.models import Order
 from marketplace.ordering.procurement_port import orders_of_checkout
 from marketplace.procurement import rules
+from marketplace.procurement.bast import attach_basts
 from marketplace.procurement.models import (
     PurchaseRequest,
     PurchaseRequestEvent,
@@ -60,6 +61,7 @@ def get_request(user: User, request_id: int) -> PurchaseRequest:
         raise NotFound("Permintaan pembelian tidak ditemukan.")
     request.orders = request_orders(request)
     request.actions = actions_for(office, request)
+    attach_basts(office, request)
     return request
 
 

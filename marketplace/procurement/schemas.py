@@ -6,6 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from marketplace.api import PageQuery, UtcDateTime, text_field
 from marketplace.procurement import rules
+from marketplace.procurement.bast_schemas import BastRefSchema
 
 
 class OpdRefSchema(Schema):
@@ -126,6 +127,9 @@ class RequestOrderSchema(Schema):
         allow_none=True, metadata={"description": "who at the office received it"}
     )
     delivery_note = fields.String(allow_none=True)
+    bast = fields.Nested(
+        BastRefSchema, allow_none=True, metadata={"description": "its BAST, null before one"}
+    )
 
 
 class RequestSummarySchema(Schema):

@@ -108,6 +108,11 @@ ACCESS: dict[str, set[str]] = {
     "/opd": {CS},
     "/opd/cart": {CS},
     "/opd/requests/<int:request_id>": {CS},
+    # an office's BAST: its office and the order's shop (the crawled shop delivered it)
+    "/opd/bast/<int:bast_id>": {CS, VENDOR},
+    "/opd/bast/<int:bast_id>.pdf": {CS, VENDOR},
+    "/opd/bast/<int:bast_id>/scan": {CS, VENDOR},
+    "/opd/orders/<int:order_id>/bast": {CS, VENDOR},
     "/admin/opds": {ADMIN},
     "/admin/opds/<code>/roles": {ADMIN},
 }
@@ -118,6 +123,8 @@ DOWNLOADS = {
     "/finance/payouts/runs/<int:run_id>/bank-file",
     "/business-class/declarations/<int:declaration_id>/document",
     "/refunds/<int:refund_id>/nota-retur.pdf",
+    "/opd/bast/<int:bast_id>.pdf",
+    "/opd/bast/<int:bast_id>/scan",
 }
 
 # A few pages per role re-visited in English.
@@ -342,12 +349,50 @@ def _build_world(app) -> dict:
         {"budget_line": "5.1.02.01.01.0024", "activity": "Rapat koordinasi", "purpose": "Konsumsi"},
     )
     office_request = office_requests.submit_request(asn)
+    # a second purchase from the crawled shop, approved by another PPK of the office, delivered
+    # and received with a BAST whose signed scan is uploaded
+    from marketplace.ordering.lifecycle import accept_order, record_delivery
+    from marketplace.procurement import bast as office_bast
+    from marketplace.timeutil import today_local
+    from tests.factories import make_civil_servant
+
+    second_ppk = make_civil_servant(opd=asn.opd, name="PPK Kedua")
+    assign_role(admin, asn.opd.code, {"user_id": second_ppk.id, "role": "ppk"})
+    allowed = office_requests.allowed_categories()
+    bast_product = next(
+        p for p in products if p.category and (not allowed or p.category.slug in allowed)
+    )
+    office_requests.set_cart_item(asn, bast_product.id, 1)
+    office_requests.update_cart(
+        asn,
+        {"budget_line": "5.1.02.01.01.0024", "activity": "Rapat staf", "purpose": "Konsumsi"},
+    )
+    received_request = office_requests.approve_request(
+        second_ppk, office_requests.submit_request(asn).id
+    )
+    received_order = db.session.scalar(
+        select(Order).where(Order.checkout_id == received_request.checkout_id)
+    )
+    accept_order(shop.owner, received_order.id)
+    record_delivery(
+        shop.owner, received_order.id, delivered_on=today_local(), received_by="Penerima Kantor"
+    )
+    bast = office_bast.create_bast(asn, received_order.id, {"note": "Lengkap"})
+    office_bast.upload_scan(
+        asn, bast.id, FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="bast.pdf")
+    )
+    bast_ids = {
+        "bast_id": [bast.id],
+        "/opd/orders/<int:order_id>/bast": [received_order.id],
+    }
     office_requests.set_cart_item(asn, sembako[-1].id, 1)
 
     def buyer_ids(buyer: User) -> dict[str, list[int]]:
         orders = db.session.scalars(
-            select(Order).where(Order.buyer_id == buyer.id).order_by(Order.id)
-        ).all()
+            select(Order)
+            .where(Order.buyer_id == buyer.id, Order.payment_terms == "prepaid")
+            .order_by(Order.id)
+        ).all()  # an office's orders on invoice are the office's pages, not the buyer's
         checkout_ids = {o.checkout_id for o in orders}
         pay_ids = db.session.scalars(
             select(Payment.id).where(Payment.checkout_id.in_(checkout_ids)).order_by(Payment.id)
@@ -389,7 +434,8 @@ def _build_world(app) -> dict:
                 **public,
                 **buyer_ids(asn),
                 "refund_id": [credit_note.id],
-                "request_id": [office_request.id],
+                "request_id": [office_request.id, received_request.id],
+                **bast_ids,
             },
         },
         PUBLIC: {"email": warga.email, "ids": {**public, **buyer_ids(warga)}},
@@ -400,6 +446,7 @@ def _build_world(app) -> dict:
                 "vendor_id": [shop.id],
                 "order_id": sorted(shop_orders.values()),
                 "declaration_id": [declaration.id],
+                **bast_ids,
             },
         },
         FINANCE: {"email": finance.email, "ids": {**public, **money}},

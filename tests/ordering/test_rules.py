@@ -27,13 +27,15 @@ FORBIDDEN = [
     ("completed", "cancelled"),
     ("paid", "delivered"),
     ("delivered", "completed"),
+    ("accepted", "received"),
+    ("received", "completed"),
 ]
 
 
 @pytest.mark.parametrize("start,end", ALLOWED)
 def test_every_allowed_transition_moves_and_records_an_event(start, end):
     # `delivered` is an office's order's step only (invoice terms).
-    terms = "invoice" if end == "delivered" else "prepaid"
+    terms = "invoice" if end in ("delivered", "received") else "prepaid"
     order = Order(status=start, number="PKN-TEST", payment_terms=terms)
     order.transition_to(end, note="alasan")
     assert order.status == end
@@ -68,7 +70,18 @@ def test_the_spec_lifecycle_is_exactly_the_transition_table():
         # The shop hands an office's order over (invoice terms only); its BAST follows.
         ("accepted", "delivered"),
         ("ready", "delivered"),
+        # The office confirms the receipt with its BAST (invoice terms only).
+        ("delivered", "received"),
     }
+
+
+def test_only_an_office_order_is_received_by_a_bast():
+    order = Order(status="delivered", number="X", payment_terms="prepaid")
+    assert not order.can_transition_to("received")
+    order.payment_terms = "invoice"
+    assert order.can_transition_to("received")
+    order.transition_to("received")
+    assert order.status == "received" and not order.can_transition_to("completed")
 
 
 def test_paid_and_completed_stamp_their_times():

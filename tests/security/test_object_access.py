@@ -55,6 +55,11 @@ PROCUREMENT_ADMIN_PAGES = (
     "test_only_admins_manage_office_roles_from_the_pages",
 )
 DELIVERY = ("tests/procurement/test_delivery.py", "test_a_shop_cannot_deliver_another_shops_order")
+BAST_API = ("tests/procurement/test_bast.py", "test_another_office_and_another_shop_get_404")
+BAST_PAGES = (
+    "tests/procurement/test_bast.py",
+    "test_another_office_and_shop_get_404_on_the_bast_pages",
+)
 COVERED_ELSEWHERE = {
     # admin only (settling is not owned by anyone; 401/403 for every other role)
     ("POST", "/api/v1/admin/areas/unresolved/<int:reference_id>/settle"): ACCESS_MATRIX,
@@ -80,6 +85,18 @@ COVERED_ELSEWHERE = {
     ("POST", "/shop/orders/<int:order_id>/reject"): VENDOR_ISOLATION,
     ("POST", "/shop/orders/<int:order_id>/ready"): VENDOR_ISOLATION,
     ("POST", "/shop/orders/<int:order_id>/deliver"): DELIVERY,
+    # the office's BAST: its office (any role) and the order's shop only
+    ("POST", "/api/v1/opd/orders/<int:order_id>/bast"): BAST_API,
+    ("GET", "/api/v1/opd/bast/<int:bast_id>"): BAST_API,
+    ("GET", "/api/v1/opd/bast/<int:bast_id>/pdf"): BAST_API,
+    ("POST", "/api/v1/opd/bast/<int:bast_id>/scan"): BAST_API,
+    ("GET", "/api/v1/opd/bast/<int:bast_id>/scan"): BAST_API,
+    ("POST", "/opd/orders/<int:order_id>/bast"): BAST_PAGES,
+    ("GET", "/opd/orders/<int:order_id>/bast"): BAST_PAGES,
+    ("GET", "/opd/bast/<int:bast_id>"): BAST_PAGES,
+    ("GET", "/opd/bast/<int:bast_id>.pdf"): BAST_PAGES,
+    ("GET", "/opd/bast/<int:bast_id>/scan"): BAST_PAGES,
+    ("POST", "/opd/bast/<int:bast_id>/scan"): BAST_PAGES,
     # buyer pages asserted by their areas
     ("GET", "/orders/<int:order_id>"): (
         "tests/ordering/test_pages.py",
