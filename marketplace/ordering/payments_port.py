@@ -150,6 +150,7 @@ def _record_spending(order: Order) -> None:
                 is_local_product=line.is_local_product,
                 is_pdn=line.is_pdn,
                 amount=line.line_total,
+                budget_line=order.budget_line,
             )
         )
 

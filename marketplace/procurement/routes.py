@@ -424,3 +424,7 @@ def admin_remove_page(code: str, role_id: int):
     roles.remove_role(require_role("admin"), code, role_id)
     flash(_("Peran dicabut."), "success")
     return redirect(url_for("procurement.admin_roles_page", code=code))
+
+
+# The treasurer's side (payments, taxes, documents) registers its routes on the same blueprint.
+from marketplace.procurement import payment_routes  # noqa: F401
