@@ -19,8 +19,8 @@ from marketplace.procurement import payment_rules as prules
 from marketplace.procurement.payment_schemas import (
     DepositBodySchema,
     DepositSchema,
+    OpdPaymentSchema,
     PayBodySchema,
-    PaymentSchema,
     RequestPaymentsSchema,
     WithholdingQuery,
     WithholdingsSchema,
@@ -54,7 +54,7 @@ def get_request_payments(request_id):
     summary="Record the payment of a purchase's orders",
     roles=("civil_servant",),
     body=PayBodySchema,
-    response=PaymentSchema,
+    response=OpdPaymentSchema,
     many=True,
     status=201,
     errors=[403, 404, 409, 422],

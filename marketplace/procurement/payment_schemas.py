@@ -21,7 +21,7 @@ class PayBodySchema(Schema):
     order_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
-class PaymentSchema(Schema):
+class OpdPaymentSchema(Schema):
     id = fields.Integer()
     order_id = fields.Integer()
     order_number = fields.String(attribute="order.number")
@@ -63,7 +63,7 @@ class OrderTaxesSchema(Schema):
     net_payable = fields.Integer(metadata=_MONEY)
     withheld = fields.Integer(metadata=_MONEY)
     payable = fields.Boolean(metadata={"description": "handed over and not paid yet"})
-    payment = fields.Nested(PaymentSchema, allow_none=True)
+    payment = fields.Nested(OpdPaymentSchema, allow_none=True)
 
 
 class RequestPaymentsSchema(Schema):
