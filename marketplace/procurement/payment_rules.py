@@ -98,6 +98,13 @@ def normalise_ntpn(value: str | None) -> str:
     return text
 
 
+def recognition_period(paid_period: str, now_period: str, paid_period_closed: bool) -> str:
+    """The month a payment's sale is counted in: the month of the SP2D's (or payment's) date, the
+    APBD's own realisation date, unless finance closed that month already, then the month it is
+    recorded in (a closed month never changes)."""
+    return now_period if paid_period_closed else paid_period
+
+
 # ---------------------------------------------------------------- the ledger
 def tax_clearing_account(collector: str) -> str:
     """Where the withheld taxes sit until their deposit. The platform (PMK 58/2022) receives the

@@ -19,7 +19,7 @@ Each write owns its transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -31,7 +31,9 @@ from marketplace.accounts.models import User
 from marketplace.city import rupiah
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
+from marketplace.ledger.queries import is_closed
 from marketplace.ledger.services import post_journal
+from marketplace.models_base import utcnow
 from marketplace.notifications.services import notify
 from marketplace.ordering.models import Order
 from marketplace.ordering.procurement_payment_port import lock_invoice_orders, mark_invoice_paid
@@ -46,7 +48,7 @@ from marketplace.procurement.payment_models import (
     TaxWithholding,
 )
 from marketplace.procurement.roles import office_of, require_office
-from marketplace.timeutil import today_local
+from marketplace.timeutil import day_start, period_of, today_local
 
 
 # ---------------------------------------------------------------- the taxes of an order
@@ -227,12 +229,13 @@ def pay_orders(
             )
     method_label = prules.METHOD_LABELS[data["method"]]
     reference = data["reference"].strip()
+    paid_at = recognised_at(data["paid_on"])
     payments = []
     try:
         for order in orders:
             payments.append(_pay(user, request, order, data["method"], reference, data["paid_on"]))
             note = f"Dibayar bendahara: {method_label} {reference}"
-            mark_invoice_paid(order, user, note)
+            mark_invoice_paid(order, user, note, paid_at)
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
@@ -241,6 +244,18 @@ def pay_orders(
         _notify_paid(request, payment, method_label, reference)
     db.session.commit()
     return payments
+
+
+def recognised_at(paid_on: date) -> datetime:
+    """When the sale of a payment dated `paid_on` is counted: now for a payment of today; for an
+    earlier date (an SP2D recorded late), midday of that local day, unless finance closed its
+    month already, then now (`payment_rules.recognition_period`)."""
+    now = utcnow()
+    if paid_on >= today_local():
+        return now
+    then = day_start(paid_on) + timedelta(hours=12)
+    period = prules.recognition_period(period_of(then), period_of(now), is_closed(period_of(then)))
+    return then if period == period_of(then) else now
 
 
 def _pay(

@@ -4,12 +4,13 @@ deposit with an NTPN clears what is owed to the state (issue 12, deliverables 3,
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
+from marketplace.finance.closing import close_period
 from marketplace.finance.register import REGISTER_COLUMNS, register_query, register_rows
 from marketplace.finance.services import spending_report
 from marketplace.ledger.models import (
@@ -25,8 +26,8 @@ from marketplace.ledger.services import vendor_account_balance
 from marketplace.notifications.models import Notification
 from marketplace.ordering.models import Order
 from marketplace.procurement.payment_models import OpdPayment, TaxWithholding
-from marketplace.timeutil import today_local
-from tests.factories import make_product, make_vendor
+from marketplace.timeutil import current_period, previous_period, today_local
+from tests.factories import make_product, make_user, make_vendor
 from tests.procurement.payment_helpers import delivered_purchase, make_treasurer, sp2d
 
 NTPN_PPH = "0A1B2C3D4E5F6G7H"
@@ -338,3 +339,49 @@ def test_invalid_deposits_are_422(api, office, body, field):
     resp = api(office.treasurer).post("/api/v1/opd/taxes/deposits", json=body)
     assert resp.status_code == 422, resp.get_json()
     assert field in resp.get_json()["error"]["details"]
+
+
+# ---------------------------------------------------------------- closed months
+def test_a_late_sp2d_counts_in_its_month_unless_finance_closed_it(api, office, pkp_shop):
+    req, orders = delivered_purchase(
+        api, office, [(pkp_shop.small, 1), (office.water, 1)], deliver=False
+    )
+    last = previous_period(current_period())
+    first_of_last = date(int(last[:4]), int(last[5:]), 1)
+    for order in orders.values():  # accepted long ago, handed over on the 1st of last month
+        order.accepted_at = order.accepted_at - timedelta(days=70)
+    db.session.commit()
+    for order in orders.values():
+        resp = api(order.vendor.owner).post(
+            f"/api/v1/vendor/orders/{order.id}/deliver",
+            json={"delivered_on": first_of_last.isoformat(), "received_by": "Sari"},
+        )
+        assert resp.status_code == 200, resp.get_json()
+    treasurer = api(office.treasurer)
+    url = f"/api/v1/opd/requests/{req['id']}/payments"
+    late = {"method": "sp2d", "reference": "0099/SP2D", "paid_on": first_of_last.isoformat()}
+    first, second = orders[pkp_shop.id], orders[office.shop_b.id]
+    assert treasurer.post(url, json={**late, "order_id": first.id}).status_code == 201
+
+    def periods(order):
+        return {
+            r.period
+            for r in db.session.scalars(
+                select(SpendingRecord).where(SpendingRecord.order_id == order.id)
+            )
+        }
+
+    assert periods(first) == {last}  # the SP2D's month, still open
+    close_period(make_user("finance"), last)
+    snapshot_total = sum(
+        r.amount
+        for r in db.session.scalars(select(SpendingRecord).where(SpendingRecord.period == last))
+    )
+    assert treasurer.post(url, json={**late, "order_id": second.id}).status_code == 201
+    assert periods(second) == {current_period()}  # closed: counted where it was recorded
+    assert snapshot_total == sum(
+        r.amount
+        for r in db.session.scalars(select(SpendingRecord).where(SpendingRecord.period == last))
+    )
+    payment = db.session.scalar(select(OpdPayment).where(OpdPayment.order_id == second.id))
+    assert payment.paid_on == first_of_last  # the SP2D's own date stays on the payment
