@@ -190,3 +190,25 @@ def test_another_offices_treasurer_cannot_pay_from_the_page(
     )
     assert resp.status_code == 404
     assert db.session.query(OpdPayment).count() == 0
+
+
+def test_the_shops_orders_page_links_its_invoice_and_kwitansi(
+    app, client, login, api, office, pkp_shop
+):
+    _req, order = _paid(app, api, office, pkp_shop)
+    login(client, pkp_shop.owner)
+    html = client.get("/shop/orders?tab=completed").get_data(as_text=True)  # delivered sit there
+    assert f"/opd/orders/{order.id}/invoice" in html
+    assert f"/opd/orders/{order.id}/kwitansi" in html
+
+
+def test_the_kwitansi_page_in_english(app, client, login, api, office, pkp_shop):
+    _req, order = _paid(app, api, office, pkp_shop)
+    login(client, office.officer)
+    page = client.get("/language/en").get_data(as_text=True)
+    marker = 'name="csrf_token" value="'
+    token = page[page.index(marker) + len(marker) :].split('"', 1)[0]
+    client.post("/language/en", data={"csrf_token": token})
+    html = client.get(f"/opd/orders/{order.id}/kwitansi").get_data(as_text=True)
+    assert "Received from" in html and "Spending treasurer" in html
+    assert "dua belas juta rupiah" in html  # the amount in words stays Indonesian, as written
