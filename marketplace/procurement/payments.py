@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
+from marketplace.audit.models import record_audit
 from marketplace.city import rupiah
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
@@ -322,6 +323,22 @@ def _pay(
         actor_id=user.id,
     )
     payment.journal_id = journal.id
+    record_audit(
+        user,
+        "procurement.payment",
+        "opd_payment",
+        payment.id,
+        after={
+            "order": order.number,
+            "method": method,
+            "reference": reference,
+            "paid_on": paid_on.isoformat(),
+            "gross": payment.gross,
+            "ppn_collected": payment.ppn_collected,
+            "pph22": payment.pph22,
+            "net_payable": payment.net_payable,
+        },
+    )
     return payment
 
 
@@ -449,6 +466,19 @@ def deposit_taxes(user: User, data: dict[str, Any]) -> TaxDeposit:
         actor_id=user.id,
     )
     deposit.journal_id = journal.id
+    record_audit(
+        user,
+        "procurement.tax_deposit",
+        "opd_tax_deposit",
+        deposit.id,
+        after={
+            "tax": deposit.tax,
+            "ntpn": ntpn,
+            "deposited_on": deposit.deposited_on.isoformat(),
+            "amount": amount,
+            "withholdings": [r.id for r in rows],
+        },
+    )
     db.session.commit()
     return deposit
 
@@ -466,6 +496,8 @@ def get_document(user: User, order_id: int, kind: str) -> dict[str, Any]:
     if order is None or not _may_see(user, order):
         raise NotFound("Dokumen tidak ditemukan.")
     payment = _payments_of([order.id]).get(order.id)
+    if payment is None and order.status in ("cancelled", "rejected"):
+        raise NotFound("Pesanan ini dibatalkan; tidak ada tagihan.")
     if kind != prules.INVOICE and payment is None:
         raise NotFound("Dokumen ini ada setelah pesanan dibayar.")
     if kind == prules.SLIP and not payment.pph22:

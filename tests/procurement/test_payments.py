@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplace.audit.models import AuditLog
 from marketplace.extensions import db
 from marketplace.finance.closing import close_period
 from marketplace.finance.register import REGISTER_COLUMNS, register_query, register_rows
@@ -164,6 +165,10 @@ def test_pay_by_sp2d_books_the_sale_and_the_deposit_clears_the_tax(app, api, off
             )
         )
 
+    # Audited, one row per payment.
+    actions = db.session.scalars(select(AuditLog.action)).all()
+    assert actions.count("procurement.payment") == 2
+
     # Paying again is 409, one order or the whole request; nothing more is booked.
     again = treasurer.post(f"/api/v1/opd/requests/{req['id']}/payments", json=sp2d(order_id=big.id))
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_paid"
@@ -204,6 +209,8 @@ def test_pay_by_sp2d_books_the_sale_and_the_deposit_clears_the_tax(app, api, off
     assert ledger_balances()["total"] == 0
     owed = treasurer.get("/api/v1/opd/taxes/withholdings").get_json()
     assert owed["withholdings"] == [] and owed["totals"] == {"ppn": 0, "pph22": 0}
+    actions = db.session.scalars(select(AuditLog.action)).all()
+    assert actions.count("procurement.tax_deposit") == 2
     done = treasurer.get("/api/v1/opd/taxes/withholdings?deposited=true").get_json()
     assert {w["ntpn"] for w in done["withholdings"]} == {NTPN_PPH, NTPN_PPN}
 
