@@ -191,8 +191,9 @@ _PAY_CONFLICTS = {
 def pay_orders(
     user: User, request_id: int, data: dict[str, Any], order_id: int | None = None
 ) -> list[OpdPayment]:
-    """The treasurer pays one order of the request (`order_id`) or every order still unpaid
-    (`data`: method, reference, paid_on). 403 without the treasurer's role, 404 for another
+    """The treasurer pays one order of the request (`order_id`) or every order handed over and
+    still unpaid (`data`: method, reference, paid_on; the others wait, a cancelled one is never
+    paid). 403 without the treasurer's role, 404 for another
     office's request or an order not of it, 422 for a bad reference or date, 409 when an order
     is paid already or not handed over yet (nothing is written then)."""
     request = _office_request(user, request_id, rules.TREASURER)
@@ -211,10 +212,16 @@ def pay_orders(
         raise Conflict("Permintaan ini belum punya pesanan.", code="nothing_to_pay")
     orders = lock_invoice_orders(order_ids)
     paid_before = _payments_of(order_ids)
-    if order_id is None:  # the whole request: what is still unpaid
-        orders = [o for o in orders if o.id not in paid_before and o.paid_at is None]
-        if not orders:
+    if order_id is None:  # the whole request: every order handed over and still unpaid
+        unpaid = [o for o in orders if o.id not in paid_before and o.paid_at is None]
+        if not unpaid:
             raise Conflict("Semua pesanan permintaan ini sudah dibayar.", code="already_paid")
+        orders = [o for o in unpaid if o.status in prules.PAYABLE_ORDER_STATUSES]
+        if not orders:
+            raise Conflict(
+                "Belum ada pesanan yang diserahkan toko; bayar setelah barang diterima.",
+                code="not_delivered",
+            )
     for order in orders:
         problem = prules.payment_problem(
             order.status, order.payment_terms, order.id in paid_before or order.paid_at is not None

@@ -392,3 +392,25 @@ def test_a_late_sp2d_counts_in_its_month_unless_finance_closed_it(api, office, p
     )
     payment = db.session.scalar(select(OpdPayment).where(OpdPayment.order_id == second.id))
     assert payment.paid_on == first_of_last  # the SP2D's own date stays on the payment
+
+
+def test_paying_the_whole_request_pays_what_was_handed_over(api, office, pkp_shop):
+    req, orders = delivered_purchase(
+        api, office, [(pkp_shop.small, 1), (office.water, 1)], deliver=False
+    )
+    treasurer = api(office.treasurer)
+    url = f"/api/v1/opd/requests/{req['id']}/payments"
+    none_yet = treasurer.post(url, json=sp2d())
+    assert none_yet.status_code == 409 and none_yet.get_json()["error"]["code"] == "not_delivered"
+    first = orders[pkp_shop.id]
+    resp = api(pkp_shop.owner).post(
+        f"/api/v1/vendor/orders/{first.id}/deliver",
+        json={"delivered_on": today_local().isoformat(), "received_by": "Sari"},
+    )
+    assert resp.status_code == 200
+    resp = treasurer.post(url, json=sp2d())
+    assert resp.status_code == 201, resp.get_json()
+    assert [p["order_id"] for p in resp.get_json()] == [first.id]
+    body = treasurer.get(url).get_json()
+    payable = {o["order_id"]: o["payable"] for o in body["orders"]}
+    assert payable == {first.id: False, orders[office.shop_b.id].id: False}
