@@ -39,6 +39,12 @@ from marketplace.procurement.models import (  # noqa: F401
     PurchaseRequestEvent,
     PurchaseRequestLine,
 )
+from marketplace.procurement.payment_models import (  # noqa: F401
+    OpdPayment,
+    OpdPaymentLine,
+    TaxDeposit,
+    TaxWithholding,
+)
 from marketplace.shops.models import (  # noqa: F401
     BusinessClassDeclaration,
     BusinessClassFlag,

@@ -22,6 +22,7 @@ from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord
 from marketplace.ordering.models import Order, OrderLine
 from marketplace.payments.models import Payment, RefundLine
 from marketplace.primitives import format_npwp
+from marketplace.procurement.payment_models import OpdPaymentLine
 from marketplace.shops.models import Vendor
 from marketplace.timeutil import day_start, iso_utc, year_bounds
 
@@ -97,6 +98,7 @@ def register_query(
             Payment.provider_ref,
             RefundLine.quantity,
             RefundLine.vat,
+            OpdPaymentLine.pph22,
         )
         .join(Order, Order.id == SR.order_id)
         .join(OrderLine, OrderLine.id == SR.order_line_id)
@@ -110,6 +112,11 @@ def register_query(
                 RefundLine.refund_id == SR.refund_id,
                 RefundLine.order_line_id == SR.order_line_id,
             ),
+        )
+        # the PPh 22 an office's treasurer withheld from the line (sales only, not refunds)
+        .outerjoin(
+            OpdPaymentLine,
+            and_(OpdPaymentLine.order_line_id == SR.order_line_id, SR.refund_id.is_(None)),
         )
         .order_by(SR.occurred_at, SR.id)
     )
@@ -157,6 +164,7 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             payment_ref,
             refunded_qty,
             refunded_vat,
+            pph,
         ) = r
         sale = refund_id is None
         if sale:
@@ -189,7 +197,7 @@ def register_rows(stmt: Select) -> Iterator[list[Any]]:
             quantity,
             int(amount),
             vat,
-            None,  # PPh: withheld by an OPD's treasurer, from the OPD purchasing channel
+            None if pph is None else int(pph),  # PPh 22 withheld from an office's purchase
             number,
             order_id,
             line_id,

@@ -22,6 +22,11 @@ VENDOR_RECEIVABLE = "vendor_receivable"  # asset: refunds after payout, netted n
 PLATFORM_COMMISSION = "platform_commission"  # revenue
 PROVIDER_FEES = "provider_fees"  # expense
 BUYER_REFUNDS = "buyer_refunds_payable"  # liability: refunds not yet sent by the provider
+# An office's purchase (procurement.payment_rules): the PPN and PPh 22 withheld when it is paid
+# are owed to the state until their deposit (NTPN) is recorded; when the office's treasurer kept
+# them back, the platform's books hold them as held by the office.
+TAX_PAYABLE = "tax_payable"  # liability: withheld taxes not yet deposited to the state
+OFFICE_TAX_HELD = "office_tax_held"  # asset: taxes an office's treasurer withheld, to deposit
 ACCOUNTS = (
     PROVIDER_CASH,
     VENDOR_PENDING,
@@ -31,6 +36,8 @@ ACCOUNTS = (
     PLATFORM_COMMISSION,
     PROVIDER_FEES,
     BUYER_REFUNDS,
+    TAX_PAYABLE,
+    OFFICE_TAX_HELD,
 )
 
 
@@ -105,6 +112,8 @@ class SpendingRecord(db.Model):
     is_local_product: Mapped[bool] = mapped_column(Boolean)
     is_pdn: Mapped[bool] = mapped_column(Boolean)
     amount: Mapped[int] = money_column()
+    # The budget line (kode rekening belanja) an office's purchase is charged to; empty otherwise.
+    budget_line: Mapped[str | None] = mapped_column(String(40))
     # Set on a refund share booked in a later month because the sale's month (this value) was
     # already closed: the closed month stays as it was, the correction lands where it happened.
     adjusts_period: Mapped[str | None] = mapped_column(String(7), index=True)

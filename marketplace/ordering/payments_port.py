@@ -140,7 +140,8 @@ def _record_spending(order: Order) -> None:
                 order_line_id=line.id,
                 buyer_id=buyer.id,
                 channel=order.channel,
-                opd_id=buyer.opd_id,
+                # an office's purchase counts for the order's OPD, whoever placed it
+                opd_id=order.opd_id if order.opd_id is not None else buyer.opd_id,
                 vendor_id=vendor.id,
                 vendor_umk_class=vendor.effective_umk_class,
                 vendor_type=vendor.type,
@@ -150,6 +151,7 @@ def _record_spending(order: Order) -> None:
                 is_local_product=line.is_local_product,
                 is_pdn=line.is_pdn,
                 amount=line.line_total,
+                budget_line=order.budget_line,
             )
         )
 

@@ -160,6 +160,7 @@ def _reverse_spending(order: Order, refund: Refund, line_amounts: dict[int, int]
                 is_local_product=original.is_local_product,
                 is_pdn=original.is_pdn,
                 amount=-share,
+                budget_line=original.budget_line,
             )
         )
 

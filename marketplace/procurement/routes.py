@@ -428,3 +428,5 @@ def admin_remove_page(code: str, role_id: int):
 
 # The office's BAST (its API and pages) registers on the same blueprint.
 from marketplace.procurement import bast_routes  # noqa: F401
+# The treasurer's side (payments, taxes, documents) registers its routes on the same blueprint.
+from marketplace.procurement import payment_routes  # noqa: F401

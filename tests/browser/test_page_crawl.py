@@ -115,7 +115,24 @@ ACCESS: dict[str, set[str]] = {
     "/opd/orders/<int:order_id>/bast": {CS, VENDOR},
     "/admin/opds": {ADMIN},
     "/admin/opds/<code>/roles": {ADMIN},
+    # the treasurer's side: the crawled civil servant is also its office's treasurer and paid an
+    # order of the crawled shop; the office and that shop open its documents
+    "/opd/taxes": {CS},
+    **{
+        key: {CS, VENDOR}
+        for key in (
+            "/opd/orders/<int:order_id>/invoice",
+            "/opd/orders/<int:order_id>/invoice.pdf",
+            "/opd/orders/<int:order_id>/kwitansi",
+            "/opd/orders/<int:order_id>/kwitansi.pdf",
+            "/opd/orders/<int:order_id>/bukti-potong",
+            "/opd/orders/<int:order_id>/bukti-potong.pdf",
+        )
+    },
 }
+OFFICE_DOCUMENTS = [
+    rule for rule in ACCESS if rule.startswith("/opd/orders/") and "/bast" not in rule
+]
 # Signed-in users may still open these (the login form sends them on, the shop application page
 # explains that only public accounts can apply).
 OPEN_TO_SIGNED_IN = {"/login", "/register", "/password/forgot", "/shop/apply"}
@@ -125,6 +142,9 @@ DOWNLOADS = {
     "/refunds/<int:refund_id>/nota-retur.pdf",
     "/opd/bast/<int:bast_id>.pdf",
     "/opd/bast/<int:bast_id>/scan",
+    "/opd/orders/<int:order_id>/invoice.pdf",
+    "/opd/orders/<int:order_id>/kwitansi.pdf",
+    "/opd/orders/<int:order_id>/bukti-potong.pdf",
 }
 
 # A few pages per role re-visited in English.
@@ -356,7 +376,7 @@ def _build_world(app) -> dict:
     from marketplace.timeutil import today_local
     from tests.factories import make_civil_servant
 
-    second_ppk = make_civil_servant(opd=asn.opd, name="PPK Kedua")
+    second_ppk = make_civil_servant(opd=asn.opd, name="PPK Ketiga")
     assign_role(admin, asn.opd.code, {"user_id": second_ppk.id, "role": "ppk"})
     allowed = office_requests.allowed_categories()
     bast_product = next(
@@ -385,6 +405,7 @@ def _build_world(app) -> dict:
         "bast_id": [bast.id],
         "/opd/orders/<int:order_id>/bast": [received_order.id],
     }
+    paid_request, office_order = _paid_office_order(app, admin, asn, shop, products[1])
     office_requests.set_cart_item(asn, sembako[-1].id, 1)
 
     def buyer_ids(buyer: User) -> dict[str, list[int]]:
@@ -434,7 +455,8 @@ def _build_world(app) -> dict:
                 **public,
                 **buyer_ids(asn),
                 "refund_id": [credit_note.id],
-                "request_id": [office_request.id, received_request.id],
+                "request_id": [office_request.id, received_request.id, paid_request.id],
+                **{key: [office_order.id] for key in OFFICE_DOCUMENTS},
                 **bast_ids,
             },
         },
@@ -446,6 +468,7 @@ def _build_world(app) -> dict:
                 "vendor_id": [shop.id],
                 "order_id": sorted(shop_orders.values()),
                 "declaration_id": [declaration.id],
+                **{key: [office_order.id] for key in OFFICE_DOCUMENTS},
                 **bast_ids,
             },
         },
@@ -469,6 +492,46 @@ def _build_world(app) -> dict:
     }
     db.session.commit()
     return world
+
+
+def _paid_office_order(app, admin, asn, shop, product):
+    """An office purchase from the crawled shop, approved by another PPK of the office, handed
+    over and paid by the crawled civil servant as its treasurer, with PPh 22 withheld (the
+    platform regime withholds on any amount), so its invoice, kwitansi and bukti potong exist."""
+    from marketplace.ordering.lifecycle import accept_order, record_delivery
+    from marketplace.ordering.models import Order
+    from marketplace.procurement import payments as office_payments
+    from marketplace.procurement import requests as office_requests
+    from marketplace.procurement.roles import assign_role
+    from marketplace.timeutil import today_local
+    from tests.factories import make_civil_servant
+
+    assign_role(admin, asn.opd.code, {"user_id": asn.id, "role": "treasurer"})
+    ppk = make_civil_servant(opd=asn.opd, name="PPK Kedua")
+    assign_role(admin, asn.opd.code, {"user_id": ppk.id, "role": "ppk"})
+    saved = {k: app.config[k] for k in ("OPD_ALLOWED_CATEGORIES", "OPD_TAX_REGIME")}
+    app.config.update(OPD_ALLOWED_CATEGORIES="", OPD_TAX_REGIME="platform")
+    try:
+        office_requests.set_cart_item(asn, product.id, 1)
+        office_requests.update_cart(
+            asn,
+            {"budget_line": "5.1.02.01.01.0024", "activity": "Rapat", "purpose": "Konsumsi"},
+        )
+        request = office_requests.submit_request(asn)
+        office_requests.approve_request(ppk, request.id)
+        order = db.session.scalars(
+            select(Order).where(Order.checkout_id == request.checkout_id)
+        ).one()
+        accept_order(shop.owner, order.id)
+        record_delivery(shop.owner, order.id, delivered_on=today_local(), received_by="Staf")
+        office_payments.pay_orders(
+            asn,
+            request.id,
+            {"method": "sp2d", "reference": "001/SP2D/CRAWL", "paid_on": today_local()},
+        )
+    finally:
+        app.config.update(saved)
+    return request, order
 
 
 @pytest.fixture(scope="module")

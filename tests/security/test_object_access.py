@@ -59,8 +59,31 @@ BAST_API = ("tests/procurement/test_bast.py", "test_another_office_and_another_s
 BAST_PAGES = (
     "tests/procurement/test_bast.py",
     "test_another_office_and_shop_get_404_on_the_bast_pages",
+OFFICE_PAYMENTS = ("tests/procurement/test_payments.py", "test_only_the_offices_treasurer_pays")
+OFFICE_PAY_PAGE = (
+    "tests/procurement/test_payment_pages.py",
+    "test_another_offices_treasurer_cannot_pay_from_the_page",
+)
+OFFICE_DOCUMENTS = (
+    "tests/procurement/test_payment_pages.py",
+    "test_the_shop_sees_its_documents_and_nobody_else_does",
 )
 COVERED_ELSEWHERE = {
+    # an office's payments and the documents of its orders: another office (and shop) 404
+    ("GET", "/api/v1/opd/requests/<int:request_id>/payments"): OFFICE_PAYMENTS,
+    ("POST", "/api/v1/opd/requests/<int:request_id>/payments"): OFFICE_PAYMENTS,
+    ("POST", "/opd/requests/<int:request_id>/pay"): OFFICE_PAY_PAGE,
+    **{
+        ("GET", f"/opd/orders/<int:order_id>/{doc}"): OFFICE_DOCUMENTS
+        for doc in (
+            "invoice",
+            "invoice.pdf",
+            "kwitansi",
+            "kwitansi.pdf",
+            "bukti-potong",
+            "bukti-potong.pdf",
+        )
+    },
     # admin only (settling is not owned by anyone; 401/403 for every other role)
     ("POST", "/api/v1/admin/areas/unresolved/<int:reference_id>/settle"): ACCESS_MATRIX,
     # shop A never reaches shop B's products, stock or orders (404, nothing changes)
