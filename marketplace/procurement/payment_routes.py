@@ -63,7 +63,7 @@ def get_request_payments(request_id):
 def pay_request(request_id, data):
     """The office's treasurer records payment by SP2D LS, KKPD or UP/GU of one order
     (`order_id`) or of every unpaid order of the request. Only orders the shop handed over may
-    be paid (409 not_delivered); an order paid already is 409 already_paid."""
+    be paid (409 not_received: no BAST yet); an order paid already is 409 already_paid."""
     return payments.pay_orders(api_user(), request_id, data, data.get("order_id")), 201
 
 

@@ -30,8 +30,9 @@ from marketplace.ledger.models import (
 from marketplace.procurement.tax_tables import PLATFORM
 
 # ---------------------------------------------------------------- what may be paid
-# An order the shop handed over to the office (`delivered`); the BAST slice adds `received`.
-PAYABLE_ORDER_STATUSES: tuple[str, ...] = ("delivered",)
+# An order the office confirmed receiving with its BAST (`received`): a payment (LS above all)
+# is made against the BAST, so a merely `delivered` order waits for it.
+PAYABLE_ORDER_STATUSES: tuple[str, ...] = ("received",)
 
 # ---------------------------------------------------------------- how it is paid
 SP2D, KKPD, UP_GU = "sp2d", "kkpd", "up_gu"
@@ -58,13 +59,13 @@ _NTPN = re.compile(r"^[0-9A-Z]{16}$")
 
 def payment_problem(order_status: str, payment_terms: str, already_paid: bool) -> str | None:
     """Why an office's order cannot be paid now, or None. Codes: `already_paid` (409),
-    `not_invoice` (404: not an office's order), `not_delivered` (409)."""
+    `not_invoice` (404: not an office's order), `not_received` (409: no BAST yet)."""
     if payment_terms != "invoice":
         return "not_invoice"
     if already_paid:
         return "already_paid"
     if order_status not in PAYABLE_ORDER_STATUSES:
-        return "not_delivered"
+        return "not_received"
     return None
 
 

@@ -184,7 +184,7 @@ def _payment_errors(data: dict[str, Any], today: date) -> dict[str, list[str]]:
 
 _PAY_CONFLICTS = {
     "already_paid": "Pesanan {n} sudah dibayar.",
-    "not_delivered": "Pesanan {n} belum diserahkan toko; bayar setelah barang diterima.",
+    "not_received": "Pesanan {n} belum diterima dengan BAST; bayar setelah BAST dibuat.",
 }
 
 
@@ -219,8 +219,8 @@ def pay_orders(
         orders = [o for o in unpaid if o.status in prules.PAYABLE_ORDER_STATUSES]
         if not orders:
             raise Conflict(
-                "Belum ada pesanan yang diserahkan toko; bayar setelah barang diterima.",
-                code="not_delivered",
+                "Belum ada pesanan yang diterima dengan BAST; bayar setelah BAST dibuat.",
+                code="not_received",
             )
     for order in orders:
         problem = prules.payment_problem(

@@ -426,7 +426,6 @@ def admin_remove_page(code: str, role_id: int):
     return redirect(url_for("procurement.admin_roles_page", code=code))
 
 
-# The office's BAST (its API and pages) registers on the same blueprint.
-from marketplace.procurement import bast_routes  # noqa: F401
-# The treasurer's side (payments, taxes, documents) registers its routes on the same blueprint.
-from marketplace.procurement import payment_routes  # noqa: F401
+# The office's BAST (its API and pages) and the treasurer's side (payments, taxes, documents)
+# register their routes on the same blueprint.
+from marketplace.procurement import bast_routes, payment_routes  # noqa: F401

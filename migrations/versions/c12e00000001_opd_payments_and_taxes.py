@@ -5,7 +5,7 @@ assessed on each order and line, the PPN and PPh 22 withheld and their deposits 
 records get the budget line of an office's purchase.
 
 Revision ID: c12e00000001
-Revises: c12b00000001
+Revises: c12d00000001
 Create Date: 2026-12-07 10:23:21.870742
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c12e00000001"
-down_revision = "c12b00000001"
+down_revision = "c12d00000001"
 branch_labels = None
 depends_on = None
 

@@ -500,6 +500,7 @@ def _paid_office_order(app, admin, asn, shop, product):
     platform regime withholds on any amount), so its invoice, kwitansi and bukti potong exist."""
     from marketplace.ordering.lifecycle import accept_order, record_delivery
     from marketplace.ordering.models import Order
+    from marketplace.procurement import bast as office_bast
     from marketplace.procurement import payments as office_payments
     from marketplace.procurement import requests as office_requests
     from marketplace.procurement.roles import assign_role
@@ -524,6 +525,7 @@ def _paid_office_order(app, admin, asn, shop, product):
         ).one()
         accept_order(shop.owner, order.id)
         record_delivery(shop.owner, order.id, delivered_on=today_local(), received_by="Staf")
+        office_bast.create_bast(asn, order.id, {"note": "Lengkap"})
         office_payments.pay_orders(
             asn,
             request.id,

@@ -13,7 +13,7 @@ from tests.procurement.conftest import submitted
 
 def delivered_purchase(api, office, items, *, deliver=True) -> tuple[dict, dict[int, Order]]:
     """The officer submits `items`, the PPK approves, each shop accepts and (when `deliver`)
-    hands its order over today. Returns the request JSON and the orders by shop id."""
+    hands its order over today and the officer confirms receipt with a BAST. Returns the request JSON and the orders by shop id."""
     req = submitted(api, office, items)
     resp = api(office.ppk).post(f"/api/v1/opd/requests/{req['id']}/approve")
     assert resp.status_code == 200, resp.get_json()
@@ -33,7 +33,15 @@ def delivered_purchase(api, office, items, *, deliver=True) -> tuple[dict, dict[
                 json={"delivered_on": today_local().isoformat(), "received_by": "Sari Pengadaan"},
             )
             assert resp.status_code == 200, resp.get_json()
+            receive(api, office, order)
     return req, orders
+
+
+def receive(api, office, order, received_on=None) -> None:
+    """The office's officer confirms receipt with a BAST (payment is made against it)."""
+    body = {"received_on": received_on.isoformat()} if received_on else {}
+    resp = api(office.officer).post(f"/api/v1/opd/orders/{order.id}/bast", json=body)
+    assert resp.status_code == 201, resp.get_json()
 
 
 def sp2d(reference="00123/SP2D/LS/2026", **extra) -> dict:

@@ -16,13 +16,13 @@ from marketplace.ledger.models import (
 from marketplace.procurement import payment_rules as r
 
 
-def test_only_a_handed_over_order_on_invoice_unpaid_may_be_paid():
-    assert r.payment_problem("delivered", "invoice", False) is None
-    assert r.payment_problem("delivered", "invoice", True) == "already_paid"
-    assert r.payment_problem("delivered", "prepaid", False) == "not_invoice"
-    for status in ("placed", "accepted", "ready", "cancelled", "rejected"):
-        assert r.payment_problem(status, "invoice", False) == "not_delivered"
-    assert r.PAYABLE_ORDER_STATUSES == ("delivered",)
+def test_only_an_order_on_invoice_received_with_a_bast_and_unpaid_may_be_paid():
+    assert r.payment_problem("received", "invoice", False) is None
+    assert r.payment_problem("received", "invoice", True) == "already_paid"
+    assert r.payment_problem("received", "prepaid", False) == "not_invoice"
+    for status in ("placed", "accepted", "ready", "delivered", "cancelled", "rejected"):
+        assert r.payment_problem(status, "invoice", False) == "not_received"
+    assert r.PAYABLE_ORDER_STATUSES == ("received",)
 
 
 def test_the_reference_is_required_and_short():

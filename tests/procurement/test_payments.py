@@ -29,7 +29,7 @@ from marketplace.ordering.models import Order
 from marketplace.procurement.payment_models import OpdPayment, TaxWithholding
 from marketplace.timeutil import current_period, previous_period, today_local
 from tests.factories import make_product, make_user, make_vendor
-from tests.procurement.payment_helpers import delivered_purchase, make_treasurer, sp2d
+from tests.procurement.payment_helpers import delivered_purchase, make_treasurer, receive, sp2d
 
 NTPN_PPH = "0A1B2C3D4E5F6G7H"
 NTPN_PPN = "1122334455667788"
@@ -127,7 +127,7 @@ def test_pay_by_sp2d_books_the_sale_and_the_deposit_clears_the_tax(app, api, off
     assert _balance(OFFICE_TAX_HELD) == withheld
     assert _balance(PROVIDER_CASH) == 10_648_649 + 135_000
     big = db.session.get(Order, big.id)
-    assert big.paid_at is not None and big.status == "delivered"
+    assert big.paid_at is not None and big.status == "received"
     assert vendor_account_balance(pkp_shop.id, VENDOR_AVAILABLE) == -(10_648_649 - big.commission)
     journals = db.session.scalars(select(JournalEntry).where(JournalEntry.kind == "opd_payment"))
     for journal in journals:
@@ -239,13 +239,13 @@ def test_the_platform_receives_the_gross_and_deposits_from_its_cash(app, api, of
     assert ledger_balances()["total"] == 0
 
 
-def test_one_order_at_a_time_and_only_once_handed_over(api, office, pkp_shop):
+def test_one_order_at_a_time_and_only_once_received_with_a_bast(api, office, pkp_shop):
     req, orders = delivered_purchase(api, office, [(pkp_shop.small, 1)], deliver=False)
     order = orders[pkp_shop.id]
     treasurer = api(office.treasurer)
     url = f"/api/v1/opd/requests/{req['id']}/payments"
     early = treasurer.post(url, json=sp2d(order_id=order.id))
-    assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_delivered"
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_received"
     assert db.session.query(OpdPayment).count() == 0
     shop = api(pkp_shop.owner)
     resp = shop.post(
@@ -253,6 +253,10 @@ def test_one_order_at_a_time_and_only_once_handed_over(api, office, pkp_shop):
         json={"delivered_on": today_local().isoformat(), "received_by": "Sari"},
     )
     assert resp.status_code == 200
+    handed_over = treasurer.post(url, json=sp2d(order_id=order.id))  # delivered, no BAST yet
+    assert handed_over.status_code == 409
+    assert handed_over.get_json()["error"]["code"] == "not_received"
+    receive(api, office, order)
     up = {"method": "up_gu", "reference": "BKU-0042", "paid_on": today_local().isoformat()}
     resp = treasurer.post(url, json={**up, "order_id": order.id})
     assert resp.status_code == 201, resp.get_json()
@@ -364,6 +368,7 @@ def test_a_late_sp2d_counts_in_its_month_unless_finance_closed_it(api, office, p
             json={"delivered_on": first_of_last.isoformat(), "received_by": "Sari"},
         )
         assert resp.status_code == 200, resp.get_json()
+        receive(api, office, order, received_on=first_of_last)
     treasurer = api(office.treasurer)
     url = f"/api/v1/opd/requests/{req['id']}/payments"
     late = {"method": "sp2d", "reference": "0099/SP2D", "paid_on": first_of_last.isoformat()}
@@ -394,20 +399,21 @@ def test_a_late_sp2d_counts_in_its_month_unless_finance_closed_it(api, office, p
     assert payment.paid_on == first_of_last  # the SP2D's own date stays on the payment
 
 
-def test_paying_the_whole_request_pays_what_was_handed_over(api, office, pkp_shop):
+def test_paying_the_whole_request_pays_what_was_received(api, office, pkp_shop):
     req, orders = delivered_purchase(
         api, office, [(pkp_shop.small, 1), (office.water, 1)], deliver=False
     )
     treasurer = api(office.treasurer)
     url = f"/api/v1/opd/requests/{req['id']}/payments"
     none_yet = treasurer.post(url, json=sp2d())
-    assert none_yet.status_code == 409 and none_yet.get_json()["error"]["code"] == "not_delivered"
+    assert none_yet.status_code == 409 and none_yet.get_json()["error"]["code"] == "not_received"
     first = orders[pkp_shop.id]
     resp = api(pkp_shop.owner).post(
         f"/api/v1/vendor/orders/{first.id}/deliver",
         json={"delivered_on": today_local().isoformat(), "received_by": "Sari"},
     )
     assert resp.status_code == 200
+    receive(api, office, first)
     resp = treasurer.post(url, json=sp2d())
     assert resp.status_code == 201, resp.get_json()
     assert [p["order_id"] for p in resp.get_json()] == [first.id]

@@ -59,6 +59,7 @@ BAST_API = ("tests/procurement/test_bast.py", "test_another_office_and_another_s
 BAST_PAGES = (
     "tests/procurement/test_bast.py",
     "test_another_office_and_shop_get_404_on_the_bast_pages",
+)
 OFFICE_PAYMENTS = ("tests/procurement/test_payments.py", "test_only_the_offices_treasurer_pays")
 OFFICE_PAY_PAGE = (
     "tests/procurement/test_payment_pages.py",
