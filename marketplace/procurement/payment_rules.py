@@ -127,20 +127,20 @@ def settlement_lines(
     net, or the whole gross when the platform collects), the shop's share available for its
     payout (goods handed over already), the commission, and the withheld taxes owed to the
     state. Sums to zero by construction; refuses amounts that do not fit."""
-    if min(gross, withheld, commission) < 0 or withheld + commission > gross:
+    # (a negative gross with both parts ≥ 0 is refused by the second test)
+    if min(withheld, commission) < 0 or withheld + commission > gross:
         raise ValueError("withheld taxes and commission cannot exceed the order's total")
     net = gross - withheld
-    lines: list[tuple] = []
     if tax_clearing_account(collector) == PROVIDER_CASH:
-        lines.append((PROVIDER_CASH, gross))
+        received = [(PROVIDER_CASH, gross)]
     else:
-        lines += [(PROVIDER_CASH, net), (OFFICE_TAX_HELD, withheld)]
-    lines += [
+        received = [(PROVIDER_CASH, net), (OFFICE_TAX_HELD, withheld)]
+    return [
+        *received,
         (VENDOR_AVAILABLE, -(net - commission), vendor_id),
         (PLATFORM_COMMISSION, -commission),
         (TAX_PAYABLE, -withheld),
     ]
-    return lines
 
 
 def deposit_lines(amount: int, collector: str) -> list[tuple]:

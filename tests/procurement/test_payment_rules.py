@@ -118,3 +118,37 @@ def test_document_numbers():
 def test_a_closed_month_is_never_the_month_of_a_late_payment():
     assert r.recognition_period("2026-11", "2026-12", False) == "2026-11"
     assert r.recognition_period("2026-11", "2026-12", True) == "2026-12"
+
+
+# ---------------------------------------------------------------- edges and exact messages
+def test_taxes_and_commission_may_take_the_whole_total_but_not_more():
+    lines = r.settlement_lines(
+        gross=100, withheld=60, commission=40, vendor_id=1, collector="treasurer"
+    )
+    assert (VENDOR_AVAILABLE, 0, 1) in lines and _sum(lines) == 0
+    with pytest.raises(ValueError) as refused:
+        r.settlement_lines(gross=100, withheld=61, commission=40, vendor_id=1, collector="x")
+    assert str(refused.value) == "withheld taxes and commission cannot exceed the order's total"
+
+
+def test_a_deposit_of_one_rupiah_is_a_deposit():
+    assert r.deposit_lines(1, "treasurer") == [(TAX_PAYABLE, 1), (OFFICE_TAX_HELD, -1)]
+    with pytest.raises(ValueError) as refused:
+        r.deposit_lines(-5, "treasurer")
+    assert str(refused.value) == "a deposit is of a positive amount"
+
+
+def test_ntpn_refusals_say_exactly_why():
+    for blank in (None, " - "):
+        with pytest.raises(ValueError) as refused:
+            r.normalise_ntpn(blank)
+        assert str(refused.value) == "NTPN wajib diisi."
+    with pytest.raises(ValueError) as refused:
+        r.normalise_ntpn("1234")
+    assert str(refused.value) == (
+        "NTPN terdiri dari 16 huruf/angka, seperti tertera pada bukti setor."
+    )
+
+
+def test_an_unknown_method_still_asks_for_its_reference():
+    assert r.reference_problem("cash", "") == "Referensi wajib diisi."
