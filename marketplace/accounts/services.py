@@ -68,12 +68,17 @@ def _refuse_lookalike(email: str) -> None:
 
 
 def check_credentials(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same work either way, so the
-    answer time does not reveal which emails exist); 422 for a look-alike email."""
+    """The active user with this login (an email, or an ASN's 18-digit NIP) and password, or
+    None (same work either way, so the answer time does not reveal which logins exist); 422 for
+    a look-alike email."""
     global _dummy_hash
-    email = rules.normalise_email(email)
-    _refuse_lookalike(email)
-    user = db.session.scalar(select(User).where(User.email == email))
+    nip = rules.login_nip(email)
+    if nip is not None:
+        user = db.session.scalar(select(User).where(User.nip == nip))
+    else:
+        email = rules.normalise_email(email)
+        _refuse_lookalike(email)
+        user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.has_usable_password:
         if _dummy_hash is None:
             _dummy_hash = generate_password_hash(secrets.token_hex(8))
@@ -93,8 +98,9 @@ def authenticate(email: str, password: str) -> User:
 
 
 def sign_in(email: str, password: str, address: str | None) -> User | None:
-    """The user for these credentials or None, counting the attempt against the failed sign-in
-    limit of (address, email) shared by every worker; TooManyRequests (429) once it is used up.
+    """The user for these credentials (`email` is the login: an email or a NIP) or None,
+    counting the attempt against the failed sign-in limit of (address, login) shared by every
+    worker (a NIP is counted as typed without its spaces, like an email normalised); TooManyRequests (429) once it is used up.
     A success gives its slot back, so only failures count."""
     slot = throttle.take_attempt(email, address)
     user = check_credentials(email, password)
