@@ -22,6 +22,11 @@ from marketplace.ledger.models import (  # noqa: F401
     SpendingRecord,
 )
 from marketplace.mandate.models import MandateReminder, MandateRule, MandateRuleLine  # noqa: F401
+from marketplace.mandate.models import (  # noqa: F401
+    MandateExemption,
+    MandateMonthEndNotice,
+    MandateReader,
+)
 from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.ordering.models import (  # noqa: F401
     CartItem,
