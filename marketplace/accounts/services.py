@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import IO, Any
 
 from flask import current_app, url_for
@@ -36,6 +36,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
+from marketplace.timeutil import today_local
 
 log = logging.getLogger(__name__)
 
@@ -266,19 +267,59 @@ def set_password(user: User, new: str) -> User:
     return user
 
 
-def deactivate_user(actor: User | None, user: User, reason: str | None = None) -> User:
+def deactivate_user(
+    actor: User | None,
+    user: User,
+    reason: str | None = None,
+    *,
+    left_on: date | None = None,
+    commit: bool = True,
+) -> User:
     """Operator/admin: the account can no longer sign in; its cookie sessions end and its bearer
-    tokens are revoked for good (`token_guard`), also if it is reactivated later. Audited."""
+    tokens are revoked for good (`token_guard`), also if it is reactivated later. Audited.
+    A civil servant's leaving day (`left_on`, default today, local) is recorded: the mandate
+    still counts them in that month, not after."""
     if user.active:
         user.active = False
         user.session_version = (user.session_version or 1) + 1
+        if user.role == "civil_servant":
+            user.left_on = left_on or today_local()
         record_audit(
             actor,
             "user.deactivate",
             "user",
             user.id,
             before={"active": True},
-            after={"active": False},
+            after={"active": False, "left_on": user.left_on.isoformat() if user.left_on else None},
+            reason=reason,
+        )
+        if commit:
+            db.session.commit()
+    return user
+
+
+def reactivate_user(
+    actor: User | None, user: User, reason: str | None = None, *, joined_on: date | None = None
+) -> User:
+    """Operator/admin: the account may sign in again (with a new password if its tokens were
+    revoked: they stay revoked). A civil servant rejoins the roster on `joined_on` (default
+    today, local): their leaving day is cleared and that month is their first again. Audited."""
+    if not user.active:
+        before = {"active": False, "left_on": user.left_on.isoformat() if user.left_on else None}
+        user.active = True
+        if user.role == "civil_servant":
+            user.left_on = None
+            user.joined_on = joined_on or today_local()
+        record_audit(
+            actor,
+            "user.reactivate",
+            "user",
+            user.id,
+            before=before,
+            after={
+                "active": True,
+                "joined_on": user.joined_on.isoformat() if user.joined_on else None,
+            },
             reason=reason,
         )
         db.session.commit()
@@ -498,7 +539,9 @@ def _write_row(
         opd.name = opd_name
     created = user is None
     if created:
-        user = by_nip[row.nip] = User(nip=row.nip, role="civil_servant", active=True)
+        user = by_nip[row.nip] = User(
+            nip=row.nip, role="civil_servant", active=True, joined_on=today_local()
+        )
         user.set_unusable_password()
         db.session.add(user)
     elif user.email != row.email:
