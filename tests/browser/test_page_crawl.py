@@ -110,6 +110,16 @@ ACCESS: dict[str, set[str]] = {
     "/opd/requests/<int:request_id>": {CS},
     "/admin/opds": {ADMIN},
     "/admin/opds/<code>/roles": {ADMIN},
+    # the roster's leavers, exemptions and the month-end lists (issue 13): the crawled civil
+    # servant also heads their office; finance and the admin read the month end like BKPSDM
+    "/admin/civil-servants": {ADMIN},
+    "/admin/civil-servants/roster-complete": {ADMIN},
+    "/admin/mandate-readers": {ADMIN},
+    "/mandate/exemptions": {CS, ADMIN},
+    "/mandate/month-end": MONEY,
+    "/mandate/month-end/<period>": MONEY,
+    "/mandate/office": {CS},
+    "/mandate/office/<period>": {CS},
 }
 # Signed-in users may still open these (the login form sends them on, the shop application page
 # explains that only public accounts can apply).
@@ -322,7 +332,7 @@ def _build_world(app) -> dict:
     from marketplace.procurement import requests as office_requests
     from marketplace.procurement.roles import assign_role
 
-    for role in ("officer", "ppk"):
+    for role in ("officer", "ppk", "head"):
         assign_role(admin, asn.opd.code, {"user_id": asn.id, "role": role})
     sembako = db.session.scalars(
         select(Product)
@@ -390,6 +400,7 @@ def _build_world(app) -> dict:
                 **buyer_ids(asn),
                 "refund_id": [credit_note.id],
                 "request_id": [office_request.id],
+                "period": [closed_month],
             },
         },
         PUBLIC: {"email": warga.email, "ids": {**public, **buyer_ids(warga)}},
