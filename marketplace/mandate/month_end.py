@@ -406,3 +406,22 @@ def send_on_close(period: str) -> None:
     except Exception:
         db.session.rollback()
         log.exception("month-end notices for %s failed; run flask send-mandate-month-end", period)
+
+
+# ---------------------------------------------------------------- demo data
+DEMO_READERS = (("197812252003121002", "bkpsdm"),)  # Rahmat Hidayat, BKPSDM (asn7 in the demo)
+
+
+def seed_mandate_readers(*_args, **_kwargs) -> None:
+    """Pembaca rekap akhir bulan (BKPSDM)
+
+    Demo data (idempotent; commits): the BKPSDM civil servant reads the month-end figures.
+    """
+    for nip, body in DEMO_READERS:
+        user = db.session.scalar(select(User).where(User.nip == nip))
+        if user is None:
+            continue
+        if db.session.scalar(select(MandateReader.id).where(MandateReader.user_id == user.id)):
+            continue
+        db.session.add(MandateReader(user_id=user.id, body=body))
+    db.session.commit()
