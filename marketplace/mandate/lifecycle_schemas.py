@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from marketplace.accounts.schemas import ImportResultSchema
 from marketplace.api import PageQuery, StrippedSchema, UtcDateTime, text_field
 from marketplace.mandate import rules
 from marketplace.mandate.schemas import ComplianceRowSchema, period_field
@@ -52,17 +53,6 @@ class LeaversBody(StrippedSchema):
     reason = text_field(300, required=False, load_default=None)
 
 
-class ImportErrorSchema(Schema):
-    row = fields.Integer()
-    message = fields.String()
-
-
-class ImportSummarySchema(Schema):
-    created = fields.Integer()
-    updated = fields.Integer()
-    errors = fields.List(fields.Nested(ImportErrorSchema))
-
-
 class CompletionSchema(Schema):
     scope = fields.String(metadata={"description": "`city` or the OPD code."})
     scope_name = fields.String()
@@ -71,7 +61,7 @@ class CompletionSchema(Schema):
         fields.Nested(CivilServantSchema),
         metadata={"description": "Active ASN of the scope the file does not list (leavers)."},
     )
-    imported = fields.Nested(ImportSummarySchema, allow_none=True)
+    imported = fields.Nested(ImportResultSchema, allow_none=True)
     deactivated = fields.Integer()
 
 
