@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -314,41 +315,70 @@ def office_months(actor: User) -> list[str]:
 
 # ---------------------------------------------------------------- the notices
 def _head_text(period: str, opd: Opd, short: list[dict[str, Any]]) -> tuple[str, str]:
+    """The office head's notice, in the recipient's language (the caller forces the locale)."""
     if not short:
         return (
-            f"Kepatuhan belanja ASN {period}: semua ASN {opd.name} memenuhi",
-            f"Semua ASN {opd.name} memenuhi kewajiban belanja bulan {period}.",
+            gettext("Kepatuhan belanja ASN %(p)s: semua ASN %(o)s memenuhi", p=period, o=opd.name),
+            gettext(
+                "Semua ASN %(o)s memenuhi kewajiban belanja bulan %(p)s.", o=opd.name, p=period
+            ),
         )
     lines = [
-        f"- {r['name']} (NIP {r['nip'] or '-'}), {r['position'] or '-'}: belanja "
-        f"{format_rupiah(r['spent'])} dari {format_rupiah(r['required'])}, kurang "
-        f"{format_rupiah(r['shortfall'])}"
+        "- "
+        + gettext(
+            "%(name)s (NIP %(nip)s), %(position)s: belanja %(spent)s dari %(required)s, "
+            "kurang %(shortfall)s",
+            name=r["name"],
+            nip=r["nip"] or "-",
+            position=r["position"] or "-",
+            spent=format_rupiah(r["spent"]),
+            required=format_rupiah(r["required"]),
+            shortfall=format_rupiah(r["shortfall"]),
+        )
         for r in short[:NOTICE_LINES]
     ]
     if len(short) > NOTICE_LINES:
-        lines.append(f"… dan {len(short) - NOTICE_LINES} ASN lainnya (lihat halaman rekap).")
+        lines.append(
+            gettext("… dan %(n)s ASN lainnya (lihat halaman rekap).", n=len(short) - NOTICE_LINES)
+        )
     total = sum(r["shortfall"] for r in short)
     body = (
-        f"Bulan {period} sudah ditutup. {len(short)} ASN {opd.name} belum memenuhi kewajiban "
-        f"belanja (kekurangan {format_rupiah(total)}):\n" + "\n".join(lines)
+        gettext(
+            "Bulan %(p)s sudah ditutup. %(n)s ASN %(o)s belum memenuhi kewajiban belanja "
+            "(kekurangan %(total)s):",
+            p=period,
+            n=len(short),
+            o=opd.name,
+            total=format_rupiah(total),
+        )
+        + "\n"
+        + "\n".join(lines)
     )
-    return f"Kepatuhan belanja ASN {period}: {len(short)} ASN {opd.name} kurang", body
+    title = gettext(
+        "Kepatuhan belanja ASN %(p)s: %(n)s ASN %(o)s kurang", p=period, n=len(short), o=opd.name
+    )
+    return title, body
 
 
 def _reader_text(period: str, summary: dict[str, Any]) -> tuple[str, str]:
-    rate = summary["rate_bps"] / 100
-    body = (
-        f"Bulan {period} sudah ditutup. {summary['compliant']} dari "
-        f"{summary['civil_servants']} ASN memenuhi kewajiban belanja ({rate:.2f}%); "
-        f"{summary['not_compliant']} kurang, total kekurangan "
-        f"{format_rupiah(summary['shortfall'])}. Daftar lengkap (CSV: NIP, nama, OPD, jabatan, "
-        "wajib, belanja, kekurangan, pembebasan) ada di halaman rekap."
+    """A reader's notice, in the recipient's language (the caller forces the locale)."""
+    body = gettext(
+        "Bulan %(p)s sudah ditutup. %(c)s dari %(n)s ASN memenuhi kewajiban belanja (%(rate)s%%); "
+        "%(short)s kurang, total kekurangan %(total)s. Daftar lengkap (CSV: NIP, nama, OPD, "
+        "jabatan, wajib, belanja, kekurangan, pembebasan) ada di halaman rekap.",
+        p=period,
+        c=summary["compliant"],
+        n=summary["civil_servants"],
+        rate=f"{summary['rate_bps'] / 100:.2f}",
+        short=summary["not_compliant"],
+        total=format_rupiah(summary["shortfall"]),
     )
-    return f"Rekap kepatuhan belanja ASN {period}", body
+    return gettext("Rekap kepatuhan belanja ASN %(p)s", p=period), body
 
 
-def _send_once(user: User, period: str, kind: str, title: str, body: str, url: str) -> bool:
-    """One notice per (period, user), recorded in the same transaction as the notification."""
+def _send_once(user: User, period: str, kind: str, texts, url: str) -> bool:
+    """One notice per (period, user), recorded in the same transaction as the notification;
+    `texts()` gives (title, body), made in the user's language."""
     from marketplace.notifications.services import notify
 
     try:
@@ -358,7 +388,9 @@ def _send_once(user: User, period: str, kind: str, title: str, body: str, url: s
             db.session.flush()
     except IntegrityError:
         return False
-    note = notify(user, f"mandate_month_end_{kind}", title, body, url=url)
+    with force_locale(user.locale if user.locale in ("id", "en") else "id"):
+        title, body = texts()
+    note = notify(user, f"mandate_month_end_{kind}", title[:200], body, url=url)
     notice.notification_id = note.id
     db.session.commit()
     return True
@@ -375,16 +407,17 @@ def send_month_end(period: str) -> dict[str, Any]:
         row = _line(r)
         by_opd.setdefault(row["opd"], []).append(row)
     for user, opd in heads:
-        title, body = _head_text(period, opd, by_opd.get(opd.code, []))
-        if _send_once(user, period, "office_head", title, body, f"/mandate/office/{period}"):
+        short = by_opd.get(opd.code, [])
+        texts = lambda opd=opd, short=short: _head_text(period, opd, short)
+        if _send_once(user, period, "office_head", texts, f"/mandate/office/{period}"):
             sent_heads += 1
     summary = services._summary(services.frozen_base(period))
     readers = db.session.scalars(
         select(User).join(MandateReader, MandateReader.user_id == User.id).where(User.active)
     ).all()
-    title, body = _reader_text(period, summary)
     for user in readers:
-        if _send_once(user, period, "reader", title, body, f"/mandate/month-end/{period}"):
+        texts = lambda: _reader_text(period, summary)
+        if _send_once(user, period, "reader", texts, f"/mandate/month-end/{period}"):
             sent_readers += 1
     headed = {opd.code for _, opd in heads}
     frozen_opds = db.session.scalars(

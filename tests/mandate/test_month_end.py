@@ -238,3 +238,13 @@ def test_readers_are_assigned_by_the_admin(app, api, client, login):
     assert month_end.reader_body(asn) == "bkpsdm"
     assert client.post(f"/admin/mandate-readers/{asn.id}/remove").status_code == 302
     assert month_end.reader_body(asn) is None
+
+
+def test_an_english_speaking_head_gets_the_list_in_english(city):
+    city["head"].locale = "en"
+    db.session.commit()
+    closing.close_period(city["finance"], LAST)
+    note = _notes(city["head"], "mandate_month_end_office_head")[0]
+    assert "fell short" in note.title and "short by Rp60.000" in note.body
+    indonesian = _notes(city["head2"], "mandate_month_end_office_head")[0]
+    assert "memenuhi" in indonesian.title
