@@ -146,7 +146,7 @@ def complete_import(
     complete for `scope` and preview the leavers; with `confirm` also deactivate them (their
     leaving day `left_on`, default today)."""
     _require_admin(actor)
-    _scope(scope)  # 422 before anything is written
+    preview_leavers(actor, data, scope)  # 422 (scope, file) before anything is written
     result = accounts.import_civil_servants(actor, io.BytesIO(data))
     completion = preview_leavers(actor, data, scope)
     completion.imported = result

@@ -390,3 +390,13 @@ def test_exemptions_page_request_and_decide(app, client, login):
     assert client.post(f"/mandate/exemptions/{ex['id']}/approve").status_code == 302
     html = client.get(f"/finance/compliance?period={NOV}").get_data(as_text=True)
     assert 'data-testid="exemption"' in html
+
+
+def test_a_complete_import_with_a_wrong_scope_writes_nothing(app):
+    admin = make_admin()
+    make_opd("DKP")
+    make_opd("BPKAD")
+    db.session.commit()
+    with pytest.raises(ValidationFailed):
+        roster_sync.complete_import(admin, roster(good_row(1, opd="BPKAD")), "DKP")
+    assert db.session.scalar(select(User).where(User.role == "civil_servant")) is None
