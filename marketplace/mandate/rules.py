@@ -141,7 +141,7 @@ READER_BODIES = {"bkpsdm": "BKPSDM", "inspektorat": "Inspektorat"}
 
 def period_days(period: str) -> tuple[date, date]:
     """The first and last local day of `period` ("2026-11" → 1 and 30 November 2026)."""
-    year, month = int(period[:4]), int(period[5:7])
+    year, month = (int(part) for part in period.split("-"))
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -172,7 +172,7 @@ def joiner_required(full: int, period: str, joined_on: date | None, policy: str)
     - `next_month`: nothing in the month they joined (Rp0), the whole minimum from the next.
     """
     first, last = period_days(period)
-    if joined_on is None or not (first < joined_on <= last) or full <= 0:
+    if joined_on is None or not (first < joined_on <= last):
         return full
     if policy == JOINERS_NEXT_MONTH:
         return 0

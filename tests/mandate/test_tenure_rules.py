@@ -103,6 +103,23 @@ def test_without_exemption_the_joiner_rule_applies():
     )
 
 
+def test_required_for_follows_the_rules_policy():
+    joined = date(2026, 11, 28)
+    assert (
+        rules.required_for(100_000, "2026-11", joined_on=joined, policy="next_month", exempt=False)
+        == 0
+    )
+    assert (
+        rules.required_for(100_000, "2026-12", joined_on=joined, policy="next_month", exempt=False)
+        == 100_000
+    )
+
+
+def test_small_amounts_round_down_to_nothing():
+    assert rules.joiner_required(1, "2026-11", date(2026, 11, 28), "prorate") == 0
+    assert rules.joiner_required(10, "2026-11", date(2026, 11, 28), "prorate") == 1
+
+
 def test_shortfall():
     assert rules.shortfall(100_000, 40_000) == 60_000
     assert rules.shortfall(100_000, 100_000) == 0
