@@ -120,6 +120,9 @@ class Config:
         self.PLATFORM_COMMISSION_BPS = _int("PLATFORM_COMMISSION_BPS", 0)
         self.MIN_PAYMENT_AMOUNT = _int("MIN_PAYMENT_AMOUNT", 1_000)
         self.MANDATE_REMINDER_DAYS = _int("MANDATE_REMINDER_DAYS", 5)
+        # The city ties the mandate to the performance allowance (TPP): the month-end pages offer
+        # the list of who fell short as the deduction input (CSV).
+        self.MANDATE_TPP_DEDUCTION = _bool("MANDATE_TPP_DEDUCTION", False)
         # An office's purchase (procurement): the most one request may total (0: no limit) and
         # the category slugs it may buy from (comma-separated; empty: every category). The
         # default is the daily necessities an office buys for its meetings and upkeep.

@@ -23,6 +23,7 @@ from marketplace.areas.rules import Place, resolve
 from marketplace.areas.services import city_places, import_areas
 from marketplace.catalog.models import Category, Product
 from marketplace.extensions import db
+from marketplace.mandate.month_end import seed_mandate_readers
 from marketplace.mandate.services import seed_mandate_rule
 from marketplace.models_base import utcnow
 from marketplace.procurement.roles import seed_office_roles
@@ -31,7 +32,7 @@ from marketplace.shops.models import StockMovement, Vendor
 DEMO_PASSWORD = "peken-demo-2026"
 
 # Each one must be idempotent and commit its own work.
-SEEDERS: list[Callable[[], None]] = [seed_mandate_rule, seed_office_roles]
+SEEDERS: list[Callable[[], None]] = [seed_mandate_rule, seed_office_roles, seed_mandate_readers]
 
 # The demo's kelurahan in Surabaya, by kecamatan. `seed_demo` loads every area of the configured
 # city (PEKEN_CITY) with `areas.services.import_areas`; in Surabaya the demo rows sit in these

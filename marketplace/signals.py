@@ -21,3 +21,6 @@ order_rejected = _signals.signal("order-rejected")  # sender: Order, now `reject
 # receivers freeze what they derive from the month (the mandate's compliance) with flush only,
 # and may return a dict that goes into the month's snapshot under their name.
 period_closing = _signals.signal("period-closing")  # sender: "YYYY-MM"; kwargs: actor=User
+# Sent by finance *after* the transaction that closed a month committed: receivers tell people
+# (the mandate's month-end lists to office heads and readers).
+period_closed = _signals.signal("period-closed")  # sender: "YYYY-MM"; kwargs: actor=User

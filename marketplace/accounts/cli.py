@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from marketplace.accounts import services
+from marketplace.accounts import rules, services
 from marketplace.accounts.models import ROLES, User
 from marketplace.errors import MarketplaceError
 from marketplace.extensions import db
@@ -89,18 +89,48 @@ def set_password_command(email: str, password: str) -> None:
     click.echo(f"Password set for {user.email}.")
 
 
+def _user_by_login(login: str) -> User:
+    """The user with this email or (an ASN's) NIP; exits 1 when there is none."""
+    nip = rules.login_nip(login)
+    where = User.nip == nip if nip else User.email == login.strip().lower()
+    user = db.session.scalar(select(User).where(where))
+    if user is None:
+        click.echo(click.style(f"Error: no user with email or NIP {login}", fg="red"), err=True)
+        raise SystemExit(1)
+    return user
+
+
 @click.command("deactivate-user")
 @click.argument("email")
 @click.option("--reason", help="Why, for the audit log.")
+@click.option(
+    "--left-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="An ASN's leaving day (YYYY-MM-DD, default today): counted that month, not after.",
+)
 @with_appcontext
-def deactivate_user_command(email: str, reason: str | None) -> None:
-    """Deactivate an account: no sign-in, sessions end, API tokens revoked."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        click.echo(click.style(f"Error: no user with email {email}", fg="red"), err=True)
-        raise SystemExit(1)
-    services.deactivate_user(None, user, reason)
+def deactivate_user_command(email: str, reason: str | None, left_on) -> None:
+    """Deactivate an account (EMAIL or an ASN's NIP): no sign-in, sessions end, API tokens
+    revoked; an ASN leaves the roster (the mandate counts them up to that month)."""
+    user = _user_by_login(email)
+    services.deactivate_user(None, user, reason, left_on=left_on.date() if left_on else None)
     click.echo(f"Deactivated {user.email}; their sessions and API tokens no longer work.")
+
+
+@click.command("reactivate-user")
+@click.argument("login")
+@click.option("--reason", help="Why, for the audit log.")
+@click.option(
+    "--joined-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="An ASN's rejoining day (YYYY-MM-DD, default today): their first month again.",
+)
+@with_appcontext
+def reactivate_user_command(login: str, reason: str | None, joined_on) -> None:
+    """Reactivate an account (email or an ASN's NIP); its old API tokens stay revoked."""
+    user = _user_by_login(login)
+    services.reactivate_user(None, user, reason, joined_on=joined_on.date() if joined_on else None)
+    click.echo(f"Reactivated {user.email}.")
 
 
 COMMANDS = [
@@ -108,4 +138,5 @@ COMMANDS = [
     create_user_command,
     set_password_command,
     deactivate_user_command,
+    reactivate_user_command,
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -66,6 +67,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     # Optional, E.164 (primitives.parse_phone): the shop of an order sees a WhatsApp link to it.
     phone: Mapped[str | None] = mapped_column(String(20))
+    # Roster tenure (local dates): the first roster import that listed the ASN (or their
+    # reactivation), and the day they left (set when deactivated). The mandate counts an ASN
+    # from the month they joined (pro-rated) up to and including the month they left.
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
     # Bumped on logout/password change so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = created_at_column()

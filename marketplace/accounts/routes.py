@@ -93,12 +93,13 @@ def _home_for(user) -> str:
 )
 @address_limit
 def create_token(data):
-    """Exchange email and password for a bearer token; 401 invalid_credentials, 429 after
-    LOGIN_FAILURE_LIMIT failures from one address for one email (counted across workers).
+    """Exchange `login` (an email or an ASN's 18-digit NIP; `email` is still accepted) and
+    password for a bearer token; 401 invalid_credentials, 429 after LOGIN_FAILURE_LIMIT failures
+    from one address for one login (counted across workers, a NIP as its 18 digits).
     The answer is a credential: `Cache-Control: no-store` keeps it out of every cache."""
     after_this_request(_no_store)
     token, user = services.sign_in_for_token(
-        data["email"], data["password"], data.get("name"), address=request.remote_addr
+        data["login"], data["password"], data.get("name"), address=request.remote_addr
     )
     return {"token": token, "user": user}
 
@@ -226,7 +227,8 @@ def login_page():
         if current_user.is_authenticated:
             return redirect(safe_next(next_url, _home_for(current_user)))
         return render_template("accounts/login.html", next=next_url, email="")
-    email = request.form.get("email", "")
+    # `login` is an email or a NIP; the old field name `email` still works.
+    email = request.form.get("login") or request.form.get("email", "")
     try:
         user = services.sign_in(email, request.form.get("password", ""), request.remote_addr)
     except TooManyRequests as err:
@@ -234,7 +236,7 @@ def login_page():
         flash(err.message, "error")
         return render_template("accounts/login.html", next=next_url, email=email), 429
     if user is None:
-        flash(_("Email atau kata sandi salah."), "error")
+        flash(_("Email/NIP atau kata sandi salah."), "error")
         return render_template("accounts/login.html", next=next_url, email=email), 200
     _start_session(user)
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")

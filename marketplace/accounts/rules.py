@@ -156,3 +156,10 @@ def normalise_nip(nip: str | None) -> str:
 def is_valid_nip(nip: str) -> bool:
     """A civil servant's NIP (Nomor Induk Pegawai) is exactly 18 digits."""
     return len(nip) == NIP_LENGTH and bool(_DIGITS_ONLY.match(nip))
+
+
+def login_nip(login: str | None) -> str | None:
+    """The NIP a sign-in `login` names (18 digits, spaces allowed as in HR exports), or None
+    when it is an email: ASN may sign in with either."""
+    nip = normalise_nip(login)
+    return nip if is_valid_nip(nip) else None

@@ -5,7 +5,7 @@ Schemas check shape only; the rules that need the database (email taken) live in
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from marketplace import primitives, text
 from marketplace.accounts import rules
@@ -19,10 +19,31 @@ def _refuse_lookalike(value: str) -> None:
         raise ValidationError(problem)
 
 
+def _refuse_lookalike_login(value: str) -> None:
+    if rules.login_nip(value) is None:
+        _refuse_lookalike(value)
+
+
 class TokenRequestSchema(StrippedSchema):
-    email = fields.String(required=True, error_messages=REQUIRED, validate=_refuse_lookalike)
+    """`login` is an email or an ASN's 18-digit NIP (spaces allowed); `email` still works as
+    before. One of the two is required; `login` wins when both are given."""
+
+    login = fields.String(
+        required=False,
+        load_default=None,
+        validate=[validate.Length(max=254), _refuse_lookalike_login],
+        metadata={"description": "Email or 18-digit NIP", "example": "198001012006041001"},
+    )
+    email = fields.String(required=False, load_default=None, validate=_refuse_lookalike)
     password = fields.String(required=True, error_messages=REQUIRED)
     name = text_field(100, required=False, load_default="api")
+
+    @post_load
+    def _one_login(self, data, **_kw):
+        if not data.get("login") and not data.get("email"):
+            raise ValidationError("Isi email atau NIP.", field_name="login")
+        data["login"] = data.get("login") or data["email"]
+        return data
 
 
 class RegisterSchema(StrippedSchema):

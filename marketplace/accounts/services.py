@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import IO, Any
 
 from flask import current_app, url_for
@@ -36,6 +36,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
+from marketplace.timeutil import today_local
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,17 @@ def _refuse_lookalike(email: str) -> None:
 
 
 def check_credentials(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same work either way, so the
-    answer time does not reveal which emails exist); 422 for a look-alike email."""
+    """The active user with this login (an email, or an ASN's 18-digit NIP) and password, or
+    None (same work either way, so the answer time does not reveal which logins exist); 422 for
+    a look-alike email."""
     global _dummy_hash
-    email = rules.normalise_email(email)
-    _refuse_lookalike(email)
-    user = db.session.scalar(select(User).where(User.email == email))
+    nip = rules.login_nip(email)
+    if nip is not None:
+        user = db.session.scalar(select(User).where(User.nip == nip))
+    else:
+        email = rules.normalise_email(email)
+        _refuse_lookalike(email)
+        user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.has_usable_password:
         if _dummy_hash is None:
             _dummy_hash = generate_password_hash(secrets.token_hex(8))
@@ -93,8 +99,9 @@ def authenticate(email: str, password: str) -> User:
 
 
 def sign_in(email: str, password: str, address: str | None) -> User | None:
-    """The user for these credentials or None, counting the attempt against the failed sign-in
-    limit of (address, email) shared by every worker; TooManyRequests (429) once it is used up.
+    """The user for these credentials (`email` is the login: an email or a NIP) or None,
+    counting the attempt against the failed sign-in limit of (address, login) shared by every
+    worker (a NIP is counted as typed without its spaces, like an email normalised); TooManyRequests (429) once it is used up.
     A success gives its slot back, so only failures count."""
     slot = throttle.take_attempt(email, address)
     user = check_credentials(email, password)
@@ -260,19 +267,59 @@ def set_password(user: User, new: str) -> User:
     return user
 
 
-def deactivate_user(actor: User | None, user: User, reason: str | None = None) -> User:
+def deactivate_user(
+    actor: User | None,
+    user: User,
+    reason: str | None = None,
+    *,
+    left_on: date | None = None,
+    commit: bool = True,
+) -> User:
     """Operator/admin: the account can no longer sign in; its cookie sessions end and its bearer
-    tokens are revoked for good (`token_guard`), also if it is reactivated later. Audited."""
+    tokens are revoked for good (`token_guard`), also if it is reactivated later. Audited.
+    A civil servant's leaving day (`left_on`, default today, local) is recorded: the mandate
+    still counts them in that month, not after."""
     if user.active:
         user.active = False
         user.session_version = (user.session_version or 1) + 1
+        if user.role == "civil_servant":
+            user.left_on = left_on or today_local()
         record_audit(
             actor,
             "user.deactivate",
             "user",
             user.id,
             before={"active": True},
-            after={"active": False},
+            after={"active": False, "left_on": user.left_on.isoformat() if user.left_on else None},
+            reason=reason,
+        )
+        if commit:
+            db.session.commit()
+    return user
+
+
+def reactivate_user(
+    actor: User | None, user: User, reason: str | None = None, *, joined_on: date | None = None
+) -> User:
+    """Operator/admin: the account may sign in again (with a new password if its tokens were
+    revoked: they stay revoked). A civil servant rejoins the roster on `joined_on` (default
+    today, local): their leaving day is cleared and that month is their first again. Audited."""
+    if not user.active:
+        before = {"active": False, "left_on": user.left_on.isoformat() if user.left_on else None}
+        user.active = True
+        if user.role == "civil_servant":
+            user.left_on = None
+            user.joined_on = joined_on or today_local()
+        record_audit(
+            actor,
+            "user.reactivate",
+            "user",
+            user.id,
+            before=before,
+            after={
+                "active": True,
+                "joined_on": user.joined_on.isoformat() if user.joined_on else None,
+            },
             reason=reason,
         )
         db.session.commit()
@@ -492,7 +539,9 @@ def _write_row(
         opd.name = opd_name
     created = user is None
     if created:
-        user = by_nip[row.nip] = User(nip=row.nip, role="civil_servant", active=True)
+        user = by_nip[row.nip] = User(
+            nip=row.nip, role="civil_servant", active=True, joined_on=today_local()
+        )
         user.set_unusable_password()
         db.session.add(user)
     elif user.email != row.email:

@@ -41,7 +41,9 @@ def _limit() -> limits.RateLimitItem:
 
 
 def _key(email: str, address: str | None) -> str:
-    raw = f"{address or '-'}|{rules.normalise_email(email or '')}"
+    # A NIP counts as its 18 digits, so spacing it differently does not open a new count.
+    login = rules.login_nip(email) or rules.normalise_email(email or "")
+    raw = f"{address or '-'}|{login}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -121,6 +121,7 @@ def close_period(actor: User, period: str) -> ClosedPeriod:
         after={"checksum": closed.checksum, "by_channel": snapshot["by_channel"]},
     )
     db.session.commit()
+    signals.period_closed.send(period, actor=actor)
     return closed
 
 

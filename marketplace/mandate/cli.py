@@ -62,4 +62,80 @@ def send_mandate_reminders(period: str | None, days: int | None, today: str | No
     )
 
 
-COMMANDS = [send_mandate_reminders]
+@click.command("send-mandate-month-end")
+@click.option("--period", required=True, help="A closed month, YYYY-MM.")
+@with_appcontext
+def send_mandate_month_end(period: str) -> None:
+    """Send a closed month's lists to office heads and readers (BKPSDM, Inspektorat). Closing a
+    month sends them at once; this catches up (each is sent once, a rerun sends what is
+    missing)."""
+    from marketplace.errors import MarketplaceError
+    from marketplace.mandate import month_end
+
+    if not is_period(period):
+        raise click.BadParameter("use YYYY-MM, e.g. 2026-05", param_hint="--period")
+    try:
+        result = month_end.send_month_end(period)
+    except MarketplaceError as err:
+        click.echo(click.style(f"Error: {err.message}", fg="red"), err=True)
+        raise SystemExit(1) from None
+    click.echo(
+        f"Periode {period}: {result['heads']} kepala OPD dan {result['readers']} pembaca rekap "
+        "diberi tahu."
+    )
+    if result["opds_without_head"]:
+        click.echo(
+            "OPD tanpa kepala (tetapkan peran `head` di halaman peran kantor): "
+            + ", ".join(result["opds_without_head"])
+        )
+
+
+@click.command("roster-complete")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--scope", required=True, help="`city` or an OPD code: whom the file lists fully.")
+@click.option("--yes", is_flag=True, help="Deactivate the absent ASN without asking.")
+@click.option(
+    "--left-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The leavers' leaving day (YYYY-MM-DD, default today).",
+)
+@with_appcontext
+def roster_complete(file: str, scope: str, yes: bool, left_on) -> None:
+    """Import a complete roster for SCOPE, list the active ASN it does not name and, once
+    confirmed, deactivate them (audited)."""
+    from marketplace.errors import MarketplaceError
+    from marketplace.mandate import roster_sync
+
+    with open(file, "rb") as f:
+        data = f.read()
+    try:
+        completion = roster_sync.complete_import(None, data, scope)
+    except MarketplaceError as err:
+        click.echo(click.style(f"Error: {err.message}", fg="red"), err=True)
+        for name, messages in err.details.items():
+            click.echo(f"  {name}: {' '.join(str(m) for m in messages)}", err=True)
+        raise SystemExit(1) from None
+    imported = completion.imported
+    click.echo(
+        f"Created: {imported.created}  Updated: {imported.updated}  Errors: {len(imported.errors)}"
+    )
+    for error in imported.errors:
+        click.echo(f"  row {error['row']}: {error['message']}")
+    click.echo(f"{completion.scope_name}: {len(completion.absent)} ASN aktif tidak ada di berkas.")
+    for p in completion.absent:
+        click.echo(f"  {p['nip']}  {p['name']}  ({p['opd'] or '-'}, {p['position'] or '-'})")
+    if not completion.absent:
+        return
+    if not yes and not click.confirm("Nonaktifkan mereka?", default=False):
+        click.echo("Tidak ada yang dinonaktifkan.")
+        return
+    count = roster_sync.deactivate_leavers(
+        None,
+        [p["user_id"] for p in completion.absent],
+        completion.scope,
+        left_on=left_on.date() if left_on else None,
+    )
+    click.echo(f"{count} ASN dinonaktifkan.")
+
+
+COMMANDS = [send_mandate_reminders, send_mandate_month_end, roster_complete]

@@ -24,6 +24,9 @@ class MandateRule(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     effective_from: Mapped[str] = mapped_column(String(7), unique=True)
     default_amount: Mapped[int] = money_column()
+    # What a joiner owes in the month they join: `prorate` (by the days left, rounded down)
+    # or `next_month` (nothing until the next month). `rules.joiner_required`.
+    joiners: Mapped[str] = mapped_column(String(10), default="prorate", server_default="prorate")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
@@ -44,6 +47,7 @@ class MandateRule(db.Model):
             "effective_from": self.effective_from,
             "default_amount": int(self.default_amount),
             "by_position": self.by_position,
+            "joiners": self.joiners or "prorate",
         }
 
 
@@ -120,3 +124,66 @@ class FrozenCompliance(db.Model):
     position: Mapped[str | None] = mapped_column(String(200))
     required: Mapped[int] = money_column()
     spent: Mapped[int] = money_column()
+    # The kind of an approved exemption for the month (leave, secondment, illness), if any.
+    exemption: Mapped[str | None] = mapped_column(String(20))
+
+
+class MandateExemption(db.Model):
+    """A request to take one civil servant out of one month's minimum (leave, secondment,
+    illness), made by the ASN or the head of their office with a reason, decided by the admin.
+    Only an approved one counts (its month requires Rp0 and the report names its kind)."""
+
+    __tablename__ = "mandate_exemptions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "period", name="uq_mandate_exemptions_user_period"),
+        Index("ix_mandate_exemptions_period_status", "period", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10), default="requested")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = created_at_column()
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class MandateReader(db.Model):
+    """A user the admin lets read the month-end compliance of the whole city: BKPSDM (staff
+    agency) or the Inspektorat (internal audit). A per-user flag, whatever the user's role."""
+
+    __tablename__ = "mandate_readers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    body: Mapped[str] = mapped_column(String(20))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class MandateMonthEndNotice(db.Model):
+    """A month-end notice sent to one user for one closed month (an office head's shortfall list
+    or a reader's city summary): the unique pair makes it once only."""
+
+    __tablename__ = "mandate_month_end_notices"
+    __table_args__ = (
+        UniqueConstraint("period", "user_id", name="uq_mandate_month_end_period_user"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # office_head | reader
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL")
+    )
+    sent_at: Mapped[datetime] = created_at_column()

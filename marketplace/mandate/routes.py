@@ -14,7 +14,11 @@ from marketplace.accounts.queries import opd_choices
 from marketplace.api import PageQuery, api_user, endpoint, page_args, require_role
 from marketplace.errors import ValidationFailed
 from marketplace.forms import form_rupiah, load_form
-from marketplace.mandate import bp, services
+from marketplace.mandate import (
+    bp,
+    lifecycle_routes,  # noqa: F401  (its routes join this blueprint: leavers, exemptions, month end)
+    services,
+)
 from marketplace.mandate.schemas import (
     SORTS,
     ByOpdQuery,
@@ -240,6 +244,7 @@ def _rules_form() -> dict[str, Any]:
         "default_amount": default_amount,
         "by_position": by_position,
         "effective_from": (request.form.get("effective_from") or "").strip(),
+        "joiners": request.form.get("joiners") or None,
     }
     if errors:
         raise ValidationFailed(_("Periksa isian aturan."), details=errors)

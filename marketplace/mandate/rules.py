@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 # Defaults for a fresh installation (demo data): the only published e-Peken figure is the camat's
@@ -87,6 +89,7 @@ class Progress:
     required: int
     spent: int
     rule_effective_from: str | None = None
+    exemption: str | None = None  # the kind of an approved exemption for the period
 
     @property
     def remaining(self) -> int:
@@ -116,3 +119,82 @@ def compliance_rate_bps(compliant: int, total: int) -> int:
 def in_reminder_window(days_left: int, window_days: int) -> bool:
     """Reminders go out while the period is still open and ends within `window_days` days."""
     return 0 < days_left <= window_days
+
+
+# ---------------------------------------------------------------- leavers, joiners, exemptions
+# (issue 13). Dates are local calendar days; a period is "YYYY-MM".
+
+JOINERS_PRORATE = "prorate"
+JOINERS_NEXT_MONTH = "next_month"
+JOINER_POLICIES = (JOINERS_PRORATE, JOINERS_NEXT_MONTH)
+
+EXEMPTION_KINDS = {
+    "leave": "Cuti",
+    "secondment": "Tugas belajar / diperbantukan",
+    "illness": "Sakit",
+}
+EXEMPTION_STATUSES = ("requested", "approved", "rejected")
+
+# Who reads the city's month-end compliance (a per-user flag the admin assigns).
+READER_BODIES = {"bkpsdm": "BKPSDM", "inspektorat": "Inspektorat"}
+
+
+def period_days(period: str) -> tuple[date, date]:
+    """The first and last local day of `period` ("2026-11" → 1 and 30 November 2026)."""
+    year, month = (int(part) for part in period.split("-"))
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def on_roster(period: str, *, active: bool, joined_on: date | None, left_on: date | None) -> bool:
+    """Whether a civil servant counts in `period`'s compliance.
+
+    They count from the month they joined (no date: joined before records began) up to and
+    including the month they left: an ASN deactivated on 10 May still owes May, and drops out
+    from June. An inactive ASN with no leaving date (deactivated for another reason) never
+    counts.
+    """
+    first, last = period_days(period)
+    if joined_on is not None and joined_on > last:
+        return False
+    if active:
+        return True
+    return left_on is not None and left_on >= first
+
+
+def joiner_required(full: int, period: str, joined_on: date | None, policy: str) -> int:
+    """What a civil servant who joined on `joined_on` owes in `period` of a `full` minimum.
+
+    Only the month they joined is reduced; joining on the 1st owes the whole month either way.
+    - `prorate`: by the days left in the month counting the day they joined, rounded DOWN to
+      the rupiah (in the ASN's favour): full × (days_in_month − day + 1) // days_in_month.
+      Joined on 28 November (30 days) with Rp100.000 → 3 days → Rp10.000; Rp2.000.000 →
+      Rp200.000. Joined on 29 December (31 days) with Rp100.000 → 3/31 → Rp9.677 (9.677,4…).
+    - `next_month`: nothing in the month they joined (Rp0), the whole minimum from the next.
+    """
+    first, last = period_days(period)
+    if joined_on is None or not (first < joined_on <= last):
+        return full
+    if policy == JOINERS_NEXT_MONTH:
+        return 0
+    days = last.day
+    return full * (days - joined_on.day + 1) // days
+
+
+def required_for(
+    full: int,
+    period: str,
+    *,
+    joined_on: date | None,
+    policy: str,
+    exempt: bool,
+) -> int:
+    """The month's minimum after tenure and exemption: an approved exemption for the month
+    requires nothing; otherwise a joiner's first month is reduced (`joiner_required`)."""
+    if exempt:
+        return 0
+    return joiner_required(full, period, joined_on, policy)
+
+
+def shortfall(required: int, spent: int) -> int:
+    """How much is missing to the minimum (0 when met or exceeded)."""
+    return max(required - spent, 0)

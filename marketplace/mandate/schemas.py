@@ -93,6 +93,14 @@ class RulesBody(Schema):
         validate=validate.Length(max=200, error="Paling banyak 200 jabatan."),
     )
     effective_from = period_field(required=True)
+    joiners = fields.String(
+        load_default=None,
+        validate=validate.OneOf(("prorate", "next_month")),
+        metadata={
+            "description": "What a joiner owes in the month they join: `prorate` (by the days "
+            "left, rounded down; the default) or `next_month` (nothing until the next month)."
+        },
+    )
 
 
 # ---------------------------------------------------------------- answers
@@ -108,6 +116,9 @@ class ProgressSchema(Schema):
     )
     position = fields.String(allow_none=True)
     rule_effective_from = fields.String(allow_none=True)
+    exemption = fields.String(
+        allow_none=True, metadata={"description": "Approved exemption: leave|secondment|illness."}
+    )
 
 
 class RuleSchema(Schema):
@@ -115,6 +126,7 @@ class RuleSchema(Schema):
     effective_from = fields.String()
     default_amount = fields.Integer()
     by_position = fields.Dict(keys=fields.String(), values=fields.Integer())
+    joiners = fields.String(metadata={"description": "prorate | next_month"})
     in_force = fields.Boolean(metadata={"description": "This rule judges the current period."})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
@@ -132,6 +144,9 @@ class ComplianceRowSchema(Schema):
     spent = fields.Integer()
     remaining = fields.Integer()
     compliant = fields.Boolean()
+    exemption = fields.String(
+        allow_none=True, metadata={"description": "Approved exemption: leave|secondment|illness."}
+    )
 
 
 class OpdComplianceSchema(Schema):

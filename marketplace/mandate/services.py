@@ -24,9 +24,10 @@ from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
 from marketplace.ledger.queries import is_closed
 from marketplace.ledger.rules import ASN_PERSONAL
-from marketplace.mandate import rules
+from marketplace.mandate import rules, tenure
 from marketplace.mandate.models import (
     FrozenCompliance,
+    MandateExemption,
     MandateReminder,
     MandateRule,
     MandateRuleLine,
@@ -53,6 +54,7 @@ def rule_as_dict(rule: MandateRule, *, in_force_id: int | None = None) -> dict[s
         "effective_from": rule.effective_from,
         "default_amount": int(rule.default_amount),
         "by_position": rule.by_position,
+        "joiners": rule.joiners or rules.JOINERS_PRORATE,
         "in_force": rule.id == in_force_id,
         "created_at": rule.created_at,
         "updated_at": rule.updated_at,
@@ -98,9 +100,11 @@ def set_mandate_rules(
     default_amount: int,
     by_position: dict[str, int],
     effective_from: str,
+    joiners: str | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Admin: set the monthly minimum (default + per position) from `effective_from` on.
+    """Admin: set the monthly minimum (default + per position) from `effective_from` on, and
+    what joiners owe in their first month (`joiners`; unchanged/`prorate` when not given).
 
     Upserts the rule of that period and audits the change. A period that already started is
     history and cannot be changed: 422 for an effective_from before the current period.
@@ -134,6 +138,7 @@ def set_mandate_rules(
         )
         db.session.add(rule)
     rule.updated_by_id = actor.id
+    rule.joiners = joiners or rule.joiners or rules.JOINERS_PRORATE
     try:
         _apply_rule(rule, default_amount, clean)
     except IntegrityError:
@@ -171,9 +176,9 @@ def progress_for(user: User, period: str) -> rules.Progress:
     closed month, the standing frozen at the close (when the user was on the roster then)."""
     if _frozen(period):
         frozen = db.session.execute(
-            select(FrozenCompliance.required, FrozenCompliance.spent).where(
-                FrozenCompliance.period == period, FrozenCompliance.user_id == user.id
-            )
+            select(
+                FrozenCompliance.required, FrozenCompliance.spent, FrozenCompliance.exemption
+            ).where(FrozenCompliance.period == period, FrozenCompliance.user_id == user.id)
         ).one_or_none()
         if frozen is not None:
             rule = rule_for_period(period)
@@ -182,6 +187,7 @@ def progress_for(user: User, period: str) -> rules.Progress:
                 required=int(frozen.required),
                 spent=int(frozen.spent),
                 rule_effective_from=rule.effective_from if rule else None,
+                exemption=frozen.exemption,
             )
     rule_id = (
         select(MandateRule.id)
@@ -204,6 +210,16 @@ def progress_for(user: User, period: str) -> rules.Progress:
     effective_from = (
         select(MandateRule.effective_from).where(MandateRule.id == rule_id).scalar_subquery()
     )
+    joiners = select(MandateRule.joiners).where(MandateRule.id == rule_id).scalar_subquery()
+    exemption = (
+        select(MandateExemption.kind)
+        .where(
+            MandateExemption.user_id == user.id,
+            MandateExemption.period == period,
+            MandateExemption.status == "approved",
+        )
+        .scalar_subquery()
+    )
     spent = (
         select(func.coalesce(func.sum(SpendingRecord.amount), 0))
         .where(
@@ -216,13 +232,23 @@ def progress_for(user: User, period: str) -> rules.Progress:
             spent.label("spent"),
             func.coalesce(line_amount, default_amount, 0).label("required"),
             effective_from.label("effective_from"),
+            joiners.label("joiners"),
+            exemption.label("exemption"),
         )
     ).one()
     return rules.Progress(
         period=period,
-        required=int(row.required),
+        # Tenure and exemption as in the report (`tenure.adjust_required`).
+        required=rules.required_for(
+            int(row.required),
+            period,
+            joined_on=user.joined_on,
+            policy=row.joiners or rules.JOINERS_PRORATE,
+            exempt=row.exemption is not None,
+        ),
         spent=int(row.spent),
         rule_effective_from=row.effective_from,
+        exemption=row.exemption,
     )
 
 
@@ -244,6 +270,7 @@ def my_mandate(
         "days_left": days_left_in_period(period, at),
         "position": user.position,
         "rule_effective_from": progress.rule_effective_from,
+        "exemption": progress.exemption,
     }
 
 
@@ -329,6 +356,7 @@ def frozen_base(period: str, opd: str | None = None, *, cte: bool = False):
         fc.position,
         fc.spent.label("spent"),
         fc.required.label("required"),
+        fc.exemption.label("exemption"),
     ).where(fc.period == period)
     if opd:
         stmt = stmt.where(fc.opd == opd)
@@ -340,7 +368,17 @@ def freeze_compliance(period: str) -> dict[str, Any]:
     SELECT, flush only) and return its summary for the month's snapshot. Called while finance
     closes the month (`signals.period_closing`)."""
     live, _ = live_compliance_base(period)
-    columns = ("user_id", "nip", "name", "opd", "opd_name", "position", "required", "spent")
+    columns = (
+        "user_id",
+        "nip",
+        "name",
+        "opd",
+        "opd_name",
+        "position",
+        "required",
+        "spent",
+        "exemption",
+    )
     db.session.execute(
         insert(FrozenCompliance).from_select(
             ["period", *columns],
@@ -377,11 +415,12 @@ def live_compliance_base(period: str, opd: str | None = None, *, cte: bool = Fal
             Opd.name.label("opd_name"),
             User.position,
             func.coalesce(spent_by_buyer.c.spent, 0).label("spent"),
+            User.joined_on,
         )
         .select_from(User)
         .outerjoin(Opd, Opd.id == User.opd_id)
         .outerjoin(spent_by_buyer, spent_by_buyer.c.buyer_id == User.id)
-        .where(User.role == "civil_servant", User.active.is_(True))
+        .where(User.role == "civil_servant", tenure.on_roster_clause(period))
     )
     if rule is None:
         stmt = stmt.add_columns(literal(0, BigInteger).label("required"))
@@ -397,6 +436,7 @@ def live_compliance_base(period: str, opd: str | None = None, *, cte: bool = Fal
         )
     if opd:
         stmt = stmt.where(Opd.code == opd)
+    stmt = tenure.adjust_required(stmt, period, rule)  # joiners, leavers, exemptions
     return (stmt.cte("compliance") if cte else stmt.subquery("compliance")), rule
 
 
@@ -413,6 +453,7 @@ def _row(r) -> dict[str, Any]:
         "spent": spent,
         "remaining": max(required - spent, 0),
         "compliant": spent >= required,
+        "exemption": r.exemption,
     }
 
 
@@ -595,6 +636,7 @@ EXPORT_COLUMNS = (
     "spent",
     "remaining",
     "compliant",
+    "exemption",
 )
 
 

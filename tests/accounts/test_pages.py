@@ -74,7 +74,7 @@ def test_wrong_password_shows_the_form_again_with_a_message(client):
     db.session.commit()
     resp = client.post("/login", data={"email": user.email, "password": "salah-salah"})
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and "Email atau kata sandi salah." in html
+    assert resp.status_code == 200 and "Email/NIP atau kata sandi salah." in html
     assert f'value="{user.email}"' in html
     assert _signed_in_as(client) is None
 

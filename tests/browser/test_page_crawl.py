@@ -129,6 +129,16 @@ ACCESS: dict[str, set[str]] = {
             "/opd/orders/<int:order_id>/bukti-potong.pdf",
         )
     },
+    # the roster's leavers, exemptions and the month-end lists (issue 13): the crawled civil
+    # servant also heads their office; finance and the admin read the month end like BKPSDM
+    "/admin/civil-servants": {ADMIN},
+    "/admin/civil-servants/roster-complete": {ADMIN},
+    "/admin/mandate-readers": {ADMIN},
+    "/mandate/exemptions": {CS, ADMIN},
+    "/mandate/month-end": MONEY,
+    "/mandate/month-end/<period>": MONEY,
+    "/mandate/office": {CS},
+    "/mandate/office/<period>": {CS},
 }
 OFFICE_DOCUMENTS = [
     rule for rule in ACCESS if rule.startswith("/opd/orders/") and "/bast" not in rule
@@ -349,7 +359,7 @@ def _build_world(app) -> dict:
     from marketplace.procurement import requests as office_requests
     from marketplace.procurement.roles import assign_role
 
-    for role in ("officer", "ppk"):
+    for role in ("officer", "ppk", "head"):
         assign_role(admin, asn.opd.code, {"user_id": asn.id, "role": role})
     sembako = db.session.scalars(
         select(Product)
@@ -458,6 +468,7 @@ def _build_world(app) -> dict:
                 "request_id": [office_request.id, received_request.id, paid_request.id],
                 **{key: [office_order.id] for key in OFFICE_DOCUMENTS},
                 **bast_ids,
+                "period": [closed_month],
             },
         },
         PUBLIC: {"email": warga.email, "ids": {**public, **buyer_ids(warga)}},

@@ -69,6 +69,7 @@ OFFICE_DOCUMENTS = (
     "tests/procurement/test_payment_pages.py",
     "test_the_shop_sees_its_documents_and_nobody_else_does",
 )
+MANDATE_LIFECYCLE = "tests/security/test_mandate_lifecycle_access.py"
 COVERED_ELSEWHERE = {
     # an office's payments and the documents of its orders: another office (and shop) 404
     ("GET", "/api/v1/opd/requests/<int:request_id>/payments"): OFFICE_PAYMENTS,
@@ -85,6 +86,67 @@ COVERED_ELSEWHERE = {
             "bukti-potong.pdf",
         )
     },
+    # issue 13: roster leavers, exemptions, month end and its readers
+    ("POST", "/api/v1/admin/civil-servants/<int:user_id>/deactivate"): (
+        MANDATE_LIFECYCLE,
+        "test_roster_leavers_are_the_admins",
+    ),
+    ("POST", "/api/v1/admin/civil-servants/<int:user_id>/reactivate"): (
+        MANDATE_LIFECYCLE,
+        "test_roster_leavers_are_the_admins",
+    ),
+    ("POST", "/admin/civil-servants/<int:user_id>/deactivate"): (
+        MANDATE_LIFECYCLE,
+        "test_roster_leavers_are_the_admins",
+    ),
+    ("POST", "/admin/civil-servants/<int:user_id>/reactivate"): (
+        MANDATE_LIFECYCLE,
+        "test_roster_leavers_are_the_admins",
+    ),
+    ("GET", "/api/v1/mandate/exemptions/<int:exemption_id>"): (
+        MANDATE_LIFECYCLE,
+        "test_another_asns_exemption_answers_404",
+    ),
+    ("POST", "/api/v1/mandate/exemptions/<int:exemption_id>/approve"): (
+        MANDATE_LIFECYCLE,
+        "test_only_the_admin_decides_exemptions_api_and_page",
+    ),
+    ("POST", "/api/v1/mandate/exemptions/<int:exemption_id>/reject"): (
+        MANDATE_LIFECYCLE,
+        "test_only_the_admin_decides_exemptions_api_and_page",
+    ),
+    ("POST", "/mandate/exemptions/<int:exemption_id>/<any(approve, reject):decision>"): (
+        MANDATE_LIFECYCLE,
+        "test_only_the_admin_decides_exemptions_api_and_page",
+    ),
+    ("GET", "/api/v1/mandate/month-end/<period>"): (
+        MANDATE_LIFECYCLE,
+        "test_month_end_api_is_for_readers_finance_and_admin",
+    ),
+    ("GET", "/mandate/month-end/<period>"): (
+        MANDATE_LIFECYCLE,
+        "test_month_end_pages_are_for_readers_finance_and_admin",
+    ),
+    ("GET", "/api/v1/mandate/office/<period>"): (
+        MANDATE_LIFECYCLE,
+        "test_an_office_head_sees_only_their_own_office",
+    ),
+    ("GET", "/mandate/office/<period>"): (
+        MANDATE_LIFECYCLE,
+        "test_an_office_head_sees_only_their_own_office",
+    ),
+    ("PUT", "/api/v1/mandate/readers/<int:user_id>"): (
+        MANDATE_LIFECYCLE,
+        "test_readers_are_assigned_by_the_admin_only",
+    ),
+    ("DELETE", "/api/v1/mandate/readers/<int:user_id>"): (
+        MANDATE_LIFECYCLE,
+        "test_readers_are_assigned_by_the_admin_only",
+    ),
+    ("POST", "/admin/mandate-readers/<int:user_id>/remove"): (
+        MANDATE_LIFECYCLE,
+        "test_readers_are_assigned_by_the_admin_only",
+    ),
     # admin only (settling is not owned by anyone; 401/403 for every other role)
     ("POST", "/api/v1/admin/areas/unresolved/<int:reference_id>/settle"): ACCESS_MATRIX,
     # shop A never reaches shop B's products, stock or orders (404, nothing changes)
