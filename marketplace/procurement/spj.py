@@ -91,7 +91,7 @@ def build(user: User, request_id: int) -> Bundle:
     stem = _safe(request.number)
     bundle.parts.append(
         Part(
-            "Permintaan pembelian dan persetujuan PPK",
+            _("Permintaan pembelian dan persetujuan PPK"),
             f"01-{stem}.pdf",
             content=render_pdf("procurement/request_document.html", req=request),
         )
