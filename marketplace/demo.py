@@ -10,6 +10,7 @@ are listed in `SEEDERS`; each runs after the core data, in order. The demo sits 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,9 @@ CIVIL_SERVANTS: list[tuple[str, str, str, str, str]] = [
     ("Lilik Suryani", "198812302014022005", "KEC-GUBENG", "Staf", "Pucang Sewu"),
     ("Moch. Arif Rahman", "198601072011011003", "BAPPEDALITBANG", "Kepala Seksi", "Ketabang"),
     ("Nur Aini", "199707152022032001", "DINKES", "Staf", "Penjaringan Sari"),
+    # DINKES's spending treasurer and head of office (the office purchasing demo, `/opd`)
+    ("Andi Kurniawan, S.E.", "198905112015031004", "DINKES", "Bendahara Pengeluaran", "Darmo"),
+    ("drg. Sri Handayani, M.Kes.", "197602142002122003", "DINKES", "Kepala Dinas", "Jagir"),
 ]
 
 
@@ -1254,6 +1258,8 @@ def seed_demo(echo: Callable[[str], None] = _noop) -> SeedResult:
     result.add("orders", orders)
     if orders:
         echo(f"  orders: +{orders}")
+    echo("Pembelian kantor DINKES (permintaan, persetujuan PPK, BAST, SP2D)…")
+    result.add("office_requests", seed_demo_office_purchases())
     return result
 
 
@@ -1384,3 +1390,116 @@ def seed_demo_purchases() -> int:
                 "Satu barang rusak saat diterima (data demo)",
             )
     return created
+
+
+# The office purchasing demo (issue 12): DINKES's officer Nur Aini buys from two local shops, the
+# PPK dr. Rina Wulandari approves, the shops hand the goods over, the officer confirms each with a
+# BAST (and uploads the printed BAST as its "signed" scan), and the treasurer Andi Kurniawan pays
+# by SP2D; a second request waits for the PPK. Matched by activity, so it is made once.
+DEMO_OFFICE = "DINKES"
+DEMO_OFFICE_DONE = "Rapat koordinasi kader posyandu (data demo)"
+DEMO_OFFICE_WAITING = "Penyuluhan gizi balita (data demo)"
+DEMO_OFFICE_BUDGET_LINE = "5.1.02.01.01.0024"
+DEMO_SP2D = "00042/SP2D/LS/DINKES"
+
+
+def seed_demo_office_purchases() -> int:
+    """One completed office purchase of DINKES (approved, delivered, BAST, paid by SP2D) and one
+    request waiting for approval, through the real services. Returns how many requests it made
+    (0 when they exist already, or the office's roles or two local shops are missing)."""
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.ordering.lifecycle import accept_order, record_delivery
+    from marketplace.ordering.models import Order
+    from marketplace.procurement import bast as office_bast
+    from marketplace.procurement import payments as office_payments
+    from marketplace.procurement import requests as office_requests
+    from marketplace.procurement.models import PurchaseRequest
+    from marketplace.procurement.roles import office_of
+    from marketplace.timeutil import today_local
+
+    opd = db.session.scalar(select(Opd).where(Opd.code == DEMO_OFFICE))
+    if opd is None:
+        return 0
+    made = set(
+        db.session.scalars(
+            select(PurchaseRequest.activity).where(
+                PurchaseRequest.opd_id == opd.id, PurchaseRequest.status != "draft"
+            )
+        )
+    )
+    if DEMO_OFFICE_DONE in made and DEMO_OFFICE_WAITING in made:
+        return 0
+    staff = {
+        role: next(
+            (
+                u
+                for u in db.session.scalars(select(User).where(User.opd_id == opd.id))
+                if office_of(u).holds(role)
+            ),
+            None,
+        )
+        for role in ("officer", "ppk", "treasurer")
+    }
+    if None in staff.values():
+        return 0
+    allowed = office_requests.allowed_categories()
+    products: dict[int, Product] = {}
+    for product in db.session.scalars(
+        select(Product)
+        .join(Vendor)
+        .join(Category, Category.id == Product.category_id)
+        .where(Vendor.status == "verified", Vendor.made_in_city, Product.is_active)
+        .where(Product.stock >= 20)
+        .order_by(Product.id)
+    ):
+        if (not allowed or product.category.slug in allowed) and product.vendor_id not in products:
+            products[product.vendor_id] = product
+    shops = list(products.values())
+    if len(shops) < 3:
+        return 0
+    officer, ppk, treasurer = staff["officer"], staff["ppk"], staff["treasurer"]
+
+    def submit(activity: str, items: list[tuple[Product, int]]) -> PurchaseRequest:
+        for product, quantity in items:
+            office_requests.set_cart_item(officer, product.id, quantity)
+        office_requests.update_cart(
+            officer,
+            {
+                "budget_line": DEMO_OFFICE_BUDGET_LINE,
+                "activity": activity,
+                "purpose": "Konsumsi 40 kader posyandu",
+            },
+        )
+        return office_requests.submit_request(officer)
+
+    count = 0
+    if DEMO_OFFICE_DONE not in made:
+        request = submit(DEMO_OFFICE_DONE, [(shops[0], 6), (shops[1], 5)])
+        request = office_requests.approve_request(ppk, request.id)
+        orders = db.session.scalars(
+            select(Order).where(Order.checkout_id == request.checkout_id).order_by(Order.id)
+        ).all()
+        today = today_local()
+        for order in orders:
+            owner = order.vendor.owner
+            accept_order(owner, order.id)
+            record_delivery(owner, order.id, delivered_on=today, received_by=officer.name)
+            bast = office_bast.create_bast(officer, order.id, {"note": "Lengkap dan baik"})
+            try:  # the printed BAST stands for its signed scan (needs WeasyPrint's libraries)
+                scan = office_bast.bast_pdf(bast)
+            except (ImportError, OSError):
+                continue
+            name = f"{bast.number.replace('/', '-')}-ttd.pdf"
+            office_bast.upload_scan(officer, bast.id, FileStorage(io.BytesIO(scan), filename=name))
+        office_payments.pay_orders(
+            treasurer,
+            request.id,
+            {"method": "sp2d", "reference": f"{DEMO_SP2D}/{today.year}", "paid_on": today},
+            None,
+        )
+        count += 1
+    if DEMO_OFFICE_WAITING not in made:
+        submit(DEMO_OFFICE_WAITING, [(shops[2], 4)])
+        count += 1
+    return count

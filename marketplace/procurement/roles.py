@@ -200,17 +200,19 @@ def remove_role(actor: User, code: str, role_id: int) -> None:
 
 
 # ---------------------------------------------------------------- the demo
-DEMO_ROLES = (  # (NIP, role): a health office whose staff officer buys and whose section head decides
+DEMO_ROLES = (  # (NIP, role): a health office whose staff officer buys, section head approves,
+    # spending treasurer pays and head of office oversees (demo users asn12, asn5, asn13, asn14)
     ("199707152022032001", rules.OFFICER),
-    ("199707152022032001", rules.TREASURER),
     ("198309182009022004", rules.PPK),
-    ("198309182009022004", rules.HEAD),
+    ("198905112015031004", rules.TREASURER),
+    ("197602142002122003", rules.HEAD),
 )
 
 
 def seed_office_roles() -> None:
-    """Demo office roles in DINKES (idempotent; commits): Nur Aini buys and pays, dr. Rina
-    Wulandari approves and oversees. Skipped for anyone the roster does not hold."""
+    """Demo office roles in DINKES (idempotent; commits): Nur Aini buys, dr. Rina Wulandari
+    approves, Andi Kurniawan pays, drg. Sri Handayani oversees. Skipped for anyone the roster
+    does not hold."""
     for nip, role in DEMO_ROLES:
         user = db.session.scalar(select(User).where(User.nip == nip))
         if user is None or user.opd_id is None:

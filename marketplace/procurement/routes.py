@@ -426,6 +426,6 @@ def admin_remove_page(code: str, role_id: int):
     return redirect(url_for("procurement.admin_roles_page", code=code))
 
 
-# The office's BAST (its API and pages) and the treasurer's side (payments, taxes, documents)
-# register their routes on the same blueprint.
-from marketplace.procurement import bast_routes, payment_routes  # noqa: F401
+# The office's BAST (its API and pages), the treasurer's side (payments, taxes, documents) and
+# the SPJ bundle register their routes on the same blueprint.
+from marketplace.procurement import bast_routes, payment_routes, spj_routes  # noqa: F401

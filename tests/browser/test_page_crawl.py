@@ -108,6 +108,9 @@ ACCESS: dict[str, set[str]] = {
     "/opd": {CS},
     "/opd/cart": {CS},
     "/opd/requests/<int:request_id>": {CS},
+    # the SPJ bundle of a request: any role of its office
+    "/opd/requests/<int:request_id>/spj.pdf": {CS},
+    "/opd/requests/<int:request_id>/spj.zip": {CS},
     # an office's BAST: its office and the order's shop (the crawled shop delivered it)
     "/opd/bast/<int:bast_id>": {CS, VENDOR},
     "/opd/bast/<int:bast_id>.pdf": {CS, VENDOR},
@@ -155,6 +158,8 @@ DOWNLOADS = {
     "/opd/orders/<int:order_id>/invoice.pdf",
     "/opd/orders/<int:order_id>/kwitansi.pdf",
     "/opd/orders/<int:order_id>/bukti-potong.pdf",
+    "/opd/requests/<int:request_id>/spj.pdf",
+    "/opd/requests/<int:request_id>/spj.zip",
 }
 
 # A few pages per role re-visited in English.

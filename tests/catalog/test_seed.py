@@ -99,7 +99,7 @@ def test_demo_civil_servants_have_nips_opds_positions_and_known_kelurahan():
     servants = db.session.scalars(select(User).where(User.role == "civil_servant")).all()
     areas = {a.code: a.name for a in db.session.scalars(select(Area))}
 
-    assert len(servants) == 12
+    assert len(servants) == 14
     assert all(len(u.nip) == 18 and u.nip.isdigit() for u in servants)
     assert all(u.opd_id and areas[u.area_code] == u.kelurahan for u in servants)
     assert {"Camat", "Lurah", "Kepala Seksi", "Staf"} <= {u.position for u in servants}
@@ -158,3 +158,35 @@ def test_a_payout_run_on_the_demo_data_pays_the_shops_with_completed_orders():
 
     assert len(run.payouts) >= 2 and run.total > 0
     assert run.flagged == []  # every demo shop has a bank account
+
+
+def test_the_demo_office_has_its_four_roles_a_paid_purchase_and_one_waiting():
+    from marketplace.ordering.models import Order
+    from marketplace.procurement.models import Bast, OfficeRole, PurchaseRequest
+    from marketplace.procurement.payment_models import OpdPayment
+
+    demo.seed_demo()
+    roles = {
+        (r.user.email, r.role)
+        for r in db.session.scalars(select(OfficeRole).join(Opd).where(Opd.code == "DINKES"))
+    }
+    assert {
+        ("asn12@demo.peken.id", "officer"),
+        ("asn5@demo.peken.id", "ppk"),
+        ("asn13@demo.peken.id", "treasurer"),
+        ("asn14@demo.peken.id", "head"),
+    } <= roles
+    requests = {r.activity: r for r in db.session.scalars(select(PurchaseRequest)).all()}
+    done = requests[demo.DEMO_OFFICE_DONE]
+    assert done.status == "approved"
+    assert requests[demo.DEMO_OFFICE_WAITING].status == "submitted"
+    orders = db.session.scalars(select(Order).where(Order.checkout_id == done.checkout_id)).all()
+    assert len({o.vendor_id for o in orders}) == 2
+    assert {o.status for o in orders} == {"received"} and all(o.paid_at for o in orders)
+    basts = db.session.scalars(select(Bast).where(Bast.request_id == done.id)).all()
+    assert len(basts) == 2 and all(b.scan_path for b in basts)
+    payments = db.session.scalars(select(OpdPayment)).all()
+    assert {p.method for p in payments} == {"sp2d"} and len(payments) == 2
+    count = db.session.scalar(select(func.count()).select_from(PurchaseRequest))
+    demo.seed_demo()
+    assert db.session.scalar(select(func.count()).select_from(PurchaseRequest)) == count

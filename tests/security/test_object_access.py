@@ -70,7 +70,17 @@ OFFICE_DOCUMENTS = (
     "test_the_shop_sees_its_documents_and_nobody_else_does",
 )
 MANDATE_LIFECYCLE = "tests/security/test_mandate_lifecycle_access.py"
+SPJ_API = ("tests/procurement/test_spj.py", "test_any_role_of_the_office_downloads_it_and_nobody")
+SPJ_PAGES = (
+    "tests/procurement/test_spj.py",
+    "test_the_request_page_links_the_bundle_and_the_pages",
+)
 COVERED_ELSEWHERE = {
+    # the SPJ bundle of an office's request: another office 404
+    ("GET", "/api/v1/opd/requests/<int:request_id>/spj.pdf"): SPJ_API,
+    ("GET", "/api/v1/opd/requests/<int:request_id>/spj.zip"): SPJ_API,
+    ("GET", "/opd/requests/<int:request_id>/spj.pdf"): SPJ_PAGES,
+    ("GET", "/opd/requests/<int:request_id>/spj.zip"): SPJ_PAGES,
     # an office's payments and the documents of its orders: another office (and shop) 404
     ("GET", "/api/v1/opd/requests/<int:request_id>/payments"): OFFICE_PAYMENTS,
     ("POST", "/api/v1/opd/requests/<int:request_id>/payments"): OFFICE_PAYMENTS,
