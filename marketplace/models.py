@@ -21,7 +21,13 @@ from marketplace.ledger.models import (  # noqa: F401
     LedgerLine,
     SpendingRecord,
 )
-from marketplace.mandate.models import MandateReminder, MandateRule, MandateRuleLine  # noqa: F401
+from marketplace.mandate.models import (  # noqa: F401
+    MandateReminder,
+    MandateRule,
+    MandateRuleLine,
+    PositionClass,
+    PositionClassMatch,
+)
 from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.ordering.models import (  # noqa: F401
     CartItem,

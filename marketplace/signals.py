@@ -21,3 +21,8 @@ order_rejected = _signals.signal("order-rejected")  # sender: Order, now `reject
 # receivers freeze what they derive from the month (the mandate's compliance) with flush only,
 # and may return a dict that goes into the month's snapshot under their name.
 period_closing = _signals.signal("period-closing")  # sender: "YYYY-MM"; kwargs: actor=User
+
+# Sent by the roster import *inside* its transaction, before it commits, with `rows`: the
+# imported rows' (row number, position, echelon). Receivers only read and may return a list of
+# warnings {row, message, position} (the mandate: positions that match no class).
+roster_checking = _signals.signal("roster-checking")  # sender: the acting User or None

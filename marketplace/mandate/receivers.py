@@ -1,14 +1,21 @@
 """The mandate's receivers: when finance closes a month, freeze every civil servant's standing in
-it (inside the closing transaction) and hand the summary to the month's snapshot."""
+it (inside the closing transaction) and hand the summary to the month's snapshot; warn the roster
+import of positions that match no class."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from marketplace.mandate.positions import roster_warnings
 from marketplace.mandate.services import freeze_compliance
-from marketplace.signals import period_closing
+from marketplace.signals import period_closing, roster_checking
 
 
 @period_closing.connect
 def freeze_on_close(period: str, **_kw) -> dict[str, Any]:
     return {"mandate": freeze_compliance(period)}
+
+
+@roster_checking.connect
+def warn_unmatched_positions(_actor, rows, **_kw) -> list[dict[str, Any]]:
+    return roster_warnings(rows)

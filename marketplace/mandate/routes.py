@@ -273,3 +273,6 @@ def _mandate_widget_context():
     from flask_login import current_user
 
     return {"mandate_widget_data": lambda: services.widget_data(current_user)}
+
+
+from marketplace.mandate import position_routes  # noqa: F401  (its routes join this blueprint)
