@@ -435,12 +435,15 @@ def seed_position_classes() -> None:
     classes = {c.key: c for c in db.session.scalars(select(PositionClass))}
     taken = set(db.session.execute(select(PositionClassMatch.kind, PositionClassMatch.key)))
     for name, matches in rules.DEFAULT_CLASSES.items():
-        for kind, text in matches:
-            key = rules.match_key(kind, text)
+        for kind, typed in matches:
+            key = rules.match_key(kind, typed)
             if (kind, key) not in taken:
                 db.session.add(
                     PositionClassMatch(
-                        position_class=classes[rules.text_key(name)], kind=kind, text=text, key=key
+                        position_class=classes[rules.text_key(name)],
+                        kind=kind,
+                        text=typed,
+                        key=key,
                     )
                 )
                 taken.add((kind, key))
