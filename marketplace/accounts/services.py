@@ -411,7 +411,10 @@ def _home_area(values: dict[str, str], state: _ImportState) -> tuple[str | None,
             places=state.places,
         )
     except ValidationFailed as err:
-        raise _RowError(err.message) from None
+        given = kelurahan or code
+        raise _RowError(
+            _('Kelurahan "%(name)s": %(problem)s', name=given, problem=err.message)
+        ) from None
     return (place.code, place.name) if place else (None, kelurahan or None)
 
 
