@@ -21,24 +21,34 @@ from tests.mandate.helpers import set_rule
 
 COLUMNS = "nip,name,email,opd_code,opd_name,position,eselon,kelurahan"
 HR_EXPORT = [
-    # row 2..
+    # rows 2..13 of the file
     "198001012006041001,Budi Santoso,budi@sby.go.id,KEC-GBG,Kecamatan Gubeng,Camat Gubeng,III.a,Gubeng",
     "198001012006041002,Siti Aminah,siti@sby.go.id,KEC-GBG,Kecamatan Gubeng,Kasi Pemerintahan,IV.a,gubeng",
-    "198001012006041003,Rudi Hartono,rudi@sby.go.id,KEC-GBG,Kecamatan Gubeng,"
-    "KEPALA SEKSI  Kesejahteraan Sosial,IV/a,GUBENG",
+    (
+        "198001012006041003,Rudi Hartono,rudi@sby.go.id,KEC-GBG,Kecamatan Gubeng,"
+        "KEPALA SEKSI  Kesejahteraan Sosial,IV/a,GUBENG"
+    ),
     "198001012006041004,Dewi Lestari,dewi@sby.go.id,KEC-GBG,Kecamatan Gubeng,Staf Pelaksana,,Gubeng",
-    "198001012006041005,Agus Salim,agus@sby.go.id,KEL-KTT,Kelurahan Ketintang,Lurah Ketintang,IV.a,"
-    "Ketintang",
+    (
+        "198001012006041005,Agus Salim,agus@sby.go.id,KEL-KTT,Kelurahan Ketintang,Lurah Ketintang,IV.a,"
+        "Ketintang"
+    ),
     "198001012006041006,Rina Wati,rina@sby.go.id,BAPPEDA,Bappeda,Analis Kebijakan Ahli Muda,,Ketintang",
-    "198001012006041007,Joko Widodo,joko@sby.go.id,BAPPEDA,Bappeda,Kepala Sub Bagian Umum,IV.a,"
-    "Ketintang",
-    "198001012006041008,Tono Sutono,tono@sby.go.id,KEC-WKR,Kecamatan Wonokromo,camat   wonokromo,"
-    "III.a,Gubeng",
+    (
+        "198001012006041007,Joko Widodo,joko@sby.go.id,BAPPEDA,Bappeda,Kepala Sub Bagian Umum,IV.a,"
+        "Ketintang"
+    ),
+    (
+        "198001012006041008,Tono Sutono,tono@sby.go.id,KEC-WKR,Kecamatan Wonokromo,camat   wonokromo,"
+        "III.a,Gubeng"
+    ),
     "198001012006041009,Ani Yulia,ani@sby.go.id,BAPPEDA,Bappeda,Analis Kebijakan Ahli Muda,,Gubeng",
     "198001012006041010,Eko Prasetyo,eko@sby.go.id,BAPPEDA,Bappeda,Staf,,Kelurahan Fiktif",
     "198001012006041011,Fajar Nugroho,fajar@sby.go.id,BAPPEDA,Bappeda,Staf,,Wonorejo",
-    "198001012006041012,Gita Puspita,gita@sby.go.id,BAPPEDA,Bappeda,Perencana Ahli Pertama,III.b,"
-    "Ketintang",
+    (
+        "198001012006041012,Gita Puspita,gita@sby.go.id,BAPPEDA,Bappeda,Perencana Ahli Pertama,III.b,"
+        "Ketintang"
+    ),
 ]
 OWED = {  # NIP → (class, required) under the default classes and the demo amounts
     "198001012006041001": ("Camat", 2_000_000),
