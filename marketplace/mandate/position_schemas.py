@@ -28,7 +28,7 @@ class MappingChange(Schema):
     )
     add = fields.List(fields.Nested(MatchAdd), load_default=list, validate=validate.Length(max=200))
     remove = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1)),
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1)),
         load_default=list,
         validate=validate.Length(max=200),
     )
