@@ -25,8 +25,8 @@ class MandateRule(db.Model):
     effective_from: Mapped[str] = mapped_column(String(7), unique=True)
     default_amount: Mapped[int] = money_column()
     # When an ASN's purchase counts: at the buyer's receipt (the order's completion; default, since
-    # an order can still be refunded before) or at payment (rules.COUNTS_AT).
-    counts_at: Mapped[str] = mapped_column(String(10), default="receipt", server_default="receipt")
+    # an order can still be refunded before) or at payment (rules.COUNTS_ON).
+    counts_on: Mapped[str] = mapped_column(String(10), default="receipt", server_default="receipt")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
@@ -47,7 +47,7 @@ class MandateRule(db.Model):
             "effective_from": self.effective_from,
             "default_amount": int(self.default_amount),
             "by_position": self.by_position,
-            "counts_at": self.counts_at,
+            "counts_on": self.counts_on,
         }
 
 

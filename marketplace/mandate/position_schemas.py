@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from marketplace.api import text_field
-from marketplace.mandate.rules import COUNTS_AT, MATCH_KINDS, MAX_MATCH_TEXT
+from marketplace.mandate.rules import COUNTS_ON, MATCH_KINDS, MAX_MATCH_TEXT
 
 
 class MatchAdd(Schema):
@@ -67,7 +67,7 @@ class MappingSchema(Schema):
     period = fields.String()
     rule_effective_from = fields.String(allow_none=True)
     default_amount = fields.Integer()
-    counts_at = fields.String(validate=validate.OneOf(COUNTS_AT))
+    counts_on = fields.String(validate=validate.OneOf(COUNTS_ON))
     classes = fields.List(fields.Nested(ClassSchema))
     unmatched = fields.List(fields.Nested(UnmatchedSchema))
     unmatched_positions = fields.Integer()

@@ -217,7 +217,7 @@ def mapping_overview(actor: User) -> dict[str, Any]:
         "period": current_period(),
         "rule_effective_from": rule.effective_from if rule else None,
         "default_amount": default,
-        "counts_at": rule.counts_at if rule else "receipt",
+        "counts_on": rule.counts_on if rule else "receipt",
         "classes": classes,
         "unmatched": [
             {"position": p or None, "echelon": e or None, "civil_servants": n}

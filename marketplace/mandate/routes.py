@@ -240,7 +240,7 @@ def _rules_form() -> dict[str, Any]:
         "default_amount": default_amount,
         "by_position": by_position,
         "effective_from": (request.form.get("effective_from") or "").strip(),
-        "counts_at": (request.form.get("counts_at") or "").strip() or None,
+        "counts_on": (request.form.get("counts_on") or "").strip() or None,
     }
     if errors:
         raise ValidationFailed(_("Periksa isian aturan."), details=errors)

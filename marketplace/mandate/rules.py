@@ -88,7 +88,7 @@ class Progress:
     required: int
     spent: int
     rule_effective_from: str | None = None
-    counts_at: str = "receipt"
+    counts_on: str = "receipt"
     position_class: str | None = None
 
     @property
@@ -135,7 +135,7 @@ def in_reminder_window(days_left: int, window_days: int) -> bool:
 # No match → the rule's default amount.
 EXACT, ALIAS, PATTERN, ECHELON = "exact", "alias", "pattern", "echelon"
 MATCH_KINDS = (EXACT, ALIAS, PATTERN, ECHELON)  # also the precedence
-COUNTS_AT = ("receipt", "payment")  # when spending counts: the buyer's receipt (default) or payment
+COUNTS_ON = ("receipt", "payment")  # when spending counts: the buyer's receipt (default) or payment
 MAX_MATCH_TEXT = 120
 
 # The mapping a fresh installation starts with (also written by migration c13a00000001).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from marketplace.api import PageQuery, PeriodField, UtcDateTime
-from marketplace.mandate.rules import COUNTS_AT
+from marketplace.mandate.rules import COUNTS_ON
 
 MAX_AMOUNT = 1_000_000_000_000  # Rp1 triliun: far above any monthly minimum, below BIGINT
 
@@ -94,9 +94,9 @@ class RulesBody(Schema):
         validate=validate.Length(max=200, error="Paling banyak 200 jabatan."),
     )
     effective_from = period_field(required=True)
-    counts_at = fields.String(
+    counts_on = fields.String(
         load_default=None,
-        validate=validate.OneOf(COUNTS_AT),
+        validate=validate.OneOf(COUNTS_ON),
         metadata={
             "description": "When purchases count: at the buyer's receipt (the default for a new "
             "rule) or at payment; omitted keeps the rule's, or the earlier rule's."
@@ -117,7 +117,7 @@ class ProgressSchema(Schema):
     )
     position = fields.String(allow_none=True)
     position_class = fields.String(allow_none=True, metadata={"description": "Position class."})
-    counts_at = fields.String(metadata={"description": "receipt | payment"})
+    counts_on = fields.String(metadata={"description": "receipt | payment"})
     rule_effective_from = fields.String(allow_none=True)
 
 
@@ -126,7 +126,7 @@ class RuleSchema(Schema):
     effective_from = fields.String()
     default_amount = fields.Integer()
     by_position = fields.Dict(keys=fields.String(), values=fields.Integer())
-    counts_at = fields.String(metadata={"description": "receipt | payment"})
+    counts_on = fields.String(metadata={"description": "receipt | payment"})
     in_force = fields.Boolean(metadata={"description": "This rule judges the current period."})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()

@@ -61,7 +61,7 @@ def rule_as_dict(rule: MandateRule, *, in_force_id: int | None = None) -> dict[s
         "effective_from": rule.effective_from,
         "default_amount": int(rule.default_amount),
         "by_position": rule.by_position,
-        "counts_at": rule.counts_at,
+        "counts_on": rule.counts_on,
         "in_force": rule.id == in_force_id,
         "created_at": rule.created_at,
         "updated_at": rule.updated_at,
@@ -107,7 +107,7 @@ def set_mandate_rules(
     default_amount: int,
     by_position: dict[str, int],
     effective_from: str,
-    counts_at: str | None = None,
+    counts_on: str | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Admin: set the monthly minimum (default + per position) from `effective_from` on.
@@ -115,7 +115,7 @@ def set_mandate_rules(
     Upserts the rule of that period and audits the change. A period that already started is
     history and cannot be changed: 422 for an effective_from before the current period.
     `by_position` names position classes (a new name is a new class, its own name its exact
-    match, `positions.ensure_classes`); `counts_at` (receipt | payment) says when purchases
+    match, `positions.ensure_classes`); `counts_on` (receipt | payment) says when purchases
     count, by default as the rule before it said, else at receipt.
     """
     if actor.role != "admin":
@@ -134,8 +134,8 @@ def set_mandate_rules(
     clean, position_errors = rules.normalise_positions(by_position)
     if position_errors:
         errors["by_position"] = position_errors
-    if counts_at is not None and counts_at not in rules.COUNTS_AT:
-        errors["counts_at"] = ["Pilih receipt atau payment."]
+    if counts_on is not None and counts_on not in rules.COUNTS_ON:
+        errors["counts_on"] = ["Pilih receipt atau payment."]
     if errors:
         raise ValidationFailed(details=errors)
 
@@ -148,13 +148,13 @@ def set_mandate_rules(
         rule = MandateRule(
             effective_from=effective_from,
             default_amount=default_amount,
-            counts_at=earlier.counts_at if earlier else "receipt",
+            counts_on=earlier.counts_on if earlier else "receipt",
             created_by_id=actor.id,
         )
         db.session.add(rule)
     rule.updated_by_id = actor.id
-    if counts_at is not None:
-        rule.counts_at = counts_at
+    if counts_on is not None:
+        rule.counts_on = counts_on
     try:
         positions.ensure_classes(clean)
         _apply_rule(rule, default_amount, clean)
@@ -187,13 +187,13 @@ def _counted_spending():
     )
 
 
-def counts_at_for(period: str) -> str:
+def counts_on_for(period: str) -> str:
     """When purchases count in `period`: as its rule says (receipt when there is none)."""
     rule = rule_for_period(period)
-    return rule.counts_at if rule else "receipt"
+    return rule.counts_on if rule else "receipt"
 
 
-def counted_records(period: str, counts_at: str, buyer_id: int | None = None):
+def counted_records(period: str, counts_on: str, buyer_id: int | None = None):
     """The counted spending records (`_counted_spending`) that fall in `period`, as a subquery
     (buyer_id, order_id, vendor_id, amount, occurred_at).
 
@@ -206,7 +206,7 @@ def counted_records(period: str, counts_at: str, buyer_id: int | None = None):
     r = SpendingRecord
     cols = (r.buyer_id, r.order_id, r.vendor_id, r.amount, r.occurred_at)
     mine = (r.buyer_id == buyer_id,) if buyer_id is not None else ()
-    if counts_at != "receipt":
+    if counts_on != "receipt":
         return select(*cols).where(r.period == period, _counted_spending(), *mine).subquery()
     from marketplace.ordering.models import Order
 
@@ -259,7 +259,7 @@ def progress_for(
                 required=int(frozen.required),
                 spent=int(frozen.spent),
                 rule_effective_from=rule.effective_from if rule else None,
-                counts_at=rule.counts_at if rule else "receipt",
+                counts_on=rule.counts_on if rule else "receipt",
                 position_class=frozen.position_class,
             )
     rule_id = (
@@ -284,16 +284,16 @@ def progress_for(
             _sum_of(counted_records(period, "receipt", user.id)).label("at_receipt"),
             func.coalesce(line_amount, of_rule(MandateRule.default_amount), 0).label("required"),
             of_rule(MandateRule.effective_from).label("effective_from"),
-            of_rule(MandateRule.counts_at).label("counts_at"),
+            of_rule(MandateRule.counts_on).label("counts_on"),
         )
     ).one()
-    counts_at = row.counts_at or "receipt"
+    counts_on = row.counts_on or "receipt"
     return rules.Progress(
         period=period,
         required=int(row.required),
-        spent=int(row.at_payment if counts_at == "payment" else row.at_receipt),
+        spent=int(row.at_payment if counts_on == "payment" else row.at_receipt),
         rule_effective_from=row.effective_from,
-        counts_at=counts_at,
+        counts_on=counts_on,
         position_class=class_name,
     )
 
@@ -316,7 +316,7 @@ def my_mandate(
         "days_left": days_left_in_period(period, at),
         "position": user.position,
         "position_class": progress.position_class,
-        "counts_at": progress.counts_at,
+        "counts_on": progress.counts_on,
         "rule_effective_from": progress.rule_effective_from,
     }
 
@@ -340,7 +340,7 @@ def counted_spending_page(user: User, period: str, page: int = 1, per_page: int 
     from marketplace.ordering.models import Order
     from marketplace.shops.models import Vendor
 
-    rec = counted_records(period, counts_at_for(period), user.id)
+    rec = counted_records(period, counts_on_for(period), user.id)
     stmt = (
         select(
             Order.id.label("order_id"),
@@ -441,7 +441,7 @@ def live_compliance_base(period: str, opd: str | None = None, *, cte: bool = Fal
     back to the default: no per-user query, so 13 000 ASN answer in one statement.
     """
     rule = rule_for_period(period)
-    counted = counted_records(period, rule.counts_at if rule else "receipt")
+    counted = counted_records(period, rule.counts_on if rule else "receipt")
     spent_by_buyer = (
         select(counted.c.buyer_id.label("buyer_id"), func.sum(counted.c.amount).label("spent"))
         .group_by(counted.c.buyer_id)
@@ -611,7 +611,7 @@ def compliance_report(
             "period": period,
             "summary": summary,
             "rule_effective_from": rule.effective_from if rule else None,
-            "counts_at": rule.counts_at if rule else "receipt",
+            "counts_on": rule.counts_on if rule else "receipt",
         },
     )
 
@@ -674,7 +674,7 @@ def compliance_by_opd(
     return {
         "period": period,
         "rule_effective_from": rule.effective_from if rule else None,
-        "counts_at": rule.counts_at if rule else "receipt",
+        "counts_on": rule.counts_on if rule else "receipt",
         "items": items,
         "summary": _summary(base) if with_summary else None,
     }

@@ -2,7 +2,7 @@
 
 The mandate's amounts are per position class: classes, the admin's match rules (exact names,
 aliases, patterns, echelon codes), the roster's echelon code on users, when purchases count
-(`mandate_rules.counts_at`, receipt by default) and the class frozen with a closed month.
+(`mandate_rules.counts_on`, receipt by default) and the class frozen with a closed month.
 Every position a rule already names becomes a class (its name its exact match, so every amount
 stays), and the default classes and match rules are added (mandate.rules.DEFAULT_CLASSES, copied
 here as they were).
@@ -89,7 +89,7 @@ def upgrade():
         batch_op.add_column(sa.Column("echelon", sa.String(length=16), nullable=True))
     with op.batch_alter_table("mandate_rules", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("counts_at", sa.String(length=10), server_default="receipt", nullable=False)
+            sa.Column("counts_on", sa.String(length=10), server_default="receipt", nullable=False)
         )
     with op.batch_alter_table("mandate_frozen_compliance", schema=None) as batch_op:
         batch_op.add_column(sa.Column("position_class", sa.String(length=120), nullable=True))
@@ -125,7 +125,7 @@ def downgrade():
     with op.batch_alter_table("mandate_frozen_compliance", schema=None) as batch_op:
         batch_op.drop_column("position_class")
     with op.batch_alter_table("mandate_rules", schema=None) as batch_op:
-        batch_op.drop_column("counts_at")
+        batch_op.drop_column("counts_on")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("echelon")
     with op.batch_alter_table("mandate_position_matches", schema=None) as batch_op:

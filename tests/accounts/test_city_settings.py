@@ -260,7 +260,7 @@ def _count_at_payment():
     """The purchase is paid, not yet received: a rule that counts at payment counts it."""
     from marketplace.mandate.models import MandateRule
 
-    db.session.add(MandateRule(effective_from="2026-01", default_amount=0, counts_at="payment"))
+    db.session.add(MandateRule(effective_from="2026-01", default_amount=0, counts_on="payment"))
     db.session.flush()
 
 

@@ -109,7 +109,7 @@ def set_rule(
     default_amount: int,
     by_position: dict[str, int] | None = None,
     admin=None,
-    counts_at: str = "payment",
+    counts_on: str = "payment",
 ):
     """Set a rule through the real service, acting as if it were the first day of that period.
     These tests place paid orders (`make_spending`), so the rule counts at payment unless told
@@ -121,7 +121,7 @@ def set_rule(
         default_amount=default_amount,
         by_position=by_position or {},
         effective_from=effective_from,
-        counts_at=counts_at,
+        counts_on=counts_on,
         now=wib(year, month, 1, 8),
     )
 

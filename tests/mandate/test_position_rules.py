@@ -260,7 +260,7 @@ def test_match_problems_are_named_in_indonesian(kind, text, problem):
 
 def test_the_kinds_are_listed_in_their_precedence():
     assert rules.MATCH_KINDS == (EXACT, ALIAS, PATTERN, ECHELON)
-    assert rules.COUNTS_AT == ("receipt", "payment")
+    assert rules.COUNTS_ON == ("receipt", "payment")
 
 
 # ---------------------------------------------------------------- amounts and a change

@@ -125,7 +125,7 @@ def test_each_civil_servant_sees_their_class_and_amount(city, api):
     _upload(api(city), HR_EXPORT)
     camat = db.session.scalar(select(User).where(User.nip == "198001012006041008"))
     mine = api(camat).get("/api/v1/mandate/me").json
-    assert (mine["position_class"], mine["required"], mine["counts_at"]) == (
+    assert (mine["position_class"], mine["required"], mine["counts_on"]) == (
         "Camat",
         2_000_000,
         "payment",  # set_rule counts at payment for these tests

@@ -190,7 +190,7 @@ def test_setting_the_same_period_again_replaces_it_and_audits_before_and_after(a
         "effective_from": "2026-05",
         "default_amount": 100_000,
         "by_position": {"Camat": 2_000_000, "Lurah": 1_000_000},
-        "counts_at": "payment",
+        "counts_on": "payment",
     }
     assert entries[1].after["default_amount"] == 150_000
     assert entries[1].actor_id == admin.id and entries[1].target_type == "mandate_rule"
