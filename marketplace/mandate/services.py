@@ -441,12 +441,24 @@ def live_compliance_base(period: str, opd: str | None = None, *, cte: bool = Fal
     back to the default: no per-user query, so 13 000 ASN answer in one statement.
     """
     rule = rule_for_period(period)
-    counted = counted_records(period, rule.counts_on if rule else "receipt")
-    spent_by_buyer = (
-        select(counted.c.buyer_id.label("buyer_id"), func.sum(counted.c.amount).label("spent"))
-        .group_by(counted.c.buyer_id)
-        .subquery("spent_by_buyer")
-    )
+    if rule is not None and rule.counts_on == "payment":
+        # straight from the covering index, one month's records in buyer order
+        spent_by_buyer = (
+            select(
+                SpendingRecord.buyer_id.label("buyer_id"),
+                func.sum(SpendingRecord.amount).label("spent"),
+            )
+            .where(SpendingRecord.period == period, _counted_spending())
+            .group_by(SpendingRecord.buyer_id)
+            .subquery("spent_by_buyer")
+        )
+    else:
+        counted = counted_records(period, "receipt")
+        spent_by_buyer = (
+            select(counted.c.buyer_id.label("buyer_id"), func.sum(counted.c.amount).label("spent"))
+            .group_by(counted.c.buyer_id)
+            .subquery("spent_by_buyer")
+        )
     classes = positions.class_table()
     stmt = (
         select(
