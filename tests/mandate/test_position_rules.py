@@ -138,6 +138,8 @@ def test_match_keys_follow_the_kind():
         ("a*b*b", "ab", False),  # a middle part must sit between prefix and suffix
         ("a*b*b", "abb", True),
         ("a*b*c*d", "acbd", False),  # middle parts in order
+        ("a*b*c*d", "abcbd", True),  # each middle part at its first place
+        ("*b*c", "bc", True),  # a middle part right at the start
         ("a*b*c*d", "abcd", True),
         ("a*c*b*d", "abcd", False),
         ("camat", "camat", True),  # no * : the whole text
@@ -289,6 +291,17 @@ def test_a_change_counts_people_per_class_and_lists_whose_class_or_amount_change
         (2, Assignment(None, 100_000), Assignment("eselon", 100_000)),  # class only
         (5, Assignment(None, 100_000), Assignment("eselon", 100_000)),
     ]
+
+
+def test_a_change_of_echelon_rules_reads_each_persons_code():
+    people = [(1, "Perencana Ahli Muda", "III.b"), (2, "Perencana Ahli Muda", None)]
+    before = [m(ECHELON, "III", "eselon iii")]
+    after = [m(ECHELON, "IV", "eselon iv")]
+    counts, changed = mapping_changes(people, before, after, {"eselon iii": 500_000}, 100_000)
+    assert counts == {"eselon iii": (1, 0), None: (1, 2)}
+    assert changed == [(1, Assignment("eselon iii", 500_000), Assignment(None, 100_000))]
+    counts, changed = mapping_changes(people, after, before, {"eselon iii": 500_000}, 100_000)
+    assert changed == [(1, Assignment(None, 100_000), Assignment("eselon iii", 500_000))]
 
 
 def test_no_change_lists_nobody():
