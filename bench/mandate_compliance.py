@@ -197,6 +197,9 @@ def seed(db, asn: int, records: int, rng: random.Random) -> dict:
             {
                 "effective_from": "2026-01",
                 "default_amount": 100_000,
+                # the seeded orders are paid, not received: count on payment (the Python check
+                # sums records by their own period)
+                "counts_on": "payment",
                 "created_at": now,
                 "updated_at": now,
             }
@@ -266,6 +269,7 @@ def seed(db, asn: int, records: int, rng: random.Random) -> dict:
                     "order_id": o,
                     "order_line_id": line_id,
                     "buyer_id": buyer,
+                    "channel": "asn_personal",  # their own purchases (the mandate counts no other)
                     "opd_id": 1 + buyer % 60,
                     "vendor_id": vendor,
                     "vendor_umk_class": "micro",

@@ -28,6 +28,8 @@ from marketplace.mandate.models import (  # noqa: F401
     MandateReminder,
     MandateRule,
     MandateRuleLine,
+    PositionClass,
+    PositionClassMatch,
 )
 from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.ordering.models import (  # noqa: F401

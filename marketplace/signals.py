@@ -24,3 +24,8 @@ period_closing = _signals.signal("period-closing")  # sender: "YYYY-MM"; kwargs:
 # Sent by finance *after* the transaction that closed a month committed: receivers tell people
 # (the mandate's month-end lists to office heads and readers).
 period_closed = _signals.signal("period-closed")  # sender: "YYYY-MM"; kwargs: actor=User
+
+# Sent by the roster import *inside* its transaction, before it commits, with `rows`: the
+# imported rows' (row number, position, echelon). Receivers only read and may return a list of
+# warnings {row, message, position} (the mandate: positions that match no class).
+roster_checking = _signals.signal("roster-checking")  # sender: the acting User or None

@@ -53,6 +53,10 @@ def import_civil_servants_command(file: str) -> None:
     )
     for error in result.errors:
         click.echo(f"  row {error['row']}: {error['message']}")
+    if result.warnings:
+        click.echo(f"Warnings: {len(result.warnings)} (rows imported)")
+        for warning in result.warnings:
+            click.echo(f"  row {warning['row']}: {warning['message']}")
     if result.errors:
         raise SystemExit(2)  # good rows are saved; a script can still see that some failed
 

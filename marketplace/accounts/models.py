@@ -60,6 +60,7 @@ class User(UserMixin, db.Model):
     nip: Mapped[str | None] = mapped_column(String(18), unique=True)
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)
     position: Mapped[str | None] = mapped_column(String(120))
+    echelon: Mapped[str | None] = mapped_column(String(16))  # eselon/golongan code, e.g. III.a
     # Home area by Kemendagri code (`nearest` ranks by it); `kelurahan` is its name, or the
     # name as given while the city's areas are not loaded or the name is unresolved.
     area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)

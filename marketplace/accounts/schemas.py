@@ -129,10 +129,20 @@ class ImportErrorSchema(Schema):
     message = fields.String()
 
 
+class ImportWarningSchema(Schema):
+    row = fields.Integer()
+    message = fields.String()
+    position = fields.String(allow_none=True)
+
+
 class ImportResultSchema(Schema):
     created = fields.Integer()
     updated = fields.Integer()
     errors = fields.List(fields.Nested(ImportErrorSchema))
+    warnings = fields.List(
+        fields.Nested(ImportWarningSchema),
+        metadata={"description": "Rows imported with a warning (a position matching no class)."},
+    )
 
 
 # ---------------------------------------------------------------- city settings

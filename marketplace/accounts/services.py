@@ -392,6 +392,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # the row imported all the same
 
     def error(self, row: int, message: str) -> None:
         self.errors.append({"row": row, "message": message})
@@ -457,7 +458,10 @@ def _home_area(values: dict[str, str], state: _ImportState) -> tuple[str | None,
             places=state.places,
         )
     except ValidationFailed as err:
-        raise _RowError(err.message) from None
+        given = kelurahan or code
+        raise _RowError(
+            _('Kelurahan "%(name)s": %(problem)s', name=given, problem=err.message)
+        ) from None
     return (place.code, place.name) if place else (None, kelurahan or None)
 
 
@@ -551,8 +555,29 @@ def _write_row(
     user.name = values["name"][:200]
     user.opd = opd
     user.position = (values.get("position") or "")[:120] or None
+    user.echelon = _echelon(values)
     user.area_code, user.kelurahan = row.area_code, row.kelurahan
     return created
+
+
+def _echelon(values: dict[str, str]) -> str | None:
+    """The optional echelon/rank code column (`eselon`, or `echelon`), e.g. III.a."""
+    return (values.get("eselon") or values.get("echelon") or "")[:16] or None
+
+
+def _warn_rows(actor: User | None, rows: list[tuple[int, dict[str, str]]], result) -> None:
+    """Ask the mandate (signals.roster_checking) for warnings on the imported rows."""
+    from marketplace.signals import roster_checking
+
+    failed = {e["row"] for e in result.errors}
+    checked = [
+        (n, values.get("position") or "", _echelon(values) or "")
+        for n, values in rows
+        if n not in failed
+    ]
+    for _receiver, warnings in roster_checking.send(actor, rows=checked):
+        result.warnings.extend(warnings or [])
+    result.warnings.sort(key=lambda w: w["row"])
 
 
 def _import_batch(
@@ -622,6 +647,7 @@ def import_civil_servants(
     state = _ImportState()
     header: list[str] | None = None
     batch: list[tuple[int, dict[str, str]]] = []
+    imported: list[tuple[int, dict[str, str]]] = []  # every row sent to a batch
     try:
         for number, record in _read_rows(stream):
             if header is None:
@@ -663,6 +689,7 @@ def import_civil_servants(
                     },
                 )
             )
+            imported.append(batch[-1])
             if len(batch) >= IMPORT_BATCH:
                 _import_batch(batch, state, result)
                 batch = []
@@ -684,6 +711,7 @@ def import_civil_servants(
         raise
     if header is None:
         raise ValidationFailed(_("Berkas kosong."), details={"file": [_("Berkas kosong.")]})
+    _warn_rows(actor, imported, result)
     record_audit(
         actor,
         "civil_servants.import",

@@ -27,6 +27,9 @@ class MandateRule(db.Model):
     # What a joiner owes in the month they join: `prorate` (by the days left, rounded down)
     # or `next_month` (nothing until the next month). `rules.joiner_required`.
     joiners: Mapped[str] = mapped_column(String(10), default="prorate", server_default="prorate")
+    # When an ASN's purchase counts: at the buyer's receipt (the order's completion; default, since
+    # an order can still be refunded before) or at payment (rules.COUNTS_ON).
+    counts_on: Mapped[str] = mapped_column(String(10), default="receipt", server_default="receipt")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
@@ -48,6 +51,7 @@ class MandateRule(db.Model):
             "default_amount": int(self.default_amount),
             "by_position": self.by_position,
             "joiners": self.joiners or "prorate",
+            "counts_on": self.counts_on,
         }
 
 
@@ -122,6 +126,7 @@ class FrozenCompliance(db.Model):
     opd: Mapped[str | None] = mapped_column(String(32))
     opd_name: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))
+    position_class: Mapped[str | None] = mapped_column(String(120))
     required: Mapped[int] = money_column()
     spent: Mapped[int] = money_column()
     # The kind of an approved exemption for the month (leave, secondment, illness), if any.
@@ -187,3 +192,41 @@ class MandateMonthEndNotice(db.Model):
         ForeignKey("notifications.id", ondelete="SET NULL")
     )
     sent_at: Mapped[datetime] = created_at_column()
+
+
+class PositionClass(db.Model):
+    """A class of positions that owes one amount (camat, lurah, eselon III, kepala seksi, staf).
+
+    `key` is `rules.text_key(name)`: a rule line's `position_key` names its class by it, and the
+    name itself is an exact match. Roster positions map to classes through PositionClassMatch.
+    """
+
+    __tablename__ = "mandate_position_classes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = created_at_column()
+
+    matches: Mapped[list[PositionClassMatch]] = relationship(
+        back_populates="position_class",
+        order_by="PositionClassMatch.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class PositionClassMatch(db.Model):
+    """One rule mapping roster positions to a class: an exact name, an alias, a pattern with `*`
+    or an echelon/rank code (rules.MATCH_KINDS; precedence in mandate/rules.py)."""
+
+    __tablename__ = "mandate_position_matches"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_mandate_position_matches_kind_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("mandate_position_classes.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = created_at_column()
+
+    position_class: Mapped[PositionClass] = relationship(back_populates="matches")

@@ -245,6 +245,7 @@ def _rules_form() -> dict[str, Any]:
         "by_position": by_position,
         "effective_from": (request.form.get("effective_from") or "").strip(),
         "joiners": request.form.get("joiners") or None,
+        "counts_on": (request.form.get("counts_on") or "").strip() or None,
     }
     if errors:
         raise ValidationFailed(_("Periksa isian aturan."), details=errors)
@@ -278,3 +279,6 @@ def _mandate_widget_context():
     from flask_login import current_user
 
     return {"mandate_widget_data": lambda: services.widget_data(current_user)}
+
+
+from marketplace.mandate import position_routes  # noqa: F401  (its routes join this blueprint)

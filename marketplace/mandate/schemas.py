@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from marketplace.api import PageQuery, PeriodField, UtcDateTime
+from marketplace.mandate.rules import COUNTS_ON
 
 MAX_AMOUNT = 1_000_000_000_000  # Rp1 triliun: far above any monthly minimum, below BIGINT
 
@@ -101,6 +102,14 @@ class RulesBody(Schema):
             "left, rounded down; the default) or `next_month` (nothing until the next month)."
         },
     )
+    counts_on = fields.String(
+        load_default=None,
+        validate=validate.OneOf(COUNTS_ON),
+        metadata={
+            "description": "When purchases count: at the buyer's receipt (the default for a new "
+            "rule) or at payment; omitted keeps the rule's, or the earlier rule's."
+        },
+    )
 
 
 # ---------------------------------------------------------------- answers
@@ -115,6 +124,8 @@ class ProgressSchema(Schema):
         metadata={"description": "local days left in the period, today included."}
     )
     position = fields.String(allow_none=True)
+    position_class = fields.String(allow_none=True, metadata={"description": "Position class."})
+    counts_on = fields.String(metadata={"description": "receipt | payment"})
     rule_effective_from = fields.String(allow_none=True)
     exemption = fields.String(
         allow_none=True, metadata={"description": "Approved exemption: leave|secondment|illness."}
@@ -127,6 +138,7 @@ class RuleSchema(Schema):
     default_amount = fields.Integer()
     by_position = fields.Dict(keys=fields.String(), values=fields.Integer())
     joiners = fields.String(metadata={"description": "prorate | next_month"})
+    counts_on = fields.String(metadata={"description": "receipt | payment"})
     in_force = fields.Boolean(metadata={"description": "This rule judges the current period."})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
@@ -140,6 +152,7 @@ class ComplianceRowSchema(Schema):
     opd = fields.String(allow_none=True, metadata={"description": "OPD code."})
     opd_name = fields.String(allow_none=True)
     position = fields.String(allow_none=True)
+    position_class = fields.String(allow_none=True)
     required = fields.Integer()
     spent = fields.Integer()
     remaining = fields.Integer()

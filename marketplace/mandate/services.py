@@ -24,16 +24,24 @@ from marketplace.extensions import db
 from marketplace.ledger.models import SpendingRecord
 from marketplace.ledger.queries import is_closed
 from marketplace.ledger.rules import ASN_PERSONAL
-from marketplace.mandate import rules, tenure
+from marketplace.mandate import positions, rules, tenure
 from marketplace.mandate.models import (
     FrozenCompliance,
     MandateExemption,
     MandateReminder,
     MandateRule,
     MandateRuleLine,
+    PositionClass,
 )
 from marketplace.money import format_rupiah
-from marketplace.timeutil import current_period, days_left_in_period, is_period, now_utc, period_of
+from marketplace.timeutil import (
+    current_period,
+    days_left_in_period,
+    is_period,
+    now_utc,
+    period_bounds,
+    period_of,
+)
 
 # ---------------------------------------------------------------- rules
 
@@ -55,6 +63,7 @@ def rule_as_dict(rule: MandateRule, *, in_force_id: int | None = None) -> dict[s
         "default_amount": int(rule.default_amount),
         "by_position": rule.by_position,
         "joiners": rule.joiners or rules.JOINERS_PRORATE,
+        "counts_on": rule.counts_on,
         "in_force": rule.id == in_force_id,
         "created_at": rule.created_at,
         "updated_at": rule.updated_at,
@@ -101,6 +110,7 @@ def set_mandate_rules(
     by_position: dict[str, int],
     effective_from: str,
     joiners: str | None = None,
+    counts_on: str | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Admin: set the monthly minimum (default + per position) from `effective_from` on, and
@@ -108,6 +118,9 @@ def set_mandate_rules(
 
     Upserts the rule of that period and audits the change. A period that already started is
     history and cannot be changed: 422 for an effective_from before the current period.
+    `by_position` names position classes (a new name is a new class, its own name its exact
+    match, `positions.ensure_classes`); `counts_on` (receipt | payment) says when purchases
+    count, by default as the rule before it said, else at receipt.
     """
     if actor.role != "admin":
         raise Forbidden()
@@ -125,6 +138,8 @@ def set_mandate_rules(
     clean, position_errors = rules.normalise_positions(by_position)
     if position_errors:
         errors["by_position"] = position_errors
+    if counts_on is not None and counts_on not in rules.COUNTS_ON:
+        errors["counts_on"] = ["Pilih receipt atau payment."]
     if errors:
         raise ValidationFailed(details=errors)
 
@@ -133,13 +148,20 @@ def set_mandate_rules(
     ).first()
     before = rule.to_dict() if rule else None
     if rule is None:
+        earlier = rule_for_period(effective_from)
         rule = MandateRule(
-            effective_from=effective_from, default_amount=default_amount, created_by_id=actor.id
+            effective_from=effective_from,
+            default_amount=default_amount,
+            counts_on=earlier.counts_on if earlier else "receipt",
+            created_by_id=actor.id,
         )
         db.session.add(rule)
     rule.updated_by_id = actor.id
     rule.joiners = joiners or rule.joiners or rules.JOINERS_PRORATE
+    if counts_on is not None:
+        rule.counts_on = counts_on
     try:
+        positions.ensure_classes(clean)
         _apply_rule(rule, default_amount, clean)
     except IntegrityError:
         db.session.rollback()
@@ -170,14 +192,70 @@ def _counted_spending():
     )
 
 
-def progress_for(user: User, period: str) -> rules.Progress:
-    """`user`'s standing in `period`, in ONE query: the rule in force, its amount for the user's
-    position (else the default) and the sum of counted spending, as scalar subqueries. In a
-    closed month, the standing frozen at the close (when the user was on the roster then)."""
+def counts_on_for(period: str) -> str:
+    """When purchases count in `period`: as its rule says (receipt when there is none)."""
+    rule = rule_for_period(period)
+    return rule.counts_on if rule else "receipt"
+
+
+def counted_records(period: str, counts_on: str, buyer_id: int | None = None):
+    """The counted spending records (`_counted_spending`) that fall in `period`, as a subquery
+    (buyer_id, order_id, vendor_id, amount, occurred_at).
+
+    At payment: the records of the period (a refund in its own month). At receipt: the records
+    of orders the buyer received (completed) in the period, refunds before the receipt netted in,
+    plus refunds in the period of orders received earlier; an order not received counts nowhere
+    yet. Each month counts by its own rule: a switch between months may count an order twice or
+    not at all at the seam.
+    """
+    r = SpendingRecord
+    cols = (r.buyer_id, r.order_id, r.vendor_id, r.amount, r.occurred_at)
+    mine = (r.buyer_id == buyer_id,) if buyer_id is not None else ()
+    if counts_on != "receipt":
+        return select(*cols).where(r.period == period, _counted_spending(), *mine).subquery()
+    from marketplace.ordering.models import Order
+
+    start, end = period_bounds(period)
+    received_in = (
+        select(*cols)
+        .join(Order, Order.id == r.order_id)
+        .where(
+            Order.completed_at >= start,
+            Order.completed_at < end,
+            r.period <= period,
+            _counted_spending(),
+            *mine,
+        )
+    )
+    refunds_after = (
+        select(*cols)
+        .join(Order, Order.id == r.order_id)
+        .where(r.period == period, Order.completed_at < start, _counted_spending(), *mine)
+    )
+    return received_in.union_all(refunds_after).subquery()
+
+
+def _sum_of(records) -> Any:
+    return select(func.coalesce(func.sum(records.c.amount), 0)).scalar_subquery()
+
+
+def progress_for(
+    user: User, period: str, mapping: positions.Mapping | None = None
+) -> rules.Progress:
+    """`user`'s standing in `period`: their class under the mapping (one query), then ONE
+    statement: the rule in force, its amount for the class (else the default), when it counts
+    and the counted spending both ways, as scalar subqueries. In a closed month, the standing
+    frozen at the close (when the user was on the roster then)."""
+    mapping = mapping or positions.load_mapping()
+    class_key = mapping.class_of(user.position, user.echelon)
+    class_name = positions.class_name(class_key, mapping)
     if _frozen(period):
         frozen = db.session.execute(
             select(
-                FrozenCompliance.required, FrozenCompliance.spent, FrozenCompliance.exemption
+                FrozenCompliance.required,
+                FrozenCompliance.spent,
+                FrozenCompliance.exemption,
+                FrozenCompliance.position_class,
             ).where(FrozenCompliance.period == period, FrozenCompliance.user_id == user.id)
         ).one_or_none()
         if frozen is not None:
@@ -188,6 +266,8 @@ def progress_for(user: User, period: str) -> rules.Progress:
                 spent=int(frozen.spent),
                 rule_effective_from=rule.effective_from if rule else None,
                 exemption=frozen.exemption,
+                counts_on=rule.counts_on if rule else "receipt",
+                position_class=frozen.position_class,
             )
     rule_id = (
         select(MandateRule.id)
@@ -196,21 +276,15 @@ def progress_for(user: User, period: str) -> rules.Progress:
         .limit(1)
         .scalar_subquery()
     )
+
+    def of_rule(col):
+        return select(col).where(MandateRule.id == rule_id).scalar_subquery()
+
     line_amount = (
         select(MandateRuleLine.amount)
-        .where(
-            MandateRuleLine.rule_id == rule_id,
-            MandateRuleLine.position_key == rules.position_key(user.position),
-        )
+        .where(MandateRuleLine.rule_id == rule_id, MandateRuleLine.position_key == class_key)
         .scalar_subquery()
     )
-    default_amount = (
-        select(MandateRule.default_amount).where(MandateRule.id == rule_id).scalar_subquery()
-    )
-    effective_from = (
-        select(MandateRule.effective_from).where(MandateRule.id == rule_id).scalar_subquery()
-    )
-    joiners = select(MandateRule.joiners).where(MandateRule.id == rule_id).scalar_subquery()
     exemption = (
         select(MandateExemption.kind)
         .where(
@@ -220,22 +294,18 @@ def progress_for(user: User, period: str) -> rules.Progress:
         )
         .scalar_subquery()
     )
-    spent = (
-        select(func.coalesce(func.sum(SpendingRecord.amount), 0))
-        .where(
-            SpendingRecord.buyer_id == user.id, SpendingRecord.period == period, _counted_spending()
-        )
-        .scalar_subquery()
-    )
     row = db.session.execute(
         select(
-            spent.label("spent"),
-            func.coalesce(line_amount, default_amount, 0).label("required"),
-            effective_from.label("effective_from"),
-            joiners.label("joiners"),
+            _sum_of(counted_records(period, "payment", user.id)).label("at_payment"),
+            _sum_of(counted_records(period, "receipt", user.id)).label("at_receipt"),
+            func.coalesce(line_amount, of_rule(MandateRule.default_amount), 0).label("required"),
+            of_rule(MandateRule.effective_from).label("effective_from"),
+            of_rule(MandateRule.counts_on).label("counts_on"),
+            of_rule(MandateRule.joiners).label("joiners"),
             exemption.label("exemption"),
         )
     ).one()
+    counts_on = row.counts_on or "receipt"
     return rules.Progress(
         period=period,
         # Tenure and exemption as in the report (`tenure.adjust_required`).
@@ -246,9 +316,11 @@ def progress_for(user: User, period: str) -> rules.Progress:
             policy=row.joiners or rules.JOINERS_PRORATE,
             exempt=row.exemption is not None,
         ),
-        spent=int(row.spent),
+        spent=int(row.at_payment if counts_on == "payment" else row.at_receipt),
         rule_effective_from=row.effective_from,
         exemption=row.exemption,
+        counts_on=counts_on,
+        position_class=class_name,
     )
 
 
@@ -269,6 +341,8 @@ def my_mandate(
         "percent": progress.percent,
         "days_left": days_left_in_period(period, at),
         "position": user.position,
+        "position_class": progress.position_class,
+        "counts_on": progress.counts_on,
         "rule_effective_from": progress.rule_effective_from,
         "exemption": progress.exemption,
     }
@@ -293,24 +367,21 @@ def counted_spending_page(user: User, period: str, page: int = 1, per_page: int 
     from marketplace.ordering.models import Order
     from marketplace.shops.models import Vendor
 
+    rec = counted_records(period, counts_on_for(period), user.id)
     stmt = (
         select(
             Order.id.label("order_id"),
             Order.number,
             Vendor.name.label("vendor"),
-            func.min(SpendingRecord.occurred_at).label("occurred_at"),
-            func.sum(SpendingRecord.amount).label("amount"),
-            func.sum(case((SpendingRecord.amount < 0, SpendingRecord.amount), else_=0)).label(
-                "refunded"
-            ),
+            func.min(rec.c.occurred_at).label("occurred_at"),
+            func.sum(rec.c.amount).label("amount"),
+            func.sum(case((rec.c.amount < 0, rec.c.amount), else_=0)).label("refunded"),
         )
-        .join(Order, Order.id == SpendingRecord.order_id)
-        .join(Vendor, Vendor.id == SpendingRecord.vendor_id)
-        .where(
-            SpendingRecord.buyer_id == user.id, SpendingRecord.period == period, _counted_spending()
-        )
+        .select_from(rec)
+        .join(Order, Order.id == rec.c.order_id)
+        .join(Vendor, Vendor.id == rec.c.vendor_id)
         .group_by(Order.id, Order.number, Vendor.name)
-        .order_by(func.min(SpendingRecord.occurred_at).desc(), Order.id.desc())
+        .order_by(func.min(rec.c.occurred_at).desc(), Order.id.desc())
     )
     result = paginate(stmt, page, per_page, scalars=False)
     result.items = [
@@ -354,6 +425,7 @@ def frozen_base(period: str, opd: str | None = None, *, cte: bool = False):
         fc.opd.label("opd"),
         fc.opd_name.label("opd_name"),
         fc.position,
+        fc.position_class,
         fc.spent.label("spent"),
         fc.required.label("required"),
         fc.exemption.label("exemption"),
@@ -375,6 +447,7 @@ def freeze_compliance(period: str) -> dict[str, Any]:
         "opd",
         "opd_name",
         "position",
+        "position_class",
         "required",
         "spent",
         "exemption",
@@ -397,15 +470,25 @@ def live_compliance_base(period: str, opd: str | None = None, *, cte: bool = Fal
     back to the default: no per-user query, so 13 000 ASN answer in one statement.
     """
     rule = rule_for_period(period)
-    spent_by_buyer = (
-        select(
-            SpendingRecord.buyer_id.label("buyer_id"),
-            func.sum(SpendingRecord.amount).label("spent"),
+    if rule is not None and rule.counts_on == "payment":
+        # straight from the covering index, one month's records in buyer order
+        spent_by_buyer = (
+            select(
+                SpendingRecord.buyer_id.label("buyer_id"),
+                func.sum(SpendingRecord.amount).label("spent"),
+            )
+            .where(SpendingRecord.period == period, _counted_spending())
+            .group_by(SpendingRecord.buyer_id)
+            .subquery("spent_by_buyer")
         )
-        .where(SpendingRecord.period == period, _counted_spending())
-        .group_by(SpendingRecord.buyer_id)
-        .subquery("spent_by_buyer")
-    )
+    else:
+        counted = counted_records(period, "receipt")
+        spent_by_buyer = (
+            select(counted.c.buyer_id.label("buyer_id"), func.sum(counted.c.amount).label("spent"))
+            .group_by(counted.c.buyer_id)
+            .subquery("spent_by_buyer")
+        )
+    classes = positions.class_table()
     stmt = (
         select(
             User.id.label("user_id"),
@@ -422,13 +505,27 @@ def live_compliance_base(period: str, opd: str | None = None, *, cte: bool = Fal
         .outerjoin(spent_by_buyer, spent_by_buyer.c.buyer_id == User.id)
         .where(User.role == "civil_servant", tenure.on_roster_clause(period))
     )
+    if classes is None:
+        class_key = literal(None, String)
+        stmt = stmt.add_columns(class_key.label("position_class"))
+    else:
+        stmt = stmt.outerjoin(
+            classes,
+            and_(
+                classes.c.position == func.coalesce(User.position, ""),
+                classes.c.echelon == func.coalesce(User.echelon, ""),
+            ),
+        ).outerjoin(PositionClass, PositionClass.key == classes.c.class_key)
+        class_key = classes.c.class_key
+        stmt = stmt.add_columns(
+            func.coalesce(PositionClass.name, classes.c.class_key).label("position_class")
+        )
     if rule is None:
         stmt = stmt.add_columns(literal(0, BigInteger).label("required"))
     else:
-        user_key = func.lower(func.trim(func.coalesce(User.position, "")))
         stmt = stmt.outerjoin(
             MandateRuleLine,
-            and_(MandateRuleLine.rule_id == rule.id, MandateRuleLine.position_key == user_key),
+            and_(MandateRuleLine.rule_id == rule.id, MandateRuleLine.position_key == class_key),
         ).add_columns(
             func.coalesce(
                 MandateRuleLine.amount, literal(int(rule.default_amount), BigInteger)
@@ -449,6 +546,7 @@ def _row(r) -> dict[str, Any]:
         "opd": r.opd,
         "opd_name": r.opd_name,
         "position": r.position,
+        "position_class": r.position_class,
         "required": required,
         "spent": spent,
         "remaining": max(required - spent, 0),
@@ -557,6 +655,7 @@ def compliance_report(
             "period": period,
             "summary": summary,
             "rule_effective_from": rule.effective_from if rule else None,
+            "counts_on": rule.counts_on if rule else "receipt",
         },
     )
 
@@ -619,6 +718,7 @@ def compliance_by_opd(
     return {
         "period": period,
         "rule_effective_from": rule.effective_from if rule else None,
+        "counts_on": rule.counts_on if rule else "receipt",
         "items": items,
         "summary": _summary(base) if with_summary else None,
     }
@@ -637,6 +737,7 @@ EXPORT_COLUMNS = (
     "remaining",
     "compliant",
     "exemption",
+    "position_class",
 )
 
 
@@ -785,8 +886,10 @@ def seed_mandate_rule(*_args, **_kwargs) -> MandateRule:
     line is what `flask seed-demo` prints.
     """
     period = current_period()
+    positions.seed_position_classes()
     rule = rule_for_period(period)
     if rule is not None:
+        db.session.commit()
         return rule
     rule = MandateRule(effective_from=period, default_amount=rules.DEMO_DEFAULT_AMOUNT)
     db.session.add(rule)

@@ -256,11 +256,20 @@ def _pay_at(monkeypatch, instant: datetime):
     return buyer, order
 
 
+def _count_at_payment():
+    """The purchase is paid, not yet received: a rule that counts at payment counts it."""
+    from marketplace.mandate.models import MandateRule
+
+    db.session.add(MandateRule(effective_from="2026-01", default_amount=0, counts_on="payment"))
+    db.session.flush()
+
+
 def test_a_purchase_at_0030_wita_on_the_first_counts_for_the_new_month_in_makassar(
     app, monkeypatch
 ):
     from marketplace.mandate import services as mandate
 
+    _count_at_payment()
     use_city(app, PEKEN_CITY="73.71")
     buyer, order = _pay_at(monkeypatch, BOUNDARY)
     assert order.paid_at == BOUNDARY
@@ -273,6 +282,7 @@ def test_a_purchase_at_0030_wita_on_the_first_counts_for_the_new_month_in_makass
 def test_the_same_instant_is_still_last_month_in_surabaya(app, monkeypatch):
     from marketplace.mandate import services as mandate
 
+    _count_at_payment()
     buyer, order = _pay_at(monkeypatch, BOUNDARY)
     record = db.session.query(SpendingRecord).filter_by(order_id=order.id).one()
     assert record.period == "2026-11"

@@ -98,6 +98,7 @@ ACCESS: dict[str, set[str]] = {
     "/admin/civil-servants/import": {ADMIN},
     "/admin/city": {ADMIN},
     "/admin/mandate-rules": {ADMIN},
+    "/admin/mandate/positions": {ADMIN},
     "/admin/product-flags": {ADMIN},
     "/admin/business-class": {ADMIN},
     "/admin/vendors": {ADMIN},

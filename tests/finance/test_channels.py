@@ -180,8 +180,18 @@ def test_an_offices_purchase_placed_by_a_civil_servant_is_not_their_mandate_spen
     from tests.factories import make_civil_servant
 
     ani = make_civil_servant()
+    _mandate_counts_on_payment()
     shop = make_vendor(made_in_city=True)
     record_spending(80_000, at=now_utc(), vendor=shop, buyer=ani, channel="opd_procurement")
     record_spending(20_000, at=now_utc(), vendor=shop, buyer=ani)  # her own salary
     db.session.commit()
     assert progress_for(ani, current_period()).spent == 20_000
+
+
+def _mandate_counts_on_payment():
+    """These sales are paid, not received: the mandate counts them under a rule that counts on
+    payment (a new rule's default is on receipt; later rules inherit the earlier choice)."""
+    from marketplace.mandate.models import MandateRule
+
+    db.session.add(MandateRule(effective_from="2020-01", default_amount=0, counts_on="payment"))
+    db.session.flush()

@@ -42,6 +42,7 @@ def _move_to_last_month(order: Order) -> None:
 def november_sale(app):
     """The issue's example: a Rp108.000 sale in a month that then closes."""
     ani = make_civil_servant()
+    _mandate_counts_on_payment()
     shop = make_vendor(made_in_city=True)
     product = make_product(shop, price=54_000, stock=10, is_local_product=True)
     order = make_paid_order(ani, [(product, 2)])
@@ -186,3 +187,12 @@ def test_the_mandate_of_a_closed_month_is_frozen_with_it(november_sale):
     assert report.extra["summary"]["compliant"] == 1
     assert [r["spent"] for r in report.items] == [108_000]
     assert closing.closed_view(closed)["intact"] is True
+
+
+def _mandate_counts_on_payment():
+    """These sales are paid, not received: the mandate counts them under a rule that counts on
+    payment (a new rule's default is on receipt; later rules inherit the earlier choice)."""
+    from marketplace.mandate.models import MandateRule
+
+    db.session.add(MandateRule(effective_from="2020-01", default_amount=0, counts_on="payment"))
+    db.session.flush()

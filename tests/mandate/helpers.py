@@ -105,9 +105,15 @@ def make_admin(**kw):
 
 
 def set_rule(
-    effective_from: str, default_amount: int, by_position: dict[str, int] | None = None, admin=None
+    effective_from: str,
+    default_amount: int,
+    by_position: dict[str, int] | None = None,
+    admin=None,
+    counts_on: str = "payment",
 ):
-    """Set a rule through the real service, acting as if it were the first day of that period."""
+    """Set a rule through the real service, acting as if it were the first day of that period.
+    These tests place paid orders (`make_spending`), so the rule counts at payment unless told
+    otherwise (a new rule's own default is at receipt)."""
     admin = admin or make_admin()
     year, month = (int(x) for x in effective_from.split("-"))
     return services.set_mandate_rules(
@@ -115,6 +121,7 @@ def set_rule(
         default_amount=default_amount,
         by_position=by_position or {},
         effective_from=effective_from,
+        counts_on=counts_on,
         now=wib(year, month, 1, 8),
     )
 
