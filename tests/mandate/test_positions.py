@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.audit.models import AuditLog
@@ -95,8 +95,19 @@ def _upload(client, rows, columns=COLUMNS):
     )
 
 
+def _on_the_roster_before_this_month() -> None:
+    """These tests are about classes, not tenure: the imported staff are treated as on the roster
+    before this month (no joining day), so they owe their class's whole amount now."""
+    db.session.execute(update(User).values(joined_on=None))
+    db.session.commit()
+
+
 def _required_by_nip(finance) -> dict[str, tuple[str | None, int]]:
-    _period, rows = services.compliance_rows(finance, current_period())
+    # The month after the import: in the month they are imported, joiners owe a pro-rated part
+    # (tests/mandate/test_tenure_rules.py); from the next month, their class's whole amount.
+    year, month = (int(part) for part in current_period().split("-"))
+    following = f"{year + month // 12}-{month % 12 + 1:02d}"
+    _period, rows = services.compliance_rows(finance, following)
     return {r["nip"]: (r["position_class"], r["required"]) for r in rows}
 
 
@@ -123,6 +134,7 @@ def test_a_realistic_hr_export_imports_with_kelurahan_errors_and_unmatched_warni
 
 def test_each_civil_servant_sees_their_class_and_amount(city, api):
     _upload(api(city), HR_EXPORT)
+    _on_the_roster_before_this_month()
     camat = db.session.scalar(select(User).where(User.nip == "198001012006041008"))
     mine = api(camat).get("/api/v1/mandate/me").json
     assert (mine["position_class"], mine["required"], mine["counts_on"]) == (
@@ -144,6 +156,7 @@ def test_a_roster_without_an_echelon_column_still_imports(city, api):
     assert resp.json["created"] == 1 and resp.json["warnings"] == []
     user = db.session.scalar(select(User).where(User.nip == "198001012006041021"))
     assert user.echelon is None
+    _on_the_roster_before_this_month()
     assert services.my_mandate(user)["required"] == 300_000
 
 
