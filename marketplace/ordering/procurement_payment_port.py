@@ -25,7 +25,7 @@ def lock_invoice_orders(order_ids: list[int]) -> list[Order]:
 def mark_invoice_paid(order: Order, actor: User, note: str, paid_at: datetime) -> None:
     """The office paid the order at `paid_at` (naive UTC, in a month finance has not closed: the
     caller picks it), its lines become spending records of channel `opd_procurement` then, and
-    the timeline says how it was paid. Its status stays (delivered, or later received); the
+    the timeline says how it was paid. Its status stays `received` (paid against the BAST); the
     caller checked that it may be paid. Flush only."""
     if order.payment_terms != "invoice" or order.paid_at is not None:
         raise ValueError(f"order {order.number} is not an unpaid order on invoice")
