@@ -19,7 +19,14 @@ from marketplace.payments.models import Payment
 from marketplace.shops.models import StockMovement, Vendor
 from tests.conftest import _clean
 
-TINY = dict(civil_servants=30, offices=3, shops=10, products=50, order_lines=300, months=12)
+TINY = {
+    "civil_servants": 30,
+    "offices": 3,
+    "shops": 10,
+    "products": 50,
+    "order_lines": 300,
+    "months": 12,
+}
 
 
 @pytest.fixture
@@ -138,3 +145,12 @@ def test_the_cli_without_areas_says_what_to_do(app):
     result = app.test_cli_runner().invoke(args=["generate-city", "--order-lines", "10"])
     assert result.exit_code == 1
     assert "import-areas" in result.output
+
+
+def test_rows_added_afterwards_get_fresh_ids(city):
+    """The ids given by the generator are not handed out again (PostgreSQL's sequences)."""
+    generate_city(Sizes(seed=9, **TINY), echo=lambda _m: None)
+    office = Opd(code="BARU", name="Dinas Baru")
+    db.session.add(office)
+    db.session.commit()
+    assert office.id == 4
