@@ -9,7 +9,7 @@ line is one spending record frozen with the shop's class and area, and every sto
 stock movement so the history adds up to the product's stock.
 
 Deterministic for a seed: the same seed on an empty database gives the same rows.
-Not generated yet (first slice): refunds, payouts, order events, carts, notifications.
+Not generated yet (first slice): refunds, payouts, carts, notifications.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from marketplace.ledger.models import (
     LedgerLine,
     SpendingRecord,
 )
-from marketplace.ordering.models import Checkout, Order, OrderLine
+from marketplace.ordering.models import Checkout, Order, OrderEvent, OrderLine
 from marketplace.ordering.rules import commission_for, order_number
 from marketplace.payments.models import Payment
 from marketplace.shops.models import StockMovement, Vendor
@@ -328,6 +328,7 @@ FK_ORDER = (
     Product,
     Checkout,
     Order,
+    OrderEvent,
     Payment,
     OrderLine,
     StockMovement,
@@ -598,6 +599,8 @@ def generate_city(
         commission = commission_for(total, bps)
         completed = paid_at + timedelta(days=rng.randint(1, 4))
         is_done = completed < now - timedelta(days=1)
+        accepted = paid_at + timedelta(minutes=rng.randint(5, 120))
+        ready = accepted + (completed - accepted) / 2
         period = period_of(paid_at)
         writer.add(
             Checkout,
@@ -629,10 +632,33 @@ def generate_city(
                 "commission": commission,
                 "created_at": created,
                 "paid_at": paid_at,
-                "accepted_at": paid_at if is_done else None,
+                "accepted_at": accepted if is_done else None,
+                "ready_at": ready if is_done else None,
                 "completed_at": completed if is_done else None,
             },
         )
+        # The status timeline Order.transition_to writes (the checkout writes the first step).
+        steps = [
+            (None, "pending_payment", created, buyer),
+            ("pending_payment", "paid", paid_at, None),
+        ]
+        if is_done:
+            steps += [
+                ("paid", "accepted", accepted, vendor["owner_id"]),
+                ("accepted", "ready", ready, vendor["owner_id"]),
+                ("ready", "completed", completed, buyer),
+            ]
+        for before, after, at, actor in steps:
+            writer.add(
+                OrderEvent,
+                {
+                    "order_id": oid,
+                    "from_status": before,
+                    "to_status": after,
+                    "actor_id": actor,
+                    "created_at": at,
+                },
+            )
         writer.add(
             Payment,
             {

@@ -14,7 +14,7 @@ from marketplace.catalog.models import Product
 from marketplace.citygen import CityNotEmpty, Sizes, check_invariants, generate_city
 from marketplace.extensions import db
 from marketplace.ledger.models import JournalEntry, LedgerLine, SpendingRecord
-from marketplace.ordering.models import Order, OrderLine
+from marketplace.ordering.models import Order, OrderEvent, OrderLine
 from marketplace.payments.models import Payment
 from marketplace.shops.models import StockMovement, Vendor
 from tests.conftest import _clean
@@ -75,6 +75,10 @@ def test_counts_match_the_options_and_the_data_is_valid(city):
     }
     for order in db.session.scalars(select(Order)):
         assert order.total == sum(line.line_total for line in order.lines)
+    # the status timeline: created, paid, and for completed orders accepted, ready, completed
+    completed = count(Order, Order.status == "completed")
+    assert count(OrderEvent) == 2 * orders + 3 * completed
+    assert count(OrderEvent, OrderEvent.to_status == "paid") == orders
     # one payment journal per order, one completion journal per completed order
     assert count(JournalEntry, JournalEntry.kind == "payment") == orders
     assert count(JournalEntry, JournalEntry.kind == "completion") == count(
