@@ -73,6 +73,9 @@ def test_counts_match_the_options_and_the_data_is_valid(city):
         "asn_personal",
         "public",
     }
+    # the orders are spread over the year asked for
+    periods = set(db.session.scalars(select(SpendingRecord.period).distinct()))
+    assert 12 <= len(periods) <= 13
     for order in db.session.scalars(select(Order)):
         assert order.total == sum(line.line_total for line in order.lines)
     # the status timeline: created, paid, and for completed orders accepted, ready, completed
