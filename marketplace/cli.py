@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from marketplace.citygen import generate_city_command
+
 
 @click.command("seed-demo")
 @with_appcontext
@@ -24,4 +26,4 @@ def seed_demo() -> None:
         click.echo("Data demo sudah lengkap; tidak ada yang diubah.")
 
 
-COMMANDS = [seed_demo]
+COMMANDS = [seed_demo, generate_city_command]
